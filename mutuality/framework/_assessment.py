@@ -1,0 +1,137 @@
+"""The assessment: what the engine says about a case (framework.md sections 8 and 9)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from ._facts import Divergence, Outcome
+from ._findings import PRINCIPLES, Finding, Principle, Severity, severity_rank
+from ._scrutiny import Scrutiny
+
+FORMAT = "mutuality.assessment/1"
+Recommendation = Literal["proceed", "proceed_with_safeguards", "consult", "alternative_model"]
+Status = Literal["met", "attention", "concern", "contraindicated"]
+
+_STATUS: dict[Severity, Status] = {
+    "info": "met",
+    "advisory": "attention",
+    "concern": "concern",
+    "contraindication": "contraindicated",
+}
+_RECOMMENDATION: dict[Severity, Recommendation] = {
+    "info": "proceed",
+    "advisory": "proceed_with_safeguards",
+    "concern": "consult",
+    "contraindication": "alternative_model",
+}
+
+
+def _worst(findings: Sequence[Finding]) -> Severity:
+    return max((f.severity for f in findings), key=severity_rank, default="info")
+
+
+def recommend(findings: Sequence[Finding]) -> Recommendation:
+    """The single recommendation that the most severe finding calls for."""
+    return _RECOMMENDATION[_worst(findings)]
+
+
+def principle_status(findings: Sequence[Finding], principle: Principle) -> Status:
+    return _STATUS[_worst([f for f in findings if f.principle == principle])]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The ethics of one relationship as of one date, principle by principle."""
+
+    title: str
+    as_of: date
+    stage: str
+    recommendation: Recommendation
+    principles: dict[Principle, Status]
+    scrutiny: Scrutiny
+    findings: tuple[Finding, ...]
+    divergences: tuple[Divergence, ...]
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def actions(self) -> list[str]:
+        """Every action the findings above info ask for, once each, most severe first."""
+        seen: dict[str, None] = {}
+        for finding in self.findings:
+            if finding.severity != "info":
+                seen.update(dict.fromkeys(finding.actions))
+        return list(seen)
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of framework.md section 9; numbers are not rounded."""
+        return {
+            "format": FORMAT,
+            "title": self.title,
+            "as_of": self.as_of.isoformat(),
+            "stage": self.stage,
+            "recommendation": self.recommendation,
+            "principles": {p: {"status": self.principles[p]} for p in PRINCIPLES},
+            "scrutiny": _scrutiny_dict(self.scrutiny),
+            "findings": [_finding_dict(f) for f in self.findings],
+            "actions": self.actions,
+            "divergences": [
+                {"question": d.question, "answers": dict(d.answers)} for d in self.divergences
+            ],
+            "outcomes": [_outcome_dict(o) for o in self.outcomes],
+        }
+
+
+def _scrutiny_dict(scrutiny: Scrutiny) -> dict[str, Any]:
+    return {
+        "level": scrutiny.level,
+        "contrast": scrutiny.contrast,
+        "supervision_every_days": scrutiny.supervision_every_days,
+        "reasons": list(scrutiny.reasons),
+        "indicators": list(scrutiny.indicators),
+    }
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "principle": finding.principle,
+        "severity": finding.severity,
+        "message": finding.message,
+        "actions": list(finding.actions),
+        "basis": finding.basis,
+        "concerns": list(finding.concerns),
+        "evidence": dict(finding.evidence),
+    }
+
+
+def _outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    change = outcome.change
+    entry: dict[str, Any] = {
+        "of": outcome.of,
+        "instrument": outcome.name,
+        "first": change.first,
+        "latest": change.latest,
+        "days": change.days,
+        "difference": change.difference,
+        "rci": change.rci,
+        "reliable_change_threshold": change.reliable_change_threshold,
+        "change": change.change,
+        "category": change.category,
+        "horizons": {
+            "short": change.horizons.short,
+            "medium": change.horizons.medium,
+            "long": change.horizons.long,
+        },
+        "n_scores": change.n_scores,
+    }
+    if change.bands is not None:
+        entry["bands"] = {"first": change.bands[0], "latest": change.bands[1]}
+    if outcome.series.goal is not None:
+        entry["goal"] = outcome.series.goal
+    return entry

@@ -1,0 +1,157 @@
+"""What the rules read: the case plus everything derived from it once.
+
+Merged answers, divergences, outcome classifications and scrutiny are computed
+here a single time, so that each rule stays a few lines long and no rule
+recomputes what another needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from mutuality.outcomes import SeriesChange, classify_series
+
+from ._findings import Severity
+from ._model import Case, Participant
+from ._policy import Policy
+from ._questions import QUESTIONS, QUESTIONS_BY_ID
+from ._scrutiny import SERIOUS_DYNAMICS, Risks, Scrutiny, assess_scrutiny, contrast_indicators
+from ._series import Series, outcome_series
+from .exceptions import CaseError
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Participants who answered the same question differently."""
+
+    question: str
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One series of a recipient's scores and how they changed."""
+
+    series: Series
+    change: SeriesChange
+
+    @property
+    def of(self) -> str:
+        return self.series.of
+
+    @property
+    def name(self) -> str:
+        return self.series.name
+
+    @property
+    def label(self) -> str:
+        """The measure as people know it: "PHQ-9", or a goal in the person's own words."""
+        if self.series.goal is not None:
+            return f"the goal \u201c{self.series.goal}\u201d"
+        return self.series.instrument.name
+
+
+@dataclass(frozen=True)
+class Facts:
+    case: Case
+    as_of: date
+    policy: Policy
+    answers: dict[str, dict[str, str]]
+    divergences: tuple[Divergence, ...]
+    outcomes: tuple[Outcome, ...]
+    multiple_roles: dict[str, tuple[str, ...]]
+    scrutiny: Scrutiny
+
+    def stage_severity(self, proposed: Severity, running: Severity) -> Severity:
+        """The first severity while proposed, the second once active or ending."""
+        return running if self.case.is_running else proposed
+
+    def answered(self, question: str, *values: str) -> list[str]:
+        """Ids of the participants who gave one of these answers."""
+        return [pid for pid, given in self.answers.items() if given.get(question) in values]
+
+    def answer_of(self, participant: Participant, question: str) -> str | None:
+        return self.answers[participant.id].get(question)
+
+    def days_since(self, earlier: date) -> int:
+        return (self.as_of - earlier).days
+
+    @property
+    def consultation_recorded(self) -> bool:
+        return any(c.outcome != "switch_model" for c in self.case.consultations)
+
+    def outcomes_of(self, recipient_id: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.of == recipient_id]
+
+
+def _answers(case: Case) -> dict[str, dict[str, str]]:
+    return {p.id: p.answers.given() for p in case.participants}
+
+
+def _divergences(answers: dict[str, dict[str, str]]) -> tuple[Divergence, ...]:
+    found = []
+    for question in QUESTIONS:
+        given = {pid: a[question.id] for pid, a in answers.items() if question.id in a}
+        if len(set(given.values())) > 1:
+            found.append(Divergence(question.id, given))
+    return tuple(found)
+
+
+def _outcomes(case: Case) -> tuple[Outcome, ...]:
+    series, problems = outcome_series(case)
+    if problems:  # a Case built without validate_case; refuse rather than guess
+        raise CaseError("case", problems)
+    return tuple(Outcome(s, classify_series(s.instrument, s.scores)) for s in series)
+
+
+def _multiple_roles(case: Case, answers: dict[str, dict[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Participant id → what shows they hold more than one role towards another."""
+    causes: dict[str, tuple[str, ...]] = {}
+    for participant in case.participants:
+        reasons = tuple(participant.other_roles)
+        if answers[participant.id].get("other_roles") == "yes":
+            reasons += ("answered that they know each other in another way",)
+        if reasons:
+            causes[participant.id] = reasons
+    return causes
+
+
+def _risks(
+    case: Case, outcomes: tuple[Outcome, ...], multiple_roles: dict[str, tuple[str, ...]]
+) -> Risks:
+    serious = tuple(
+        f"{o.kind.replace('_', ' ')} ({o.date})"
+        for o in case.observations
+        if o.status == "open" and o.kind in SERIOUS_DYNAMICS
+    )
+    vulnerable = tuple(p.id for p in case.recipients if p.vulnerability == "high")
+    roles = tuple(multiple_roles)
+    if "social_relationship" in case.contrast:
+        roles += ("a social relationship",)
+    worse = tuple(
+        f"{o.of} on {o.label}" for o in outcomes if o.change.change == "reliable_deterioration"
+    )
+    return Risks(serious, vulnerable, roles, worse)
+
+
+def build_facts(case: Case, policy: Policy, today: date) -> Facts:
+    answers = _answers(case)
+    outcomes = _outcomes(case)
+    multiple_roles = _multiple_roles(case, answers)
+    contact_outside = any(a.get("contact_outside") == "yes" for a in answers.values())
+    indicators = contrast_indicators(case, contact_outside)
+    scrutiny = assess_scrutiny(indicators, _risks(case, outcomes, multiple_roles), policy)
+    return Facts(
+        case=case,
+        as_of=case.as_of or today,
+        policy=policy,
+        answers=answers,
+        divergences=_divergences(answers),
+        outcomes=outcomes,
+        multiple_roles=multiple_roles,
+        scrutiny=scrutiny,
+    )
+
+
+__all__ = ["QUESTIONS_BY_ID", "Divergence", "Facts", "Outcome", "build_facts"]

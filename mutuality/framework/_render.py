@@ -1,0 +1,210 @@
+"""Reports for both people in the relationship: plain text, Markdown and JSON.
+
+The recommendation comes first, in plain words; then each principle; then each
+finding with what to do; then scrutiny; then where the two people's answers
+differ; then the outcome evidence. Numbers are rounded here for reading only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ._assessment import Assessment
+from ._facts import Divergence, Outcome
+from ._findings import PRINCIPLES, Finding
+from ._questions import QUESTIONS_BY_ID
+
+HEADLINES = {
+    "proceed": "Go ahead",
+    "proceed_with_safeguards": "Go ahead, with safeguards",
+    "consult": "Stop and think again, with others",
+    "alternative_model": "Co-production seems less suitable here",
+}
+EXPLANATIONS = {
+    "proceed": "Nothing found stands in the way of working together in this way. "
+    "Keep checking as things change.",
+    "proceed_with_safeguards": "You can go ahead once the actions below are in hand.",
+    "consult": "Before going further, talk with others (your supervisor, team or ethics forum) "
+    "about whether another way of helping would be better.",
+    "alternative_model": "Use another way of helping, or co-produce only the parts of the work "
+    "that lie outside the problem below, after talking it through with "
+    "others.",
+}
+STATUS_WORDS = {
+    "met": "met",
+    "attention": "needs attention",
+    "concern": "a concern",
+    "contraindicated": "co-production seems less suitable",
+}
+SEVERITY_WORDS = {
+    "info": "Good news",
+    "advisory": "To do",
+    "concern": "Concern",
+    "contraindication": "Stop",
+}
+CHANGE_WORDS = {
+    "reliable_improvement": "reliable improvement",
+    "no_reliable_change": "no reliable change",
+    "reliable_deterioration": "reliably worse",
+}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+
+
+def _question_words(question_id: str) -> str:
+    question = QUESTIONS_BY_ID.get(question_id)
+    return question.asks if question else question_id
+
+
+def _answer_words(question_id: str, answer: str) -> str:
+    question = QUESTIONS_BY_ID.get(question_id)
+    return question.answers.get(answer, answer) if question else answer
+
+
+def outcome_sentence(outcome: Outcome) -> str:
+    """One outcome series in a sentence, for people rather than statisticians."""
+    change = outcome.change
+    head = f"{outcome.of}, {outcome.label} ({outcome.name})"
+    if change.n_scores < 2:
+        return f"{head}: one score so far ({_number(change.first)}); nothing to compare yet."
+    text = (
+        f"{head}: {_number(change.first)} to {_number(change.latest)} over "
+        f"{change.days} days (difference {_number(change.difference)})"
+    )
+    if change.change is None:
+        bands = change.bands or (None, None)
+        return text + (
+            f"; band {bands[0]} to {bands[1]}. This measure has no reliable-change "
+            "statistic, so it cannot show reliable improvement on its own."
+        )
+    text += f": {CHANGE_WORDS[change.change]}"
+    if change.category:
+        text += f" ({change.category})"
+    return text + f"; reliable change needs {_number(change.reliable_change_threshold)} points."
+
+
+def _finding_lines(number: int, finding: Finding) -> Iterator[str]:
+    yield f"{number}. {SEVERITY_WORDS[finding.severity]}: {finding.message}"
+    yield f"   [{finding.code}; about {', '.join(finding.concerns)}]"
+    for action in finding.actions:
+        yield f"   - {action}"
+    yield f"   Why this matters: {finding.basis}"
+
+
+def _divergence_lines(divergences: tuple[Divergence, ...]) -> Iterator[str]:
+    people = sorted({pid for d in divergences for pid in d.answers})
+    width = max(len(_question_words(d.question)) for d in divergences)
+    yield "  " + "Question".ljust(width) + "  " + "  ".join(p.ljust(14) for p in people)
+    for d in divergences:
+        answers = [_answer_words(d.question, d.answers.get(p, "–"))[:14].ljust(14) for p in people]
+        yield "  " + _question_words(d.question).ljust(width) + "  " + "  ".join(answers)
+
+
+def render_text(assessment: Assessment) -> str:
+    """The report as plain text, for a terminal or a printout."""
+    a = assessment
+    lines = [
+        a.title,
+        f"Assessment as of {a.as_of} (stage: {a.stage})",
+        "",
+        f"What we recommend: {HEADLINES[a.recommendation]}",
+        f"  {EXPLANATIONS[a.recommendation]}",
+        "",
+        "The four principles",
+    ]
+    lines += [f"  {p.capitalize():<15} {STATUS_WORDS[a.principles[p]]}" for p in PRINCIPLES]
+    lines += ["", "What we found, most important first"]
+    for number, finding in enumerate(a.findings, start=1):
+        lines += _finding_lines(number, finding)
+    if not a.findings:
+        lines.append("  Nothing to report.")
+    s = a.scrutiny
+    lines += [
+        "",
+        f"Scrutiny: {s.level} (contrast {s.contrast}); supervision at least every "
+        f"{s.supervision_every_days} days",
+    ]
+    lines += [f"  - {reason}" for reason in s.reasons]
+    if a.divergences:
+        lines += ["", "Where your answers differ (the more cautious answer counts)"]
+        lines += list(_divergence_lines(a.divergences))
+    if a.outcomes:
+        lines += ["", "Outcome evidence"] + [f"  - {outcome_sentence(o)}" for o in a.outcomes]
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown_findings(findings: tuple[Finding, ...]) -> Iterator[str]:
+    for number, f in enumerate(findings, start=1):
+        yield f"{number}. **{SEVERITY_WORDS[f.severity]}:** {f.message}  "
+        yield f"   `{f.code}`, about {', '.join(f.concerns)}"
+        for action in f.actions:
+            yield f"   - {action}"
+        yield f"   - *Why this matters:* {f.basis}"
+
+
+def render_markdown(assessment: Assessment) -> str:
+    """The report as Markdown, to keep, share or turn into a page."""
+    a = assessment
+    lines = [
+        f"# {_md_cell(a.title)}",
+        "",
+        f"Assessment as of {a.as_of} (stage: {a.stage}).",
+        "",
+        f"## What we recommend: {HEADLINES[a.recommendation]}",
+        "",
+        EXPLANATIONS[a.recommendation],
+        "",
+        "## The four principles",
+        "",
+        "| Principle | Status |",
+        "|---|---|",
+    ]
+    lines += [f"| {p.capitalize()} | {STATUS_WORDS[a.principles[p]]} |" for p in PRINCIPLES]
+    lines += ["", "## What we found, most important first", ""]
+    lines += list(_markdown_findings(a.findings)) or ["Nothing to report."]
+    s = a.scrutiny
+    lines += [
+        "",
+        f"## Scrutiny: {s.level}",
+        "",
+        f"Contrast {s.contrast}; supervision at least every {s.supervision_every_days} days.",
+        "",
+    ] + [f"- {reason}" for reason in s.reasons]
+    if a.divergences:
+        people = sorted({pid for d in a.divergences for pid in d.answers})
+        lines += [
+            "",
+            "## Where your answers differ",
+            "",
+            "The more cautious answer counts until you agree.",
+            "",
+            "| Question | " + " | ".join(people) + " |",
+            "|---|" + "---|" * len(people),
+        ]
+        lines += [
+            "| "
+            + _md_cell(_question_words(d.question))
+            + " | "
+            + " | ".join(_answer_words(d.question, d.answers.get(p, "–")) for p in people)
+            + " |"
+            for d in a.divergences
+        ]
+    if a.outcomes:
+        lines += ["", "## Outcome evidence", ""] + [
+            f"- {_md_cell(outcome_sentence(o))}" for o in a.outcomes
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(assessment: Assessment, *, indent: int | None = 2) -> str:
+    """The assessment as JSON (framework.md section 9)."""
+    return json.dumps(assessment.to_dict(), indent=indent, ensure_ascii=False)

@@ -1,0 +1,268 @@
+"""Competence: accountable to an external authority, watchful of destructive dynamics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._facts import Facts
+from .._findings import Raised, Severity, rule
+
+_DYNAMICS = {
+    "malignant_coupling": "malignant coupling",
+    "collusion": "collusion",
+    "traumatic_reenactment": "traumatic re-enactment",
+    "gang_or_cartel": "a closed group (a 'gang' or 'cartel')",
+}
+_DYNAMIC_BASIS = (
+    "Destructive relationships between adults with capacity are possible, so the "
+    "professional stays accountable to someone outside the relationship."
+)
+
+
+@rule(
+    "competence.no_external_authority",
+    severity="concern",
+    basis="The professional needs an external authority, outside the relationship, to account to.",
+)
+def no_external_authority(facts: Facts) -> Iterator[Raised]:
+    scrutiny = facts.case.scrutiny
+    if not scrutiny.supervisor or scrutiny.supervisor_is_participant:
+        why = (
+            "The supervisor is part of the relationship"
+            if scrutiny.supervisor
+            else "Nobody outside the relationship supervises it"
+        )
+        yield Raised(
+            "concern",
+            f"{why}, so there is no external authority.",
+            ("Arrange supervision with someone who is not part of the relationship.",),
+            evidence={
+                "supervisor": scrutiny.supervisor,
+                "supervisor_is_participant": scrutiny.supervisor_is_participant,
+            },
+        )
+
+
+@rule(
+    "competence.supervision_insufficient",
+    severity="advisory / concern",
+    basis="The more a relationship departs from what the culture around it expects, the "
+    "more external scrutiny it needs.",
+)
+def supervision_insufficient(facts: Facts) -> Iterator[Raised]:
+    agreed = facts.case.scrutiny.supervision_every_days
+    required = facts.scrutiny.supervision_every_days
+    if agreed is None or agreed > required:
+        now = (
+            "No supervision interval is agreed"
+            if agreed is None
+            else f"Supervision is planned every {agreed} days"
+        )
+        yield Raised(
+            facts.stage_severity("advisory", "concern"),
+            f"{now}; {facts.scrutiny.level} scrutiny needs it at least every {required} days.",
+            (f"Agree supervision at least every {required} days.",),
+            evidence={
+                "supervision_every_days": agreed,
+                "required": required,
+                "level": facts.scrutiny.level,
+            },
+        )
+
+
+@rule(
+    "competence.supervision_overdue",
+    severity="advisory (concern when more than twice overdue, or never supervised)",
+    basis="Accountability to an external authority only works if supervision actually happens.",
+)
+def supervision_overdue(facts: Facts) -> Iterator[Raised]:
+    case = facts.case
+    if not case.is_running:
+        return
+    agreed = case.scrutiny.supervision_every_days
+    interval = min(
+        agreed or facts.scrutiny.supervision_every_days, facts.scrutiny.supervision_every_days
+    )
+    last = case.scrutiny.last_supervision
+    since = last or case.started
+    if since is None or facts.days_since(since) <= interval:
+        return
+    days = facts.days_since(since)
+    factor = facts.policy.scrutiny.overdue_concern_factor
+    severity: Severity = "concern" if last is None or days > factor * interval else "advisory"
+    message = (
+        f"There has been no supervision in the {days} days since the work started."
+        if last is None
+        else f"The last supervision was {days} days ago; it is due every {interval} days."
+    )
+    yield Raised(
+        severity,
+        message,
+        ("Book supervision now, and keep to the agreed interval.",),
+        evidence={
+            "last_supervision": str(last) if last else None,
+            "days": days,
+            "interval": interval,
+        },
+    )
+
+
+def _dynamic(facts: Facts, kinds: tuple[str, ...], severity: Severity) -> Iterator[Raised]:
+    for o in facts.case.observations:
+        if o.status == "open" and o.kind in kinds:
+            name = _DYNAMICS.get(
+                o.kind,
+                "drifting boundaries" if o.kind == "boundary_drift" else "something else worrying",
+            )
+            yield Raised(
+                severity,
+                f"An open observation of {name}, raised by {o.by} on {o.date}.",
+                (
+                    "Discuss it in supervision soon, with everyone involved where it is safe to.",
+                    "Agree what will change, and record the observation as resolved only once it has.",
+                ),
+                # A dynamic belongs to the relationship, not to whoever noticed it.
+                evidence={"date": str(o.date), "kind": o.kind, "raised_by": o.by, "note": o.note},
+            )
+
+
+@rule("competence.malignant_coupling", severity="concern", basis=_DYNAMIC_BASIS)
+def malignant_coupling(facts: Facts) -> Iterator[Raised]:
+    yield from _dynamic(facts, ("malignant_coupling",), "concern")
+
+
+@rule("competence.collusion", severity="concern", basis=_DYNAMIC_BASIS)
+def collusion(facts: Facts) -> Iterator[Raised]:
+    yield from _dynamic(facts, ("collusion",), "concern")
+
+
+@rule("competence.traumatic_reenactment", severity="concern", basis=_DYNAMIC_BASIS)
+def traumatic_reenactment(facts: Facts) -> Iterator[Raised]:
+    yield from _dynamic(facts, ("traumatic_reenactment",), "concern")
+
+
+@rule("competence.gang_or_cartel", severity="concern", basis=_DYNAMIC_BASIS)
+def gang_or_cartel(facts: Facts) -> Iterator[Raised]:
+    yield from _dynamic(facts, ("gang_or_cartel",), "concern")
+
+
+@rule("competence.boundary_drift", severity="advisory", basis=_DYNAMIC_BASIS)
+def boundary_drift(facts: Facts) -> Iterator[Raised]:
+    yield from _dynamic(facts, ("boundary_drift", "other"), "advisory")
+
+
+@rule(
+    "competence.team_uninformed",
+    severity="advisory (concern at enhanced or intensive)",
+    basis="Changing what people expect of a helping relationship without the wider service "
+    "knowing could be deceptive.",
+)
+def team_uninformed(facts: Facts) -> Iterator[Raised]:
+    if facts.case.scrutiny.team_informed is not True:
+        level = facts.scrutiny.level
+        severity: Severity = (
+            "concern" if facts.policy.scrutiny.team_must_know(level) else "advisory"
+        )
+        yield Raised(
+            severity,
+            "The wider team has not been told what kind of relationship this is.",
+            (
+                "Tell the team, in the usual way, how this relationship differs from "
+                "ordinary practice.",
+            ),
+            evidence={"level": level},
+        )
+
+
+@rule(
+    "competence.no_public_reporting",
+    severity="advisory",
+    basis="Practice that departs from what society expects should be communicated to "
+    "wider society.",
+)
+def no_public_reporting(facts: Facts) -> Iterator[Raised]:
+    if facts.case.scrutiny.public_reporting is not True:
+        yield Raised(
+            "advisory",
+            "This kind of work is not yet reported to wider society.",
+            (
+                "Include this kind of co-productive work, anonymised, in the service's "
+                "public reporting (for example its annual report).",
+            ),
+        )
+
+
+@rule(
+    "competence.independent_review_due",
+    severity="concern",
+    basis="At the highest contrast, scrutiny includes regular independent review.",
+)
+def independent_review_due(facts: Facts) -> Iterator[Raised]:
+    if not facts.case.is_running or facts.scrutiny.level != "intensive":
+        return
+    every = facts.policy.scrutiny.independent_review_every_days
+    last = facts.case.scrutiny.last_independent_review
+    if last is None or facts.days_since(last) > every:
+        when = "has never had" if last is None else f"last had one on {last}, and needs"
+        yield Raised(
+            "concern",
+            f"This relationship {when} an independent review "
+            f"(due every {every} days at intensive scrutiny).",
+            ("Arrange an independent review by someone outside the team.",),
+            evidence={"last_independent_review": str(last) if last else None, "every_days": every},
+        )
+
+
+@rule(
+    "competence.consultation_unheeded",
+    severity="concern",
+    basis="When unsure, decide with others whether another model of helping would be more "
+    "ethical, and act on what they conclude.",
+)
+def consultation_unheeded(facts: Facts) -> Iterator[Raised]:
+    consultations = sorted(facts.case.consultations, key=lambda c: c.date)
+    if not consultations or facts.case.stage not in ("proposed", "active"):
+        return
+    latest = consultations[-1]
+    if latest.outcome == "switch_model":
+        yield Raised(
+            "concern",
+            f"When consulted on {latest.date}, {latest.with_} thought another model of "
+            "helping would be more ethical, but the co-produced work goes on.",
+            (
+                "Move to the other model of helping, with no loss of service, or consult "
+                "again and record why you are continuing.",
+            ),
+            evidence={"date": str(latest.date), "with": latest.with_},
+        )
+
+
+@rule(
+    "competence.uncertain_unconsulted",
+    severity="concern",
+    basis="In situations of uncertainty, participants consider with others whether another "
+    "model would be more ethical.",
+)
+def uncertain_unconsulted(facts: Facts) -> Iterator[Raised]:
+    unsure = facts.answered("confidence", "unsure", "no")
+    if not (facts.case.uncertain or unsure):
+        return
+    since = facts.case.contract.last_review if facts.case.contract else None
+    recorded = [
+        c
+        for c in facts.case.consultations
+        if c.outcome != "switch_model" and (since is None or c.date >= since)
+    ]
+    if not recorded:
+        who = ", ".join(unsure) if unsure else "someone involved"
+        yield Raised(
+            "concern",
+            f"{who} is unsure co-production is the right model, and this has not been "
+            "talked through with others" + (" since the last review." if since else "."),
+            (
+                "Consult others (supervisor, team, ethics forum) about whether another "
+                "model of helping would be more ethical, and record what you decide.",
+            ),
+            concerns=tuple(unsure),
+            evidence={"uncertain": facts.case.uncertain, "unsure": unsure},
+        )

@@ -1,0 +1,394 @@
+"""Respect: two adults with capacity, informed consent, a contract made for the situation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._facts import Facts
+from .._findings import Raised, Severity, rule
+
+_ANOTHER_MODEL = "Consider, with others (supervisor, team, ethics forum), another model of helping for this work."
+_CONTRACT_CONTENTS = (
+    "Agree a psychological contract that both people sign up to, made for this situation.",
+    "In it, set out what the work may cost and give each person, and explain it to each of them.",
+    "Say who is paid what, and how any financial inequality is balanced.",
+    "Name the power difference between you and how you will handle it.",
+    "Agree how either person can end the work, and how often you will review it.",
+)
+
+
+@rule(
+    "respect.capacity_lacking",
+    severity="contraindication",
+    basis="Co-production rests on two adults who each have capacity for the decisions they "
+    "share; where one lacks it, decisions are made in their best interests instead.",
+)
+def capacity_lacking(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        if p.capacity == "lacks":
+            yield Raised(
+                "contraindication",
+                f"Co-production seems less suitable here: {p.id} is recorded as lacking capacity "
+                "for the decisions this work would share.",
+                (
+                    _ANOTHER_MODEL,
+                    f"Or narrow the co-produced work, with others, to decisions {p.id} has capacity "
+                    f"for, then record {p.id}'s capacity for the narrowed work as `has`.",
+                ),
+                concerns=(p.id,),
+                evidence={"capacity": p.capacity},
+            )
+
+
+@rule(
+    "respect.capacity_fluctuating",
+    severity="concern",
+    basis="Shared decisions need capacity at the time they are made; when capacity comes and "
+    "goes, which decisions are shared must be agreed and capacity checked each time.",
+)
+def capacity_fluctuating(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        if p.capacity == "fluctuating":
+            yield Raised(
+                "concern",
+                f"{p.id}'s capacity for the shared decisions comes and goes.",
+                (
+                    "Agree which decisions are shared and which are not.",
+                    f"Check {p.id}'s capacity each time a shared decision is made, and record it.",
+                ),
+                concerns=(p.id,),
+                evidence={"capacity": p.capacity},
+            )
+
+
+@rule(
+    "respect.capacity_uncertain",
+    severity="advisory",
+    basis="Capacity is presumed unless there is reason to doubt it; when there is doubt, it "
+    "should be assessed for the decisions in scope.",
+)
+def capacity_uncertain(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        if p.capacity == "uncertain":
+            yield Raised(
+                "advisory",
+                f"It is not clear whether {p.id} has capacity for the shared decisions.",
+                (
+                    f"Assess {p.id}'s capacity for the decisions this work would share, and record "
+                    "the result; otherwise capacity is presumed.",
+                ),
+                concerns=(p.id,),
+                evidence={"capacity": p.capacity},
+            )
+
+
+def _context_rule(facts: Facts, flag: str, situation: str, outside: str) -> Iterator[Raised]:
+    context = facts.case.context
+    if not getattr(context, flag):
+        return
+    eased = context.coproduced_elements_outside and facts.consultation_recorded
+    severity: Severity = "concern" if eased else "contraindication"
+    message = f"Co-production seems less suitable {situation}."
+    if eased:
+        message += (
+            f" The co-produced parts have been agreed, with others, to lie outside "
+            f"{outside}; keep checking that they do."
+        )
+    yield Raised(
+        severity,
+        message,
+        (
+            _ANOTHER_MODEL,
+            f"Or co-produce only the parts of the work that lie outside {outside}, agreed with "
+            "others and recorded as a consultation.",
+        ),
+        evidence={
+            flag: True,
+            "coproduced_elements_outside": context.coproduced_elements_outside,
+            "consultation_recorded": facts.consultation_recorded,
+        },
+    )
+
+
+@rule(
+    "respect.best_interests",
+    severity="contraindication (concern when the co-produced "
+    "elements lie outside it and a consultation is recorded)",
+    basis="Where decisions are made in a person's best interests, the adult-to-adult "
+    "relationship co-production needs is not there for those decisions.",
+)
+def best_interests(facts: Facts) -> Iterator[Raised]:
+    yield from _context_rule(
+        facts,
+        "best_interests",
+        "where decisions are being made in someone's best interests",
+        "the best-interests decisions",
+    )
+
+
+@rule(
+    "respect.compulsory",
+    severity="contraindication (concern when the co-produced "
+    "elements lie outside it and a consultation is recorded)",
+    basis="Compulsory elements of treatment cannot be freely chosen by both people, so "
+    "co-producing them seems less suitable.",
+)
+def compulsory(facts: Facts) -> Iterator[Raised]:
+    yield from _context_rule(
+        facts,
+        "compulsory",
+        "where there are compulsory elements of treatment",
+        "the compulsory elements",
+    )
+
+
+@rule(
+    "respect.court_ordered",
+    severity="contraindication (concern when the co-produced "
+    "elements lie outside it and a consultation is recorded)",
+    basis="Work that is part of a court-sanctioned punishment or order is not freely entered "
+    "by both people, so co-producing it seems less suitable.",
+)
+def court_ordered(facts: Facts) -> Iterator[Raised]:
+    yield from _context_rule(
+        facts, "court_ordered", "within a court-sanctioned punishment or order", "the order"
+    )
+
+
+@rule(
+    "respect.consent_missing",
+    severity="advisory / concern",
+    basis="Both participants give informed consent to the relationship, whatever it is called.",
+)
+def consent_missing(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        if p.consent == "not_sought":
+            yield Raised(
+                facts.stage_severity("advisory", "concern"),
+                f"{p.id} has not yet been asked to consent to working this way.",
+                (
+                    f"Ask {p.id} for informed consent: explain the costs, the benefits and the "
+                    "other ways of working first.",
+                ),
+                concerns=(p.id,),
+                evidence={"consent": p.consent},
+            )
+
+
+@rule(
+    "respect.consent_uninformed",
+    severity="advisory / concern",
+    basis="Consent counts when it is informed: costs, benefits and alternatives explained.",
+)
+def consent_uninformed(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        if p.consent == "given":
+            yield Raised(
+                facts.stage_severity("advisory", "concern"),
+                f"{p.id} has agreed, but has not yet had the costs, benefits and other ways of "
+                "working explained.",
+                (
+                    f"Explain to {p.id} what this may cost and give them, and what else is on "
+                    "offer; then record their consent as informed.",
+                ),
+                concerns=(p.id,),
+                evidence={"consent": p.consent},
+            )
+
+
+@rule(
+    "respect.consent_refused",
+    severity="contraindication",
+    basis="Without the consent of both people there is no co-productive relationship; saying "
+    "no must not cost the person any help.",
+)
+def consent_refused(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        if p.consent in ("declined", "withdrawn"):
+            yield Raised(
+                "contraindication",
+                f"{p.id} has {p.consent} consent, so co-production seems less suitable here.",
+                (
+                    f"Offer {p.id} another model of helping, with no loss of service.",
+                    "Stop the co-produced work. Keep the case record of what happened, and handle anything "
+                    f"{p.id} contributed as they ask.",
+                ),
+                concerns=(p.id,),
+                evidence={"consent": p.consent},
+            )
+
+
+@rule(
+    "respect.scope_undefined",
+    severity="advisory",
+    basis="Co-production happens in the spaces where both people can decide; those spaces "
+    "need naming.",
+)
+def scope_undefined(facts: Facts) -> Iterator[Raised]:
+    if not facts.case.approach.co_produced_elements:
+        yield Raised(
+            "advisory",
+            "The parts of the work that are co-produced have not been named.",
+            (
+                "Name the parts of the work you decide together (for example session "
+                "plans, goals, ground rules).",
+            ),
+        )
+
+
+@rule(
+    "respect.affected_unidentified",
+    severity="advisory",
+    basis="Informed consent is sought from the other people the relationship affects, not "
+    "only from the two participants.",
+)
+def affected_unidentified(facts: Facts) -> Iterator[Raised]:
+    if facts.case.affected_parties is None:
+        yield Raised(
+            "advisory",
+            "Nobody has yet said who else this relationship affects.",
+            (
+                "List the other people this relationship affects (family, carers, other "
+                "group members, colleagues), or record that there are none.",
+            ),
+        )
+
+
+@rule(
+    "respect.affected_consent_missing",
+    severity="advisory / concern",
+    basis="The people a relationship affects are owed informed consent too.",
+)
+def affected_consent_missing(facts: Facts) -> Iterator[Raised]:
+    for party in facts.case.affected_parties or []:
+        if party.consent in ("not_sought", "given"):
+            message = (
+                f"Nobody has yet asked {party.name} for consent."
+                if party.consent == "not_sought"
+                else f"{party.name} agreed without having the relationship fully explained."
+            )
+            yield Raised(
+                facts.stage_severity("advisory", "concern"),
+                message,
+                (
+                    f"Explain the relationship to {party.name} and ask for their informed consent, "
+                    "or record why it is not needed.",
+                ),
+                concerns=(party.name,),
+                evidence={"consent": party.consent},
+            )
+
+
+@rule(
+    "respect.affected_consent_declined",
+    severity="concern",
+    basis="When someone the relationship affects declines, their view must be weighed "
+    "with others before going on.",
+)
+def affected_consent_declined(facts: Facts) -> Iterator[Raised]:
+    for party in facts.case.affected_parties or []:
+        if party.consent == "declined":
+            yield Raised(
+                "concern",
+                f"{party.name} has declined to consent to this relationship.",
+                (
+                    f"Talk with {party.name}, and with your supervisor, about their reasons.",
+                    "Consider, with others, whether to change the work or use another model.",
+                ),
+                concerns=(party.name,),
+                evidence={"consent": party.consent},
+            )
+
+
+@rule(
+    "respect.contract_missing",
+    severity="advisory / concern",
+    basis="Both people enter a psychological contract unique to their circumstance.",
+)
+def contract_missing(facts: Facts) -> Iterator[Raised]:
+    contract = facts.case.contract
+    severity = facts.stage_severity("advisory", "concern")
+    if contract is None:
+        yield Raised(
+            severity, "There is no agreed contract for this relationship yet.", _CONTRACT_CONTENTS
+        )
+        return
+    missing = [p.id for p in facts.case.participants if p.id not in contract.agreed_by]
+    for pid in missing:
+        yield Raised(
+            severity,
+            f"{pid} has not agreed version {contract.version} of the contract.",
+            (
+                f"Go through version {contract.version} of the contract with {pid} and "
+                "record their agreement, or change it until both of you agree.",
+            ),
+            concerns=(pid,),
+            evidence={"version": contract.version},
+        )
+
+
+@rule(
+    "respect.preferences_assumed",
+    severity="advisory",
+    basis="Flexible reciprocity: ask, never assume, what the other person wants; their "
+    "tastes may be different.",
+)
+def preferences_assumed(facts: Facts) -> Iterator[Raised]:
+    for p in facts.case.participants:
+        given = facts.answers[p.id]
+        if not given or given.get("preferences_asked") == "no":
+            why = (
+                "has not answered the two-sided questions"
+                if not given
+                else "says they were not asked how they want to be treated"
+            )
+            yield Raised(
+                "advisory",
+                f"{p.id} {why}.",
+                (
+                    f"Ask {p.id} how they want to work and be treated, and record their "
+                    "answers to the two-sided questions.",
+                ),
+                concerns=(p.id,),
+                evidence={"answered": bool(given)},
+            )
+
+
+@rule(
+    "respect.professional_not_first",
+    severity="advisory",
+    basis="The professional answers the questions they pose, and models first the "
+    "relationship they invite.",
+)
+def professional_not_first(facts: Facts) -> Iterator[Raised]:
+    recipients = [p.id for p in facts.case.recipients if facts.answers[p.id]]
+    professionals = [p.id for p in facts.case.professionals if facts.answers[p.id]]
+    if recipients and not professionals:
+        yield Raised(
+            "advisory",
+            "The person receiving the service has answered the questions, but no professional has.",
+            ("The professional answers the same questions, openly, and shares their answers.",),
+            concerns=tuple(p.id for p in facts.case.professionals),
+        )
+
+
+@rule(
+    "respect.divergent_views",
+    severity="advisory",
+    basis="Disagreement is information: the more cautious reading is taken, and the "
+    "difference is talked through.",
+)
+def divergent_views(facts: Facts) -> Iterator[Raised]:
+    if facts.divergences:
+        questions = [d.question for d in facts.divergences]
+        yield Raised(
+            "advisory",
+            f"You answered {len(questions)} of the questions differently: "
+            f"{', '.join(q.replace('_', ' ') for q in questions)}.",
+            (
+                "Talk through the answers you gave differently; until you agree, the more "
+                "cautious answer counts.",
+            ),
+            concerns=tuple(sorted({pid for d in facts.divergences for pid in d.answers})),
+            evidence={"questions": questions},
+        )

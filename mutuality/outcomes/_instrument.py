@@ -1,0 +1,161 @@
+"""The runtime form of an instrument, built once from its definition.
+
+A definition mirrors what a person writes; an :class:`Instrument` says what the
+statistics need, with each choice (fixed or computed reliable change, fixed or
+computed cut-off) made explicit as its own type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mutuality.outcomes._definition import (
+    BandDefinition,
+    InstrumentDefinition,
+    ItemSeriesDefinition,
+    Scoring,
+)
+
+
+@dataclass(frozen=True)
+class FixedThreshold:
+    """Reliable change as a fixed number of points; a change of exactly ``points`` counts."""
+
+    points: float
+
+
+@dataclass(frozen=True)
+class JacobsonTruax:
+    """Reliable change computed from a reference sample (Jacobson & Truax 1991)."""
+
+    sd: float
+    reliability: float
+
+
+ReliableChangeRule = FixedThreshold | JacobsonTruax
+
+
+@dataclass(frozen=True)
+class FixedCutoff:
+    """A caseness cut-off: ``score`` is the first score on the clinical side."""
+
+    score: float
+
+
+@dataclass(frozen=True)
+class NormativeCutoff:
+    """The norms of a clinical and a normal population, which give criterion c."""
+
+    clinical_mean: float
+    clinical_sd: float
+    normal_mean: float
+    normal_sd: float
+
+
+Cutoff = FixedCutoff | NormativeCutoff
+
+
+@dataclass(frozen=True)
+class Band:
+    """A named band of scores, from ``low`` to ``high`` inclusive."""
+
+    low: float
+    high: float
+    label: str
+
+    def contains(self, score: float) -> bool:
+        """Whether ``score`` falls inside this band."""
+        return self.low <= score <= self.high
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An outcome instrument, ready for scoring and change classification.
+
+    For a ``per_item`` instrument, ``item_series`` holds one instrument per
+    item, with the id ``<parent>.<item>`` (for example ``ons4.anxious``).
+    """
+
+    id: str
+    name: str
+    low: float
+    high: float
+    higher_is_better: bool
+    reliable_change: ReliableChangeRule | None = None
+    cutoff: Cutoff | None = None
+    bands: tuple[Band, ...] = ()
+    scoring: Scoring = "sum"
+    items: int | None = None
+    item_range: tuple[int, int] | None = None
+    item_series: tuple[Instrument, ...] = ()
+    version: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+
+    @classmethod
+    def from_definition(cls, definition: InstrumentDefinition) -> Instrument:
+        """Build the runtime instrument from a validated definition."""
+        low, high = definition.range
+        return cls(
+            id=definition.id,
+            name=definition.name,
+            low=low,
+            high=high,
+            higher_is_better=definition.higher_is == "better",
+            reliable_change=_reliable_change_rule(definition),
+            cutoff=_cutoff(definition),
+            bands=_bands(definition.bands),
+            scoring=definition.scoring,
+            items=definition.items,
+            item_range=definition.item_range,
+            item_series=tuple(_series(definition, s) for s in definition.item_series),
+            version=definition.version,
+            licence=definition.licence,
+            attribution=definition.attribution,
+        )
+
+    def in_range(self, score: float) -> bool:
+        """Whether ``score`` lies within the instrument's range, ends included."""
+        return self.low <= score <= self.high
+
+
+def _reliable_change_rule(d: InstrumentDefinition) -> ReliableChangeRule | None:
+    if d.reliable_change is not None:
+        return FixedThreshold(d.reliable_change)
+    if d.sd is not None and d.reliability is not None:
+        return JacobsonTruax(sd=d.sd, reliability=d.reliability)
+    return None
+
+
+def _cutoff(d: InstrumentDefinition) -> Cutoff | None:
+    if d.cutoff is not None:
+        return FixedCutoff(d.cutoff)
+    if (
+        d.clinical_mean is None
+        or d.clinical_sd is None
+        or d.normal_mean is None
+        or d.normal_sd is None
+    ):
+        return None
+    return NormativeCutoff(d.clinical_mean, d.clinical_sd, d.normal_mean, d.normal_sd)
+
+
+def _bands(bands: tuple[BandDefinition, ...]) -> tuple[Band, ...]:
+    return tuple(Band(b.low, b.high, b.label) for b in bands)
+
+
+def _series(parent: InstrumentDefinition, series: ItemSeriesDefinition) -> Instrument:
+    # An item series shares its parent's range and provenance but has its own
+    # direction and bands, and (as with the ONS4 items) no reliable change.
+    low, high = parent.range
+    return Instrument(
+        id=f"{parent.id}.{series.id}",
+        name=f"{parent.name}: {series.name}",
+        low=low,
+        high=high,
+        higher_is_better=series.higher_is == "better",
+        bands=_bands(series.bands),
+        version=parent.version,
+        licence=parent.licence,
+        attribution=parent.attribution,
+    )
