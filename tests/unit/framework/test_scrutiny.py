@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mutuality.framework import DEFAULT_POLICY, LEVELS, policy_from_data
+from mutuality.framework._model import ContrastIndicator
 from mutuality.framework._scrutiny import Risks, assess_scrutiny
 
-INDICATORS = [
-    "shared_clinical_decisions",
-    "contact_outside_sessions",
-    "social_relationship",
-    "payment_between_participants",
-    "professional_self_disclosure",
-    "recipient_in_staff_role",
-    "informal_setting",
-    "altered_confidentiality",
-    "other",
-]
+INDICATORS = list(get_args(ContrastIndicator))
 risks = st.builds(
     Risks,
     serious_open_observations=st.lists(st.just("collusion"), max_size=1).map(tuple),
