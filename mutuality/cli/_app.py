@@ -38,6 +38,8 @@ from mutuality.framework._render import render_json, render_markdown, render_tex
 from mutuality.framework._types import parse_iso_date
 
 from ._files import expand
+from ._instruments import instruments_command
+from ._outcomes import outcomes_command
 
 INVALID = 2
 
@@ -47,6 +49,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Assess co-productive helping relationships, principle by principle.",
 )
+
+app.command("outcomes")(outcomes_command)
+app.command("instruments")(instruments_command)
 
 
 class ReportFormat(StrEnum):

@@ -134,4 +134,6 @@ def _outcome_dict(outcome: Outcome) -> dict[str, Any]:
         entry["bands"] = {"first": change.bands[0], "latest": change.bands[1]}
     if outcome.series.goal is not None:
         entry["goal"] = outcome.series.goal
+    if outcome.series.prorated:
+        entry["prorated_scores"] = outcome.series.prorated
     return entry

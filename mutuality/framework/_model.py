@@ -213,7 +213,8 @@ class Score(Part):
 
     date: IsoDate
     value: Number | None = None
-    items: Annotated[list[Number], Field(min_length=1, max_length=200)] | None = None
+    # `null` marks an unanswered item; only instruments that prorate accept one.
+    items: Annotated[list[Number | None], Field(min_length=1, max_length=200)] | None = None
 
     @model_validator(mode="after")
     def _value_or_items(self) -> Score:

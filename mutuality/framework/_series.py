@@ -19,7 +19,7 @@ from mutuality.outcomes import (
     build_instruments,
     resolve_series,
     score_item_series,
-    score_items,
+    score_responses,
 )
 
 from ._model import Case, OutcomeSeries, Score
@@ -38,6 +38,7 @@ class Series:
     instrument: Instrument
     goal: str | None = None
     scores: list[tuple[date, float]] = field(default_factory=list)
+    prorated: int = 0  # how many scores had missing items filled in by prorating
 
 
 @dataclass
@@ -139,7 +140,7 @@ def _collect_score(
     score: Score,
     path: str,
 ) -> None:
-    values = _score_values(collector, instrument, name, score, path)
+    values, prorated = _score_values(collector, instrument, name, score, path)
     for series_name, value in values.items():
         series_instrument = resolve_series(series_name, collector.instruments) or instrument
         if not series_instrument.low <= value <= series_instrument.high:
@@ -151,31 +152,43 @@ def _collect_score(
                 )
             )
             continue
-        collector.add(entry.of, series_name, series_instrument, entry.goal).scores.append(
-            (score.date, value)
-        )
+        series = collector.add(entry.of, series_name, series_instrument, entry.goal)
+        series.scores.append((score.date, value))
+        series.prorated += prorated
 
 
 def _score_values(
     collector: _Collector, instrument: Instrument, name: str, score: Score, path: str
-) -> dict[str, float]:
+) -> tuple[dict[str, float], bool]:
+    """The score(s) one entry gives, and whether prorating filled in missing items."""
     try:
         if score.items is not None:
             if instrument.scoring == "per_item":
-                return dict(score_item_series(instrument, score.items))
-            return {name: score_items(instrument, score.items)}
+                return dict(
+                    score_item_series(instrument, _answered(instrument, score.items))
+                ), False
+            scored = score_responses(instrument, score.items)
+            return {name: scored.value}, scored.prorated
     except ScoringError as error:
         where = f"{path}.items" if error.item_index is None else f"{path}.items[{error.item_index}]"
         collector.problems.append(Problem(where, str(error)))
-        return {}
+        return {}, False
     if instrument.scoring == "per_item":
         message = (
             f"{instrument.id} has no total; give the four `items`, or name one item "
             f"as its own series (e.g. `{instrument.item_series[0].id}`)"
         )
         collector.problems.append(Problem(f"{path}.value", message))
-        return {}
-    return {} if score.value is None else {name: score.value}
+        return {}, False
+    return ({} if score.value is None else {name: score.value}), False
+
+
+def _answered(instrument: Instrument, items: list[int | float | None]) -> list[int | float]:
+    missing = [index for index, item in enumerate(items) if item is None]
+    if missing:
+        message = f"got null; {instrument.id} needs an answer to every item"
+        raise ScoringError(message, item_index=missing[0])
+    return [item for item in items if item is not None]
 
 
 def _ids(case: Case, role: str) -> str:

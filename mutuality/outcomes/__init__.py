@@ -1,4 +1,4 @@
-"""Outcome evidence: instruments as data, scoring, and individual change.
+"""Outcome evidence: instruments as data, scoring, individual and group change.
 
 Instruments are defined as data (:class:`InstrumentDefinition`, the YAML format
 of outcomes.md section 3), built into runtime :class:`Instrument` objects, and
@@ -34,7 +34,17 @@ from mutuality.outcomes._definition import (
     Direction,
     InstrumentDefinition,
     ItemSeriesDefinition,
+    ResponseOptionDefinition,
     Scoring,
+    TextLicence,
+)
+from mutuality.outcomes._fhir import fhir_bundle
+from mutuality.outcomes._group import (
+    GroupChange,
+    Proportion,
+    ProportionName,
+    ScorePair,
+    group_change,
 )
 from mutuality.outcomes._instrument import (
     Band,
@@ -42,17 +52,33 @@ from mutuality.outcomes._instrument import (
     FixedCutoff,
     FixedThreshold,
     Instrument,
+    ItemText,
     JacobsonTruax,
     NormativeCutoff,
     ReliableChangeRule,
+    ResponseOption,
 )
-from mutuality.outcomes._registry import build_instruments, resolve_series, shipped_instruments
-from mutuality.outcomes._scoring import score_item_series, score_items
+from mutuality.outcomes._paired import PairedOutcome, PairedRates, paired_outcome, paired_rates
+from mutuality.outcomes._plot import trajectories_svg
+from mutuality.outcomes._questionnaire import ORGANISATION_NOTE, credit_lines, questionnaire_lines
+from mutuality.outcomes._registry import (
+    build_instruments,
+    load_instrument_file,
+    resolve_series,
+    shipped_instruments,
+)
+from mutuality.outcomes._report import OutcomesReport, PersonChange, outcomes_report
+from mutuality.outcomes._scores_csv import PersonSeries, ScoresFileError, read_scores_csv
+from mutuality.outcomes._scoring import ItemScore, score_item_series, score_items, score_responses
+from mutuality.outcomes._stats import mean, mean_ci95, sd, t_quantile, wilson_interval
+from mutuality.outcomes._text import TEXT_DIRECTORY_VARIABLE, item_text, read_item_text
 from mutuality.outcomes.exceptions import OutcomesError, ScoringError
 
 __all__ = [
     "MEDIUM_TERM_DAYS",
+    "ORGANISATION_NOTE",
     "SHORT_TERM_DAYS",
+    "TEXT_DIRECTORY_VARIABLE",
     "Z_975",
     "Band",
     "BandDefinition",
@@ -63,32 +89,65 @@ __all__ = [
     "Direction",
     "FixedCutoff",
     "FixedThreshold",
+    "GroupChange",
     "HorizonName",
     "Horizons",
     "Instrument",
     "InstrumentDefinition",
+    "ItemScore",
     "ItemSeriesDefinition",
+    "ItemText",
     "JacobsonTruax",
     "NormativeCutoff",
     "OutcomesError",
+    "OutcomesReport",
+    "PairedOutcome",
+    "PairedRates",
+    "PersonChange",
+    "PersonSeries",
+    "Proportion",
+    "ProportionName",
     "ReliableChangeRule",
+    "ResponseOption",
+    "ResponseOptionDefinition",
+    "ScorePair",
+    "ScoresFileError",
     "Scoring",
     "ScoringError",
     "SeriesChange",
     "Side",
+    "TextLicence",
     "band",
     "build_instruments",
     "category",
     "classify_change",
     "classify_series",
+    "credit_lines",
     "criterion_a",
     "criterion_b",
     "criterion_c",
+    "fhir_bundle",
+    "group_change",
+    "item_text",
+    "load_instrument_file",
+    "mean",
+    "mean_ci95",
+    "outcomes_report",
+    "paired_outcome",
+    "paired_rates",
+    "questionnaire_lines",
     "rci",
+    "read_item_text",
+    "read_scores_csv",
     "reliable_change_threshold",
     "resolve_series",
     "score_item_series",
     "score_items",
+    "score_responses",
+    "sd",
     "shipped_instruments",
     "side",
+    "t_quantile",
+    "trajectories_svg",
+    "wilson_interval",
 ]

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -29,6 +30,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 Direction = Literal["better", "worse"]
 Scoring = Literal["sum", "sum_times_4", "per_item", "per_goal"]
+TextLicence = Literal["shipped", "organisation_supplied"]
 
 
 def _keep_whole(value: object, handler: ValidatorFunctionWrapHandler) -> float:
@@ -46,6 +48,17 @@ PositiveNumber = Annotated[float, Strict(), Field(gt=0), WrapValidator(_keep_who
 Reliability = Annotated[float, Strict(), Field(ge=0, lt=1), WrapValidator(_keep_whole)]
 WholeNumber = Annotated[int, Strict()]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _raw_total(value: object) -> object:
+    # JSON object keys are always strings, so "7" is accepted as the raw total 7.
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
+
+
+RawTotal = Annotated[int, Strict(), BeforeValidator(_raw_total)]
 
 # YAML gives lists, and strict mode would accept only real tuples for these
 # fields; the elements stay strict.
@@ -104,6 +117,18 @@ class BandDefinition(BaseModel):
 Bands = Annotated[tuple[BandDefinition, ...], Field(strict=False)]
 
 
+class ResponseOptionDefinition(BaseModel):
+    """A response a person may give to an item, and the words shown for it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    value: WholeNumber
+    label: Text
+
+
+ResponseOptions = Annotated[tuple[ResponseOptionDefinition, ...], Field(strict=False)]
+
+
 class ItemSeriesDefinition(BaseModel):
     """One item of a ``per_item`` instrument, reported as a series of its own."""
 
@@ -122,6 +147,12 @@ class InstrumentDefinition(BaseModel):
     as ``sd`` and ``reliability`` (Jacobson & Truax), or not at all. The clinical
     cut-off is either a fixed ``cutoff`` (the first score on the clinical side)
     or the four norms that give criterion c, or not at all.
+
+    A total may reverse some items (``reversed_items``, numbered from 1),
+    prorate up to ``max_missing`` unanswered items, or turn its raw sum into
+    the reported score through a ``conversion`` table. The wording (``stem``,
+    ``item_text``, ``response_options``) needs an ``attribution`` to show with
+    it, and is refused where ``text_licence`` is ``organisation_supplied``.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -144,6 +175,14 @@ class InstrumentDefinition(BaseModel):
     scoring: Scoring = "sum"
     item_series: Annotated[tuple[ItemSeriesDefinition, ...], Field(strict=False)] = ()
     bands: Bands = ()
+    reversed_items: Annotated[tuple[WholeNumber, ...], Field(strict=False)] = ()
+    max_missing: Annotated[int, Strict(), Field(ge=0)] = 0
+    prorate: bool = False
+    conversion: dict[RawTotal, Number] | None = None
+    text_licence: TextLicence = "shipped"
+    stem: Text | None = None
+    item_text: Annotated[tuple[Text, ...], Field(strict=False)] = ()
+    response_options: ResponseOptions = ()
     licence: str | None = None
     attribution: str | None = None
 
@@ -156,6 +195,8 @@ class InstrumentDefinition(BaseModel):
             *_item_problems(self),
             *_series_problems(self),
             *_band_problems(self.bands, self.range, ("bands",)),
+            *_scoring_feature_problems(self),
+            *_text_problems(self),
         ]
         _raise_problems(self, problems)
         return self
@@ -254,6 +295,9 @@ def _total_problems(
 ) -> Iterator[_Problem]:
     # Every total the item responses can add up to must be a score in range,
     # or a correctly filled questionnaire could produce an impossible score.
+    # A conversion table's scores are checked with the table itself.
+    if d.conversion is not None:
+        return
     factor = 4 if d.scoring == "sum_times_4" else 1
     lowest, highest = (items * end * factor for end in item_range)
     low, high = d.range
@@ -310,3 +354,124 @@ def _band_problems(
         if after.low <= before.high:
             message = f"band {after.label!r} overlaps band {before.label!r}"
             yield _Problem((*loc, index), "overlap", message)
+
+
+_TOTAL_SCORINGS = ("sum", "sum_times_4")
+_TEXT_FIELDS = ("stem", "item_text", "response_options")
+
+
+def _scoring_feature_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    yield from _reversed_problems(d)
+    yield from _missing_item_problems(d)
+    yield from _conversion_problems(d)
+
+
+def _reversed_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    if not d.reversed_items:
+        return
+    if d.scoring not in _TOTAL_SCORINGS or d.items is None:
+        message = "reversed items count towards a total, so they need sum scoring and items"
+        yield _Problem(("reversed_items",), "not_applicable", message)
+        return
+    seen: set[int] = set()
+    for index, number in enumerate(d.reversed_items):
+        loc: _Loc = ("reversed_items", index)
+        if not 1 <= number <= d.items:
+            message = f"there is no item {number}; items are numbered from 1 to {d.items}"
+            yield _Problem(loc, "out_of_range", message)
+        elif number in seen:
+            yield _Problem(loc, "duplicate", f"item {number} is already listed")
+        seen.add(number)
+
+
+def _missing_item_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    if d.max_missing == 0 and not d.prorate:
+        return
+    if d.scoring not in _TOTAL_SCORINGS or d.items is None:
+        message = "only a total of item responses can make up for missing items"
+        yield _Problem(("max_missing" if d.max_missing else "prorate",), "not_applicable", message)
+        return
+    if d.max_missing >= d.items:
+        message = (
+            f"at least one of the {d.items} items must be answered; allow {d.items - 1} at most"
+        )
+        yield _Problem(("max_missing",), "out_of_range", message)
+    if d.max_missing and not d.prorate:
+        message = (
+            "must be true when max_missing is above 0: missing items are made up for by prorating"
+        )
+        yield _Problem(("prorate",), "missing_partner", message)
+    if d.prorate and not d.max_missing:
+        message = "required when prorate is true: how many items may be missing"
+        yield _Problem(("max_missing",), "missing_partner", message)
+    if d.prorate and d.conversion is not None:
+        message = "a conversion table needs a whole raw total, so it cannot be used with prorating"
+        yield _Problem(("prorate",), "conflict", message)
+
+
+def _conversion_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    if d.conversion is None:
+        return
+    if d.scoring != "sum" or d.items is None or d.item_range is None:
+        message = "a conversion table turns a sum of item responses into a score; it needs sum scoring, items and item_range"
+        yield _Problem(("conversion",), "not_applicable", message)
+        return
+    lowest, highest = (d.items * end for end in d.item_range)
+    totals = set(range(lowest, highest + 1))
+    if missing := sorted(totals - d.conversion.keys()):
+        message = f"no score for the raw totals {_numbers(missing)}; give one for each total from {lowest} to {highest}"
+        yield _Problem(("conversion",), "incomplete", message)
+    if extra := sorted(d.conversion.keys() - totals):
+        message = f"the raw totals {_numbers(extra)} cannot occur; the items add up to {lowest} to {highest}"
+        yield _Problem(("conversion",), "out_of_range", message)
+    for raw, score in sorted(d.conversion.items()):
+        yield from _outside(("conversion", raw), score, d.range)
+
+
+def _numbers(numbers: list[int]) -> str:
+    if len(numbers) <= 5:
+        return _join(str(n) for n in numbers)
+    return f"{', '.join(str(n) for n in numbers[:5])} and {len(numbers) - 5} more"
+
+
+def _text_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    given = [name for name in _TEXT_FIELDS if getattr(d, name) not in (None, ())]
+    if d.text_licence == "organisation_supplied":
+        # The licence of such an instrument lets only the organisation hold its
+        # wording, so a definition that carries any is refused outright.
+        message = (
+            "an organisation_supplied instrument carries no item text; the organisation "
+            "supplies it in its own file (see MUTUALITY_INSTRUMENT_TEXT)"
+        )
+        yield from (_Problem((name,), "not_allowed", message) for name in given)
+        return
+    if given and not d.attribution:
+        message = "required when item text is given: the credit shown wherever the items are shown"
+        yield _Problem(("attribution",), "missing_partner", message)
+    yield from _item_text_problems(d)
+    yield from _option_problems(d.response_options, d.item_range or d.range, ("response_options",))
+
+
+def _item_text_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    if not d.item_text:
+        return
+    if d.items is None:
+        message = "item text needs items, the number of items it words"
+        yield _Problem(("item_text",), "missing_partner", message)
+    elif len(d.item_text) != d.items:
+        given = len(d.item_text)
+        message = f"{d.items} items but {given} statement{'' if given == 1 else 's'}; give one statement per item"
+        yield _Problem(("item_text",), "mismatch", message)
+
+
+def _option_problems(
+    options: Iterable[ResponseOptionDefinition], bounds: tuple[float, float], loc: _Loc
+) -> Iterator[_Problem]:
+    seen: set[int] = set()
+    for index, option in enumerate(options):
+        value_loc: _Loc = (*loc, index, "value")
+        yield from _outside(value_loc, option.value, bounds)
+        if option.value in seen:
+            message = f"{option.value} is already the value of an earlier option"
+            yield _Problem(value_loc, "duplicate", message)
+        seen.add(option.value)

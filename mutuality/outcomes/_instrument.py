@@ -7,13 +7,17 @@ computed cut-off) made explicit as its own type.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from mutuality.outcomes._definition import (
     BandDefinition,
     InstrumentDefinition,
     ItemSeriesDefinition,
+    ResponseOptionDefinition,
     Scoring,
+    TextLicence,
 )
 
 
@@ -69,11 +73,40 @@ class Band:
 
 
 @dataclass(frozen=True)
+class ResponseOption:
+    """A response a person may give to an item, and the words shown for it."""
+
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """The words of an instrument as a person sees them, with the credit they need.
+
+    ``items`` holds one statement per item (none for goal-based outcomes, whose
+    goals are the person's own words). ``attribution`` is shown wherever the
+    items are shown; ``supplied_by`` says whether the words ship with
+    Mutuality or come from the organisation's own licensed copy.
+    """
+
+    stem: str | None
+    items: tuple[str, ...]
+    options: tuple[ResponseOption, ...]
+    attribution: str
+    licence: str | None = None
+    supplied_by: Literal["mutuality", "organisation"] = "mutuality"
+
+
+@dataclass(frozen=True)
 class Instrument:
     """An outcome instrument, ready for scoring and change classification.
 
     For a ``per_item`` instrument, ``item_series`` holds one instrument per
     item, with the id ``<parent>.<item>`` (for example ``ons4.anxious``).
+    ``reversed_items`` are 1-based; ``conversion`` pairs each raw total with
+    the score reported for it; ``text`` is the wording shipped with Mutuality,
+    None where there is none or its licence leaves it to the organisation.
     """
 
     id: str
@@ -91,6 +124,12 @@ class Instrument:
     version: str | None = None
     licence: str | None = None
     attribution: str | None = None
+    reversed_items: tuple[int, ...] = ()
+    max_missing: int = 0
+    prorate: bool = False
+    conversion: tuple[tuple[int, float], ...] = ()
+    text_licence: TextLicence = "shipped"
+    text: ItemText | None = None
 
     @classmethod
     def from_definition(cls, definition: InstrumentDefinition) -> Instrument:
@@ -112,11 +151,36 @@ class Instrument:
             version=definition.version,
             licence=definition.licence,
             attribution=definition.attribution,
+            reversed_items=definition.reversed_items,
+            max_missing=definition.max_missing,
+            prorate=definition.prorate,
+            conversion=tuple(sorted((definition.conversion or {}).items())),
+            text_licence=definition.text_licence,
+            text=_shipped_text(definition),
         )
 
     def in_range(self, score: float) -> bool:
         """Whether ``score`` lies within the instrument's range, ends included."""
         return self.low <= score <= self.high
+
+
+def response_options(options: Iterable[ResponseOptionDefinition]) -> tuple[ResponseOption, ...]:
+    """The runtime form of validated response options."""
+    return tuple(ResponseOption(o.value, o.label) for o in options)
+
+
+def _shipped_text(d: InstrumentDefinition) -> ItemText | None:
+    # Validation guarantees an attribution wherever there is text to show, and
+    # no text at all for an instrument whose wording the organisation supplies.
+    if not (d.stem or d.item_text or d.response_options) or d.attribution is None:
+        return None
+    return ItemText(
+        stem=d.stem,
+        items=d.item_text,
+        options=response_options(d.response_options),
+        attribution=d.attribution,
+        licence=d.licence,
+    )
 
 
 def _reliable_change_rule(d: InstrumentDefinition) -> ReliableChangeRule | None:

@@ -1,4 +1,9 @@
-"""Finding instruments: the shipped ones, an organisation's own, and series ids."""
+"""Finding instruments: the shipped ones, an organisation's own, and series ids.
+
+An organisation's files are read defensively: they are capped in size and in
+the number of values their aliases expand to, and every fault becomes an
+:class:`OutcomesError` that names the file and the place inside it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ import functools
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from types import MappingProxyType
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from mutuality.outcomes._definition import InstrumentDefinition
 from mutuality.outcomes._instrument import Instrument
@@ -86,3 +94,131 @@ def resolve_series(series_id: str, instruments: Mapping[str, Instrument]) -> Ins
 def _is_goal_number(text: str) -> bool:
     # isdigit alone would accept digits such as "²", which int() rejects.
     return text.isascii() and text.isdigit() and int(text) >= 1
+
+
+MAX_FILE_BYTES = 1_048_576
+"""The largest instrument or item-text file that is read (1 MiB)."""
+
+MAX_VALUES = 100_000
+"""The most values a file may hold once its YAML aliases are expanded."""
+
+_DEFINITIONS = TypeAdapter(list[InstrumentDefinition])
+
+
+def load_instrument_file(path: Path) -> list[InstrumentDefinition]:
+    """Read an organisation's instrument definitions from a YAML file.
+
+    The file holds one definition (a mapping) or a list of them, in the format
+    of outcomes.md, section 3.
+
+    Raises:
+        OutcomesError: The file cannot be read, is not YAML, is too large, or
+            a definition is invalid; the message names the file and the path
+            inside it, such as ``my.yaml: [0].reliability: ...``.
+    """
+    data = read_yaml_file(path)
+    try:
+        if isinstance(data, dict):
+            return [InstrumentDefinition.model_validate(data)]
+        if isinstance(data, list):
+            return _DEFINITIONS.validate_python(data)
+    except ValidationError as error:
+        raise OutcomesError(validation_message(path, error)) from None
+    raise OutcomesError(
+        f"{path}: expected an instrument definition or a list of them; got {_kind(data)}"
+    )
+
+
+def read_yaml_file(path: Path) -> object:
+    """The plain values in a YAML file, read within the size caps.
+
+    Raises:
+        OutcomesError: The file cannot be read, is larger than 1 MiB, is not
+            UTF-8 YAML, or expands to more than 100,000 values.
+    """
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise OutcomesError(f"{path}: cannot read it: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise OutcomesError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        return _parse(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise OutcomesError(f"{path}: byte {error.start} is not UTF-8 text") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise OutcomesError(f"{path}: not valid YAML: {_yaml_problem(error)}") from None
+
+
+def _parse(text: str) -> object:
+    # yaml.safe_load, split in two so that the size of the document, with its
+    # aliases expanded, is checked before any Python values are built.
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded_size(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expanded_size(root: Node) -> None:
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[id(node)] > MAX_VALUES:
+                raise ValueError(f"it expands to more than {MAX_VALUES:,} values")
+        elif id(node) in open_nodes:
+            raise ValueError("an alias refers to a value that contains it")
+        elif id(node) not in sizes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _yaml_problem(error: Exception) -> str:
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {error.problem}"
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply"
+    return str(error)
+
+
+def validation_message(path: Path, error: ValidationError) -> str:
+    """One line per problem, each naming the file and the path inside it."""
+    return "\n".join(
+        f"{path}: {_location(problem['loc'])}: {problem['msg']}" for problem in error.errors()
+    )
+
+
+def _location(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.startswith("["):
+            text += part
+        else:
+            text += f".{part}" if text else part
+    return text or "(the whole file)"
+
+
+def _kind(data: object) -> str:
+    return "an empty file" if data is None else f"a {type(data).__name__}"

@@ -26,10 +26,13 @@ def _custom(instrument_id: str) -> InstrumentDefinition:
     )
 
 
-def test_shipped_instruments_are_the_five_of_the_spec(shipped: Mapping[str, Instrument]) -> None:
-    """PHQ-9, GAD-7, WHO-5, ONS4 and GBO ship with Mutuality."""
+SHIPPED_IDS = {"phq9", "gad7", "who5", "ons4", "gbo", "wemwbs", "swemwbs", "core10"}
+
+
+def test_shipped_instruments_are_the_eight_of_the_spec(shipped: Mapping[str, Instrument]) -> None:
+    """The five worded instruments and the three shipped for their scoring alone ship."""
     # Arrange
-    expected = {"phq9", "gad7", "who5", "ons4", "gbo"}
+    expected = SHIPPED_IDS
 
     # Act
     ids = set(shipped)
@@ -48,7 +51,7 @@ def test_each_shipped_file_is_named_after_its_id_and_versioned() -> None:
     definitions = {f.name: yaml.safe_load(f.read_text(encoding="utf-8")) for f in files}
 
     # Assert
-    assert len(definitions) == 5
+    assert len(definitions) == len(SHIPPED_IDS)
     for name, data in definitions.items():
         assert name == f"{data['id']}.yaml"
         assert isinstance(data["version"], str)
@@ -167,7 +170,7 @@ def test_build_instruments_adds_custom_to_shipped() -> None:
     instruments = build_instruments(definitions)
 
     # Assert
-    assert set(instruments) == {"phq9", "gad7", "who5", "ons4", "gbo", "my_scale"}
+    assert set(instruments) == SHIPPED_IDS | {"my_scale"}
     assert instruments["my_scale"].higher_is_better is False
 
 
@@ -273,3 +276,124 @@ def test_instrument_in_range(shipped: Mapping[str, Instrument]) -> None:
 
     # Assert
     assert checks == [False, True, True, False]
+
+
+def test_core10_facts(shipped: Mapping[str, Instrument]) -> None:
+    """CORE-10 is 10 items of 0–4, items 2 and 3 reversed, one may be prorated, cut-off 11, change 6."""
+    # Arrange
+    core10 = shipped["core10"]
+
+    # Act
+    facts = (core10.low, core10.high, core10.higher_is_better, core10.items, core10.item_range)
+
+    # Assert
+    assert facts == (0, 40, False, 10, (0, 4))
+    assert core10.reversed_items == (2, 3)
+    assert (core10.max_missing, core10.prorate) == (1, True)
+    assert core10.reliable_change == FixedThreshold(6)
+    assert core10.cutoff == FixedCutoff(11)
+    assert core10.text_licence == "organisation_supplied"
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "items", "low", "high"), [("wemwbs", 14, 14, 70), ("swemwbs", 7, 7, 35)]
+)
+def test_warwick_scales_facts(
+    instrument_id: str, items: int, low: int, high: int, shipped: Mapping[str, Instrument]
+) -> None:
+    """WEMWBS and SWEMWBS take items of 1–5, are better when higher, and ship no statistics."""
+    # Arrange
+    instrument = shipped[instrument_id]
+
+    # Act
+    facts = (instrument.low, instrument.high, instrument.items, instrument.item_range)
+
+    # Assert
+    assert facts == (low, high, items, (1, 5))
+    assert instrument.higher_is_better is True
+    assert (instrument.reliable_change, instrument.cutoff) == (None, None)
+    assert instrument.text_licence == "organisation_supplied"
+
+
+def test_swemwbs_conversion_covers_every_raw_total(shipped: Mapping[str, Instrument]) -> None:
+    """The SWEMWBS table gives a metric score for each raw total from 7 to 35, never falling."""
+    # Arrange
+    swemwbs = shipped["swemwbs"]
+
+    # Act
+    raw, metric = zip(*swemwbs.conversion, strict=True)
+
+    # Assert
+    assert raw == tuple(range(7, 36))
+    assert list(metric) == sorted(metric)
+    assert (metric[0], metric[-1]) == (7.00, 35.00)
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "items"), [("phq9", 9), ("gad7", 7), ("who5", 5), ("ons4", 4)]
+)
+def test_worded_instruments_ship_one_statement_per_item(
+    instrument_id: str, items: int, shipped: Mapping[str, Instrument]
+) -> None:
+    """Each worded instrument ships a stem, one statement per item and its responses."""
+    # Arrange
+    instrument = shipped[instrument_id]
+
+    # Act
+    text = instrument.text
+
+    # Assert
+    assert text is not None
+    assert text.stem
+    assert len(text.items) == items
+    assert text.options
+
+
+def test_phq9_and_gad7_share_their_responses(shipped: Mapping[str, Instrument]) -> None:
+    """PHQ-9 and GAD-7 are answered from 0 Not at all to 3 Nearly every day."""
+    # Arrange
+    expected = [
+        (0, "Not at all"),
+        (1, "Several days"),
+        (2, "More than half the days"),
+        (3, "Nearly every day"),
+    ]
+
+    # Act
+    found = [
+        [(o.value, o.label) for o in shipped[i].text.options]  # type: ignore[union-attr]
+        for i in ("phq9", "gad7")
+    ]
+
+    # Assert
+    assert found == [expected, expected]
+
+
+def test_who5_responses_run_from_all_of_the_time_to_at_no_time(
+    shipped: Mapping[str, Instrument],
+) -> None:
+    """WHO-5's responses run from 5 All of the time down to 0 At no time."""
+    # Arrange
+    who5 = shipped["who5"]
+
+    # Act
+    options = who5.text.options if who5.text else ()
+
+    # Assert
+    assert [o.value for o in options] == [5, 4, 3, 2, 1, 0]
+    assert (options[0].label, options[-1].label) == ("All of the time", "At no time")
+
+
+def test_gbo_has_its_question_but_no_items(shipped: Mapping[str, Instrument]) -> None:
+    """GBO ships its rating question and end labels; the goals are the person's own words."""
+    # Arrange
+    gbo = shipped["gbo"]
+
+    # Act
+    text = gbo.text
+
+    # Assert
+    assert text is not None
+    assert text.stem == "How close are you to reaching this goal?"
+    assert text.items == ()
+    assert [(o.value, o.label) for o in text.options] == [(0, "Not at all"), (10, "Reached it")]
