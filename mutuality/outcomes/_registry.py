@@ -16,8 +16,8 @@ from types import MappingProxyType
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
-from yaml.nodes import MappingNode, Node, SequenceNode
 
+from mutuality._safe_yaml import describe_yaml_error, load_yaml
 from mutuality.outcomes._definition import InstrumentDefinition
 from mutuality.outcomes._instrument import Instrument
 from mutuality.outcomes.exceptions import OutcomesError
@@ -42,7 +42,7 @@ def _shipped_files() -> list[Traversable]:
 def _read_definition(file: Traversable) -> InstrumentDefinition:
     # Shipped files go through the same model as an organisation's own, so a
     # shipped instrument has no powers that a custom one lacks.
-    return InstrumentDefinition.model_validate(yaml.safe_load(file.read_text(encoding="utf-8")))
+    return InstrumentDefinition.model_validate(load_yaml(file.read_text(encoding="utf-8")))
 
 
 def build_instruments(definitions: Iterable[InstrumentDefinition]) -> dict[str, Instrument]:
@@ -99,9 +99,6 @@ def _is_goal_number(text: str) -> bool:
 MAX_FILE_BYTES = 1_048_576
 """The largest instrument or item-text file that is read (1 MiB)."""
 
-MAX_VALUES = 100_000
-"""The most values a file may hold once its YAML aliases are expanded."""
-
 _DEFINITIONS = TypeAdapter(list[InstrumentDefinition])
 
 
@@ -144,61 +141,12 @@ def read_yaml_file(path: Path) -> object:
     if len(data) > MAX_FILE_BYTES:
         raise OutcomesError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
     try:
-        return _parse(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        return load_yaml(text)
     except UnicodeDecodeError as error:
         raise OutcomesError(f"{path}: byte {error.start} is not UTF-8 text") from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
-        raise OutcomesError(f"{path}: not valid YAML: {_yaml_problem(error)}") from None
-
-
-def _parse(text: str) -> object:
-    # yaml.safe_load, split in two so that the size of the document, with its
-    # aliases expanded, is checked before any Python values are built.
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_expanded_size(node)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _check_expanded_size(root: Node) -> None:
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    open_nodes: set[int] = set()
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            open_nodes.discard(id(node))
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node))
-            if sizes[id(node)] > MAX_VALUES:
-                raise ValueError(f"it expands to more than {MAX_VALUES:,} values")
-        elif id(node) in open_nodes:
-            raise ValueError("an alias refers to a value that contains it")
-        elif id(node) not in sizes:
-            open_nodes.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children(node))
-
-
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, SequenceNode):
-        return list(node.value)
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
-
-
-def _yaml_problem(error: Exception) -> str:
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        mark = error.problem_mark
-        return f"line {mark.line + 1}, column {mark.column + 1}: {error.problem}"
-    if isinstance(error, RecursionError):
-        return "it is nested too deeply"
-    return str(error)
+        raise OutcomesError(f"{path}: {describe_yaml_error(error, text)}") from None
 
 
 def validation_message(path: Path, error: ValidationError) -> str:
