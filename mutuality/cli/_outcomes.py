@@ -169,7 +169,11 @@ def outcomes_command(
         print(str(error), file=sys.stderr)
         return INVALID
     if plot is not None:
-        plot.write_text(trajectories_svg(series), encoding="utf-8")
+        try:
+            plot.write_text(trajectories_svg(series), encoding="utf-8")
+        except OSError as error:
+            print(f"{plot}: cannot write the plot: {error.strerror}", file=sys.stderr)
+            return INVALID
     if report_format is OutcomesFormat.fhir:
         print(json.dumps(fhir_bundle(series), indent=2))
     elif report_format is OutcomesFormat.json:

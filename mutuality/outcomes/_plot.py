@@ -8,13 +8,23 @@ the dashed line is the clinical cut-off.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape
 
 from mutuality.outcomes._change import classify_series, criterion_c, reliable_change_threshold
 from mutuality.outcomes._instrument import FixedCutoff, Instrument, NormativeCutoff
 from mutuality.outcomes._scores_csv import PersonSeries
+
+# Characters XML 1.0 does not allow at all, even escaped (most control characters).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(text: str) -> str:
+    """``text`` made safe for SVG: characters XML forbids become U+FFFD, the rest escaped."""
+    return _escape(_NOT_XML.sub("\ufffd", text))
+
 
 WIDTH, PANEL_HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 36, 40
@@ -56,8 +66,10 @@ def _label(series: PersonSeries) -> str:
 def _description(series: PersonSeries) -> str:
     change = classify_series(series.instrument, series.scores)
     direction = "higher is better" if series.instrument.higher_is_better else "lower is better"
+    count = len(series.scores)
+    scores = "1 score" if count == 1 else f"{count} scores"
     text = (
-        f"{len(series.scores)} scores over {change.days} days, from {change.first:g} to "
+        f"{scores} over {change.days} days, from {change.first:g} to "
         f"{change.latest:g} ({direction})."
     )
     if change.change:
@@ -71,9 +83,9 @@ def _panel(series: PersonSeries, index: int) -> list[str]:
     days = [(when - first_day).days for when, _ in series.scores]
     frame = _Frame(index * PANEL_HEIGHT, max(days), instrument.low, instrument.high)
     parts = [
-        f'<g aria-label="{escape(_label(series))}">',
+        f'<g aria-label="{_text(_label(series))}">',
         f'<text x="{LEFT}" y="{frame.top + 22}" font-size="15" fill="{_INK}" '
-        f'font-weight="bold">{escape(_label(series))}</text>',
+        f'font-weight="bold">{_text(_label(series))}</text>',
     ]
     parts += _band(series, frame) + _cutoff(instrument, frame) + _axes(frame)
     points = " ".join(
@@ -141,8 +153,8 @@ def trajectories_svg(series: Sequence[PersonSeries], title: str = "Outcome traje
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="svg-title svg-desc" '
         'font-family="Arial, sans-serif">',
-        f'<title id="svg-title">{escape(title)}</title>',
-        f'<desc id="svg-desc">{escape(summary)}</desc>',
+        f'<title id="svg-title">{_text(title)}</title>',
+        f'<desc id="svg-desc">{_text(summary)}</desc>',
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     for index, one in enumerate(series):

@@ -70,10 +70,15 @@ def read_scores_csv(
         ScoresFileError: the header or any row is wrong; nothing is returned then.
     """
     reader = _Reader(instruments)
-    rows = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-    header = next(rows, None)
+    # newline="" lets the csv module see every line ending (\n, \r\n and a lone \r,
+    # as old spreadsheets write) and line breaks inside quoted cells.
+    rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = next(rows, None)
+    except csv.Error as error:
+        raise ScoresFileError(source, [f"line {rows.line_num}: cannot read it: {error}"]) from None
     columns = _columns(header, source)
-    for line, row in enumerate(rows, start=2):
+    for line, row in _numbered_rows(rows, reader):
         if any(cell.strip() for cell in row):
             _read_row(reader, line, dict(zip(columns, row, strict=False)), len(row), len(columns))
     if reader.problems:
@@ -83,6 +88,23 @@ def read_scores_csv(
     for series in reader.series.values():
         series.scores.sort(key=lambda score: score[0])
     return list(reader.series.values())
+
+
+def _numbered_rows(rows: Iterator[list[str]], reader: _Reader) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on (a quoted cell may hold line breaks)."""
+    line_num = getattr(rows, "line_num", 0)
+    while True:
+        start = line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # The csv module cannot go on after this (an over-long cell, say).
+            reader.problem(start, "*", f"cannot read the row: {error}")
+            return
+        line_num = getattr(rows, "line_num", line_num + 1)
+        yield start, row
 
 
 def _columns(header: list[str] | None, source: str) -> list[str]:

@@ -10,7 +10,7 @@ holds a licensed copy. Such an organisation keeps one YAML file per instrument,
       - "The first statement"
     options:               # optional: the responses and their words
       - {value: 1, label: "The lowest response"}
-    attribution: "..."     # optional: the credit line, when the definition has none
+    attribution: "..."     # optional: a credit line shown after the definition's own
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def read_item_text(path: Path, instrument: Instrument) -> ItemText:
         text = _TextFile.model_validate(data)
     except ValidationError as error:
         raise OutcomesError(validation_message(path, error)) from None
-    attribution = text.attribution or instrument.attribution
+    attribution = _credit(instrument.attribution, text.attribution)
     problems = [
         *_item_count_problems(text, instrument),
         *_option_problems(text, instrument),
@@ -113,6 +113,13 @@ def _item_count_problems(text: _TextFile, instrument: Instrument) -> list[str]:
         return []
     statements = "statement" if given == 1 else "statements"
     return [f"items: {instrument.id} has {instrument.items} items; got {given} {statements}"]
+
+
+def _credit(rights_holder: str | None, organisation: str | None) -> str | None:
+    # The rights holder's line is a condition of the licence, so it always shows;
+    # an organisation's own credit is added after it, never instead of it.
+    lines = [line for line in (rights_holder, organisation) if line]
+    return "\n".join(dict.fromkeys(lines)) or None
 
 
 def _attribution_problems(attribution: str | None, instrument: Instrument) -> list[str]:
