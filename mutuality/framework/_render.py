@@ -151,6 +151,35 @@ def _markdown_findings(findings: tuple[Finding, ...]) -> Iterator[str]:
         yield f"   - *Why this matters:* {f.basis}"
 
 
+def _markdown_divergences(divergences: tuple[Divergence, ...]) -> list[str]:
+    people = sorted({pid for d in divergences for pid in d.answers})
+    lines = [
+        "",
+        "## Where your answers differ",
+        "",
+        "The more cautious answer counts until you agree.",
+        "",
+        "| Question | " + " | ".join(people) + " |",
+        "|---|" + "---|" * len(people),
+    ]
+    for d in divergences:
+        answers = " | ".join(_answer_words(d.question, d.answers.get(p, "–")) for p in people)
+        lines.append(f"| {_md_cell(_question_words(d.question))} | {answers} |")
+    return lines
+
+
+def _markdown_scrutiny(assessment: Assessment) -> list[str]:
+    s = assessment.scrutiny
+    return [
+        "",
+        f"## Scrutiny: {s.level}",
+        "",
+        f"Contrast {s.contrast}; supervision at least every {s.supervision_every_days} days.",
+        "",
+        *[f"- {reason}" for reason in s.reasons],
+    ]
+
+
 def render_markdown(assessment: Assessment) -> str:
     """The report as Markdown, to keep, share or turn into a page."""
     a = assessment
@@ -167,41 +196,18 @@ def render_markdown(assessment: Assessment) -> str:
         "",
         "| Principle | Status |",
         "|---|---|",
+        *[f"| {p.capitalize()} | {STATUS_WORDS[a.principles[p]]} |" for p in PRINCIPLES],
+        "",
+        "## What we found, most important first",
+        "",
     ]
-    lines += [f"| {p.capitalize()} | {STATUS_WORDS[a.principles[p]]} |" for p in PRINCIPLES]
-    lines += ["", "## What we found, most important first", ""]
     lines += list(_markdown_findings(a.findings)) or ["Nothing to report."]
-    s = a.scrutiny
-    lines += [
-        "",
-        f"## Scrutiny: {s.level}",
-        "",
-        f"Contrast {s.contrast}; supervision at least every {s.supervision_every_days} days.",
-        "",
-    ] + [f"- {reason}" for reason in s.reasons]
+    lines += _markdown_scrutiny(a)
     if a.divergences:
-        people = sorted({pid for d in a.divergences for pid in d.answers})
-        lines += [
-            "",
-            "## Where your answers differ",
-            "",
-            "The more cautious answer counts until you agree.",
-            "",
-            "| Question | " + " | ".join(people) + " |",
-            "|---|" + "---|" * len(people),
-        ]
-        lines += [
-            "| "
-            + _md_cell(_question_words(d.question))
-            + " | "
-            + " | ".join(_answer_words(d.question, d.answers.get(p, "–")) for p in people)
-            + " |"
-            for d in a.divergences
-        ]
+        lines += _markdown_divergences(a.divergences)
     if a.outcomes:
-        lines += ["", "## Outcome evidence", ""] + [
-            f"- {_md_cell(outcome_sentence(o))}" for o in a.outcomes
-        ]
+        lines += ["", "## Outcome evidence", ""]
+        lines += [f"- {_md_cell(outcome_sentence(o))}" for o in a.outcomes]
     return "\n".join(lines) + "\n"
 
 
