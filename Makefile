@@ -28,6 +28,7 @@ lint: setup  ## ruff, mypy --strict on the cores, import-linter.
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: setup  ## Rewrite the code in the project's style.
 	$(BIN)/ruff format .

@@ -1,0 +1,49 @@
+"""Organisations and the people who use Mutuality, each on their own login."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A service or team; everything in Mutuality belongs to one."""
+
+    slug = models.SlugField(unique=True, max_length=64)
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional"
+    CO_PRODUCER = "co_producer", "Co-producer"
+    SUPERVISOR = "supervisor", "Supervisor"
+    REVIEWER = "reviewer", "Independent reviewer"
+    ADMIN = "admin", "Organisation admin"
+
+
+class User(AbstractUser):
+    """A person with a login. What they may see is decided in `access.py`, not here."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROFESSIONAL)
+    display_name = models.CharField(max_length=200, blank=True)
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def hash_token(token: str) -> str:
+    """Invitation tokens are stored hashed, so a database leak reveals no working link."""
+    return hashlib.sha256(token.encode()).hexdigest()

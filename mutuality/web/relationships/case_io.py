@@ -1,0 +1,322 @@
+"""Relationships to case files and back, losslessly.
+
+The web app never re-implements a rule: it turns database rows into the same
+case data a YAML file holds, validates it with the framework's own model and
+calls the same `assess()`. Import is the inverse, so the export of an import
+assesses exactly like the original file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from mutuality.framework import Case, validate_case
+from mutuality.web.accounts.models import Organisation
+from mutuality.web.relationships.models import (
+    AffectedParty,
+    Consultation,
+    ContractAgreement,
+    ContractVersion,
+    Disclosure,
+    Observation,
+    OutcomeSeries,
+    Participant,
+    Relationship,
+    Score,
+)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _without_nulls(data: dict[str, Any]) -> dict[str, Any]:
+    # `null` means the same as omitting a field, so leave them out of exported files.
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _participant(p: Participant) -> dict[str, Any]:
+    return _without_nulls(
+        {
+            "id": p.slug,
+            "role": p.role,
+            "capacity": p.capacity,
+            "consent": p.consent,
+            "other_roles": p.other_roles or None,
+            "vulnerability": p.vulnerability or None,
+            "can_decline_freely": p.can_decline_freely,
+            "access_needs": p.access_needs or None,
+            "adjustments": p.adjustments or None,
+            "answers": p.answers or None,
+        }
+    )
+
+
+def _contract(relationship: Relationship) -> dict[str, Any] | None:
+    contract = relationship.contract_versions.order_by("-version").first()
+    if contract is None:
+        return None
+    agreed = contract.agreements.select_related("participant").order_by("participant__position")
+    return _without_nulls(
+        {
+            "version": contract.version,
+            "agreed_by": [a.participant.slug for a in agreed],
+            "costs_and_benefits": contract.costs_and_benefits,
+            "communicated_to": contract.communicated_to,
+            "payments": contract.payments,
+            "inequalities_addressed": contract.inequalities_addressed,
+            "power_differential": contract.power_differential,
+            "multiple_roles_plan": contract.multiple_roles_plan,
+            "exit_plan": contract.exit_plan,
+            "review_every_days": contract.review_every_days,
+            "last_review": _iso(contract.last_review),
+        }
+    )
+
+
+def _scrutiny(r: Relationship) -> dict[str, Any]:
+    return _without_nulls(
+        {
+            "supervisor": r.supervisor_name or None,
+            "supervisor_is_participant": r.supervisor_is_participant,
+            "supervision_every_days": r.supervision_every_days,
+            "last_supervision": _iso(r.last_supervision),
+            "team_informed": r.team_informed,
+            "public_reporting": r.public_reporting,
+            "last_independent_review": _iso(r.last_independent_review),
+        }
+    )
+
+
+def _score(score: Score) -> dict[str, Any]:
+    entry: dict[str, Any] = {"date": score.date.isoformat()}
+    if score.items is not None:
+        entry["items"] = score.items
+    else:
+        value = score.value
+        entry["value"] = int(value) if value is not None and value.is_integer() else value
+    return entry
+
+
+def _outcomes(r: Relationship) -> list[dict[str, Any]]:
+    return [
+        _without_nulls(
+            {
+                "instrument": s.instrument,
+                "of": s.of.slug,
+                "goal": s.goal,
+                "scores": [_score(score) for score in s.scores.all()],
+            }
+        )
+        for s in r.outcome_series.select_related("of").prefetch_related("scores")
+    ]
+
+
+def case_data(r: Relationship) -> dict[str, Any]:
+    """The relationship in the case format (framework.md section 3), as plain data."""
+    data: dict[str, Any] = {
+        "mutuality": 1,
+        "title": r.title,
+        "as_of": _iso(r.as_of),
+        "stage": r.stage,
+        "started": _iso(r.started),
+        "setting": r.setting,
+        "participants": [_participant(p) for p in r.participants.all()],
+        "affected_parties": [
+            _without_nulls({"name": a.name, "consent": a.consent, "reason": a.reason or None})
+            for a in r.affected_parties.all()
+        ]
+        if r.affected_identified
+        else None,
+        "context": {
+            "best_interests": r.best_interests,
+            "compulsory": r.compulsory,
+            "court_ordered": r.court_ordered,
+            "coproduced_elements_outside": r.coproduced_elements_outside,
+        },
+        "approach": {
+            "co_produced_elements": r.co_produced_elements,
+            "professional_led_methods": r.professional_led_methods,
+            "resource_review": r.resource_review,
+            "alternatives_considered": r.alternatives_considered,
+            "outcome_plan": r.outcome_plan,
+        },
+        "contract": _contract(r),
+        "contrast": r.contrast,
+        "scrutiny": _scrutiny(r),
+        "disclosures": [
+            _without_nulls(
+                {
+                    "by": d.by.slug,
+                    "date": d.date.isoformat(),
+                    "about": d.about,
+                    "rationale": d.rationale,
+                }
+            )
+            for d in r.disclosures.select_related("by")
+        ],
+        "observations": [
+            _without_nulls(
+                {
+                    "date": o.date.isoformat(),
+                    "kind": o.kind,
+                    "by": o.by,
+                    "status": o.status,
+                    "note": o.note,
+                }
+            )
+            for o in r.observations.all()
+        ],
+        "uncertain": r.uncertain,
+        "consultations": [
+            {"date": c.date.isoformat(), "with": c.with_whom, "outcome": c.outcome}
+            for c in r.consultations.all()
+        ],
+        "outcomes": _outcomes(r),
+        "instruments": r.instruments,
+    }
+    return _without_nulls(data)
+
+
+def to_case(relationship: Relationship) -> Case:
+    """The relationship as a validated `Case`, ready for `assess()`."""
+    return validate_case(case_data(relationship), f"relationship {relationship.pk}")
+
+
+def export_yaml(relationship: Relationship) -> str:
+    """The relationship as a case file (YAML) that `mutuality assess` reads."""
+    return yaml.safe_dump(case_data(relationship), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _plain(case: Case) -> dict[str, Any]:
+    # Python mode keeps dates as dates for DateFields; instrument definitions go to JSON.
+    data = case.model_dump(by_alias=True)
+    data["instruments"] = [d.model_dump(mode="json", exclude_none=True) for d in case.instruments]
+    return data
+
+
+def _create_participants(r: Relationship, data: dict[str, Any]) -> dict[str, Participant]:
+    made = {}
+    for position, p in enumerate(data["participants"]):
+        made[p["id"]] = Participant.objects.create(
+            relationship=r,
+            slug=p["id"],
+            role=p["role"],
+            capacity=p["capacity"],
+            consent=p["consent"],
+            other_roles=p["other_roles"],
+            vulnerability=p["vulnerability"] or "",
+            can_decline_freely=p["can_decline_freely"],
+            access_needs=p["access_needs"],
+            adjustments=p["adjustments"],
+            answers={k: v for k, v in p["answers"].items() if v is not None},
+            position=position,
+        )
+    return made
+
+
+def _create_contract(
+    r: Relationship, contract: dict[str, Any] | None, people: dict[str, Participant]
+) -> None:
+    if contract is None:
+        return
+    version = ContractVersion.objects.create(
+        relationship=r,
+        version=contract["version"],
+        costs_and_benefits=contract["costs_and_benefits"],
+        communicated_to=contract["communicated_to"],
+        payments=contract["payments"],
+        inequalities_addressed=contract["inequalities_addressed"],
+        power_differential=contract["power_differential"],
+        multiple_roles_plan=contract["multiple_roles_plan"],
+        exit_plan=contract["exit_plan"],
+        review_every_days=contract["review_every_days"],
+        last_review=contract["last_review"],
+    )
+    for slug in dict.fromkeys(contract["agreed_by"]):
+        ContractAgreement.objects.create(contract=version, participant=people[slug])
+
+
+def _create_records(r: Relationship, data: dict[str, Any], people: dict[str, Participant]) -> None:
+    for position, a in enumerate(data["affected_parties"] or []):
+        AffectedParty.objects.create(
+            relationship=r,
+            name=a["name"],
+            consent=a["consent"],
+            reason=a["reason"] or "",
+            position=position,
+        )
+    for d in data["disclosures"]:
+        Disclosure.objects.create(
+            relationship=r,
+            by=people[d["by"]],
+            date=d["date"],
+            about=d["about"],
+            rationale=d["rationale"],
+        )
+    for o in data["observations"]:
+        Observation.objects.create(
+            relationship=r,
+            date=o["date"],
+            kind=o["kind"],
+            by=o["by"],
+            status=o["status"],
+            note=o["note"],
+        )
+    for c in data["consultations"]:
+        Consultation.objects.create(
+            relationship=r, date=c["date"], with_whom=c["with"], outcome=c["outcome"]
+        )
+    for position, s in enumerate(data["outcomes"]):
+        series = OutcomeSeries.objects.create(
+            relationship=r,
+            of=people[s["of"]],
+            instrument=s["instrument"],
+            goal=s["goal"],
+            position=position,
+        )
+        Score.objects.bulk_create(
+            Score(series=series, date=x["date"], value=x["value"], items=x["items"])
+            for x in s["scores"]
+        )
+
+
+def _relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
+    context, approach, scrutiny = data["context"], data["approach"], data["scrutiny"]
+    return {
+        "title": data["title"],
+        "stage": data["stage"],
+        "started": data["started"],
+        "setting": data["setting"],
+        "as_of": data["as_of"],
+        **context,
+        **approach,
+        "contrast": data["contrast"],
+        "affected_identified": data["affected_parties"] is not None,
+        "supervisor_name": scrutiny["supervisor"] or "",
+        "supervisor_is_participant": scrutiny["supervisor_is_participant"],
+        "supervision_every_days": scrutiny["supervision_every_days"],
+        "last_supervision": scrutiny["last_supervision"],
+        "team_informed": scrutiny["team_informed"],
+        "public_reporting": scrutiny["public_reporting"],
+        "last_independent_review": scrutiny["last_independent_review"],
+        "uncertain": data["uncertain"],
+        "instruments": data["instruments"],
+    }
+
+
+@transaction.atomic
+def import_case(case: Case, organisation: Organisation) -> Relationship:
+    """Create a relationship (and everything in it) from a validated case."""
+    data = _plain(case)
+    relationship = Relationship.objects.create(
+        organisation=organisation, **_relationship_fields(data)
+    )
+    people = _create_participants(relationship, data)
+    _create_contract(relationship, data["contract"], people)
+    _create_records(relationship, data, people)
+    return relationship

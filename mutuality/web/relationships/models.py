@@ -1,0 +1,272 @@
+"""A co-productive relationship as data: everything in the case format, plus who uses it.
+
+The fields mirror framework.md section 3 so that a relationship converts to a
+`Case` and back without loss (`case_io.py`). Lists the case format keeps as
+plain strings (co-produced elements, contrast, other roles …) are JSON fields;
+things people add one by one (participants, consents, contract versions,
+observations, scores …) are rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mutuality.web.accounts.models import Organisation
+
+
+def _choices(*values: str) -> list[tuple[str, str]]:
+    return [(value, value.replace("_", " ").capitalize()) for value in values]
+
+
+STAGES = _choices("proposed", "active", "ending", "ended")
+SETTINGS = _choices(
+    "individual_therapy",
+    "group_work",
+    "peer_support",
+    "service_design",
+    "research",
+    "education",
+    "community",
+    "other",
+)
+CAPACITIES = _choices("presumed", "has", "lacks", "fluctuating", "uncertain")
+CONSENTS = _choices("informed", "given", "not_sought", "declined", "withdrawn")
+AFFECTED_CONSENTS = _choices("informed", "given", "not_sought", "declined", "not_needed")
+VULNERABILITIES = _choices("low", "moderate", "high", "not_assessed")
+RESOURCE_REVIEWS = _choices("not_done", "comparable", "costlier_justified", "costlier_unjustified")
+OBSERVATION_KINDS = _choices(
+    "malignant_coupling",
+    "collusion",
+    "traumatic_reenactment",
+    "gang_or_cartel",
+    "boundary_drift",
+    "other",
+)
+CONSULTATION_OUTCOMES = _choices("continue", "adapt", "switch_model")
+
+
+class Relationship(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="relationships"
+    )
+    title = models.CharField(max_length=300)
+    stage = models.CharField(max_length=20, choices=STAGES, default="proposed")
+    started = models.DateField(null=True, blank=True)
+    setting = models.CharField(max_length=30, choices=SETTINGS, default="other")
+    as_of = models.DateField(
+        null=True, blank=True, help_text="Only for imported case files that fix their own date."
+    )
+    # context
+    best_interests = models.BooleanField(default=False)
+    compulsory = models.BooleanField(default=False)
+    court_ordered = models.BooleanField(default=False)
+    coproduced_elements_outside = models.BooleanField(default=False)
+    # approach
+    co_produced_elements = models.JSONField(default=list, blank=True)
+    professional_led_methods = models.JSONField(default=list, blank=True)
+    resource_review = models.CharField(max_length=30, choices=RESOURCE_REVIEWS, default="not_done")
+    alternatives_considered = models.JSONField(default=list, blank=True)
+    outcome_plan = models.JSONField(default=list, blank=True)
+    contrast = models.JSONField(default=list, blank=True)
+    affected_identified = models.BooleanField(
+        default=False, help_text="Whether anyone has said who else the relationship affects."
+    )
+    # scrutiny
+    supervisor_name = models.CharField(max_length=300, blank=True)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervising",
+    )
+    supervisor_is_participant = models.BooleanField(default=False)
+    supervision_every_days = models.PositiveIntegerField(null=True, blank=True)
+    last_supervision = models.DateField(null=True, blank=True)
+    team_informed = models.BooleanField(null=True, blank=True)
+    public_reporting = models.BooleanField(null=True, blank=True)
+    last_independent_review = models.DateField(null=True, blank=True)
+    uncertain = models.BooleanField(default=False)
+    instruments = models.JSONField(default=list, blank=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="reviewing"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every change; forms carry it so a stale edit is refused."
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participant(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="participants"
+    )
+    slug = models.SlugField(max_length=64)
+    role = models.CharField(max_length=20, choices=_choices("professional", "recipient"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    capacity = models.CharField(max_length=20, choices=CAPACITIES, default="presumed")
+    consent = models.CharField(max_length=20, choices=CONSENTS, default="not_sought")
+    other_roles = models.JSONField(default=list, blank=True)
+    vulnerability = models.CharField(max_length=20, choices=VULNERABILITIES, blank=True)
+    can_decline_freely = models.BooleanField(null=True, blank=True)
+    access_needs = models.JSONField(default=list, blank=True)
+    adjustments = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "slug"], name="participant_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class AffectedParty(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="affected_parties"
+    )
+    name = models.CharField(max_length=300)
+    consent = models.CharField(max_length=20, choices=AFFECTED_CONSENTS, default="not_sought")
+    reason = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class ContractVersion(models.Model):
+    """One version of the psychological contract; any change makes a new version."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="contract_versions"
+    )
+    version = models.PositiveIntegerField()
+    costs_and_benefits = models.JSONField(default=list, blank=True)
+    communicated_to = models.JSONField(default=list, blank=True)
+    payments = models.JSONField(default=list, blank=True)
+    inequalities_addressed = models.TextField(blank=True, null=True)
+    power_differential = models.TextField(blank=True, null=True)
+    multiple_roles_plan = models.TextField(blank=True, null=True)
+    exit_plan = models.TextField(blank=True, null=True)
+    review_every_days = models.PositiveIntegerField(null=True, blank=True)
+    last_review = models.DateField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "version"], name="contract_version_unique"
+            )
+        ]
+
+
+class ContractAgreement(models.Model):
+    contract = models.ForeignKey(
+        ContractVersion, on_delete=models.CASCADE, related_name="agreements"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "participant"], name="agreement_unique")
+        ]
+
+
+class Disclosure(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    by = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    date = models.DateField()
+    about = models.TextField()
+    rationale = models.TextField(blank=True, null=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+
+class Observation(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="observations"
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=30, choices=OBSERVATION_KINDS)
+    by = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=_choices("open", "resolved"), default="open")
+    note = models.TextField(blank=True, null=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    supervisor_only = models.BooleanField(
+        default=False, help_text="Raised by a co-producer for the supervisor's eyes only."
+    )
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+
+class Consultation(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="consultations"
+    )
+    date = models.DateField()
+    with_whom = models.CharField(max_length=300)
+    outcome = models.CharField(max_length=20, choices=CONSULTATION_OUTCOMES)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+
+class OutcomeSeries(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="outcome_series"
+    )
+    of = models.ForeignKey(Participant, on_delete=models.CASCADE)
+    instrument = models.CharField(max_length=100)
+    goal = models.TextField(blank=True, null=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class Score(models.Model):
+    series = models.ForeignKey(OutcomeSeries, on_delete=models.CASCADE, related_name="scores")
+    date = models.DateField()
+    value = models.FloatField(null=True, blank=True)
+    items = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+
+class AssessmentRecord(models.Model):
+    """The assessment stored after every change, so the history shows how and why it moved."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="assessments"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    revision = models.PositiveIntegerField()
+    recommendation = models.CharField(max_length=30)
+    result = models.JSONField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
