@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The web app's CSS, JS and images come from npm (package.json) and are copied into
+# static/vendor/, which is never committed; this stamp stops them being rebuilt every time.
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+VENDOR := static/vendor
+ASSETS_STAMP := $(VENDOR)/.built-stamp
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup assets run serve test test-browser lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -15,13 +20,40 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-setup: $(STAMP)  ## Create .venv with the project (editable) and its test tools.
+$(ASSETS_STAMP): package.json $(wildcard package-lock.json)
+	@scripts/need nodejs:node npm:npm
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
+	@# The NHS.UK font (Frutiger) is licensed to NHS services only, and the CSS points its
+	@# images at /assets/: drop the @font-face rules (Arial is the fallback) and make the
+	@# image paths relative to the stylesheet (its source map no longer matches, so it goes).
+	sed -e 's#@font-face{[^}]*}##g' -e 's#url(/assets/#url(assets/#g' -e '/sourceMappingURL/d' \
+		$(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
+	cp -R $(NHSUK)/assets $(VENDOR)/nhsuk/assets
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	@touch $@
+
+assets: $(ASSETS_STAMP)  ## Install the front-end packages with npm and copy them into static/vendor/.
+
+setup: $(STAMP) $(ASSETS_STAMP)  ## Create .venv with the project (editable) and its test tools; build the web assets.
 
 run: setup  ## Assess the example cases and print their reports.
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
+	@scripts/need chromium:/usr/bin/chromium
 	$(BIN)/pytest -q
+
+test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
+	@scripts/need chromium:/usr/bin/chromium
+	$(BIN)/pytest -q -m browser
+
+serve: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (logins printed).
+	MUTUALITY_DEBUG=True $(BIN)/python manage.py migrate --no-input
+	MUTUALITY_DEBUG=True $(BIN)/python manage.py seed_demo
+	MUTUALITY_DEBUG=True $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: setup  ## ruff, mypy --strict on the cores, import-linter.
 	$(BIN)/ruff check .
@@ -39,4 +71,4 @@ bench: setup  ## Run the benchmarks and print their ratios to a floor.
 	$(BIN)/python bench/outcomes.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis node_modules $(VENDOR)

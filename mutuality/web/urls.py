@@ -1,8 +1,10 @@
 """URL configuration."""
 
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/accounts/login/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="relationships:dashboard", permanent=False)),
+    path("accounts/", include("mutuality.web.accounts.urls")),
+    path("relationships/", include("mutuality.web.relationships.urls")),
 ]

@@ -1,0 +1,133 @@
+"""Who may see and do what: decided here and nowhere else.
+
+A person sees only the relationships they belong to: as a participant (the
+professional or the co-producer), as its supervisor, as an independent reviewer
+assigned to it, or as an admin of its organisation. Anyone else is told the
+relationship does not exist (404), so its existence is not revealed. Views call
+`relationship_for()`; they never query relationships themselves.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mutuality.web.accounts.models import Role
+from mutuality.web.relationships.models import Observation, Participant, Relationship
+
+
+class Standing(StrEnum):
+    """How a person stands towards one relationship."""
+
+    PROFESSIONAL = "professional"
+    CO_PRODUCER = "co_producer"
+    SUPERVISOR = "supervisor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # the relationship's details, contract drafts, affected parties, records
+    ANSWER = "answer"  # one's own two-sided answers
+    CONSENT = "consent"  # one's own consent, including withdrawing it
+    AGREE_CONTRACT = "agree_contract"
+    SUPERVISE = "supervise"  # supervision records, consultations
+    OBSERVE = "observe"  # raise an observation of a destructive dynamic
+    SCORE = "score"  # outcome questionnaires
+    EXPORT = "export"
+
+
+_GRANTS: dict[Standing, frozenset[Permission]] = {
+    Standing.PROFESSIONAL: frozenset(Permission) - {Permission.SUPERVISE},
+    Standing.CO_PRODUCER: frozenset(
+        {
+            Permission.VIEW,
+            Permission.ANSWER,
+            Permission.CONSENT,
+            Permission.AGREE_CONTRACT,
+            Permission.OBSERVE,
+            Permission.SCORE,
+            Permission.EXPORT,
+        }
+    ),
+    Standing.SUPERVISOR: frozenset(
+        {Permission.VIEW, Permission.SUPERVISE, Permission.OBSERVE, Permission.EXPORT}
+    ),
+    Standing.REVIEWER: frozenset({Permission.VIEW}),
+    Standing.ADMIN: frozenset({Permission.VIEW, Permission.EXPORT}),
+}
+PARTICIPANT_STANDINGS = frozenset({Standing.PROFESSIONAL, Standing.CO_PRODUCER})
+
+
+def visible_relationships(user: Any) -> QuerySet[Relationship]:
+    """Every relationship this person may see, and no other."""
+    if not user.is_authenticated:
+        return Relationship.objects.none()
+    mine = Q(participants__user=user) | Q(supervisor=user) | Q(reviewers=user)
+    if user.role == Role.ADMIN and user.organisation_id:
+        mine |= Q(organisation_id=user.organisation_id)
+    return Relationship.objects.filter(mine).distinct()
+
+
+def standing(user: Any, relationship: Relationship) -> Standing | None:
+    """The strongest way this person belongs to the relationship, or None."""
+    if not user.is_authenticated:
+        return None
+    participant = participant_of(user, relationship)
+    if participant is not None:
+        return (
+            Standing.PROFESSIONAL if participant.role == "professional" else (Standing.CO_PRODUCER)
+        )
+    if relationship.supervisor_id == user.pk:
+        return Standing.SUPERVISOR
+    if relationship.reviewers.filter(pk=user.pk).exists():
+        return Standing.REVIEWER
+    if user.role == Role.ADMIN and user.organisation_id == relationship.organisation_id:
+        return Standing.ADMIN
+    return None
+
+
+def participant_of(user: Any, relationship: Relationship) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return relationship.participants.filter(user=user).first()
+
+
+def can(user: Any, permission: Permission, relationship: Relationship) -> bool:
+    held = standing(user, relationship)
+    return held is not None and permission in _GRANTS[held]
+
+
+def relationship_for(user: Any, pk: int, permission: Permission = Permission.VIEW) -> Relationship:
+    """The relationship if this person may do this to it.
+
+    Raises:
+        Http404: they cannot see it at all (so its existence is not revealed).
+        PermissionDenied: they can see it but may not do this.
+    """
+    relationship = Relationship.objects.filter(pk=pk).select_related("organisation").first()
+    if relationship is None or not can(user, Permission.VIEW, relationship):
+        raise Http404("No such relationship")
+    if not can(user, permission, relationship):
+        raise PermissionDenied(f"You cannot {permission.value.replace('_', ' ')} here")
+    return relationship
+
+
+def is_outsider(user: Any, relationship: Relationship) -> bool:
+    """Whether a view by this person must be audited (they are not a participant)."""
+    return standing(user, relationship) not in PARTICIPANT_STANDINGS
+
+
+def visible_observations(user: Any, relationship: Relationship) -> QuerySet[Observation]:
+    """Observations this person may read: supervisor-only ones go to the supervisor and the
+    co-producer who raised them, never to the professional."""
+    observations = relationship.observations.all()
+    held = standing(user, relationship)
+    if held == Standing.SUPERVISOR:
+        return observations
+    return observations.filter(Q(supervisor_only=False) | Q(raised_by=user))

@@ -1,0 +1,87 @@
+"""Sign-in and password forms, and the mixin that gives any form the NHS.UK look.
+
+Use `NhsFormMixin` on every form in the web app and render each field with
+`{% include "_components/field.html" with field=form.name %}`: the mixin adds the NHS.UK
+classes to each widget (and their error variants when the field has an error); Django
+itself adds `aria-invalid` and `aria-describedby` pointing at the hint and error message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+
+# Widget type (BoundField.widget_type) -> the NHS.UK classes for the widget itself.
+_WIDGET_CLASSES: dict[str, str] = {
+    "textarea": "nhsuk-textarea",
+    "select": "nhsuk-select",
+    "selectmultiple": "nhsuk-select",
+    "radioselect": "nhsuk-radios__input",
+    "checkboxselectmultiple": "nhsuk-checkboxes__input",
+    "checkbox": "nhsuk-checkboxes__input",
+    "clearablefile": "nhsuk-file-upload",
+    "file": "nhsuk-file-upload",
+    "password": "nhsuk-input nhsuk-password-input__input nhsuk-js-password-input-input",
+}
+_ERROR_CLASSES: dict[str, str] = {
+    "nhsuk-input": "nhsuk-input--error",
+    "nhsuk-textarea": "nhsuk-textarea--error",
+    "nhsuk-select": "nhsuk-select--error",
+}
+# Text you type exactly (usernames, passwords) should not be spell-checked or capitalised.
+_EXACT_TEXT = {"spellcheck": "false", "autocapitalize": "none"}
+
+
+class NhsBoundField(forms.BoundField):
+    """A bound field whose widget carries the NHS.UK classes, with error variants."""
+
+    def build_widget_attrs(self, attrs: Any, widget: Any = None) -> Any:
+        attrs = super().build_widget_attrs(attrs, widget)
+        base = _WIDGET_CLASSES.get(self.widget_type, "nhsuk-input")
+        classes = [attrs.get("class", ""), base]
+        if self.errors:
+            classes += [_ERROR_CLASSES[name] for name in base.split() if name in _ERROR_CLASSES]
+        attrs["class"] = " ".join(name for name in classes if name)
+        return attrs
+
+
+class NhsFormMixin:
+    """Render this form's fields in the NHS.UK style (see the module docstring)."""
+
+    bound_field_class: ClassVar[type[forms.BoundField]] = NhsBoundField
+
+
+class SignInForm(NhsFormMixin, AuthenticationForm):
+    """Username and password, with plain-English messages."""
+
+    error_messages: ClassVar[dict[str, str]] = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been turned off. Ask your organisation's admin about it.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username, password = self.fields["username"], self.fields["password"]
+        username.widget.attrs.pop("autofocus", None)  # focus starts at the top of the page
+        username.widget.attrs.update(_EXACT_TEXT)
+        username.error_messages["required"] = "Enter your username"
+        password.error_messages["required"] = "Enter your password"
+
+
+class NhsSetPasswordForm(NhsFormMixin, SetPasswordForm):
+    """Choose a password (for an invited co-producer, or after a reset), in plain English."""
+
+    error_messages: ClassVar[dict[str, str]] = {
+        "password_mismatch": "The two passwords are different. Type the same password in both boxes.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = "Choose a password", "Type the password again"
+        second.help_text = ""
+        first.widget.attrs.pop("autofocus", None)
+        first.error_messages["required"] = "Choose a password"
+        second.error_messages["required"] = "Type the password again"

@@ -1,0 +1,11 @@
+"""Signing in and out: /accounts/login/ and /accounts/logout/."""
+
+from django.urls import path
+
+from mutuality.web.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+]

@@ -1,0 +1,73 @@
+"""Load a demo organisation into a new database, and print the demo logins.
+
+Run by `make run`. It does nothing to a database that already has an
+organisation, except print the logins it saved when it first ran.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from mutuality.framework import load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.actions import reassess
+from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.models import Relationship
+
+EXAMPLES = Path(settings.BASE_DIR) / "examples"
+LOGINS = Path(settings.VAR_DIR) / "demo-logins.txt"
+PEOPLE = [
+    ("professional", Role.PROFESSIONAL, "Priya (professional)"),
+    ("coproducer", Role.CO_PRODUCER, "Sam (co-producer)"),
+    ("supervisor", Role.SUPERVISOR, "Dr Kaur (supervisor)"),
+    ("reviewer", Role.REVIEWER, "Jo (independent reviewer)"),
+    ("admin", Role.ADMIN, "Alex (organisation admin)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation into an empty database and print its logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Organisation.objects.exists():
+            self._seed()
+        if LOGINS.exists():
+            self.stdout.write(LOGINS.read_text(encoding="utf-8"))
+
+    @transaction.atomic
+    def _seed(self) -> None:
+        organisation = Organisation.objects.create(slug="demo", name="Demo Community Trust")
+        users, lines = {}, ["Demo logins (this machine only; sign in at http://127.0.0.1:8000):"]
+        for username, role, name in PEOPLE:
+            password = secrets.token_urlsafe(12)
+            users[username] = User.objects.create_user(
+                username=username,
+                password=password,
+                organisation=organisation,
+                role=role,
+                display_name=name,
+            )
+            lines.append(f"  {name:<28} username: {username:<13} password: {password}")
+        for path in sorted(EXAMPLES.glob("*.yaml")):
+            self._link(import_case(load_case(path), organisation), users)
+        LOGINS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    @staticmethod
+    def _link(relationship: Relationship, users: dict[str, User]) -> None:
+        participants = list(relationship.participants.order_by("position"))
+        professional = next(p for p in participants if p.role == "professional")
+        recipient = next(p for p in participants if p.role == "recipient")
+        professional.user, recipient.user = users["professional"], users["coproducer"]
+        professional.save(update_fields=["user"])
+        recipient.save(update_fields=["user"])
+        relationship.supervisor = users["supervisor"]
+        relationship.save(update_fields=["supervisor"])
+        if relationship.pk % 2:
+            relationship.reviewers.add(users["reviewer"])
+        reassess(relationship, reason="loaded from the example case files")

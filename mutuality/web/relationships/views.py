@@ -1,0 +1,146 @@
+"""Pages about relationships. Views parse, authorise (access.py), call an action, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mutuality.framework import QUESTIONS_BY_ID
+from mutuality.framework._render import EXPLANATIONS, HEADLINES, SEVERITY_WORDS, STATUS_WORDS
+from mutuality.web.access import (
+    Permission,
+    can,
+    is_outsider,
+    participant_of,
+    relationship_for,
+    standing,
+    visible_relationships,
+)
+from mutuality.web.audit.actions import record
+from mutuality.web.relationships import actions
+from mutuality.web.relationships.case_io import export_yaml
+from mutuality.web.relationships.models import Relationship
+
+_ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
+
+
+def _audit_outsider_view(request: HttpRequest, relationship: Relationship, what: str) -> None:
+    if is_outsider(request.user, relationship):
+        record(
+            user=request.user,
+            action="view",
+            obj=relationship,
+            relationship_id=relationship.pk,
+            organisation_id=relationship.organisation_id,
+            page=what,
+        )
+
+
+def _summary(relationship: Relationship, user: Any) -> dict[str, Any]:
+    result = actions.latest_assessment(relationship).result
+    due = [f for f in result["findings"] if f["severity"] != "info"][:3]
+    held = standing(user, relationship)
+    return {
+        "relationship": relationship,
+        "recommendation": result["recommendation"],
+        "headline": HEADLINES[result["recommendation"]],
+        "due": due,
+        "standing": held.value.replace("_", "-") if held else "",
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The person's relationships, the ones needing most attention first."""
+    rows = [_summary(r, request.user) for r in visible_relationships(request.user)]
+    rows.sort(key=lambda row: (_ORDER.index(row["recommendation"]), row["relationship"].title))
+    return render(request, "relationships/dashboard.html", {"rows": rows})
+
+
+def _divergences(divergences: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each differing question in its own words, with each person's answer as they chose it."""
+    shown = []
+    for d in divergences:
+        question = QUESTIONS_BY_ID[d["question"]]
+        answers = [
+            (who, question.answers.get(answer, answer)) for who, answer in d["answers"].items()
+        ]
+        shown.append({"question": question.asks, "answers": answers})
+    return shown
+
+
+def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[str, Any]:
+    latest = actions.latest_assessment(relationship)
+    result = latest.result
+    me = participant_of(request.user, relationship)
+    return {
+        "relationship": relationship,
+        "result": result,
+        "headline": HEADLINES[result["recommendation"]],
+        "explanation": EXPLANATIONS[result["recommendation"]],
+        "principles": [
+            (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
+            for name, value in result["principles"].items()
+        ],
+        "findings": [{**f, "label": SEVERITY_WORDS[f["severity"]]} for f in result["findings"]],
+        "divergences": _divergences(result["divergences"]),
+        "history": [
+            (past.created, HEADLINES[past.recommendation], past.reason)
+            for past in relationship.assessments.all()[:20]
+        ],
+        "me": me,
+        "can_withdraw": me is not None
+        and me.role == "recipient"
+        and me.consent not in ("withdrawn", "declined"),
+        "can_export": can(request.user, Permission.EXPORT, relationship),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The relationship's assessment, principle by principle, and its history."""
+    relationship = relationship_for(request.user, pk)
+    _audit_outsider_view(request, relationship, "detail")
+    return render(request, "relationships/detail.html", _detail_context(request, relationship))
+
+
+@login_required
+def export_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the relationship as a case file (YAML)."""
+    relationship = relationship_for(request.user, pk, Permission.EXPORT)
+    record(
+        user=request.user,
+        action="export",
+        obj=relationship,
+        relationship_id=relationship.pk,
+        organisation_id=relationship.organisation_id,
+    )
+    response = HttpResponse(export_yaml(relationship), content_type="application/yaml")
+    response["Content-Disposition"] = f'attachment; filename="relationship-{pk}.yaml"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """A co-producer withdraws their consent; it takes effect at once."""
+    relationship = relationship_for(request.user, pk, Permission.CONSENT)
+    me = participant_of(request.user, relationship)
+    if me is None:
+        return redirect("relationships:detail", pk=pk)
+    if request.method == "POST":
+        actions.set_consent(participant=me, consent="withdrawn", by=request.user)
+        messages.success(
+            request,
+            "Your consent is withdrawn. Nothing you have recorded is "
+            "lost, and you keep all the help you had.",
+        )
+        return redirect("relationships:detail", pk=pk)
+    return render(
+        request, "relationships/withdraw_consent.html", {"relationship": relationship, "me": me}
+    )

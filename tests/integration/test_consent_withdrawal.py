@@ -1,0 +1,74 @@
+"""A co-producer withdrawing consent takes effect at once, and nothing recorded is lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from mutuality.framework import load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships.actions import StaleEdit, bump_revision, latest_assessment
+from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.models import Relationship
+
+CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
+
+
+@pytest.fixture
+def relationship(db: None) -> Relationship:
+    organisation = Organisation.objects.create(slug="trust", name="Trust")
+    relationship = import_case(load_case(CASE), organisation)
+    co_producer = User.objects.create_user(
+        username="co",
+        password="a long test password 123",
+        organisation=organisation,
+        role=Role.CO_PRODUCER,
+    )
+    relationship.participants.filter(role="recipient").update(user=co_producer)
+    return relationship
+
+
+def _co_producer_client() -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username="co"))
+    return client
+
+
+def test_withdrawing_consent_makes_the_assessment_alternative_model(
+    relationship: Relationship,
+) -> None:
+    """After the POST the stored assessment says alternative_model, for the consent reason."""
+    before = latest_assessment(relationship)
+    scores = sum(s.scores.count() for s in relationship.outcome_series.all())
+
+    response = _co_producer_client().post(f"/relationships/{relationship.pk}/consent/withdraw/")
+
+    after = latest_assessment(relationship)
+    assert before.recommendation == "proceed"
+    assert response.status_code == 302
+    assert after.recommendation == "alternative_model"
+    assert "respect.consent_refused" in [f["code"] for f in after.result["findings"]]
+    assert relationship.assessments.count() == 2
+    assert sum(s.scores.count() for s in relationship.outcome_series.all()) == scores
+    assert AuditEvent.objects.filter(action="update", relationship_id=relationship.pk).exists()
+
+
+def test_withdrawal_page_asks_before_it_acts(relationship: Relationship) -> None:
+    """GET shows a confirmation and changes nothing."""
+    response = _co_producer_client().get(f"/relationships/{relationship.pk}/consent/withdraw/")
+
+    assert response.status_code == 200
+    assert b"You keep all the help" in response.content
+    assert relationship.participants.get(role="recipient").consent == "informed"
+
+
+def test_a_stale_revision_is_refused(relationship: Relationship) -> None:
+    """A change made from an older revision is refused rather than silently overwriting."""
+    seen = relationship.revision
+    bump_revision(relationship, expected=seen)
+
+    with pytest.raises(StaleEdit):
+        bump_revision(relationship, expected=seen)
