@@ -1,11 +1,16 @@
-from django.urls import path
+"""URLs of the relationships app: each feature module brings its own patterns."""
 
-from mutuality.web.relationships import views
+from mutuality.web.relationships.views import (
+    assessment,
+    people,
+    questions,
+    records,
+)
 
 app_name = "relationships"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/case.yaml", views.export_case, name="export"),
-    path("<int:pk>/consent/withdraw/", views.withdraw_consent, name="withdraw-consent"),
+    *assessment.urlpatterns,
+    *people.urlpatterns,
+    *questions.urlpatterns,
+    *records.urlpatterns,
 ]

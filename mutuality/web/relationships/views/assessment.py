@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from mutuality.framework import QUESTIONS_BY_ID
@@ -144,3 +145,11 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "relationships/withdraw_consent.html", {"relationship": relationship, "me": me}
     )
+
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/case.yaml", export_case, name="export"),
+    path("<int:pk>/consent/withdraw/", withdraw_consent, name="withdraw-consent"),
+]
