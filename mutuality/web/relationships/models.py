@@ -270,3 +270,51 @@ class AssessmentRecord(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets a co-producer set their own password."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class SupervisionRecord(models.Model):
+    """A supervision session, recorded by the supervisor (keeps `last_supervision` current)."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="supervision_records"
+    )
+    date = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+
+class ReviewRecord(models.Model):
+    """A review of the contract (by the two people) or an independent review."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="review_records"
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=_choices("contract", "independent"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
