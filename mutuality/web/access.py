@@ -123,6 +123,11 @@ def is_outsider(user: Any, relationship: Relationship) -> bool:
     return standing(user, relationship) not in PARTICIPANT_STANDINGS
 
 
+def may_read_private_notes(user: Any, relationship: Relationship) -> bool:
+    """Whether this person may read every supervisor-only note (the supervisor alone)."""
+    return standing(user, relationship) == Standing.SUPERVISOR
+
+
 def visible_observations(user: Any, relationship: Relationship) -> QuerySet[Observation]:
     """Observations this person may read: supervisor-only ones go to the supervisor and the
     co-producer who raised them, never to the professional."""

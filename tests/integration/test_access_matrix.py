@@ -164,3 +164,26 @@ def test_views_by_non_participants_are_audited(world: World, standing: str, audi
     assert views.exists() is audited
     if audited:
         assert views.get().user == world.users[standing]
+
+
+def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: World) -> None:
+    """A co-producer's supervisor-only note is in the supervisor's download and no one else's."""
+    world.relationship.observations.create(
+        date="2026-11-01",
+        kind="collusion",
+        by="someone in the relationship",
+        note="private worry 7f3a",
+        supervisor_only=True,
+    )
+    url = f"/relationships/{world.relationship.pk}/case.yaml"
+
+    texts = {
+        standing: _client(world, standing).get(url).content.decode()
+        for standing in ("professional", "co_producer", "supervisor", "admin")
+    }
+
+    assert "private worry 7f3a" in texts["supervisor"]
+    assert all(
+        "private worry 7f3a" not in texts[s] for s in ("professional", "co_producer", "admin")
+    )
+    assert all("kind: collusion" in text for text in texts.values())

@@ -116,8 +116,21 @@ def _outcomes(r: Relationship) -> list[dict[str, Any]]:
     ]
 
 
-def case_data(r: Relationship) -> dict[str, Any]:
-    """The relationship in the case format (framework.md section 3), as plain data."""
+def _note(observation: Observation, private_notes: bool) -> str | None:
+    # A co-producer's supervisor-only note leaves the database only for those who may read
+    # it; the observation itself still counts, so the assessment is unchanged.
+    if observation.supervisor_only and not private_notes:
+        return None
+    return observation.note
+
+
+def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
+    """The relationship in the case format (framework.md section 3), as plain data.
+
+    Args:
+        private_notes: include the notes of supervisor-only observations (only for people
+            who may read them, and for whole-database exports by the command line).
+    """
     data: dict[str, Any] = {
         "mutuality": 1,
         "title": r.title,
@@ -166,7 +179,7 @@ def case_data(r: Relationship) -> dict[str, Any]:
                     "kind": o.kind,
                     "by": o.by,
                     "status": o.status,
-                    "note": o.note,
+                    "note": _note(o, private_notes),
                 }
             )
             for o in r.observations.all()
@@ -187,9 +200,10 @@ def to_case(relationship: Relationship) -> Case:
     return validate_case(case_data(relationship), f"relationship {relationship.pk}")
 
 
-def export_yaml(relationship: Relationship) -> str:
+def export_yaml(relationship: Relationship, *, private_notes: bool = True) -> str:
     """The relationship as a case file (YAML) that `mutuality assess` reads."""
-    return yaml.safe_dump(case_data(relationship), sort_keys=False, allow_unicode=True, width=100)
+    data = case_data(relationship, private_notes=private_notes)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _plain(case: Case) -> dict[str, Any]:

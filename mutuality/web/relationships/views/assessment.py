@@ -17,6 +17,7 @@ from mutuality.web.access import (
     Permission,
     can,
     is_outsider,
+    may_read_private_notes,
     participant_of,
     relationship_for,
     standing,
@@ -121,7 +122,10 @@ def export_case(request: HttpRequest, pk: int) -> HttpResponse:
         relationship_id=relationship.pk,
         organisation_id=relationship.organisation_id,
     )
-    response = HttpResponse(export_yaml(relationship), content_type="application/yaml")
+    private = may_read_private_notes(request.user, relationship)
+    response = HttpResponse(
+        export_yaml(relationship, private_notes=private), content_type="application/yaml"
+    )
     response["Content-Disposition"] = f'attachment; filename="relationship-{pk}.yaml"'
     return response
 

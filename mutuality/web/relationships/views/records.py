@@ -1,5 +1,607 @@
-"""Pages for this feature (filled in feature by feature)."""
+"""Supervision and records: supervision sessions, observations of destructive dynamics,
+self-disclosures, consultations, reviews, scrutiny settings, the stage, and the audit log.
 
-from django.urls import URLPattern
+Views parse, authorise (access.py), call one action (actions/records.py) and render. Every
+form carries the revision its page was loaded at; a stale one saves nothing and the form
+comes back with the latest details.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mutuality.framework import CaseError
+from mutuality.web.access import (
+    Permission,
+    Standing,
+    can,
+    is_outsider,
+    participant_of,
+    relationship_for,
+    standing,
+    visible_observations,
+)
+from mutuality.web.audit.actions import record
+from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships.actions import StaleEdit
+from mutuality.web.relationships.actions import records as actions
+from mutuality.web.relationships.forms.records import (
+    CONSULTATION_OUTCOMES,
+    CONTRAST_INDICATORS,
+    NEXT_STAGE,
+    OBSERVATION_KINDS,
+    STALE,
+    ConsultationForm,
+    DisclosureForm,
+    ObservationForm,
+    RecordForm,
+    ResolveForm,
+    ReviewForm,
+    ScrutinyForm,
+    StageForm,
+    SupervisionForm,
+    known_choice,
+)
+from mutuality.web.relationships.models import Relationship
+
+AUDIT_PAGE_SIZE = 50
+STAGE_WORDS = {
+    "proposed": "proposed (not started yet)",
+    "active": "active (the work has started)",
+    "ending": "ending (the work is coming to an end)",
+    "ended": "ended",
+}
+
+
+def _long_date(value: date) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def _audit_view(request: HttpRequest, relationship: Relationship, page: str) -> None:
+    """A view by someone who is not a participant is recorded (issue 4, audit)."""
+    if request.method == "GET" and is_outsider(request.user, relationship):
+        record(
+            user=request.user,
+            action="view",
+            obj=relationship,
+            relationship_id=relationship.pk,
+            organisation_id=relationship.organisation_id,
+            page=page,
+        )
+
+
+def _case_problem(error: CaseError) -> str:
+    where = "; ".join(f"{p.path}: {p.message}" for p in error.problems[:3])
+    return (
+        "This change was not saved, because the relationship's details would no longer fit "
+        f"together ({where}). Ask the professional to check the relationship's details."
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    relationship: Relationship,
+    *,
+    make_form: Callable[[QueryDict | None], RecordForm],
+    save: Callable[[dict[str, Any]], str],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    page: str,
+    keep_input: bool = True,
+) -> HttpResponse:
+    """Show the form; on POST save it through one action, or show what is wrong.
+
+    `save` returns the success message. A stale revision saves nothing and shows the form
+    again at the latest revision: with what the person typed when they were adding something
+    (`keep_input`), or with the latest values when they were changing settings.
+    """
+    revision = relationship.revision
+    if request.method == "POST":
+        form = make_form(request.POST)
+        if form.is_valid():
+            try:
+                done = save(form.cleaned_data)
+            except StaleEdit:
+                relationship.refresh_from_db()
+                form = make_form(request.POST if keep_input else None)
+                form.refuse(STALE)
+                revision = relationship.revision
+            except CaseError as error:
+                relationship.refresh_from_db()
+                form.refuse(_case_problem(error))
+                revision = relationship.revision
+            else:
+                messages.success(request, f"{done} The assessment is up to date.")
+                return redirect("relationships:detail", pk=relationship.pk)
+        else:
+            # A missing or garbled revision is refused like a stale one: carry on from now.
+            revision = form.cleaned_data.get("revision") or relationship.revision
+    else:
+        form = make_form(None)
+        _audit_view(request, relationship, page)
+    return render(
+        request,
+        template,
+        {**context(), "relationship": relationship, "form": form, "revision": revision},
+    )
+
+
+def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
+    """The observations this person may read (access.visible_observations), open ones first."""
+    rows = []
+    for o in visible_observations(user, relationship).select_related("raised_by"):
+        if o.supervisor_only and o.raised_by_id == user.pk:
+            by = "you"
+        elif o.supervisor_only and o.raised_by is not None:
+            by = o.raised_by.shown_name
+        else:
+            by = o.by
+        rows.append(
+            {
+                "pk": o.pk,
+                "date": o.date,
+                "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
+                "open": o.status == "open",
+                "note": o.note,
+                "by": by,
+                "supervisor_only": o.supervisor_only,
+            }
+        )
+    rows.sort(key=lambda row: (not row["open"], -row["date"].toordinal(), -row["pk"]))
+    return rows
+
+
+def _panel_context(request: HttpRequest, relationship: Relationship) -> dict[str, Any]:
+    user = request.user
+    can_edit = can(user, Permission.EDIT, relationship)
+    can_supervise = can(user, Permission.SUPERVISE, relationship)
+    return {
+        "relationship": relationship,
+        "observations": _observations(user, relationship),
+        "can_observe": can(user, Permission.OBSERVE, relationship),
+        "can_edit": can_edit,
+        "can_supervise": can_supervise,
+        "can_consult": can_edit or can_supervise,
+        "has_contract": relationship.contract_versions.exists(),
+        "next_stage": NEXT_STAGE.get(relationship.stage),
+        "stage_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
+    }
+
+
+@login_required
+@require_GET
+def records(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything recorded about the relationship's scrutiny, and links to add to it.
+
+    htmx loads the panel part into the relationship page (`records/_links.html`).
+    """
+    relationship = relationship_for(request.user, pk)
+    _audit_view(request, relationship, "records")
+    context = _panel_context(request, relationship)
+    if request.htmx:
+        response = render(request, "relationships/records/_panel.html", context)
+    else:
+        context |= {
+            "supervision": relationship.supervision_records.select_related("recorded_by"),
+            "reviews": relationship.review_records.select_related("recorded_by"),
+            "disclosures": relationship.disclosures.select_related("by").order_by("-date"),
+            "consultations": [
+                (c, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
+                for c in relationship.consultations.order_by("-date", "-pk")
+            ],
+            "contrast": [CONTRAST_INDICATORS.get(c, c) for c in relationship.contrast],
+        }
+        response = render(request, "relationships/records/records.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor records a supervision session."""
+    relationship = relationship_for(request.user, pk, Permission.SUPERVISE)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.record_supervision(
+            relationship=relationship,
+            by=request.user,
+            on=data["date"],
+            note=data["note"],
+            expected_revision=data["revision"],
+        )
+        return f"Supervision on {_long_date(data['date'])} is recorded."
+
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: SupervisionForm(data, initial={"date": timezone.localdate}),
+        save=save,
+        template="relationships/records/supervision.html",
+        context=lambda: {"sessions": relationship.supervision_records.all()[:5]},
+        page="supervision",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observe(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone in the relationship, or its supervisor, records a worrying dynamic."""
+    relationship = relationship_for(request.user, pk, Permission.OBSERVE)
+    allow_private = standing(request.user, relationship) == Standing.CO_PRODUCER
+
+    def save(data: dict[str, Any]) -> str:
+        private = bool(data.get("supervisor_only")) and allow_private
+        actions.raise_observation(
+            relationship=relationship,
+            by=request.user,
+            on=data["date"],
+            kind=data["kind"],
+            note=data["note"],
+            supervisor_only=private,
+            expected_revision=data["revision"],
+        )
+        who = "Only the supervisor can see it." if private else ""
+        return f"Thank you. Your worry is recorded. {who}".strip()
+
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: ObservationForm(
+            data,
+            initial={"date": timezone.localdate},
+            allow_private=allow_private,
+            has_supervisor=relationship.supervisor_id is not None,
+        ),
+        save=save,
+        template="relationships/records/observe.html",
+        context=lambda: {"observations": _observations(request.user, relationship)},
+        page="observe",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resolve_observation(request: HttpRequest, pk: int, observation_pk: int) -> HttpResponse:
+    """The supervisor marks an observation resolved, once what it describes has changed."""
+    relationship = relationship_for(request.user, pk, Permission.SUPERVISE)
+    observation = get_object_or_404(
+        visible_observations(request.user, relationship), pk=observation_pk
+    )
+    if observation.status != "open":
+        messages.info(request, "That worry is already marked as resolved.")
+        return redirect("relationships:records", pk=relationship.pk)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.resolve_observation(
+            observation=observation, by=request.user, expected_revision=data["revision"]
+        )
+        return "The worry is marked as resolved. It stays on record."
+
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: ResolveForm(data),
+        save=save,
+        template="relationships/records/resolve.html",
+        context=lambda: {
+            "observation": next(
+                row
+                for row in _observations(request.user, relationship)
+                if row["pk"] == observation.pk
+            )
+        },
+        page="resolve observation",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The professional records something they shared about themselves, and why."""
+    relationship = relationship_for(request.user, pk, Permission.EDIT)
+    me = participant_of(request.user, relationship)
+    if me is None or me.role != "professional":
+        raise PermissionDenied("Only the professional records their own self-disclosures")
+
+    def save(data: dict[str, Any]) -> str:
+        actions.record_disclosure(
+            relationship=relationship,
+            by=request.user,
+            participant=me,
+            on=data["date"],
+            about=data["about"],
+            rationale=data["rationale"],
+            expected_revision=data["revision"],
+        )
+        return "Your self-disclosure is recorded."
+
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: DisclosureForm(data, initial={"date": timezone.localdate}),
+        save=save,
+        template="relationships/records/disclosure.html",
+        context=lambda: {"disclosures": relationship.disclosures.order_by("-date", "-pk")[:5]},
+        page="disclosure",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The professional or the supervisor records a consultation about the model of helping."""
+    relationship = relationship_for(request.user, pk)
+    if not (
+        can(request.user, Permission.EDIT, relationship)
+        or can(request.user, Permission.SUPERVISE, relationship)
+    ):
+        raise PermissionDenied("Only the professional or the supervisor records consultations")
+
+    def save(data: dict[str, Any]) -> str:
+        actions.record_consultation(
+            relationship=relationship,
+            by=request.user,
+            on=data["date"],
+            with_whom=data["with_whom"],
+            outcome=data["outcome"],
+            expected_revision=data["revision"],
+        )
+        return "The consultation is recorded."
+
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: ConsultationForm(data, initial={"date": timezone.localdate}),
+        save=save,
+        template="relationships/records/consultation.html",
+        context=lambda: {
+            "consultations": [
+                (c, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
+                for c in relationship.consultations.order_by("-date", "-pk")[:5]
+            ]
+        },
+        page="consultation",
+    )
+
+
+_REVIEWS = {"contract": Permission.EDIT, "independent": Permission.SUPERVISE}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A contract review (the professional) or an independent review (the supervisor)."""
+    if kind not in _REVIEWS:
+        raise Http404("No such kind of review")
+    relationship = relationship_for(request.user, pk, _REVIEWS[kind])
+
+    def save(data: dict[str, Any]) -> str:
+        actions.record_review(
+            relationship=relationship,
+            by=request.user,
+            kind=kind,
+            on=data["date"],
+            note=data["note"],
+            expected_revision=data["revision"],
+        )
+        return f"The {kind} review on {_long_date(data['date'])} is recorded."
+
+    def context() -> dict[str, Any]:
+        contract = relationship.contract_versions.order_by("-version").first()
+        last = (
+            (contract.last_review if contract else None)
+            if kind == "contract"
+            else relationship.last_independent_review
+        )
+        return {"kind": kind, "contract": contract, "last": last}
+
+    if kind == "contract" and not relationship.contract_versions.exists():
+        _audit_view(request, relationship, "contract review")
+        return render(
+            request,
+            "relationships/records/review.html",
+            {"relationship": relationship, "kind": kind, "contract": None},
+        )
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: ReviewForm(data, initial={"date": timezone.localdate}),
+        save=save,
+        template="relationships/records/review.html",
+        context=context,
+        page=f"{kind} review",
+    )
+
+
+def _scrutiny_initial(relationship: Relationship) -> dict[str, Any]:
+    return {
+        "supervision_every_days": relationship.supervision_every_days,
+        "team_informed": known_choice(relationship.team_informed),
+        "public_reporting": known_choice(relationship.public_reporting),
+        "contrast": list(relationship.contrast),
+        "uncertain": relationship.uncertain,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
+    """The professional's scrutiny settings."""
+    relationship = relationship_for(request.user, pk, Permission.EDIT)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.update_scrutiny(
+            relationship=relationship,
+            by=request.user,
+            values={field: data[field] for field in actions.SCRUTINY_FIELDS},
+            expected_revision=data["revision"],
+        )
+        return "The scrutiny settings are saved."
+
+    return _form_page(
+        request,
+        relationship,
+        make_form=lambda data: ScrutinyForm(data, initial=_scrutiny_initial(relationship)),
+        save=save,
+        template="relationships/records/scrutiny.html",
+        context=dict,
+        page="scrutiny",
+        keep_input=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The professional moves the work on: proposed → active → ending."""
+    relationship = relationship_for(request.user, pk, Permission.EDIT)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.change_stage(
+            relationship=relationship,
+            by=request.user,
+            to=data["to"],
+            started=data.get("started"),
+            expected_revision=data["revision"],
+        )
+        return f"The work is now {STAGE_WORDS[data['to']]}."
+
+    def make_form(data: QueryDict | None) -> StageForm:
+        following = NEXT_STAGE.get(relationship.stage)
+        return StageForm(
+            data,
+            current=relationship.stage,
+            initial={"to": following, "started": relationship.started or timezone.localdate()},
+        )
+
+    if NEXT_STAGE.get(relationship.stage) is None:
+        _audit_view(request, relationship, "stage")
+        return render(
+            request,
+            "relationships/records/stage.html",
+            {"relationship": relationship, "next_stage": None, "stage_words": STAGE_WORDS},
+        )
+    return _form_page(
+        request,
+        relationship,
+        make_form=make_form,
+        save=save,
+        template="relationships/records/stage.html",
+        context=lambda: {
+            "next_stage": NEXT_STAGE.get(relationship.stage),
+            "current_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
+        },
+        page="stage",
+        keep_input=False,
+    )
+
+
+_VERBS = {
+    "create": "Added",
+    "update": "Changed",
+    "delete": "Deleted",
+    "view": "Viewed",
+    "export": "Downloaded",
+    "import": "Imported",
+}
+_THINGS = {
+    "relationships.Relationship": "the relationship",
+    "relationships.Participant": "a participant",
+    "relationships.AffectedParty": "an affected party",
+    "relationships.ContractVersion": "a contract version",
+    "relationships.ContractAgreement": "an agreement to the contract",
+    "relationships.Disclosure": "a self-disclosure",
+    "relationships.Observation": "an observation",
+    "relationships.Consultation": "a consultation",
+    "relationships.OutcomeSeries": "an outcome measure",
+    "relationships.Score": "a score",
+    "relationships.Invitation": "an invitation",
+    "relationships.SupervisionRecord": "a supervision record",
+    "relationships.ReviewRecord": "a review",
+    "accounts.User": "a user",
+}
+
+
+def describe(event: AuditEvent) -> str:
+    """What happened, in plain words (never the content of notes)."""
+    verb = _VERBS.get(event.action, event.action.replace("_", " ").capitalize())
+    thing = _THINGS.get(event.object_type, event.object_type.rsplit(".", 1)[-1].lower())
+    words = f"{verb} {thing}"
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if isinstance(detail.get("page"), str):
+        words += f" ({detail['page']} page)"
+    if isinstance(detail.get("field"), str):
+        words += f": {detail['field'].replace('_', ' ')}"
+        if isinstance(detail.get("before"), str) and isinstance(detail.get("after"), str):
+            words += f" from {detail['before']} to {detail['after']}"
+    if isinstance(detail.get("changes"), dict) and detail["changes"]:
+        words += ": " + ", ".join(str(name).replace("_", " ") for name in detail["changes"])
+    if isinstance(detail.get("kind"), str):
+        words += f" ({detail['kind'].replace('_', ' ')})"
+    return words
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit trail, newest first, for its admins only (404 for others)."""
+    user = request.user
+    if not (getattr(user, "is_org_admin", False) and user.organisation_id):
+        raise Http404("No such page")
+    events = AuditEvent.objects.filter(organisation_id=user.organisation_id).select_related("user")
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = {event.relationship_id for event in page if event.relationship_id is not None}
+    titles = dict(
+        Relationship.objects.filter(organisation_id=user.organisation_id, pk__in=ids).values_list(
+            "pk", "title"
+        )
+    )
+    rows = [
+        {
+            "at": event.at,
+            "who": event.user.shown_name if event.user else "Someone whose account is deleted",
+            "role": event.user.get_role_display() if event.user else "",
+            "what": describe(event),
+            "relationship_id": event.relationship_id,
+            "title": titles.get(event.relationship_id) if event.relationship_id else None,
+        }
+        for event in page
+    ]
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return render(
+        request,
+        "relationships/records/audit.html",
+        {"page": page, "rows": rows, "page_numbers": list(numbers)},
+    )
+
+
+urlpatterns = [
+    path("audit/", audit_log, name="audit"),
+    path("<int:pk>/records/", records, name="records"),
+    path("<int:pk>/supervision/", supervision, name="supervision"),
+    path("<int:pk>/observations/new/", observe, name="observe"),
+    path(
+        "<int:pk>/observations/<int:observation_pk>/resolve/",
+        resolve_observation,
+        name="observation-resolve",
+    ),
+    path("<int:pk>/disclosures/new/", disclosure, name="disclosure"),
+    path("<int:pk>/consultations/new/", consultation, name="consultation"),
+    path("<int:pk>/reviews/<slug:kind>/", review, name="review"),
+    path("<int:pk>/scrutiny/", scrutiny, name="scrutiny"),
+    path("<int:pk>/stage/", stage, name="stage"),
+]

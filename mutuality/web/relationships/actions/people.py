@@ -1,0 +1,320 @@
+"""Writes about the people in a relationship: proposing it, inviting, consent, affected parties.
+
+Each is atomic and audited; each change to an existing relationship first bumps its revision
+(refusing a stale one with `StaleEdit`) and ends with a fresh stored assessment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from mutuality.web.accounts.models import Role, hash_token
+from mutuality.web.audit.actions import record
+from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships.actions import StaleEdit, bump_revision, reassess
+from mutuality.web.relationships.models import (
+    AffectedParty,
+    Invitation,
+    Participant,
+    Relationship,
+)
+
+# A token is 43 characters (`token_urlsafe(32)`); anything much longer is not one of ours.
+MAX_TOKEN_LENGTH = 100
+
+
+class InvalidChoice(Exception):
+    """What was asked for no longer makes sense (the page was out of date)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _where(relationship: Relationship) -> dict[str, Any]:
+    return {"relationship_id": relationship.pk, "organisation_id": relationship.organisation_id}
+
+
+@transaction.atomic
+def propose(
+    *,
+    by: Any,
+    title: str,
+    setting: str,
+    co_produced: list[str],
+    my_id: str,
+    their_id: str,
+    supervisor: Any | None,
+) -> Relationship:
+    """A relationship at stage proposed, with its professional and the person they will invite.
+
+    The case format needs both a professional and a recipient, so the person the
+    professional will work with is added now (without a login) and invited next.
+    """
+    relationship = Relationship.objects.create(
+        organisation_id=by.organisation_id,
+        title=title,
+        stage="proposed",
+        setting=setting,
+        co_produced_elements=co_produced,
+        supervisor=supervisor,
+        supervisor_name=supervisor.shown_name if supervisor is not None else "",
+    )
+    record(user=by, action="create", obj=relationship, **_where(relationship), title=title)
+    for position, (slug, role, user) in enumerate(
+        ((my_id, "professional", by), (their_id, "recipient", None))
+    ):
+        participant = Participant.objects.create(
+            relationship=relationship, slug=slug, role=role, user=user, position=position
+        )
+        record(
+            user=by, action="create", obj=participant, **_where(relationship), slug=slug, role=role
+        )
+    reassess(relationship, reason=f"{my_id} proposed the relationship")
+    return relationship
+
+
+@transaction.atomic
+def invite(
+    *,
+    relationship: Relationship,
+    by: Any,
+    slug: str,
+    display_name: str,
+    expected_revision: int,
+) -> tuple[Invitation, str]:
+    """A new single-use link for a co-producer; returns the invitation and its secret token.
+
+    Only the token's hash is stored, so the link can be shown once and never again. A new
+    link for the same person replaces any earlier one that has not been used.
+    """
+    bump_revision(relationship, expected_revision)
+    participant = relationship.participants.filter(slug=slug).first()
+    if participant is not None and (participant.role != "recipient" or participant.user_id):
+        raise InvalidChoice("participant", "This person can no longer be invited")
+    if participant is None:
+        last = relationship.participants.order_by("-position").first()
+        participant = Participant.objects.create(
+            relationship=relationship,
+            slug=slug,
+            role="recipient",
+            position=(last.position + 1) if last else 0,
+        )
+        record(
+            user=by,
+            action="create",
+            obj=participant,
+            **_where(relationship),
+            slug=slug,
+            role="recipient",
+        )
+    now = timezone.now()
+    replaced = participant.invitations.filter(used_at__isnull=True, expires_at__gt=now)
+    for old in replaced:
+        record(user=by, action="update", obj=old, **_where(relationship), field="expires_at")
+    replaced.update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        participant=participant,
+        token_hash=hash_token(token),
+        created_by=by,
+        expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+    )
+    # The models keep no name for someone without a login yet; the audit record of the
+    # invitation keeps the name the professional gave, and the set-password page offers it.
+    record(
+        user=by,
+        action="create",
+        obj=invitation,
+        **_where(relationship),
+        participant=slug,
+        display_name=display_name,
+    )
+    reassess(relationship, reason=f"{slug} was invited to set up their login")
+    return invitation, token
+
+
+class LinkProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+def find_invitation(token: str) -> tuple[Invitation | None, LinkProblem | None]:
+    """The invitation a link's token opens, or why it opens nothing."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None, LinkProblem.UNKNOWN
+    invitation = (
+        Invitation.objects.filter(token_hash=hash_token(token))
+        .select_related("participant__relationship", "created_by")
+        .first()
+    )
+    if invitation is None:
+        return None, LinkProblem.UNKNOWN
+    if invitation.used_at is not None or invitation.participant.user_id is not None:
+        return invitation, LinkProblem.USED
+    if invitation.expires_at <= timezone.now():
+        return invitation, LinkProblem.EXPIRED
+    return invitation, None
+
+
+def invited_name(invitation: Invitation) -> str:
+    """The name the professional gave when they made the invitation ('' if none)."""
+    event = AuditEvent.objects.filter(
+        action="create", object_type=Invitation._meta.label, object_id=str(invitation.pk)
+    ).first()
+    name = event.detail.get("display_name", "") if event is not None else ""
+    return name if isinstance(name, str) else ""
+
+
+class LinkUsed(Exception):
+    """The invitation was used (or expired) while the person was filling in the form."""
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, form: Any) -> Any:
+    """Create the co-producer's login from the completed form, and link it to the participant.
+
+    `form` is a valid AcceptInvitationForm whose (unsaved) user has the chosen username.
+    The invitation is marked used in the same step that checks it is still usable, so a
+    link can never make two logins.
+    """
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    participant = Participant.objects.select_for_update().get(pk=invitation.participant_id)
+    if claimed != 1 or participant.user_id is not None:
+        raise LinkUsed
+    relationship = participant.relationship
+    user = form.user
+    user.organisation_id = relationship.organisation_id
+    user.role = Role.CO_PRODUCER
+    user = form.save()
+    where = _where(relationship)
+    record(user=user, action="create", obj=user, **where, username=user.username)
+    record(user=user, action="update", obj=invitation, **where, field="used_at")
+    participant.user = user
+    participant.save(update_fields=["user"])
+    record(user=user, action="update", obj=participant, **where, field="user", after=user.pk)
+    bump_revision(relationship)
+    reassess(relationship, reason=f"{participant.slug} set up their login")
+    return user
+
+
+def new_user() -> Any:
+    """An unsaved co-producer, for the set-password form to fill in."""
+    return get_user_model()(role=Role.CO_PRODUCER)
+
+
+@transaction.atomic
+def add_affected_party(
+    *,
+    relationship: Relationship,
+    by: Any,
+    name: str,
+    consent: str,
+    reason: str,
+    expected_revision: int,
+) -> AffectedParty:
+    """Someone else the relationship affects; saying so also marks the affected as identified."""
+    bump_revision(relationship, expected_revision)
+    last = relationship.affected_parties.order_by("-position").first()
+    party = AffectedParty.objects.create(
+        relationship=relationship,
+        name=name,
+        consent=consent,
+        reason=reason,
+        position=(last.position + 1) if last else 0,
+    )
+    record(user=by, action="create", obj=party, **_where(relationship), name=name, consent=consent)
+    if not relationship.affected_identified:
+        Relationship.objects.filter(pk=relationship.pk).update(affected_identified=True)
+        record(
+            user=by,
+            action="update",
+            obj=relationship,
+            **_where(relationship),
+            field="affected_identified",
+            before=False,
+            after=True,
+        )
+    reassess(relationship, reason=f"{name} added as affected (consent: {consent})")
+    return party
+
+
+@transaction.atomic
+def update_affected_party(
+    *,
+    party: AffectedParty,
+    by: Any,
+    name: str,
+    consent: str,
+    reason: str,
+    expected_revision: int,
+) -> AffectedParty:
+    """Change what is recorded about someone the relationship affects."""
+    relationship = party.relationship
+    bump_revision(relationship, expected_revision)
+    before = {"name": party.name, "consent": party.consent, "reason": party.reason}
+    after = {"name": name, "consent": consent, "reason": reason}
+    party.name, party.consent, party.reason = name, consent, reason
+    party.save(update_fields=["name", "consent", "reason"])
+    for field, value in after.items():
+        if before[field] != value:
+            record(
+                user=by,
+                action="update",
+                obj=party,
+                **_where(relationship),
+                field=field,
+                before=before[field],
+                after=value,
+            )
+    reassess(relationship, reason=f"consent of {name} is now {consent}")
+    return party
+
+
+@transaction.atomic
+def nobody_else_affected(*, relationship: Relationship, by: Any, expected_revision: int) -> None:
+    """Record that the relationship affects nobody beyond its participants."""
+    bump_revision(relationship, expected_revision)
+    if relationship.affected_parties.exists():
+        raise InvalidChoice("revision", "People affected by this relationship are already listed")
+    Relationship.objects.filter(pk=relationship.pk).update(affected_identified=True)
+    record(
+        user=by,
+        action="update",
+        obj=relationship,
+        **_where(relationship),
+        field="affected_identified",
+        before=relationship.affected_identified,
+        after=True,
+        nobody_else=True,
+    )
+    reassess(relationship, reason="recorded that nobody else is affected")
+
+
+__all__ = [
+    "InvalidChoice",
+    "LinkProblem",
+    "LinkUsed",
+    "StaleEdit",
+    "accept_invitation",
+    "add_affected_party",
+    "find_invitation",
+    "invite",
+    "invited_name",
+    "new_user",
+    "nobody_else_affected",
+    "propose",
+    "update_affected_party",
+]

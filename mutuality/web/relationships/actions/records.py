@@ -1,0 +1,263 @@
+"""Supervision, observations, disclosures, consultations, reviews, scrutiny and stage.
+
+Each action is one atomic write: it claims the revision the person's page was loaded at
+(`bump_revision`, so a stale page saves nothing), changes the rows, records an audit event
+and stores a fresh assessment. If anything fails, nothing is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from mutuality.web.audit.actions import record
+from mutuality.web.relationships.actions import bump_revision, reassess
+from mutuality.web.relationships.models import (
+    AssessmentRecord,
+    Consultation,
+    Disclosure,
+    Observation,
+    Participant,
+    Relationship,
+    ReviewRecord,
+    SupervisionRecord,
+)
+
+SUPERVISOR_ONLY_BY = "someone in the relationship"
+
+
+class NoContract(Exception):
+    """A contract review was asked for, but the relationship has no contract yet."""
+
+
+def _audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail: Any) -> None:
+    record(
+        user=by,
+        action=action,
+        obj=obj,
+        relationship_id=relationship.pk,
+        organisation_id=relationship.organisation_id,
+        **detail,
+    )
+
+
+def _later(current: date | None, new: date) -> date:
+    return new if current is None or new > current else current
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _claim(relationship: Relationship, expected_revision: int | None) -> None:
+    bump_revision(relationship, expected_revision)
+    relationship.refresh_from_db()
+
+
+@transaction.atomic
+def record_supervision(
+    *, relationship: Relationship, by: Any, on: date, note: str, expected_revision: int | None
+) -> AssessmentRecord:
+    """The supervisor records a session; `last_supervision` becomes the latest session's date."""
+    _claim(relationship, expected_revision)
+    session = SupervisionRecord.objects.create(
+        relationship=relationship, date=on, recorded_by=by, note=note
+    )
+    before = relationship.last_supervision
+    relationship.last_supervision = _later(before, on)
+    relationship.save(update_fields=["last_supervision", "updated"])
+    _audit(
+        by,
+        "create",
+        session,
+        relationship,
+        date=on.isoformat(),
+        last_supervision=[_plain(before), _plain(relationship.last_supervision)],
+    )
+    return reassess(relationship, reason=f"supervision on {on.isoformat()} recorded")
+
+
+@transaction.atomic
+def raise_observation(
+    *,
+    relationship: Relationship,
+    by: Any,
+    on: date,
+    kind: str,
+    note: str,
+    supervisor_only: bool,
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """Anyone in the relationship, or its supervisor, records a worrying dynamic.
+
+    A supervisor-only observation still counts in the assessment, which names its raiser
+    only as someone in the relationship (the case format has no such flag).
+    """
+    _claim(relationship, expected_revision)
+    observation = Observation.objects.create(
+        relationship=relationship,
+        date=on,
+        kind=kind,
+        by=SUPERVISOR_ONLY_BY if supervisor_only else by.shown_name[:300],
+        note=note or None,
+        raised_by=by,
+        supervisor_only=supervisor_only,
+    )
+    _audit(
+        by,
+        "create",
+        observation,
+        relationship,
+        kind=kind,
+        date=on.isoformat(),
+        supervisor_only=supervisor_only,
+    )
+    return reassess(relationship, reason=f"an observation of {kind.replace('_', ' ')} raised")
+
+
+@transaction.atomic
+def resolve_observation(
+    *, observation: Observation, by: Any, expected_revision: int | None
+) -> AssessmentRecord:
+    """The supervisor marks an observation resolved (it stays on record)."""
+    relationship = observation.relationship
+    _claim(relationship, expected_revision)
+    observation.refresh_from_db()
+    before = observation.status
+    observation.status = "resolved"
+    observation.save(update_fields=["status"])
+    _audit(by, "update", observation, relationship, field="status", before=before, after="resolved")
+    kind = observation.kind.replace("_", " ")
+    return reassess(relationship, reason=f"an observation of {kind} resolved")
+
+
+@transaction.atomic
+def record_disclosure(
+    *,
+    relationship: Relationship,
+    by: Any,
+    participant: Participant,
+    on: date,
+    about: str,
+    rationale: str,
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """The professional records something they shared about themselves, and why."""
+    _claim(relationship, expected_revision)
+    disclosure = Disclosure.objects.create(
+        relationship=relationship, by=participant, date=on, about=about, rationale=rationale or None
+    )
+    _audit(by, "create", disclosure, relationship, date=on.isoformat(), rationale=bool(rationale))
+    return reassess(relationship, reason=f"a self-disclosure by {participant.slug} recorded")
+
+
+@transaction.atomic
+def record_consultation(
+    *,
+    relationship: Relationship,
+    by: Any,
+    on: date,
+    with_whom: str,
+    outcome: str,
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """A consultation about whether another model of helping would be more ethical."""
+    _claim(relationship, expected_revision)
+    consultation = Consultation.objects.create(
+        relationship=relationship, date=on, with_whom=with_whom, outcome=outcome
+    )
+    _audit(by, "create", consultation, relationship, date=on.isoformat(), outcome=outcome)
+    return reassess(relationship, reason=f"a consultation ({outcome.replace('_', ' ')}) recorded")
+
+
+@transaction.atomic
+def record_review(
+    *,
+    relationship: Relationship,
+    by: Any,
+    kind: str,
+    on: date,
+    note: str,
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """A contract review (the current contract's `last_review`) or an independent review."""
+    _claim(relationship, expected_revision)
+    contract = relationship.contract_versions.order_by("-version").first()
+    if kind == "contract" and contract is None:
+        raise NoContract("There is no contract to review yet.")
+    review = ReviewRecord.objects.create(
+        relationship=relationship, date=on, kind=kind, recorded_by=by, note=note
+    )
+    if contract is not None and kind == "contract":
+        before = contract.last_review
+        contract.last_review = _later(before, on)
+        contract.save(update_fields=["last_review"])
+        after = contract.last_review
+    else:
+        before = relationship.last_independent_review
+        relationship.last_independent_review = _later(before, on)
+        relationship.save(update_fields=["last_independent_review", "updated"])
+        after = relationship.last_independent_review
+    _audit(
+        by,
+        "create",
+        review,
+        relationship,
+        kind=kind,
+        date=on.isoformat(),
+        last_review=[_plain(before), _plain(after)],
+    )
+    return reassess(relationship, reason=f"{kind} review on {on.isoformat()} recorded")
+
+
+SCRUTINY_FIELDS = (
+    "supervision_every_days",
+    "team_informed",
+    "public_reporting",
+    "contrast",
+    "uncertain",
+)
+
+
+@transaction.atomic
+def update_scrutiny(
+    *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
+) -> AssessmentRecord:
+    """The professional's scrutiny settings: supervision interval, openness, contrast."""
+    _claim(relationship, expected_revision)
+    changes = {}
+    for field in SCRUTINY_FIELDS:
+        before, after = getattr(relationship, field), values[field]
+        if before != after:
+            changes[field] = [before, after]
+            setattr(relationship, field, after)
+    relationship.save(update_fields=[*SCRUTINY_FIELDS, "updated"])
+    _audit(by, "update", relationship, relationship, changes=changes)
+    changed = ", ".join(field.replace("_", " ") for field in changes) or "nothing"
+    return reassess(relationship, reason=f"scrutiny settings changed ({changed})")
+
+
+@transaction.atomic
+def change_stage(
+    *,
+    relationship: Relationship,
+    by: Any,
+    to: str,
+    started: date | None,
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """Move the work on: proposed → active (with its start date) → ending."""
+    _claim(relationship, expected_revision)
+    before = relationship.stage
+    relationship.stage = to
+    fields = ["stage", "updated"]
+    detail: dict[str, Any] = {"field": "stage", "before": before, "after": to}
+    if started is not None:
+        detail["started"] = [_plain(relationship.started), started.isoformat()]
+        relationship.started = started
+        fields.append("started")
+    relationship.save(update_fields=fields)
+    _audit(by, "update", relationship, relationship, **detail)
+    return reassess(relationship, reason=f"stage changed from {before} to {to}")
