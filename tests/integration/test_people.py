@@ -24,7 +24,8 @@ from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.actions import people as people_actions
 from mutuality.web.relationships.case_io import import_case
-from mutuality.web.relationships.forms.people import STALE, AcceptInvitationForm
+from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.forms.people import AcceptInvitationForm
 from mutuality.web.relationships.models import (
     AffectedParty,
     AssessmentRecord,

@@ -24,10 +24,6 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 ID_LENGTH = 64
 MAX_LINES = 50
 LINE_LENGTH = 2000  # the case format's longest piece of text
-STALE = (
-    "Someone else changed this relationship after you opened this page. "
-    "Check the latest details below and try again."
-)
 OUT_OF_DATE = "This page is out of date. Go back to the relationship and open the page again."
 
 SETTING_WORDS = {

@@ -14,12 +14,9 @@ from django import forms
 
 from mutuality.framework import QUESTIONS
 from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.models import ContractVersion, Participant
 
-STALE = (
-    "Someone else changed this relationship after you opened this page. "
-    "Check the latest details below and try again."
-)
 LINE_LIMIT = 2000  # a cost or benefit (the case format's Text)
 TEXT_LIMIT = 4000  # the contract's free-text parts (the case format's OptionalText)
 MOST_LINES = 50

@@ -17,11 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.relationships.forms.common import STALE
 
-STALE = (
-    "Someone else changed this relationship after you opened this page. "
-    "Check the latest details below and try again."
-)
 SHORT_TEXT = 2000  # the case format's `Text`
 NOTE_TEXT = 4000  # the case format's `OptionalText`
 MAX_REVISION = 2_147_483_647

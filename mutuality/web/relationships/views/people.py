@@ -24,10 +24,10 @@ from mutuality.web.access import Permission, participant_of, relationship_for
 from mutuality.web.accounts.models import Role
 from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import people as people_actions
+from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.people import (
     AFFECTED_CONSENT_WORDS,
     CONSENT_WORDS,
-    STALE,
     AcceptInvitationForm,
     AffectedPartyForm,
     ConsentForm,

@@ -23,9 +23,9 @@ from mutuality.web.access import Permission, can, is_outsider, participant_of, r
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.actions import StaleEdit
 from mutuality.web.relationships.actions import questions as actions
+from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.questions import (
     PAYMENT_KINDS,
-    STALE,
     AgreeForm,
     AnswersForm,
     ContractForm,

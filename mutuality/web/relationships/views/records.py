@@ -38,12 +38,12 @@ from mutuality.web.audit.actions import record
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import StaleEdit
 from mutuality.web.relationships.actions import records as actions
+from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import (
     CONSULTATION_OUTCOMES,
     CONTRAST_INDICATORS,
     NEXT_STAGE,
     OBSERVATION_KINDS,
-    STALE,
     ConsultationForm,
     DisclosureForm,
     ObservationForm,
