@@ -27,6 +27,7 @@ from mutuality.web.audit.actions import record
 from mutuality.web.relationships import actions
 from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.models import Relationship
+from mutuality.web.relationships.resolving import resolving_link
 
 _ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
 
@@ -76,6 +77,16 @@ def _divergences(divergences: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
+def _finding(finding: dict[str, Any], user: Any, relationship: Relationship) -> dict[str, Any]:
+    link = resolving_link(finding["code"], user, relationship)
+    return {
+        **finding,
+        "label": SEVERITY_WORDS[finding["severity"]],
+        "fix_url": link[0] if link else None,
+        "fix_label": link[1] if link else None,
+    }
+
+
 def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[str, Any]:
     latest = actions.latest_assessment(relationship)
     result = latest.result
@@ -89,7 +100,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
             (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()
         ],
-        "findings": [{**f, "label": SEVERITY_WORDS[f["severity"]]} for f in result["findings"]],
+        "findings": [_finding(f, request.user, relationship) for f in result["findings"]],
         "divergences": _divergences(result["divergences"]),
         "history": [
             (past.created, HEADLINES[past.recommendation], past.reason)

@@ -1,0 +1,94 @@
+"""Where to go to act on a finding: each finding code points at the page that resolves it.
+
+This maps codes to pages only; which findings exist, and when, is the framework's
+business. A link is shown only to someone who may use the page (access.py decides).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from mutuality.web.access import Permission, can
+from mutuality.web.relationships.models import Relationship
+
+_CONTRACT = ("relationships:contract", {}, Permission.VIEW, "Go to the contract")
+_QUESTIONS = ("relationships:questions", {}, Permission.ANSWER, "Answer the two-sided questions")
+_SCRUTINY = ("relationships:scrutiny", {}, Permission.EDIT, "Change supervision and scrutiny")
+_RECORDS = ("relationships:records", {}, Permission.VIEW, "Go to observations and records")
+_CONSULT = ("relationships:consultation", {}, Permission.EDIT, "Record a consultation")
+_PAGES: dict[str, tuple[str, dict[str, str], Permission, str]] = {
+    "respect.consent_missing": ("relationships:consent", {}, Permission.CONSENT, "Record consent"),
+    "respect.consent_uninformed": (
+        "relationships:consent",
+        {},
+        Permission.CONSENT,
+        "Record consent",
+    ),
+    "respect.affected_unidentified": (
+        "relationships:affected",
+        {},
+        Permission.EDIT,
+        "Say who else is affected",
+    ),
+    "respect.affected_consent_missing": (
+        "relationships:affected",
+        {},
+        Permission.EDIT,
+        "Record their consent",
+    ),
+    "respect.contract_missing": _CONTRACT,
+    "respect.preferences_assumed": _QUESTIONS,
+    "respect.professional_not_first": _QUESTIONS,
+    "respect.divergent_views": _QUESTIONS,
+    "respect.best_interests": _CONSULT,
+    "respect.compulsory": _CONSULT,
+    "respect.court_ordered": _CONSULT,
+    "competence.no_external_authority": _SCRUTINY,
+    "competence.supervision_insufficient": _SCRUTINY,
+    "competence.team_uninformed": _SCRUTINY,
+    "competence.no_public_reporting": _SCRUTINY,
+    "competence.supervision_overdue": (
+        "relationships:supervision",
+        {},
+        Permission.SUPERVISE,
+        "Record supervision",
+    ),
+    "competence.independent_review_due": (
+        "relationships:review",
+        {"kind": "independent"},
+        Permission.SUPERVISE,
+        "Record an independent review",
+    ),
+    "competence.malignant_coupling": _RECORDS,
+    "competence.collusion": _RECORDS,
+    "competence.traumatic_reenactment": _RECORDS,
+    "competence.gang_or_cartel": _RECORDS,
+    "competence.boundary_drift": _RECORDS,
+    "competence.consultation_unheeded": _CONSULT,
+    "competence.uncertain_unconsulted": _CONSULT,
+    "responsibility.disclosure_unjustified": _RECORDS,
+    "integrity.costs_benefits_unstated": _CONTRACT,
+    "integrity.costs_benefits_uncommunicated": _CONTRACT,
+    "integrity.financial_inequality": _CONTRACT,
+    "integrity.power_unacknowledged": _CONTRACT,
+    "integrity.multiple_roles": _CONTRACT,
+    "integrity.exit_plan_missing": _CONTRACT,
+    "integrity.in_name_only": _QUESTIONS,
+    "integrity.review_overdue": (
+        "relationships:review",
+        {"kind": "contract"},
+        Permission.EDIT,
+        "Record a contract review",
+    ),
+}
+
+
+def resolving_link(code: str, user: Any, relationship: Relationship) -> tuple[str, str] | None:
+    """(url, label) of the page that acts on this finding, if this person may use it."""
+    page = _PAGES.get(code)
+    if page is None or not can(user, page[2], relationship):
+        return None
+    name, kwargs, _, label = page
+    return reverse(name, kwargs={"pk": relationship.pk, **kwargs}), label
