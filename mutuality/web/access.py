@@ -36,7 +36,8 @@ class Permission(StrEnum):
     ANSWER = "answer"  # one's own two-sided answers
     CONSENT = "consent"  # one's own consent, including withdrawing it
     AGREE_CONTRACT = "agree_contract"
-    SUPERVISE = "supervise"  # supervision records, consultations
+    SUPERVISE = "supervise"  # supervision records, independent reviews
+    CONSULT = "consult"  # record a consultation about another model of helping
     OBSERVE = "observe"  # raise an observation of a destructive dynamic
     SCORE = "score"  # outcome questionnaires
     EXPORT = "export"
@@ -56,7 +57,13 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
         }
     ),
     Standing.SUPERVISOR: frozenset(
-        {Permission.VIEW, Permission.SUPERVISE, Permission.OBSERVE, Permission.EXPORT}
+        {
+            Permission.VIEW,
+            Permission.SUPERVISE,
+            Permission.CONSULT,
+            Permission.OBSERVE,
+            Permission.EXPORT,
+        }
     ),
     Standing.REVIEWER: frozenset({Permission.VIEW}),
     Standing.ADMIN: frozenset({Permission.VIEW, Permission.EXPORT}),

@@ -17,7 +17,7 @@ _CONTRACT = ("relationships:contract", {}, Permission.VIEW, "Go to the contract"
 _QUESTIONS = ("relationships:questions", {}, Permission.ANSWER, "Answer the two-sided questions")
 _SCRUTINY = ("relationships:scrutiny", {}, Permission.EDIT, "Change supervision and scrutiny")
 _RECORDS = ("relationships:records", {}, Permission.VIEW, "Go to observations and records")
-_CONSULT = ("relationships:consultation", {}, Permission.EDIT, "Record a consultation")
+_CONSULT = ("relationships:consultation", {}, Permission.CONSULT, "Record a consultation")
 _PAGES: dict[str, tuple[str, dict[str, str], Permission, str]] = {
     "respect.consent_missing": ("relationships:consent", {}, Permission.CONSENT, "Record consent"),
     "respect.consent_uninformed": (

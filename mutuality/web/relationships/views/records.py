@@ -174,7 +174,7 @@ def _panel_context(request: HttpRequest, relationship: Relationship) -> dict[str
         "can_observe": can(user, Permission.OBSERVE, relationship),
         "can_edit": can_edit,
         "can_supervise": can_supervise,
-        "can_consult": can_edit or can_supervise,
+        "can_consult": can(user, Permission.CONSULT, relationship),
         "has_contract": relationship.contract_versions.exists(),
         "next_stage": NEXT_STAGE.get(relationship.stage),
         "stage_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
@@ -344,12 +344,7 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     """The professional or the supervisor records a consultation about the model of helping."""
-    relationship = relationship_for(request.user, pk)
-    if not (
-        can(request.user, Permission.EDIT, relationship)
-        or can(request.user, Permission.SUPERVISE, relationship)
-    ):
-        raise PermissionDenied("Only the professional or the supervisor records consultations")
+    relationship = relationship_for(request.user, pk, Permission.CONSULT)
 
     def save(data: dict[str, Any]) -> str:
         actions.record_consultation(
