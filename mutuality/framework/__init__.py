@@ -14,6 +14,7 @@ from ._policy import DEFAULT_POLICY, LEVELS, Policy, load_policy, policy_from_da
 from ._questions import QUESTIONS, QUESTIONS_BY_ID, Question
 from ._schema import case_schema
 from ._scrutiny import Scrutiny
+from ._series import case_instruments, person_series
 from ._validation import load_case, parse_case, validate_case
 from .exceptions import CaseError, FrameworkError, PolicyError, Problem
 
@@ -44,10 +45,12 @@ __all__ = [
     "Severity",
     "Status",
     "assess",
+    "case_instruments",
     "case_schema",
     "load_case",
     "load_policy",
     "parse_case",
+    "person_series",
     "policy_from_data",
     "registered_rules",
     "validate_case",

@@ -15,6 +15,7 @@ from datetime import date
 from mutuality.outcomes import (
     Instrument,
     OutcomesError,
+    PersonSeries,
     ScoringError,
     build_instruments,
     resolve_series,
@@ -72,6 +73,21 @@ def outcome_series(case: Case) -> tuple[list[Series], list[Problem]]:
     for series in collector.series.values():
         series.scores.sort(key=lambda score: score[0])
     return list(collector.series.values()), collector.problems
+
+
+def person_series(case: Case) -> list[PersonSeries]:
+    """Every score series in the case that could be read, in the form the outcomes package
+    plots and reports (a web page draws the trajectories from these)."""
+    return [
+        PersonSeries(
+            person=s.of,
+            series_id=s.name,
+            instrument=s.instrument,
+            goal=s.goal,
+            scores=list(s.scores),
+        )
+        for s in outcome_series(case)[0]
+    ]
 
 
 def _collect_entry(collector: _Collector, case: Case, entry: OutcomeSeries, path: str) -> None:

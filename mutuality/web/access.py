@@ -143,3 +143,18 @@ def visible_observations(user: Any, relationship: Relationship) -> QuerySet[Obse
     if held == Standing.SUPERVISOR:
         return observations
     return observations.filter(Q(supervisor_only=False) | Q(raised_by=user))
+
+
+def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Participant]:
+    """The people whose wellbeing questionnaires this person may start and fill in.
+
+    The professional may do it for anyone they work with (say, from a paper copy); a
+    co-producer only for themselves; nobody else at all.
+    """
+    recipients = relationship.participants.filter(role="recipient")
+    held = standing(user, relationship)
+    if held == Standing.PROFESSIONAL:
+        return recipients
+    if held == Standing.CO_PRODUCER:
+        return recipients.filter(user=user)
+    return recipients.none()

@@ -113,6 +113,9 @@ def _outcomes(r: Relationship) -> list[dict[str, Any]]:
             }
         )
         for s in r.outcome_series.select_related("of").prefetch_related("scores")
+        # A questionnaire started but never filled in is planned, not yet evidence: the case
+        # format holds only series with scores, and the plan holds the instrument.
+        if s.scores.all()
     ]
 
 

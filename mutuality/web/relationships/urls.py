@@ -2,6 +2,7 @@
 
 from mutuality.web.relationships.views import (
     assessment,
+    outcomes,
     people,
     questions,
     records,
@@ -10,6 +11,7 @@ from mutuality.web.relationships.views import (
 app_name = "relationships"
 urlpatterns = [
     *assessment.urlpatterns,
+    *outcomes.urlpatterns,
     *people.urlpatterns,
     *questions.urlpatterns,
     *records.urlpatterns,

@@ -12,7 +12,13 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from mutuality.framework import QUESTIONS_BY_ID
-from mutuality.framework._render import EXPLANATIONS, HEADLINES, SEVERITY_WORDS, STATUS_WORDS
+from mutuality.framework._render import (
+    CHANGE_WORDS,
+    EXPLANATIONS,
+    HEADLINES,
+    SEVERITY_WORDS,
+    STATUS_WORDS,
+)
 from mutuality.web.access import (
     Permission,
     can,
@@ -24,10 +30,11 @@ from mutuality.web.access import (
     visible_relationships,
 )
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships import actions
+from mutuality.web.relationships import actions, due
 from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.relationships.resolving import resolving_link
+from mutuality.web.relationships.views.outcomes import series_names, trajectories
 
 _ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
 
@@ -60,9 +67,14 @@ def _summary(relationship: Relationship, user: Any) -> dict[str, Any]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The person's relationships, the ones needing most attention first."""
-    rows = [_summary(r, request.user) for r in visible_relationships(request.user)]
-    rows.sort(key=lambda row: (_ORDER.index(row["recommendation"]), row["relationship"].title))
-    return render(request, "relationships/dashboard.html", {"rows": rows})
+    relationships = list(visible_relationships(request.user).order_by("title", "pk"))
+    rows = [_summary(r, request.user) for r in relationships]
+    rows.sort(key=lambda row: _ORDER.index(row["recommendation"]))
+    return render(
+        request,
+        "relationships/dashboard.html",
+        {"rows": rows, "due": due.due_for(request.user, relationships)},
+    )
 
 
 def _divergences(divergences: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,6 +87,19 @@ def _divergences(divergences: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ]
         shown.append({"question": question.asks, "answers": answers})
     return shown
+
+
+def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """One series' change in words: reliable or not, or why it cannot say yet."""
+    if outcome["change"] is not None:
+        words = CHANGE_WORDS[outcome["change"]]
+        if outcome.get("category"):
+            words += f" ({outcome['category'].replace('_', ' ')})"
+    elif outcome.get("n_scores", 0) < 2:
+        words = "not enough scores yet"
+    else:
+        words = "this measure has no reliable-change statistic"
+    return {**outcome, "change_words": words, "name": names.get(outcome["instrument"], "")}
 
 
 def _finding(finding: dict[str, Any], user: Any, relationship: Relationship) -> dict[str, Any]:
@@ -91,6 +116,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
     latest = actions.latest_assessment(relationship)
     result = latest.result
     me = participant_of(request.user, relationship)
+    names = series_names(relationship)
     return {
         "relationship": relationship,
         "result": result,
@@ -102,6 +128,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
         ],
         "findings": [_finding(f, request.user, relationship) for f in result["findings"]],
         "divergences": _divergences(result["divergences"]),
+        "outcomes": [_outcome(o, names) for o in result["outcomes"]],
         "history": [
             (past.created, HEADLINES[past.recommendation], past.reason)
             for past in relationship.assessments.all()[:20]
@@ -111,6 +138,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
         and me.role == "recipient"
         and me.consent not in ("withdrawn", "declined"),
         "can_export": can(request.user, Permission.EXPORT, relationship),
+        **trajectories(relationship),
     }
 
 

@@ -8,8 +8,6 @@ comes back with the latest details.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -23,22 +21,17 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mutuality.framework import CaseError
 from mutuality.web.access import (
     Permission,
     Standing,
     can,
-    is_outsider,
     participant_of,
     relationship_for,
     standing,
     visible_observations,
 )
-from mutuality.web.audit.actions import record
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.actions import StaleEdit
 from mutuality.web.relationships.actions import records as actions
-from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import (
     CONSULTATION_OUTCOMES,
     CONTRAST_INDICATORS,
@@ -47,7 +40,6 @@ from mutuality.web.relationships.forms.records import (
     ConsultationForm,
     DisclosureForm,
     ObservationForm,
-    RecordForm,
     ResolveForm,
     ReviewForm,
     ScrutinyForm,
@@ -56,6 +48,7 @@ from mutuality.web.relationships.forms.records import (
     known_choice,
 )
 from mutuality.web.relationships.models import Relationship
+from mutuality.web.relationships.views.common import audit_view, form_page, long_date
 
 AUDIT_PAGE_SIZE = 50
 STAGE_WORDS = {
@@ -64,79 +57,6 @@ STAGE_WORDS = {
     "ending": "ending (the work is coming to an end)",
     "ended": "ended",
 }
-
-
-def _long_date(value: date) -> str:
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def _audit_view(request: HttpRequest, relationship: Relationship, page: str) -> None:
-    """A view by someone who is not a participant is recorded (issue 4, audit)."""
-    if request.method == "GET" and is_outsider(request.user, relationship):
-        record(
-            user=request.user,
-            action="view",
-            obj=relationship,
-            relationship_id=relationship.pk,
-            organisation_id=relationship.organisation_id,
-            page=page,
-        )
-
-
-def _case_problem(error: CaseError) -> str:
-    where = "; ".join(f"{p.path}: {p.message}" for p in error.problems[:3])
-    return (
-        "This change was not saved, because the relationship's details would no longer fit "
-        f"together ({where}). Ask the professional to check the relationship's details."
-    )
-
-
-def _form_page(
-    request: HttpRequest,
-    relationship: Relationship,
-    *,
-    make_form: Callable[[QueryDict | None], RecordForm],
-    save: Callable[[dict[str, Any]], str],
-    template: str,
-    context: Callable[[], dict[str, Any]],
-    page: str,
-    keep_input: bool = True,
-) -> HttpResponse:
-    """Show the form; on POST save it through one action, or show what is wrong.
-
-    `save` returns the success message. A stale revision saves nothing and shows the form
-    again at the latest revision: with what the person typed when they were adding something
-    (`keep_input`), or with the latest values when they were changing settings.
-    """
-    revision = relationship.revision
-    if request.method == "POST":
-        form = make_form(request.POST)
-        if form.is_valid():
-            try:
-                done = save(form.cleaned_data)
-            except StaleEdit:
-                relationship.refresh_from_db()
-                form = make_form(request.POST if keep_input else None)
-                form.refuse(STALE)
-                revision = relationship.revision
-            except CaseError as error:
-                relationship.refresh_from_db()
-                form.refuse(_case_problem(error))
-                revision = relationship.revision
-            else:
-                messages.success(request, f"{done} The assessment is up to date.")
-                return redirect("relationships:detail", pk=relationship.pk)
-        else:
-            # A missing or garbled revision is refused like a stale one: carry on from now.
-            revision = form.cleaned_data.get("revision") or relationship.revision
-    else:
-        form = make_form(None)
-        _audit_view(request, relationship, page)
-    return render(
-        request,
-        template,
-        {**context(), "relationship": relationship, "form": form, "revision": revision},
-    )
 
 
 def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
@@ -189,7 +109,7 @@ def records(request: HttpRequest, pk: int) -> HttpResponse:
     htmx loads the panel part into the relationship page (`records/_links.html`).
     """
     relationship = relationship_for(request.user, pk)
-    _audit_view(request, relationship, "records")
+    audit_view(request, relationship, "records")
     context = _panel_context(request, relationship)
     if request.htmx:
         response = render(request, "relationships/records/_panel.html", context)
@@ -223,9 +143,9 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return f"Supervision on {_long_date(data['date'])} is recorded."
+        return f"Supervision on {long_date(data['date'])} is recorded."
 
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: SupervisionForm(data, initial={"date": timezone.localdate}),
@@ -257,7 +177,7 @@ def observe(request: HttpRequest, pk: int) -> HttpResponse:
         who = "Only the supervisor can see it." if private else ""
         return f"Thank you. Your worry is recorded. {who}".strip()
 
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: ObservationForm(
@@ -291,7 +211,7 @@ def resolve_observation(request: HttpRequest, pk: int, observation_pk: int) -> H
         )
         return "The worry is marked as resolved. It stays on record."
 
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: ResolveForm(data),
@@ -329,7 +249,7 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return "Your self-disclosure is recorded."
 
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: DisclosureForm(data, initial={"date": timezone.localdate}),
@@ -357,7 +277,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return "The consultation is recorded."
 
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: ConsultationForm(data, initial={"date": timezone.localdate}),
@@ -393,7 +313,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return f"The {kind} review on {_long_date(data['date'])} is recorded."
+        return f"The {kind} review on {long_date(data['date'])} is recorded."
 
     def context() -> dict[str, Any]:
         contract = relationship.contract_versions.order_by("-version").first()
@@ -405,13 +325,13 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return {"kind": kind, "contract": contract, "last": last}
 
     if kind == "contract" and not relationship.contract_versions.exists():
-        _audit_view(request, relationship, "contract review")
+        audit_view(request, relationship, "contract review")
         return render(
             request,
             "relationships/records/review.html",
             {"relationship": relationship, "kind": kind, "contract": None},
         )
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: ReviewForm(data, initial={"date": timezone.localdate}),
@@ -447,7 +367,7 @@ def scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return "The scrutiny settings are saved."
 
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=lambda data: ScrutinyForm(data, initial=_scrutiny_initial(relationship)),
@@ -484,13 +404,13 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     if NEXT_STAGE.get(relationship.stage) is None:
-        _audit_view(request, relationship, "stage")
+        audit_view(request, relationship, "stage")
         return render(
             request,
             "relationships/records/stage.html",
             {"relationship": relationship, "next_stage": None, "stage_words": STAGE_WORDS},
         )
-    return _form_page(
+    return form_page(
         request,
         relationship,
         make_form=make_form,

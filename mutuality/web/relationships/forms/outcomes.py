@@ -1,0 +1,216 @@
+"""Forms for wellbeing questionnaires: starting one for a person, and filling one in.
+
+A questionnaire is shown item by item in the instrument's own words where its licence lets
+Mutuality show them (or the organisation has supplied its licensed copy), always with the
+credit those words need. Where there are no words to show, each answer is given as a number,
+so nothing licensed is ever reproduced. The outcomes package scores the answers; this form
+only checks that each is one the instrument allows, and says which one is wrong if not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from mutuality.outcomes import Instrument, ItemText, ScoringError, score_responses
+from mutuality.web.relationships.forms.records import SHORT_TEXT, DateField, Option, RecordForm
+from mutuality.web.relationships.models import Participant
+
+GOAL_BASED = "gbo"
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """One instrument as it will be shown: its words (None when there are none to show)."""
+
+    instrument: Instrument
+    text: ItemText | None
+    goal: str | None = None
+
+    @property
+    def by_item(self) -> bool:
+        """Whether it is answered item by item (otherwise one rating or one total)."""
+        return self.instrument.scoring != "per_goal" and bool(self.instrument.items)
+
+    @property
+    def answer_range(self) -> tuple[int, int]:
+        low, high = self.instrument.item_range or (self.instrument.low, self.instrument.high)
+        return int(low), int(high)
+
+
+def _answer_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """Every whole number the instrument allows, with its words where it has them."""
+    words = {o.value: o.label for o in questionnaire.text.options} if questionnaire.text else {}
+    low, high = questionnaire.answer_range
+    return [
+        (str(n), f"{n} – {words[n]}" if n in words and str(n) != words[n] else str(n))
+        for n in range(low, high + 1)
+    ]
+
+
+def _item_label(questionnaire: Questionnaire, number: int) -> str:
+    text = questionnaire.text
+    if text is not None and len(text.items) >= number:
+        return f"{number}. {text.items[number - 1]}"
+    return f"Question {number}"
+
+
+class StartQuestionnaireForm(RecordForm):
+    """Choose whose wellbeing to measure, with which instrument (and, for goals, the goal)."""
+
+    of = forms.ChoiceField(
+        label="Whose questionnaire is it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whose questionnaire it is"},
+    )
+    instrument = forms.ChoiceField(
+        label="Which questionnaire?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a questionnaire"},
+    )
+    goal = forms.CharField(
+        label="The goal, in the person's own words",
+        required=False,
+        max_length=SHORT_TEXT,
+        help_text="Only for goal-based outcomes, for example: get back to walking the dog "
+        "every day. Leave it empty for other questionnaires.",
+        error_messages={"max_length": f"The goal must be {SHORT_TEXT:,} characters or fewer"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[Participant],
+        instruments: Mapping[str, Instrument],
+        taken: set[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {p.slug: p for p in people}
+        self.instruments = instruments
+        self.taken = taken
+        self.fields["of"].choices = [(p.slug, p.slug) for p in people]
+        if len(people) == 1:
+            self.fields["of"].initial = people[0].slug
+        self.fields["instrument"].choices = [
+            (key, Option(i.name, _instrument_hint(i))) for key, i in instruments.items()
+        ]
+        self.fields["goal"].widget.attrs.pop("maxlength", None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        instrument, goal, of = data.get("instrument"), data.get("goal", ""), data.get("of")
+        if instrument == GOAL_BASED and not goal:
+            self.add_error("goal", "Enter the goal, in the person's own words")
+        elif instrument and instrument != GOAL_BASED and goal:
+            self.add_error("goal", "Only goal-based outcomes have a goal: leave this empty")
+        elif instrument and of and instrument != GOAL_BASED and (of, instrument) in self.taken:
+            name = self.instruments[instrument].name
+            self.add_error(
+                "instrument",
+                f"{of} already has the {name} questionnaire: fill it in from the list of "
+                "questionnaires instead",
+            )
+        return data
+
+
+def _instrument_hint(instrument: Instrument) -> str:
+    if instrument.scoring == "per_goal":
+        return "Up to three goals, each rated from 0 to 10. Start one for each goal."
+    if instrument.text_licence == "organisation_supplied":
+        return (
+            "Its wording is licensed to your organisation, so you may need your "
+            "organisation's copy to fill it in."
+        )
+    count = f"{instrument.items} questions" if instrument.items else "one total score"
+    return f"{count}."
+
+
+class QuestionnaireForm(RecordForm):
+    """One filled-in questionnaire: the date, then every item (or the rating, or the total)."""
+
+    date = DateField(label="When was it filled in?", what="the date it was filled in")
+
+    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        instrument = questionnaire.instrument
+        if questionnaire.by_item:
+            for number in range(1, (instrument.items or 0) + 1):
+                self.fields[f"item_{number}"] = forms.ChoiceField(
+                    label=_item_label(questionnaire, number),
+                    choices=_answer_choices(questionnaire),
+                    widget=forms.RadioSelect,
+                    required=instrument.max_missing == 0,
+                    error_messages={
+                        "required": f"Choose an answer to question {number}",
+                        "invalid_choice": f"Choose one of the answers to question {number}",
+                    },
+                )
+        elif instrument.scoring == "per_goal":
+            self.fields["rating"] = forms.ChoiceField(
+                label=f"Your goal: {questionnaire.goal}",
+                choices=_answer_choices(questionnaire),
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose how close you are to reaching the goal",
+                    "invalid_choice": "Choose one of the numbers from 0 to 10",
+                },
+            )
+        else:
+            low, high = instrument.low, instrument.high
+            self.fields["total"] = forms.FloatField(
+                label="The total score",
+                help_text=f"A number from {low:g} to {high:g}",
+                min_value=low,
+                max_value=high,
+                widget=forms.TextInput(
+                    attrs={"class": "nhsuk-input--width-5", "inputmode": "decimal"}
+                ),
+                error_messages={
+                    "required": "Enter the total score",
+                    "invalid": f"The total score must be a number from {low:g} to {high:g}",
+                    "min_value": f"The total score must be {low:g} or more",
+                    "max_value": f"The total score must be {high:g} or less",
+                },
+            )
+
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("item_")]
+
+    def single_field(self) -> forms.BoundField | None:
+        """The one rating (a goal) or total (no items to show), when there is one."""
+        name = next((n for n in ("rating", "total") if n in self.fields), None)
+        return self[name] if name else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.questionnaire.by_item and not self.errors:
+            self._check_scorable(data)
+        return data
+
+    def _check_scorable(self, data: dict[str, Any]) -> None:
+        """Too many unanswered items, say, are told before anything is saved."""
+        if self.questionnaire.instrument.scoring == "per_item":
+            return  # every item is required, and each is scored on its own
+        try:
+            score_responses(self.questionnaire.instrument, answers(self.questionnaire, data) or [])
+        except ScoringError as error:
+            self.add_error(None, f"This questionnaire cannot be scored yet: {error}")
+
+
+def answers(questionnaire: Questionnaire, data: dict[str, Any]) -> list[int | None] | None:
+    """The item answers in order (None for one left unanswered), or None if not by item."""
+    if not questionnaire.by_item:
+        return None
+    given = [data.get(f"item_{n}") for n in range(1, (questionnaire.instrument.items or 0) + 1)]
+    return [int(answer) if answer not in (None, "") else None for answer in given]
+
+
+def value(data: dict[str, Any]) -> float | None:
+    """The rating or the total, when the questionnaire is not answered item by item."""
+    given = data.get("rating", data.get("total"))
+    return float(given) if given not in (None, "") else None

@@ -1,0 +1,96 @@
+"""What the relationship's form pages share: auditing outsiders' views, and one way to show
+a form, save it through one action, and say what went wrong (a stale page, or a change the
+assessment cannot accept)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+
+from mutuality.framework import CaseError
+from mutuality.web.access import is_outsider
+from mutuality.web.audit.actions import record
+from mutuality.web.relationships.actions import StaleEdit
+from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.forms.records import RecordForm
+from mutuality.web.relationships.models import Relationship
+
+
+def long_date(value: date) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def audit_view(request: HttpRequest, relationship: Relationship, page: str) -> None:
+    """A view by someone who is not a participant is recorded (issue 4, audit)."""
+    if request.method == "GET" and is_outsider(request.user, relationship):
+        record(
+            user=request.user,
+            action="view",
+            obj=relationship,
+            relationship_id=relationship.pk,
+            organisation_id=relationship.organisation_id,
+            page=page,
+        )
+
+
+def case_problem(error: CaseError) -> str:
+    where = "; ".join(f"{p.path}: {p.message}" for p in error.problems[:3])
+    return (
+        "This change was not saved, because the relationship's details would no longer fit "
+        f"together ({where}). Ask the professional to check the relationship's details."
+    )
+
+
+def form_page(
+    request: HttpRequest,
+    relationship: Relationship,
+    *,
+    make_form: Callable[[QueryDict | None], RecordForm],
+    save: Callable[[dict[str, Any]], str],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    page: str,
+    keep_input: bool = True,
+    next_page: str = "relationships:detail",
+) -> HttpResponse:
+    """Show the form; on POST save it through one action, or show what is wrong.
+
+    `save` returns the success message. A stale revision saves nothing and shows the form
+    again at the latest revision: with what the person typed when they were adding something
+    (`keep_input`), or with the latest values when they were changing settings. A saved form
+    goes on to `next_page` (a URL name taking the relationship's `pk`).
+    """
+    revision = relationship.revision
+    if request.method == "POST":
+        form = make_form(request.POST)
+        if form.is_valid():
+            try:
+                done = save(form.cleaned_data)
+            except StaleEdit:
+                relationship.refresh_from_db()
+                form = make_form(request.POST if keep_input else None)
+                form.refuse(STALE)
+                revision = relationship.revision
+            except CaseError as error:
+                relationship.refresh_from_db()
+                form.refuse(case_problem(error))
+                revision = relationship.revision
+            else:
+                messages.success(request, f"{done} The assessment is up to date.")
+                return redirect(next_page, pk=relationship.pk)
+        else:
+            # A missing or garbled revision is refused like a stale one: carry on from now.
+            revision = form.cleaned_data.get("revision") or relationship.revision
+    else:
+        form = make_form(None)
+        audit_view(request, relationship, page)
+    return render(
+        request,
+        template,
+        {**context(), "relationship": relationship, "form": form, "revision": revision},
+    )

@@ -1,0 +1,220 @@
+"""Wellbeing questionnaires: what has been measured, how it has moved, and filling one in.
+
+The trajectories come from the framework (`person_series`, the same series the assessment
+classifies) and are drawn by the outcomes package, so the picture and the assessment always
+agree. Who may fill in whose questionnaire is decided in access.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from mutuality.framework import case_instruments, person_series
+from mutuality.outcomes import (
+    Instrument,
+    OutcomesError,
+    credit_lines,
+    item_text,
+    resolve_series,
+    trajectories_svg,
+)
+from mutuality.web.access import Permission, can, questionnaire_people, relationship_for
+from mutuality.web.relationships import due
+from mutuality.web.relationships.actions import outcomes as actions
+from mutuality.web.relationships.case_io import to_case
+from mutuality.web.relationships.forms.outcomes import (
+    Questionnaire,
+    QuestionnaireForm,
+    StartQuestionnaireForm,
+    answers,
+    value,
+)
+from mutuality.web.relationships.models import OutcomeSeries, Relationship
+from mutuality.web.relationships.views.common import audit_view, form_page, long_date
+
+log = logging.getLogger(__name__)
+
+
+def _instruments(relationship: Relationship) -> dict[str, Instrument]:
+    """The shipped instruments and the relationship's own, by id."""
+    return case_instruments(to_case(relationship))[0]
+
+
+def _words(instrument: Instrument) -> Any:
+    """The instrument's item wording, or None when there is none this service may show."""
+    try:
+        return item_text(instrument)
+    except OutcomesError:
+        # A broken organisation file must not stop anyone recording a score by number.
+        log.exception("The organisation's wording for %s could not be read", instrument.id)
+        return None
+
+
+def _questionnaire(series: OutcomeSeries, instruments: dict[str, Instrument]) -> Questionnaire:
+    instrument = resolve_series(series.instrument, instruments)
+    if instrument is None:  # the assessment refuses such a series, so it is never stored
+        raise LookupError(series.instrument)
+    return Questionnaire(instrument=instrument, text=_words(instrument), goal=series.goal)
+
+
+def _series_rows(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
+    instruments = _instruments(relationship)
+    mine = set(questionnaire_people(user, relationship).values_list("pk", flat=True))
+    due_now = {s.pk for s in due.questionnaires_due(relationship)}
+    rows = []
+    for series in relationship.outcome_series.select_related("of").prefetch_related("scores"):
+        instrument = resolve_series(series.instrument, instruments)
+        scores = list(series.scores.all())
+        rows.append(
+            {
+                "series": series,
+                "name": instrument.name if instrument else series.instrument,
+                "latest": scores[-1] if scores else None,
+                "count": len(scores),
+                "due": series.pk in due_now,
+                "can_fill_in": series.of_id in mine,
+            }
+        )
+    return rows
+
+
+def series_names(relationship: Relationship) -> dict[str, str]:
+    """Each series' name for people ("PHQ-9", "Goal-based outcomes: goal 1"), by series id."""
+    return {
+        s.series_id: s.instrument.name + (f": {s.goal}" if s.goal else "")
+        for s in person_series(to_case(relationship))
+    }
+
+
+def trajectories(relationship: Relationship) -> dict[str, Any]:
+    """The picture of every series over time, and the same numbers as a table."""
+    series = [s for s in person_series(to_case(relationship)) if s.scores]
+    if not series:
+        return {"svg": None, "table": []}
+    table = [
+        {
+            "person": s.person,
+            "measure": s.instrument.name + (f" (goal: {s.goal})" if s.goal else ""),
+            "date": day,
+            "score": f"{score:g}",
+        }
+        for s in series
+        for day, score in s.scores
+    ]
+    # trajectories_svg escapes every piece of text it writes, so the markup is safe to embed.
+    svg = mark_safe(trajectories_svg(series, title="Wellbeing scores over time"))  # noqa: S308
+    return {"svg": svg, "table": table}
+
+
+@login_required
+def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every questionnaire series, when each is due, and the scores over time."""
+    relationship = relationship_for(request.user, pk)
+    audit_view(request, relationship, "outcomes")
+    context = {
+        "relationship": relationship,
+        "rows": _series_rows(request.user, relationship),
+        "can_start": can(request.user, Permission.SCORE, relationship)
+        and questionnaire_people(request.user, relationship).exists(),
+        "every_days": due.questionnaire_every_days(),
+        **trajectories(relationship),
+    }
+    return render(request, "relationships/outcomes/outcomes.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start measuring someone's wellbeing with a questionnaire (or towards a goal)."""
+    relationship = relationship_for(request.user, pk, Permission.SCORE)
+    people = list(questionnaire_people(request.user, relationship))
+    if not people:
+        raise PermissionDenied("There is nobody whose questionnaires you may start here")
+    instruments = {
+        key: value for key, value in _instruments(relationship).items() if "." not in key
+    }
+    taken = {(s.of.slug, s.instrument) for s in relationship.outcome_series.select_related("of")}
+
+    def save(data: dict[str, Any]) -> str:
+        of = next(p for p in people if p.slug == data["of"])
+        actions.start_series(
+            relationship=relationship,
+            by=request.user,
+            of=of,
+            instrument=data["instrument"],
+            goal=data["goal"],
+            expected_revision=data["revision"],
+        )
+        return f"The {instruments[data['instrument']].name} questionnaire is started for {of.slug}."
+
+    return form_page(
+        request,
+        relationship,
+        make_form=lambda data: StartQuestionnaireForm(
+            data, people=people, instruments=instruments, taken=taken
+        ),
+        save=save,
+        template="relationships/outcomes/start.html",
+        context=dict,
+        page="outcomes-start",
+        next_page="relationships:outcomes",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
+    """Fill in one questionnaire, item by item, with the credit its words need."""
+    relationship = relationship_for(request.user, pk, Permission.SCORE)
+    series = get_object_or_404(relationship.outcome_series.select_related("of"), pk=series_pk)
+    if not questionnaire_people(request.user, relationship).filter(pk=series.of_id).exists():
+        raise PermissionDenied("You cannot fill in this person's questionnaire")
+    questionnaire = _questionnaire(series, _instruments(relationship))
+
+    def save(data: dict[str, Any]) -> str:
+        actions.record_score(
+            series=series,
+            by=request.user,
+            on=data["date"],
+            items=answers(questionnaire, data),
+            value=value(data),
+            expected_revision=data["revision"],
+        )
+        return f"The {questionnaire.instrument.name} questionnaire of {long_date(data['date'])} is saved."
+
+    text = questionnaire.text
+    return form_page(
+        request,
+        relationship,
+        make_form=lambda data: QuestionnaireForm(
+            data, questionnaire=questionnaire, initial={"date": timezone.localdate}
+        ),
+        save=save,
+        template="relationships/outcomes/fill_in.html",
+        context=lambda: {
+            "series": series,
+            "questionnaire": questionnaire,
+            "stem": text.stem if text else None,
+            "credits": credit_lines(text) if text else [],
+            "scores": list(series.scores.all()),
+        },
+        page="outcomes-fill-in",
+        next_page="relationships:outcomes",
+    )
+
+
+urlpatterns = [
+    path("<int:pk>/outcomes/", outcomes, name="outcomes"),
+    path("<int:pk>/outcomes/new/", start, name="outcomes-start"),
+    path("<int:pk>/outcomes/<int:series_pk>/", fill_in, name="outcomes-fill-in"),
+]
