@@ -17,7 +17,7 @@ from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.case_io import case_data, import_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     Consultation,
@@ -885,9 +885,10 @@ def test_a_stale_scrutiny_edit_shows_the_latest_settings(world: World) -> None:
 
 
 def test_the_work_starts_then_ends(world: World) -> None:
-    """proposed → active needs a start date; active → ending; then nothing further."""
+    """proposed → active needs a start date; active → ending → ended; then nothing further."""
     pro = world.client("professional")
     started = _today() - timedelta(days=7)
+    Relationship.objects.filter(pk=world.relationship.pk).update(as_of=None)
 
     missing = pro.post(world.url("stage"), {"to": "active", "revision": _revision(world)})
     started_response = pro.post(
@@ -898,13 +899,21 @@ def test_the_work_starts_then_ends(world: World) -> None:
     stage_after_start = (world.relationship.stage, world.relationship.started)
     ending = pro.post(world.url("stage"), {"to": "ending", "revision": _revision(world)})
     world.relationship.refresh_from_db()
+    stage_after_ending = world.relationship.stage
+    ended = pro.post(world.url("stage"), {"to": "ended", "revision": _revision(world)})
+    world.relationship.refresh_from_db()
     last = pro.get(world.url("stage"))
 
     assert "Enter the date the work started" in missing.content.decode()
     assert started_response.status_code == 302
     assert stage_after_start == ("active", started)
     assert ending.status_code == 302
-    assert world.relationship.stage == "ending"
+    assert stage_after_ending == "ending"
+    assert ended.status_code == 302
+    assert world.relationship.stage == "ended"
+    # The case format stops at `ending`: an ended relationship is assessed as on its last day.
+    data = case_data(world.relationship)
+    assert (data["stage"], data["as_of"]) == ("ending", _today().isoformat())
     assert _latest(world)["findings"] is not None
     assert "cannot be moved on any further" in last.content.decode()
 

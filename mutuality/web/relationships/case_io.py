@@ -137,8 +137,10 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "mutuality": 1,
         "title": r.title,
-        "as_of": _iso(r.as_of),
-        "stage": r.stage,
+        # The case format's stages stop at `ending`: an ended relationship is assessed as it
+        # stood on the day it ended, so nothing falls due after the work is over.
+        "as_of": _iso(r.as_of or (r.ended_on if r.stage == "ended" else None)),
+        "stage": "ending" if r.stage == "ended" else r.stage,
         "started": _iso(r.started),
         "setting": r.setting,
         "participants": [_participant(p) for p in r.participants.all()],
@@ -209,31 +211,53 @@ def export_yaml(relationship: Relationship, *, private_notes: bool = True) -> st
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _plain(case: Case) -> dict[str, Any]:
+def plain_case(case: Case) -> dict[str, Any]:
     # Python mode keeps dates as dates for DateFields; instrument definitions go to JSON.
     data = case.model_dump(by_alias=True)
     data["instruments"] = [d.model_dump(mode="json", exclude_none=True) for d in case.instruments]
     return data
 
 
+def participant_fields(p: dict[str, Any]) -> dict[str, Any]:
+    """A participant of the case format (as plain data) as Participant fields."""
+    return {
+        "slug": p["id"],
+        "role": p["role"],
+        "capacity": p["capacity"],
+        "consent": p["consent"],
+        "other_roles": p["other_roles"],
+        "vulnerability": p["vulnerability"] or "",
+        "can_decline_freely": p["can_decline_freely"],
+        "access_needs": p["access_needs"],
+        "adjustments": p["adjustments"],
+        "answers": {k: v for k, v in p["answers"].items() if v is not None},
+    }
+
+
 def _create_participants(r: Relationship, data: dict[str, Any]) -> dict[str, Participant]:
-    made = {}
-    for position, p in enumerate(data["participants"]):
-        made[p["id"]] = Participant.objects.create(
-            relationship=r,
-            slug=p["id"],
-            role=p["role"],
-            capacity=p["capacity"],
-            consent=p["consent"],
-            other_roles=p["other_roles"],
-            vulnerability=p["vulnerability"] or "",
-            can_decline_freely=p["can_decline_freely"],
-            access_needs=p["access_needs"],
-            adjustments=p["adjustments"],
-            answers={k: v for k, v in p["answers"].items() if v is not None},
-            position=position,
+    return {
+        p["id"]: Participant.objects.create(
+            relationship=r, position=position, **participant_fields(p)
         )
-    return made
+        for position, p in enumerate(data["participants"])
+    }
+
+
+def contract_fields(contract: dict[str, Any]) -> dict[str, Any]:
+    """The contract of the case format (as plain data) as ContractVersion fields, but its
+    number and who agreed to it."""
+    keys = (
+        "costs_and_benefits",
+        "communicated_to",
+        "payments",
+        "inequalities_addressed",
+        "power_differential",
+        "multiple_roles_plan",
+        "exit_plan",
+        "review_every_days",
+        "last_review",
+    )
+    return {key: contract[key] for key in keys}
 
 
 def _create_contract(
@@ -242,17 +266,7 @@ def _create_contract(
     if contract is None:
         return
     version = ContractVersion.objects.create(
-        relationship=r,
-        version=contract["version"],
-        costs_and_benefits=contract["costs_and_benefits"],
-        communicated_to=contract["communicated_to"],
-        payments=contract["payments"],
-        inequalities_addressed=contract["inequalities_addressed"],
-        power_differential=contract["power_differential"],
-        multiple_roles_plan=contract["multiple_roles_plan"],
-        exit_plan=contract["exit_plan"],
-        review_every_days=contract["review_every_days"],
-        last_review=contract["last_review"],
+        relationship=r, version=contract["version"], **contract_fields(contract)
     )
     for slug in dict.fromkeys(contract["agreed_by"]):
         ContractAgreement.objects.create(contract=version, participant=people[slug])
@@ -302,7 +316,7 @@ def _create_records(r: Relationship, data: dict[str, Any], people: dict[str, Par
         )
 
 
-def _relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
+def relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
     context, approach, scrutiny = data["context"], data["approach"], data["scrutiny"]
     return {
         "title": data["title"],
@@ -329,9 +343,9 @@ def _relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def import_case(case: Case, organisation: Organisation) -> Relationship:
     """Create a relationship (and everything in it) from a validated case."""
-    data = _plain(case)
+    data = plain_case(case)
     relationship = Relationship.objects.create(
-        organisation=organisation, **_relationship_fields(data)
+        organisation=organisation, **relationship_fields(data)
     )
     people = _create_participants(relationship, data)
     _create_contract(relationship, data["contract"], people)

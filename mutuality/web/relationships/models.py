@@ -53,6 +53,9 @@ class Relationship(models.Model):
     title = models.CharField(max_length=300)
     stage = models.CharField(max_length=20, choices=STAGES, default="proposed")
     started = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The day the work was marked as ended (web only)."
+    )
     setting = models.CharField(max_length=30, choices=SETTINGS, default="other")
     as_of = models.DateField(
         null=True, blank=True, help_text="Only for imported case files that fix their own date."

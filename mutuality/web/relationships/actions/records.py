@@ -11,9 +11,12 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from mutuality.framework import Case
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.actions import bump_revision, reassess
+from mutuality.web.relationships.case_merge import merge_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     Consultation,
@@ -248,12 +251,16 @@ def change_stage(
     started: date | None,
     expected_revision: int | None,
 ) -> AssessmentRecord:
-    """Move the work on: proposed → active (with its start date) → ending."""
+    """Move the work on: proposed → active (with its start date) → ending → ended."""
     _claim(relationship, expected_revision)
     before = relationship.stage
     relationship.stage = to
     fields = ["stage", "updated"]
     detail: dict[str, Any] = {"field": "stage", "before": before, "after": to}
+    if to == "ended":
+        relationship.ended_on = timezone.localdate()
+        fields.append("ended_on")
+        detail["ended_on"] = relationship.ended_on.isoformat()
     if started is not None:
         detail["started"] = [_plain(relationship.started), started.isoformat()]
         relationship.started = started
@@ -261,3 +268,23 @@ def change_stage(
     relationship.save(update_fields=fields)
     _audit(by, "update", relationship, relationship, **detail)
     return reassess(relationship, reason=f"stage changed from {before} to {to}")
+
+
+@transaction.atomic
+def upload_case(
+    *, relationship: Relationship, by: Any, case: Case, expected_revision: int | None
+) -> list[str]:
+    """Bring an uploaded case file into the relationship (case_merge.py says how).
+
+    Returns:
+        Notes of what was kept rather than taken from the file.
+
+    Raises:
+        MergeRefused: the file would change someone's role (nothing is saved).
+        CaseError: the result would not assess (nothing is saved).
+    """
+    _claim(relationship, expected_revision)
+    notes = merge_case(relationship, case, by)
+    _audit(by, "update", relationship, relationship, uploaded=case.title, kept=notes)
+    reassess(relationship, reason="a case file was uploaded")
+    return notes

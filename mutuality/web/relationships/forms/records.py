@@ -354,7 +354,7 @@ class ScrutinyForm(RecordForm):
         return [value for value in CONTRAST_INDICATORS if value in chosen]
 
 
-NEXT_STAGE: dict[str, str] = {"proposed": "active", "active": "ending"}
+NEXT_STAGE: dict[str, str] = {"proposed": "active", "active": "ending", "ending": "ended"}
 
 
 class StageForm(RecordForm):

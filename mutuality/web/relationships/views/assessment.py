@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
@@ -31,9 +31,13 @@ from mutuality.web.access import (
 )
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships import actions, due
+from mutuality.web.relationships.actions import records
 from mutuality.web.relationships.case_io import export_yaml
+from mutuality.web.relationships.case_merge import MergeRefused
+from mutuality.web.relationships.forms.case_file import CaseFileForm
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.relationships.resolving import resolving_link
+from mutuality.web.relationships.views.common import form_page
 from mutuality.web.relationships.views.outcomes import series_names, trajectories
 
 _ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
@@ -138,6 +142,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
         and me.role == "recipient"
         and me.consent not in ("withdrawn", "declined"),
         "can_export": can(request.user, Permission.EXPORT, relationship),
+        "can_upload": can(request.user, Permission.EDIT, relationship),
         **trajectories(relationship),
     }
 
@@ -190,9 +195,45 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bring a changed case file into the relationship; nothing recorded here is lost."""
+    relationship = relationship_for(request.user, pk, Permission.EDIT)
+
+    def save(data: dict[str, Any]) -> str:
+        notes = records.upload_case(
+            relationship=relationship,
+            by=request.user,
+            case=data["case_file"],
+            expected_revision=data["revision"],
+        )
+        return " ".join(["The case file is uploaded.", *notes])
+
+    def make_form(data: QueryDict | None) -> CaseFileForm:
+        return CaseFileForm(data, request.FILES if data is not None else None)
+
+    try:
+        return form_page(
+            request,
+            relationship,
+            make_form=make_form,
+            save=save,
+            template="relationships/case_upload.html",
+            context=dict,
+            page="case-upload",
+        )
+    except MergeRefused as refused:
+        form = make_form(request.POST)
+        form.refuse(str(refused))
+        context = {"relationship": relationship, "form": form, "revision": relationship.revision}
+        return render(request, "relationships/case_upload.html", context)
+
+
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/case.yaml", export_case, name="export"),
+    path("<int:pk>/case/upload/", upload_case, name="upload"),
     path("<int:pk>/consent/withdraw/", withdraw_consent, name="withdraw-consent"),
 ]

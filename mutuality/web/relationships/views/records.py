@@ -382,7 +382,7 @@ def scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def stage(request: HttpRequest, pk: int) -> HttpResponse:
-    """The professional moves the work on: proposed → active → ending."""
+    """The professional moves the work on: proposed → active → ending → ended."""
     relationship = relationship_for(request.user, pk, Permission.EDIT)
 
     def save(data: dict[str, Any]) -> str:

@@ -1,0 +1,64 @@
+"""The case file on the relationship page, in a real browser: the professional downloads it,
+uploads it again with the keyboard, and a bad file is explained next to the field. Every page
+passes axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mutuality.framework import load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.models import Relationship
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long browser test password"
+CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
+
+
+@pytest.fixture
+def relationship(live_server: Any) -> Relationship:
+    organisation = Organisation.objects.create(slug="trust", name="Trust")
+    relationship = import_case(load_case(CASE), organisation)
+    user = User.objects.create_user(
+        username="priya", password=PASSWORD, organisation=organisation, role=Role.PROFESSIONAL
+    )
+    relationship.participants.filter(slug="priya").update(user=user)
+    return relationship
+
+
+def test_the_case_file_goes_out_and_comes_back_in(
+    page: Page, relationship: Relationship, axe: Callable[[Page], None], tmp_path: Path
+) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).press("Enter")
+    page.goto(f"/relationships/{relationship.pk}/")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this relationship as a case file").click()
+    saved = tmp_path / "case.yaml"
+    download.value.save_as(saved)
+    page.get_by_role("link", name="Upload a changed case file").click()
+    axe(page)
+
+    # A file that is not a case is explained next to the field, and the page still passes axe.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    page.get_by_label("Case file").set_input_files(broken)
+    page.get_by_role("button", name="Upload the case file").click()
+    expect(page.get_by_role("alert")).to_contain_text("The case file:")
+    axe(page)
+
+    page.get_by_label("Case file").set_input_files(saved)
+    page.get_by_role("button", name="Upload the case file").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The case file is uploaded.")).to_be_visible()
+    axe(page)
