@@ -9,7 +9,7 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor
 ASSETS_STAMP := $(VENDOR)/.built-stamp
 
-.PHONY: setup assets run serve test test-browser lint format bench clean
+.PHONY: setup assets run serve test test-browser test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -49,6 +49,9 @@ test: setup lint  ## Lint, type-check, check the architecture, then run every te
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
 	@scripts/need chromium:/usr/bin/chromium
 	$(BIN)/pytest -q -m browser
+
+test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
+	scripts/with-postgres $(BIN)/pytest -q -m "not browser" tests/integration
 
 serve: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (logins printed).
 	MUTUALITY_DEBUG=True $(BIN)/python manage.py migrate --no-input
