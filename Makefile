@@ -8,8 +8,11 @@ STAMP := $(VENV)/.installed-stamp
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor
 ASSETS_STAMP := $(VENDOR)/.built-stamp
+# The demo runs over plain http on this machine only, so its cookies cannot be "secure";
+# debugging stays off, so an error shows the service's own page and never a traceback.
+DEMO := MUTUALITY_SECURE_COOKIES=False
 
-.PHONY: setup assets run serve test test-browser test-postgres lint format bench clean
+.PHONY: setup assets run serve examples test test-browser test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -39,7 +42,15 @@ assets: $(ASSETS_STAMP)  ## Install the front-end packages with npm and copy the
 
 setup: $(STAMP) $(ASSETS_STAMP)  ## Create .venv with the project (editable) and its test tools; build the web assets.
 
-run: setup  ## Assess the example cases and print their reports.
+run: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (demo logins printed).
+	$(DEMO) $(BIN)/python manage.py migrate --no-input
+	$(DEMO) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(DEMO) $(BIN)/python manage.py runserver --noreload 127.0.0.1:8000
+
+serve: run  ## The same as `make run`.
+
+examples: setup  ## Assess the example cases on the command line and print their reports.
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
@@ -52,11 +63,6 @@ test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go t
 
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	scripts/with-postgres $(BIN)/pytest -q -m "not browser" tests/integration
-
-serve: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (logins printed).
-	MUTUALITY_DEBUG=True $(BIN)/python manage.py migrate --no-input
-	MUTUALITY_DEBUG=True $(BIN)/python manage.py seed_demo
-	MUTUALITY_DEBUG=True $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: setup  ## ruff, mypy --strict on the cores, import-linter.
 	$(BIN)/ruff check .

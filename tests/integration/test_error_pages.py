@@ -1,0 +1,59 @@
+"""Error pages speak plain English in the service's own look, and never show a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, RequestFactory
+from django.views.defaults import server_error
+
+from mutuality.web.accounts.models import Organisation, Role, User
+
+
+@pytest.fixture
+def client_signed_in(db: None) -> Client:
+    organisation = Organisation.objects.create(slug="home", name="Home")
+    user = User.objects.create_user(
+        username="co",
+        password="a long test password 123",
+        organisation=organisation,
+        role=Role.CO_PRODUCER,
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_missing_page_says_so_plainly(client_signed_in: Client) -> None:
+    response = client_signed_in.get("/relationships/999999/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in page
+    assert "nhsuk-header" in page
+
+
+def test_a_forbidden_page_says_why(client_signed_in: Client) -> None:
+    response = client_signed_in.get("/relationships/propose/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "You cannot do this here" in page
+    assert "Only professionals can propose a relationship." in page
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_plainly(db: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    assert "Your page was out of date" in response.content.decode()
+
+
+def test_the_server_error_page_shows_no_traceback() -> None:
+    response = server_error(RequestFactory().get("/"))
+
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in page
+    assert "Traceback" not in page
