@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships import urls as relationship_urls
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
 
@@ -67,31 +70,39 @@ STANDINGS = [
     "other_admin",
     "anonymous",
 ]
-# page → the standings that may open it on their own relationship (others get 404, or a
-# redirect to sign in when anonymous; a standing that can see but not act gets 403).
-PAGES = {
-    "detail": {
-        "professional": 200,
-        "co_producer": 200,
-        "supervisor": 200,
-        "reviewer": 200,
-        "admin": 200,
-    },
-    "export": {
-        "professional": 200,
-        "co_producer": 200,
-        "supervisor": 200,
-        "reviewer": 403,
-        "admin": 200,
-    },
-    "withdraw-consent": {
-        "professional": 200,
-        "co_producer": 200,
-        "supervisor": 403,
-        "reviewer": 403,
-        "admin": 403,
-    },
+# Every page of a relationship × the five standings on it, as the status a GET gets:
+#         professional, co-producer, supervisor, reviewer, admin.
+# On a relationship that is not theirs everyone gets 404 (its existence is not revealed), and
+# anyone signed out is sent to sign in. A standing that can see but not act gets 403.
+MATRIX = {
+    "detail": "200 200 200 200 200",
+    "export": "200 200 200 403 200",
+    "upload": "200 403 403 403 403",
+    "withdraw-consent": "200 200 403 403 403",
+    "outcomes": "200 200 200 200 200",
+    "outcomes-start": "200 200 403 403 403",
+    "outcomes-fill-in": "200 200 403 403 403",
+    "invite": "200 403 403 403 403",
+    "consent": "200 200 403 403 403",
+    "affected": "200 403 403 403 403",
+    "affected-none": "200 403 403 403 403",
+    "affected-change": "200 403 403 403 403",
+    "questions": "200 200 403 403 403",
+    "contract": "200 200 200 200 200",
+    "contract-edit": "200 403 403 403 403",
+    "contract-agree": "200 200 403 403 403",
+    "records": "200 200 200 200 200",
+    "supervision": "403 403 200 403 403",
+    "observe": "200 200 200 403 403",
+    "observation-resolve": "403 403 200 403 403",
+    "disclosure": "200 403 403 403 403",
+    "consultation": "200 403 200 403 403",
+    "review": "200 403 403 403 403",  # a contract review; an independent one is the supervisor's
+    "review-independent": "403 403 200 403 403",
+    "scrutiny": "200 403 403 403 403",
+    "stage": "200 403 403 403 403",
 }
+OWN = ["professional", "co_producer", "supervisor", "reviewer", "admin"]
 
 
 def _client(world: World, standing: str) -> Client:
@@ -101,21 +112,90 @@ def _client(world: World, standing: str) -> Client:
     return client
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, Any]:
+    """The URL arguments of each page, with real objects of `relationship` where it needs one."""
+    recipient = relationship.participants.filter(role="recipient").first()
+    extra: dict[str, Any] = {
+        "outcomes-fill-in": lambda: {
+            "series_pk": relationship.outcome_series.get_or_create(of=recipient, instrument="gad7")[
+                0
+            ].pk
+        },
+        "affected-change": lambda: {
+            "party": relationship.affected_parties.get_or_create(name="Her sister")[0].pk
+        },
+        "observation-resolve": lambda: {
+            "observation_pk": relationship.observations.get_or_create(
+                date="2026-11-01", kind="collusion", by="someone"
+            )[0].pk
+        },
+        "review": lambda: {"kind": "contract"},
+        "review-independent": lambda: {"kind": "independent"},
+    }
+    return {"pk": relationship.pk, **extra.get(name, dict)()}
+
+
+def _url(world: World, relationship: Relationship, name: str) -> str:
+    route = "review" if name == "review-independent" else name
+    return reverse(f"relationships:{route}", kwargs=_kwargs(world, relationship, name))
+
+
+def _expected(page: str, standing: str, theirs: bool) -> int:
+    if standing == "anonymous":
+        return 302
+    row = dict(zip(OWN, (int(x) for x in MATRIX[page].split()), strict=True))
+    if theirs:
+        return row.get(standing, 404)
+    # The other relationship: its own professional and the organisation's admin see it.
+    seen_as = {"other_professional": "professional", "admin": "admin"}.get(standing)
+    return row[seen_as] if seen_as else 404
+
+
+def test_the_matrix_has_every_page_of_a_relationship() -> None:
+    """A new page cannot be added without deciding who may open it."""
+    pages = {p.name for p in relationship_urls.urlpatterns if "<int:pk>" in str(p.pattern)}
+
+    assert pages == set(MATRIX) - {"review-independent"}
+
+
+@pytest.mark.parametrize("page", list(MATRIX))
 @pytest.mark.parametrize("standing", STANDINGS)
-def test_page_access_on_their_relationship(world: World, page: str, standing: str) -> None:
-    """Each standing gets exactly the access the matrix gives on the relationship."""
-    url = (
-        f"/relationships/{world.relationship.pk}/"
-        + {"detail": "", "export": "case.yaml", "withdraw-consent": "consent/withdraw/"}[page]
-    )
+@pytest.mark.parametrize("theirs", [True, False], ids=["theirs", "not-theirs"])
+def test_page_access(world: World, page: str, standing: str, theirs: bool) -> None:
+    """Each standing gets exactly what the matrix gives, on theirs and on another one."""
+    relationship = world.relationship if theirs else world.other
+    url = _url(world, relationship, page)
 
     response = _client(world, standing).get(url)
 
-    expected = 302 if standing == "anonymous" else PAGES[page].get(standing, 404)
-    assert response.status_code == expected
+    assert response.status_code == _expected(page, standing, theirs)
     if standing == "anonymous":
         assert "/accounts/login/" in response["Location"]
+
+
+READ_ONLY = {"contract", "records"}
+REFUSED = [
+    (page, standing)
+    for page in MATRIX
+    for standing in STANDINGS
+    if _expected(page, standing, theirs=True) != 200  # allowed writes: each feature's tests
+]
+
+
+@pytest.mark.parametrize(("page", "standing"), REFUSED)
+def test_refused_writes_change_nothing(world: World, page: str, standing: str) -> None:
+    """A POST from someone the matrix refuses is refused the same way, and writes nothing."""
+    expected = _expected(page, standing, theirs=True)
+    if page in READ_ONLY and standing != "anonymous":
+        expected = 405  # these pages take no POST at all, from anyone
+    url = _url(world, world.relationship, page)
+    revision = Relationship.objects.get(pk=world.relationship.pk).revision
+
+    response = _client(world, standing).post(url, {"revision": revision})
+
+    assert response.status_code == expected
+    assert Relationship.objects.get(pk=world.relationship.pk).revision == revision
+    assert not AuditEvent.objects.exclude(action="view").exists()
 
 
 @pytest.mark.parametrize("standing", STANDINGS[:-1])
