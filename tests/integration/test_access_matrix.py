@@ -171,6 +171,13 @@ def test_page_access(world: World, page: str, standing: str, theirs: bool) -> No
     assert response.status_code == _expected(page, standing, theirs)
     if standing == "anonymous":
         assert "/accounts/login/" in response["Location"]
+    # A page read by someone outside the relationship is audited (a download always is).
+    outsider = standing not in ("professional", "co_producer", "other_professional")
+    reads = AuditEvent.objects.filter(relationship_id=relationship.pk)
+    if outsider and response.status_code == 200:
+        assert reads.filter(action__in=("view", "export"), user=world.users[standing]).exists()
+    else:
+        assert not reads.filter(action="view").exists()
 
 
 READ_ONLY = {"contract", "records"}
