@@ -373,7 +373,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     page.get_by_label(re.compile("^Yes, I agree, and the costs")).check()
     page.get_by_role("button", name="Save my answer").click()
     relationship_page(page, axe)
-    expect_assessment(page, SAFEGUARDS, "Priya consent is now informed")
+    expect_assessment(page, SAFEGUARDS, "Priya's consent is now informed")
     expect(findings(page, "respect.consent_missing")).to_have_count(1)
 
     # ... and the co-producer with the keyboard alone.
@@ -390,7 +390,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     tab_to(tomasz, tomasz.get_by_role("button", name="Save my answer"))
     tomasz.keyboard.press("Enter")
     relationship_page(tomasz, axe)
-    expect_assessment(tomasz, SAFEGUARDS, "Tomasz consent is now informed")
+    expect_assessment(tomasz, SAFEGUARDS, "Tomasz's consent is now informed")
     expect(findings(tomasz, "respect.consent_missing")).to_have_count(0)
     row = tomasz.locator("#people + dl .nhsuk-summary-list__row", has_text="tomasz (co-producer)")
     expect(row).to_contain_text("Agrees, and the costs, benefits and other options were explained")
@@ -469,7 +469,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     kaur.keyboard.press("Enter")
     relationship_page(kaur, axe)
     expect(kaur.locator(".nhsuk-notification-banner")).to_contain_text("is recorded")
-    expect_assessment(kaur, SAFEGUARDS, f"Supervision on {today.isoformat()} recorded")
+    expect_assessment(kaur, SAFEGUARDS, f"Supervision on {today.day} {today:%B %Y} recorded")
     expect(findings(kaur, "competence.supervision_overdue")).to_have_count(0)
     expect(kaur.get_by_role("heading", name="Scrutiny: standard")).to_be_visible()
     expect(kaur.locator("section#records-panel")).to_contain_text(

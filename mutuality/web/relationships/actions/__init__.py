@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +12,11 @@ from mutuality.framework import assess
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import AssessmentRecord, Participant, Relationship
+
+
+def spoken_date(day: date) -> str:
+    """A date as people read it in the history, "26 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class StaleEdit(Exception):
@@ -65,5 +71,6 @@ def set_consent(
         before=before,
         after=consent,
     )
-    words = "withdrew consent" if consent == "withdrawn" else f"consent is now {consent}"
-    return reassess(relationship, reason=f"{participant.slug} {words}")
+    if consent == "withdrawn":
+        return reassess(relationship, reason=f"{participant.slug} withdrew consent")
+    return reassess(relationship, reason=f"{participant.slug}'s consent is now {consent}")

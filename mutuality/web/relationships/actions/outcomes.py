@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import bump_revision, reassess
+from mutuality.web.relationships.actions import bump_revision, reassess, spoken_date
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     OutcomeSeries,
@@ -105,5 +105,6 @@ def record_score(
         date=on.isoformat(),
     )
     return reassess(
-        relationship, reason=f"{series.instrument} filled in for {series.of.slug} on {on}"
+        relationship,
+        reason=f"{series.instrument} filled in for {series.of.slug} on {spoken_date(on)}",
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mutuality.framework import Case
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import bump_revision, reassess
+from mutuality.web.relationships.actions import bump_revision, reassess, spoken_date
 from mutuality.web.relationships.case_merge import merge_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
@@ -79,7 +79,7 @@ def record_supervision(
         date=on.isoformat(),
         last_supervision=[_plain(before), _plain(relationship.last_supervision)],
     )
-    return reassess(relationship, reason=f"supervision on {on.isoformat()} recorded")
+    return reassess(relationship, reason=f"supervision on {spoken_date(on)} recorded")
 
 
 @transaction.atomic
@@ -212,7 +212,7 @@ def record_review(
         date=on.isoformat(),
         last_review=[_plain(before), _plain(after)],
     )
-    return reassess(relationship, reason=f"{kind} review on {on.isoformat()} recorded")
+    return reassess(relationship, reason=f"{kind} review on {spoken_date(on)} recorded")
 
 
 SCRUTINY_FIELDS = (
