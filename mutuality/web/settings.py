@@ -7,6 +7,8 @@ MUTUALITY_ALLOWED_HOSTS; DATABASE_URL selects PostgreSQL.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import os
 from pathlib import Path
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "mutuality.web.accounts",
     "mutuality.web.relationships",
     "mutuality.web.audit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mutuality.web.urls"
@@ -95,6 +100,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force and credential stuffing (ASVS v5 6.3.1, v4 2.2.1): after 10 wrong passwords for
+# one username from one address, that pair is locked out for 15 minutes. Keying on the pair
+# rather than the username alone stops a stranger locking a named person out of their care.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "relationships:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"

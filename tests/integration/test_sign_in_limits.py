@@ -1,0 +1,76 @@
+"""Guessing passwords is slowed down: after 10 wrong passwords for one username from one
+address, that pair is paused for 15 minutes, with a page that says so in plain words."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.db.models import F
+from django.test import Client
+
+from mutuality.web.accounts.models import Organisation, Role, User
+
+PASSWORD = "a long test password 123"
+
+
+@pytest.fixture
+def people(db: None) -> None:
+    home = Organisation.objects.create(slug="home", name="Home")
+    for name in ("co", "pro"):
+        User.objects.create_user(
+            username=name, password=PASSWORD, organisation=home, role=Role.CO_PRODUCER
+        )
+
+
+def _sign_in(client: Client, username: str, password: str, address: str = "10.0.0.1") -> int:
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+    return response.status_code
+
+
+def test_ten_wrong_passwords_pause_that_username_from_that_address(people: None) -> None:
+    client = Client()
+    wrong = [_sign_in(client, "co", "not it") for _ in range(10)]
+
+    right = client.post(
+        "/accounts/login/", {"username": "co", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+
+    assert wrong[:9] == [200] * 9  # the form again, with its error
+    assert right.status_code == 429
+    assert "Too many tries to sign in" in right.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_pause_touches_no_one_else(people: None) -> None:
+    client = Client()
+    for _ in range(10):
+        _sign_in(client, "co", "not it")
+
+    assert _sign_in(Client(), "pro", PASSWORD) == 302  # another person, same address
+    assert _sign_in(Client(), "co", PASSWORD, address="10.0.0.2") == 302  # them, elsewhere
+
+
+def test_a_right_password_before_the_limit_starts_the_count_again(people: None) -> None:
+    client = Client()
+    for _ in range(9):
+        _sign_in(client, "co", "not it")
+    assert _sign_in(Client(), "co", PASSWORD) == 302
+
+    later = [_sign_in(Client(), "co", "not it") for _ in range(9)]
+
+    assert later == [200] * 9
+    assert _sign_in(Client(), "co", PASSWORD) == 302
+
+
+def test_the_pause_ends_after_fifteen_minutes(people: None) -> None:
+    for _ in range(10):
+        _sign_in(Client(), "co", "not it")
+    assert _sign_in(Client(), "co", PASSWORD) == 429
+    # Sixteen minutes pass (for the stored attempts).
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
+
+    assert _sign_in(Client(), "co", PASSWORD) == 302
