@@ -7,9 +7,8 @@ MUTUALITY_ALLOWED_HOSTS; DATABASE_URL selects PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url

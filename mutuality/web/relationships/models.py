@@ -288,6 +288,9 @@ class Invitation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    display_name = models.CharField(
+        max_length=200, blank=True, help_text="The name the professional gave them, if any."
+    )
 
 
 class SupervisionRecord(models.Model):

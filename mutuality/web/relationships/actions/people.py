@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from mutuality.web.accounts.models import Role, hash_token
 from mutuality.web.audit.actions import record
-from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import StaleEdit, bump_revision, reassess
 from mutuality.web.relationships.models import (
     AffectedParty,
@@ -127,9 +126,8 @@ def invite(
         token_hash=hash_token(token),
         created_by=by,
         expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+        display_name=display_name,
     )
-    # The models keep no name for someone without a login yet; the audit record of the
-    # invitation keeps the name the professional gave, and the set-password page offers it.
     record(
         user=by,
         action="create",
@@ -167,12 +165,9 @@ def find_invitation(token: str) -> tuple[Invitation | None, LinkProblem | None]:
 
 
 def invited_name(invitation: Invitation) -> str:
-    """The name the professional gave when they made the invitation ('' if none)."""
-    event = AuditEvent.objects.filter(
-        action="create", object_type=Invitation._meta.label, object_id=str(invitation.pk)
-    ).first()
-    name = event.detail.get("display_name", "") if event is not None else ""
-    return name if isinstance(name, str) else ""
+    """The name the professional gave when they made the invitation ('' if none); the
+    set-password page offers it, and the person may change it."""
+    return invitation.display_name
 
 
 class LinkUsed(Exception):
