@@ -158,3 +158,10 @@ def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Part
     if held == Standing.CO_PRODUCER:
         return recipients.filter(user=user)
     return recipients.none()
+
+
+def audit_trail_organisation(user: Any) -> int | None:
+    """The organisation whose audit trail this person may read (its admins only), or None."""
+    if user.is_authenticated and user.role == Role.ADMIN and user.organisation_id:
+        return int(user.organisation_id)
+    return None

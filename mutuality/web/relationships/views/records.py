@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mutuality.web.access import (
     Permission,
     Standing,
+    audit_trail_organisation,
     can,
     participant_of,
     relationship_for,
@@ -474,14 +475,14 @@ def describe(event: AuditEvent) -> str:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The organisation's audit trail, newest first, for its admins only (404 for others)."""
-    user = request.user
-    if not (getattr(user, "is_org_admin", False) and user.organisation_id):
+    organisation = audit_trail_organisation(request.user)
+    if organisation is None:
         raise Http404("No such page")
-    events = AuditEvent.objects.filter(organisation_id=user.organisation_id).select_related("user")
+    events = AuditEvent.objects.filter(organisation_id=organisation).select_related("user")
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = {event.relationship_id for event in page if event.relationship_id is not None}
     titles = dict(
-        Relationship.objects.filter(organisation_id=user.organisation_id, pk__in=ids).values_list(
+        Relationship.objects.filter(organisation_id=organisation, pk__in=ids).values_list(
             "pk", "title"
         )
     )
