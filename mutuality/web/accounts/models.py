@@ -39,10 +39,6 @@ class User(AbstractUser):
     def shown_name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
-    @property
-    def is_org_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
 
 def hash_token(token: str) -> str:
     """Invitation tokens are stored hashed, so a database leak reveals no working link."""
