@@ -64,7 +64,7 @@ test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go t
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	scripts/with-postgres $(BIN)/pytest -q -m "not browser" tests/integration
 
-lint: setup  ## ruff, mypy --strict on the cores, import-linter.
+lint: setup  ## ruff, mypy --strict (cores, command line and web app), import-linter, migrations check.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -8,10 +8,20 @@ itself adds `aria-invalid` and `aria-describedby` pointing at the hint and error
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from mutuality.web.accounts.models import User
+
+    # SetPasswordForm is generic only in the stubs; at run time it cannot be subscripted.
+    _SetPasswordForm = SetPasswordForm[User]
+else:
+    _SetPasswordForm = SetPasswordForm
 
 # Widget type (BoundField.widget_type) -> the NHS.UK classes for the widget itself.
 _WIDGET_CLASSES: dict[str, str] = {
@@ -50,13 +60,13 @@ class NhsBoundField(forms.BoundField):
 class NhsFormMixin:
     """Render this form's fields in the NHS.UK style (see the module docstring)."""
 
-    bound_field_class: ClassVar[type[forms.BoundField]] = NhsBoundField
+    bound_field_class: type[forms.BoundField] | None = NhsBoundField  # as BaseForm declares it
 
 
 class SignInForm(NhsFormMixin, AuthenticationForm):
     """Username and password, with plain-English messages."""
 
-    error_messages: ClassVar[dict[str, str]] = {
+    error_messages: dict[str, StrOrPromise] = {  # noqa: RUF012 (Django reads it from the class; the stubs type it per instance)
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been turned off. Ask your organisation's admin about it.",
     }
@@ -70,10 +80,10 @@ class SignInForm(NhsFormMixin, AuthenticationForm):
         password.error_messages["required"] = "Enter your password"
 
 
-class NhsSetPasswordForm(NhsFormMixin, SetPasswordForm):
+class NhsSetPasswordForm(NhsFormMixin, _SetPasswordForm):
     """Choose a password (for an invited co-producer, or after a reset), in plain English."""
 
-    error_messages: ClassVar[dict[str, str]] = {
+    error_messages: dict[str, StrOrPromise] = {  # noqa: RUF012 (Django reads it from the class; the stubs type it per instance)
         "password_mismatch": "The two passwords are different. Type the same password in both boxes.",
     }
 

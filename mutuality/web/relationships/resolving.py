@@ -13,12 +13,24 @@ from django.urls import reverse
 from mutuality.web.access import Permission, can
 from mutuality.web.relationships.models import Relationship
 
-_CONTRACT = ("relationships:contract", {}, Permission.VIEW, "Go to the contract")
-_QUESTIONS = ("relationships:questions", {}, Permission.ANSWER, "Answer the two-sided questions")
-_SCRUTINY = ("relationships:scrutiny", {}, Permission.EDIT, "Change supervision and scrutiny")
-_RECORDS = ("relationships:records", {}, Permission.VIEW, "Go to observations and records")
-_CONSULT = ("relationships:consultation", {}, Permission.CONSULT, "Record a consultation")
-_PAGES: dict[str, tuple[str, dict[str, str], Permission, str]] = {
+# (URL name, URL arguments besides the relationship's pk, permission needed, link text)
+_Page = tuple[str, dict[str, str], Permission, str]
+_CONTRACT: _Page = ("relationships:contract", {}, Permission.VIEW, "Go to the contract")
+_QUESTIONS: _Page = (
+    "relationships:questions",
+    {},
+    Permission.ANSWER,
+    "Answer the two-sided questions",
+)
+_SCRUTINY: _Page = (
+    "relationships:scrutiny",
+    {},
+    Permission.EDIT,
+    "Change supervision and scrutiny",
+)
+_RECORDS: _Page = ("relationships:records", {}, Permission.VIEW, "Go to observations and records")
+_CONSULT: _Page = ("relationships:consultation", {}, Permission.CONSULT, "Record a consultation")
+_PAGES: dict[str, _Page] = {
     "respect.consent_missing": ("relationships:consent", {}, Permission.CONSENT, "Record consent"),
     "respect.consent_uninformed": (
         "relationships:consent",

@@ -3,8 +3,6 @@ framework, exactly as `mutuality assess` reads one, and its problems are shown b
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from mutuality.framework import MAX_FILE_BYTES, Case, CaseError, parse_case
@@ -39,8 +37,8 @@ class CaseFileForm(RecordForm):
 
     @property
     def case(self) -> Case:
-        case: Any = self.cleaned_data["case_file"]
-        return case  # clean_case_file made it a Case
+        case: Case = self.cleaned_data["case_file"]  # clean_case_file made it a Case
+        return case
 
 
 def _problems(error: CaseError) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 
 from mutuality.outcomes import Instrument, ItemText, ScoringError, score_responses
+from mutuality.web.relationships.forms.common import field_of
 from mutuality.web.relationships.forms.records import SHORT_TEXT, DateField, Option, RecordForm
 from mutuality.web.relationships.models import Participant
 
@@ -92,16 +93,18 @@ class StartQuestionnaireForm(RecordForm):
         self.people = {p.slug: p for p in people}
         self.instruments = instruments
         self.taken = taken
-        self.fields["of"].choices = [(p.slug, p.slug) for p in people]
+        field_of(self, "of", forms.ChoiceField).choices = [(p.slug, p.slug) for p in people]
         if len(people) == 1:
             self.fields["of"].initial = people[0].slug
-        self.fields["instrument"].choices = [
+        field_of(self, "instrument", forms.ChoiceField).choices = [
             (key, Option(i.name, _instrument_hint(i))) for key, i in instruments.items()
         ]
         self.fields["goal"].widget.attrs.pop("maxlength", None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a clean() may return None to keep cleaned_data (Form's returns it)
+            data = self.cleaned_data
         instrument, goal, of = data.get("instrument"), data.get("goal", ""), data.get("of")
         if instrument == GOAL_BASED and not goal:
             self.add_error("goal", "Enter the goal, in the person's own words")
@@ -188,6 +191,8 @@ class QuestionnaireForm(RecordForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a clean() may return None to keep cleaned_data (Form's returns it)
+            data = self.cleaned_data
         if self.questionnaire.by_item and not self.errors:
             self._check_scorable(data)
         return data
@@ -206,11 +211,12 @@ def answers(questionnaire: Questionnaire, data: dict[str, Any]) -> list[int | No
     """The item answers in order (None for one left unanswered), or None if not by item."""
     if not questionnaire.by_item:
         return None
-    given = [data.get(f"item_{n}") for n in range(1, (questionnaire.instrument.items or 0) + 1)]
-    return [int(answer) if answer not in (None, "") else None for answer in given]
+    count = questionnaire.instrument.items or 0
+    given: list[str | None] = [data.get(f"item_{n}") for n in range(1, count + 1)]
+    return [int(answer) if answer is not None and answer != "" else None for answer in given]
 
 
 def value(data: dict[str, Any]) -> float | None:
     """The rating or the total, when the questionnaire is not answered item by item."""
-    given = data.get("rating", data.get("total"))
-    return float(given) if given not in (None, "") else None
+    given: str | float | None = data.get("rating", data.get("total"))  # a choice, or a number
+    return float(given) if given is not None and given != "" else None

@@ -8,7 +8,7 @@ in a hidden field, so a change made from an out-of-date page is refused, not app
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -185,6 +185,8 @@ class ProposeForm(NhsFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a clean() may return None to keep cleaned_data (Form's returns it)
+            data = self.cleaned_data
         if data.get("my_id") and data.get("their_id") and data["my_id"] == data["their_id"]:
             self.add_error("their_id", "Choose a different name from your own")
         return data
@@ -210,7 +212,7 @@ class InviteForm(NhsFormMixin, RevisionMixin):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    field_order: ClassVar[list[str]] = ["participant", "display_name", "revision"]
+    field_order = ("participant", "display_name", "revision")
 
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         self.relationship = relationship
@@ -263,12 +265,12 @@ class AcceptInvitationForm(NhsSetPasswordForm):
         ),
     )
 
-    field_order: ClassVar[list[str]] = [
+    field_order = (
         "display_name",
         "username",
         "new_password1",
         "new_password2",
-    ]
+    )
 
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"]
@@ -303,7 +305,7 @@ class ConsentForm(NhsFormMixin, RevisionMixin):
         },
     )
 
-    field_order: ClassVar[list[str]] = ["consent", "revision"]
+    field_order = ("consent", "revision")
 
 
 class AffectedPartyForm(NhsFormMixin, RevisionMixin):
@@ -336,10 +338,12 @@ class AffectedPartyForm(NhsFormMixin, RevisionMixin):
         error_messages={"max_length": f"Use {LINE_LENGTH} characters or fewer"},
     )
 
-    field_order: ClassVar[list[str]] = ["name", "consent", "reason", "revision"]
+    field_order = ("name", "consent", "reason", "revision")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a clean() may return None to keep cleaned_data (Form's returns it)
+            data = self.cleaned_data
         if data.get("consent") == "not_needed" and not data.get("reason"):
             self.add_error("reason", "Say why their agreement is not needed")
         return data
@@ -354,6 +358,8 @@ class NobodyAffectedForm(NhsFormMixin, RevisionMixin):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a clean() may return None to keep cleaned_data (Form's returns it)
+            data = self.cleaned_data
         if self.relationship.affected_parties.exists():
             # On `revision`: this form has no visible field for the error to sit beside.
             self.add_error(

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django_htmx.middleware import HtmxDetails
 
 from mutuality.framework import CaseError
 from mutuality.web.access import is_outsider
@@ -19,6 +20,12 @@ from mutuality.web.relationships.actions import StaleEdit
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as views see it: django-htmx's middleware (settings.MIDDLEWARE) adds `htmx`."""
+
+    htmx: HtmxDetails
 
 
 def long_date(value: date) -> str:

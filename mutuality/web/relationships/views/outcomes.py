@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from mutuality.framework import case_instruments, person_series
 from mutuality.outcomes import (
     Instrument,
+    ItemText,
     OutcomesError,
     credit_lines,
     item_text,
@@ -50,7 +51,7 @@ def _instruments(relationship: Relationship) -> dict[str, Instrument]:
     return case_instruments(to_case(relationship))[0]
 
 
-def _words(instrument: Instrument) -> Any:
+def _words(instrument: Instrument) -> ItemText | None:
     """The instrument's item wording, or None when there is none this service may show."""
     try:
         return item_text(instrument)

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
@@ -49,6 +49,8 @@ def _stale(form: F, of: Relationship, field: str | None = None, **kwargs: Any) -
     The error goes on `field` when given (a form with no visible field keeps it on `revision`).
     """
     of.refresh_from_db()
+    if not isinstance(form.data, QueryDict):  # the forms are stale only when posted
+        raise TypeError("a stale form is bound to request.POST")
     data = form.data.copy()
     data["revision"] = str(of.revision)
     again = type(form)(data, **kwargs)
@@ -216,7 +218,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     if me is None:  # only participants hold CONSENT; this keeps it so
         raise PermissionDenied("Only the people in the relationship record their consent")
     if request.method == "GET":
-        initial = {**_revision(relationship)}
+        initial: dict[str, int | str] = {**_revision(relationship)}
         if me.consent in CONSENT_WORDS:
             initial["consent"] = me.consent
         form = ConsentForm(initial=initial)

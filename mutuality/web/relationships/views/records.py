@@ -49,7 +49,12 @@ from mutuality.web.relationships.forms.records import (
     known_choice,
 )
 from mutuality.web.relationships.models import Relationship
-from mutuality.web.relationships.views.common import audit_view, form_page, long_date
+from mutuality.web.relationships.views.common import (
+    HtmxHttpRequest,
+    audit_view,
+    form_page,
+    long_date,
+)
 
 AUDIT_PAGE_SIZE = 50
 STAGE_WORDS = {
@@ -62,7 +67,7 @@ STAGE_WORDS = {
 
 def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
     """The observations this person may read (access.visible_observations), open ones first."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for o in visible_observations(user, relationship).select_related("raised_by"):
         if o.supervisor_only and o.raised_by_id == user.pk:
             by = "you"
@@ -104,7 +109,7 @@ def _panel_context(request: HttpRequest, relationship: Relationship) -> dict[str
 
 @login_required
 @require_GET
-def records(request: HttpRequest, pk: int) -> HttpResponse:
+def records(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Everything recorded about the relationship's scrutiny, and links to add to it.
 
     htmx loads the panel part into the relationship page (`records/_links.html`).
