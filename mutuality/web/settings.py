@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mutuality.web.accounts",
     "mutuality.web.relationships",
     "mutuality.web.audit",
+    "mutuality.web.reports",
     "axes",
 ]
 

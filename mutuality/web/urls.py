@@ -7,4 +7,5 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="relationships:dashboard", permanent=False)),
     path("accounts/", include("mutuality.web.accounts.urls")),
     path("relationships/", include("mutuality.web.relationships.urls")),
+    path("reports/", include("mutuality.web.reports.urls")),
 ]

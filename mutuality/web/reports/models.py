@@ -1,0 +1,1 @@
+"""Rows the reports keep (published transparency reports are frozen here)."""
