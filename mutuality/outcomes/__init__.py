@@ -69,7 +69,13 @@ from mutuality.outcomes._registry import (
 )
 from mutuality.outcomes._report import OutcomesReport, PersonChange, outcomes_report
 from mutuality.outcomes._scores_csv import PersonSeries, ScoresFileError, read_scores_csv
-from mutuality.outcomes._scoring import ItemScore, score_item_series, score_items, score_responses
+from mutuality.outcomes._scoring import (
+    ItemScore,
+    safety_answers,
+    score_item_series,
+    score_items,
+    score_responses,
+)
 from mutuality.outcomes._stats import mean, mean_ci95, sd, t_quantile, wilson_interval
 from mutuality.outcomes._text import TEXT_DIRECTORY_VARIABLE, item_text, read_item_text
 from mutuality.outcomes.exceptions import OutcomesError, ScoringError
@@ -141,6 +147,7 @@ __all__ = [
     "read_scores_csv",
     "reliable_change_threshold",
     "resolve_series",
+    "safety_answers",
     "score_item_series",
     "score_items",
     "score_responses",

@@ -148,6 +148,8 @@ class InstrumentDefinition(BaseModel):
     cut-off is either a fixed ``cutoff`` (the first score on the clinical side)
     or the four norms that give criterion c, or not at all.
 
+    An answer above the lowest to a ``safety_items`` item (numbered from 1; PHQ-9's item
+    9, thoughts of self-harm) must never just be stored: it asks for help and follow-up.
     A total may reverse some items (``reversed_items``, numbered from 1),
     prorate up to ``max_missing`` unanswered items, or turn its raw sum into
     the reported score through a ``conversion`` table. The wording (``stem``,
@@ -176,6 +178,7 @@ class InstrumentDefinition(BaseModel):
     item_series: Annotated[tuple[ItemSeriesDefinition, ...], Field(strict=False)] = ()
     bands: Bands = ()
     reversed_items: Annotated[tuple[WholeNumber, ...], Field(strict=False)] = ()
+    safety_items: Annotated[tuple[WholeNumber, ...], Field(strict=False)] = ()
     max_missing: Annotated[int, Strict(), Field(ge=0)] = 0
     prorate: bool = False
     conversion: dict[RawTotal, Number] | None = None
@@ -364,6 +367,19 @@ def _scoring_feature_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
     yield from _reversed_problems(d)
     yield from _missing_item_problems(d)
     yield from _conversion_problems(d)
+    yield from _safety_problems(d)
+
+
+def _safety_problems(d: InstrumentDefinition) -> Iterator[_Problem]:
+    seen: set[int] = set()
+    for index, number in enumerate(d.safety_items):
+        loc: _Loc = ("safety_items", index)
+        if d.items is None or not 1 <= number <= d.items:
+            message = f"there is no item {number}; items are numbered from 1 to {d.items or 0}"
+            yield _Problem(loc, "out_of_range", message)
+        elif number in seen:
+            yield _Problem(loc, "duplicate", f"item {number} is already listed")
+        seen.add(number)
 
 
 def _reversed_problems(d: InstrumentDefinition) -> Iterator[_Problem]:

@@ -125,6 +125,7 @@ class Instrument:
     licence: str | None = None
     attribution: str | None = None
     reversed_items: tuple[int, ...] = ()
+    safety_items: tuple[int, ...] = ()
     max_missing: int = 0
     prorate: bool = False
     conversion: tuple[tuple[int, float], ...] = ()
@@ -152,6 +153,7 @@ class Instrument:
             licence=definition.licence,
             attribution=definition.attribution,
             reversed_items=definition.reversed_items,
+            safety_items=definition.safety_items,
             max_missing=definition.max_missing,
             prorate=definition.prorate,
             conversion=tuple(sorted((definition.conversion or {}).items())),

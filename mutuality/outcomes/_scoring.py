@@ -212,3 +212,21 @@ def _as_whole_number(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
+
+
+def safety_answers(
+    instrument: Instrument, responses: Sequence[int | float | None]
+) -> tuple[int, ...]:
+    """The 1-based safety items answered above their lowest response (PHQ-9 item 9 above 0).
+
+    Such an answer must never just be stored: the person sees where to get help now, and the
+    people responsible for their care are told.
+    """
+    lowest = instrument.item_range[0] if instrument.item_range else instrument.low
+    return tuple(
+        number
+        for number in instrument.safety_items
+        if number <= len(responses)
+        and (answer := responses[number - 1]) is not None
+        and answer > lowest
+    )

@@ -165,3 +165,30 @@ def audit_trail_organisation(user: Any) -> int | None:
     if user.is_authenticated and user.role == Role.ADMIN and user.organisation_id:
         return int(user.organisation_id)
     return None
+
+
+def may_act_on_safety(user: Any, relationship: Relationship) -> bool:
+    """Whether this person sees the relationship's safety flags on their dashboard and records
+    what was done about them: its professional and its supervisor."""
+    return standing(user, relationship) in (Standing.PROFESSIONAL, Standing.SUPERVISOR)
+
+
+def service_report_relationships(user: Any) -> QuerySet[Relationship] | None:
+    """The relationships this person's service report covers, or None if they have none.
+
+    An organisation admin's covers their organisation; a supervisor's, the relationships
+    they supervise. Everyone else has no service report (its pages are a 404 for them).
+    """
+    if not user.is_authenticated:
+        return None
+    if user.role == Role.ADMIN and user.organisation_id:
+        return Relationship.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.SUPERVISOR:
+        return Relationship.objects.filter(supervisor=user)
+    return None
+
+
+def may_publish_transparency(user: Any, organisation_id: int | None) -> bool:
+    """Whether this person may review and publish this organisation's transparency report
+    (its admins only)."""
+    return organisation_id is not None and audit_trail_organisation(user) == organisation_id

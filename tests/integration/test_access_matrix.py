@@ -101,6 +101,8 @@ MATRIX = {
     "review-independent": "403 403 200 403 403",
     "scrutiny": "200 403 403 403 403",
     "stage": "200 403 403 403 403",
+    "help-now": "200 200 200 200 200",
+    "safety-flag": "200 403 200 403 403",
 }
 OWN = ["professional", "co_producer", "supervisor", "reviewer", "admin"]
 
@@ -127,6 +129,11 @@ def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, An
         "observation-resolve": lambda: {
             "observation_pk": relationship.observations.get_or_create(
                 date="2026-11-01", kind="collusion", by="someone"
+            )[0].pk
+        },
+        "safety-flag": lambda: {
+            "flag_pk": relationship.safety_flags.get_or_create(
+                about=recipient, kind="self_harm_thoughts", detail="A test flag"
             )[0].pk
         },
         "review": lambda: {"kind": "contract"},
@@ -180,7 +187,7 @@ def test_page_access(world: World, page: str, standing: str, theirs: bool) -> No
         assert not reads.filter(action="view").exists()
 
 
-READ_ONLY = {"contract", "records"}
+READ_ONLY = {"contract", "records", "help-now"}
 REFUSED = [
     (page, standing)
     for page in MATRIX

@@ -19,6 +19,7 @@ from django.utils import timezone
 from mutuality.outcomes import shipped_instruments
 from mutuality.web.access import (
     Standing,
+    may_act_on_safety,
     participant_of,
     questionnaire_people,
     standing,
@@ -35,6 +36,7 @@ often enough to see change within the framework's short-term horizon of 90 days)
 MEASURING_STAGES = ("active", "ending")
 
 CATEGORIES = {
+    "safety": "Safety: act on this now",
     "withdrawn": "Consent withdrawn",
     "consent": "Consent missing",
     "contract": "Contract versions waiting for agreement",
@@ -42,7 +44,7 @@ CATEGORIES = {
     "observations": "Worries about the relationship still open",
     "questionnaires": "Wellbeing questionnaires due",
 }
-"""The dashboard's headings, in the order shown (a withdrawn consent always first)."""
+"""The dashboard's headings, in the order shown: a safety flag first, then a withdrawn consent."""
 
 _CONSENT_CODES = (
     "respect.consent_missing",
@@ -98,6 +100,21 @@ def _from_findings(user: Any, relationship: Relationship, codes: tuple[str, ...]
             link = resolving_link(finding["code"], user, relationship)
             items.append(Item(relationship, finding["message"], link[0] if link else None))
     return items
+
+
+def _safety(user: Any, relationship: Relationship) -> list[Item]:
+    if not may_act_on_safety(user, relationship):
+        return []
+    return [
+        Item(
+            relationship,
+            flag.detail,
+            reverse(
+                "relationships:safety-flag", kwargs={"pk": relationship.pk, "flag_pk": flag.pk}
+            ),
+        )
+        for flag in relationship.safety_flags.filter(resolved_at__isnull=True)
+    ]
 
 
 def _withdrawn(user: Any, relationship: Relationship) -> list[Item]:
@@ -165,10 +182,11 @@ def _instrument_name(relationship: Relationship, instrument_id: str) -> str:
     return f"{name}: {instrument_id.split('.', 1)[1]}" if "." in instrument_id else str(name)
 
 
-def due_for(user: Any, relationships: list[Relationship]) -> list[tuple[str, list[Item]]]:
-    """Each category with what is due in it for this person; empty categories left out."""
+def due_for(user: Any, relationships: list[Relationship]) -> list[tuple[str, str, list[Item]]]:
+    """(key, heading, items) of each category with something due for this person, in order."""
     found: dict[str, list[Item]] = {key: [] for key in CATEGORIES}
     for relationship in relationships:
+        found["safety"] += _safety(user, relationship)  # even once ended: a person may be at risk
         found["withdrawn"] += _withdrawn(user, relationship)
         if relationship.stage == "ended":
             continue  # nothing more is asked of an ended relationship
@@ -177,4 +195,4 @@ def due_for(user: Any, relationships: list[Relationship]) -> list[tuple[str, lis
         found["overdue"] += _from_findings(user, relationship, _OVERDUE_CODES)
         found["observations"] += _observations(user, relationship)
         found["questionnaires"] += _questionnaires(user, relationship)
-    return [(CATEGORIES[key], items) for key, items in found.items() if items]
+    return [(key, CATEGORIES[key], items) for key, items in found.items() if items]

@@ -324,3 +324,30 @@ class ReviewRecord(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
+
+
+SAFETY_KINDS = _choices("self_harm_thoughts", "reliable_deterioration")
+
+
+class SafetyFlag(models.Model):
+    """A safety signal from a questionnaire, shown to the professional and the supervisor at
+    the top of their dashboards until someone records what was done about it."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="safety_flags"
+    )
+    about = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=SAFETY_KINDS)
+    series = models.ForeignKey(
+        OutcomeSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.TextField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action_taken = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]

@@ -6,6 +6,7 @@ from mutuality.web.relationships.views import (
     people,
     questions,
     records,
+    safety,
 )
 
 app_name = "relationships"
@@ -15,4 +16,5 @@ urlpatterns = [
     *people.urlpatterns,
     *questions.urlpatterns,
     *records.urlpatterns,
+    *safety.urlpatterns,
 ]

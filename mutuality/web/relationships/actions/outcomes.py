@@ -8,19 +8,25 @@ questionnaire is kept as the answers given, exactly as the case format keeps it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
+from mutuality.framework import case_instruments
+from mutuality.outcomes import Instrument, safety_answers, shipped_instruments
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.actions import bump_revision, reassess, spoken_date
+from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     OutcomeSeries,
     Participant,
     Relationship,
+    SafetyFlag,
     Score,
 )
 
@@ -34,6 +40,14 @@ def _audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail:
         organisation_id=relationship.organisation_id,
         **detail,
     )
+
+
+def shipped_or_own_instrument(series: OutcomeSeries) -> Instrument | None:
+    """The series' instrument: shipped, or defined by the relationship (None if unknown)."""
+    shipped = shipped_instruments().get(series.instrument)
+    if shipped is not None:
+        return shipped
+    return case_instruments(to_case(series.relationship))[0].get(series.instrument)
 
 
 @transaction.atomic
@@ -75,6 +89,14 @@ def start_series(
     return series
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A questionnaire kept, the assessment that followed, and any safety flags it raised."""
+
+    assessment: AssessmentRecord
+    flags: list[SafetyFlag]
+
+
 @transaction.atomic
 def record_score(
     *,
@@ -84,8 +106,12 @@ def record_score(
     items: list[int | None] | None = None,
     value: float | None = None,
     expected_revision: int | None,
-) -> AssessmentRecord:
+) -> Recorded:
     """Keep one filled-in questionnaire: its item answers, or the total when only that is known.
+
+    A safety item answered above its lowest response (PHQ-9 item 9), or a reliable
+    deterioration in the new assessment, raises a safety flag for the professional and the
+    supervisor (docs/safety/hazard-log.md).
 
     Raises:
         CaseError: the answers do not fit the instrument (the assessment refuses them, and
@@ -104,7 +130,81 @@ def record_score(
         of=series.of.slug,
         date=on.isoformat(),
     )
-    return reassess(
+    assessment = reassess(
         relationship,
         reason=f"{series.instrument} filled in for {series.of.slug} on {spoken_date(on)}",
     )
+    flags = [
+        *_safety_item_flags(series, items, by),
+        *_deterioration_flags(series, assessment, by),
+    ]
+    return Recorded(assessment, flags)
+
+
+def _raise(series: OutcomeSeries, kind: str, detail: str, by: Any) -> SafetyFlag:
+    flag = SafetyFlag.objects.create(
+        relationship=series.relationship, about=series.of, kind=kind, series=series, detail=detail
+    )
+    _audit(by, "create", flag, series.relationship, kind=kind, series=series.pk)
+    return flag
+
+
+def _safety_item_flags(
+    series: OutcomeSeries, items: list[int | None] | None, by: Any
+) -> list[SafetyFlag]:
+    instrument = shipped_or_own_instrument(series)
+    if items is None or instrument is None:
+        return []
+    return [
+        _raise(
+            series,
+            "self_harm_thoughts",
+            f"{series.of.slug} answered {items[number - 1]} to question {number} of the "
+            f"{instrument.name}, which asks about thoughts of being better off dead or of "
+            "self-harm.",
+            by,
+        )
+        for number in safety_answers(instrument, items)
+    ]
+
+
+def _deterioration_flags(
+    series: OutcomeSeries, assessment: AssessmentRecord, by: Any
+) -> list[SafetyFlag]:
+    """A series of this person the new assessment finds reliably worse, once while open."""
+    still_open = SafetyFlag.objects.filter(
+        relationship=series.relationship,
+        about=series.of,
+        kind="reliable_deterioration",
+        resolved_at__isnull=True,
+    )
+    flags = []
+    for outcome in assessment.result["outcomes"]:
+        if outcome["of"] != series.of.slug or outcome["change"] != "reliable_deterioration":
+            continue
+        which = f"{series.of.slug}'s {outcome['instrument']} scores are reliably worse"
+        if not still_open.filter(detail__startswith=which).exists():
+            detail = f"{which}: {outcome['first']:g} at first, {outcome['latest']:g} now."
+            flags.append(_raise(series, "reliable_deterioration", detail, by))
+    return flags
+
+
+class AlreadyResolved(Exception):
+    """Someone else recorded what was done about the flag first."""
+
+
+@transaction.atomic
+def resolve_flag(*, flag: SafetyFlag, by: Any, action_taken: str) -> SafetyFlag:
+    """Record what was done about a safety flag; it leaves the dashboards but stays on record.
+
+    Raises:
+        AlreadyResolved: someone else recorded what was done first.
+    """
+    claimed = SafetyFlag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by, action_taken=action_taken
+    )
+    if claimed != 1:
+        raise AlreadyResolved(flag.pk)
+    flag.refresh_from_db()
+    _audit(by, "update", flag, flag.relationship, field="resolved", action_taken=action_taken)
+    return flag

@@ -23,6 +23,7 @@ from mutuality.web.access import (
     Permission,
     can,
     is_outsider,
+    may_act_on_safety,
     may_read_private_notes,
     participant_of,
     relationship_for,
@@ -143,6 +144,9 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
         and me.consent not in ("withdrawn", "declined"),
         "can_export": can(request.user, Permission.EXPORT, relationship),
         "can_upload": can(request.user, Permission.EDIT, relationship),
+        "safety_flags": relationship.safety_flags.filter(resolved_at__isnull=True)
+        if may_act_on_safety(request.user, relationship)
+        else [],
         **trajectories(relationship),
     }
 

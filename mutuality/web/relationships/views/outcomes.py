@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -181,9 +181,10 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
     if not questionnaire_people(request.user, relationship).filter(pk=series.of_id).exists():
         raise PermissionDenied("You cannot fill in this person's questionnaire")
     questionnaire = _questionnaire(series, _instruments(relationship))
+    needs_help: list[bool] = []
 
     def save(data: dict[str, Any]) -> str:
-        actions.record_score(
+        recorded = actions.record_score(
             series=series,
             by=request.user,
             on=data["date"],
@@ -191,10 +192,11 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
             value=value(data),
             expected_revision=data["revision"],
         )
+        needs_help.extend(f.kind == "self_harm_thoughts" for f in recorded.flags)
         return f"The {questionnaire.instrument.name} questionnaire of {long_date(data['date'])} is saved."
 
     text = questionnaire.text
-    return form_page(
+    response = form_page(
         request,
         relationship,
         make_form=lambda data: QuestionnaireForm(
@@ -212,6 +214,10 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
         page="outcomes-fill-in",
         next_page="relationships:outcomes",
     )
+    if any(needs_help):
+        # An answer about thoughts of self-harm is never just stored: show where to get help.
+        return redirect("relationships:help-now", pk=relationship.pk)
+    return response
 
 
 urlpatterns = [

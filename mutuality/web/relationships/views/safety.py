@@ -1,0 +1,62 @@
+"""Safety signals: where to get help now, and recording what was done about a flag.
+
+A questionnaire answer that suggests thoughts of self-harm is never just stored (issue 5):
+whoever filled it in is shown where to get help now, and the professional and supervisor see a
+flag at the top of their dashboards until one of them records what was done.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mutuality.web.access import may_act_on_safety, relationship_for
+from mutuality.web.relationships.actions.outcomes import AlreadyResolved, resolve_flag
+from mutuality.web.relationships.forms.safety import SafetyActionForm
+from mutuality.web.relationships.views.common import audit_view
+
+
+@login_required
+@require_GET
+def help_now(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where to get help now: shown after an answer about thoughts of self-harm."""
+    relationship = relationship_for(request.user, pk)
+    audit_view(request, relationship, "help-now")
+    return render(request, "relationships/safety/help_now.html", {"relationship": relationship})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def act_on_flag(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+    """The professional or supervisor records what was done about a safety flag."""
+    relationship = relationship_for(request.user, pk)
+    if not may_act_on_safety(request.user, relationship):
+        raise PermissionDenied("Only the professional and the supervisor act on safety flags")
+    flag = get_object_or_404(relationship.safety_flags.select_related("about"), pk=flag_pk)
+    form = SafetyActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and flag.resolved_at is None and form.is_valid():
+        try:
+            resolve_flag(flag=flag, by=request.user, action_taken=form.cleaned_data["action_taken"])
+        except AlreadyResolved:
+            flag.refresh_from_db()
+        else:
+            messages.success(request, "What was done is recorded. The flag is closed.")
+            return redirect("relationships:detail", pk=pk)
+    if request.method == "GET":
+        audit_view(request, relationship, "safety-flag")
+    return render(
+        request,
+        "relationships/safety/act.html",
+        {"relationship": relationship, "flag": flag, "form": form},
+    )
+
+
+urlpatterns = [
+    path("<int:pk>/help-now/", help_now, name="help-now"),
+    path("<int:pk>/safety/<int:flag_pk>/", act_on_flag, name="safety-flag"),
+]
