@@ -54,7 +54,7 @@ examples: setup  ## Assess the example cases on the command line and print their
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
-	@scripts/need chromium:/usr/bin/chromium
+	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm
 	$(BIN)/pytest -q
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.

@@ -1,7 +1,72 @@
-"""Pages of the relationship report."""
+"""Pages of the relationship report: a page to read or print, and the same report as a PDF.
+
+Anyone who may see the relationship may read its report (access.py); what it shows of the
+observations depends on who reads it. A read by someone outside the relationship is audited,
+and so is every PDF download.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
 
-urlpatterns: list[URLPattern] = []
+from mutuality.web.access import relationship_for
+from mutuality.web.audit.actions import record
+from mutuality.web.relationships.views.common import audit_view
+from mutuality.web.reports.relationship_report import report_context
+
+PRINT_CSS = "css/report-print.css"
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The relationship report as a page, to read on screen or print."""
+    relationship = relationship_for(request.user, pk)
+    audit_view(request, relationship, "report")
+    context = report_context(request.user, relationship)
+    return render(request, "reports/relationship/report.html", context)
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same report as a PDF with real, tagged text; every download is audited."""
+    relationship = relationship_for(request.user, pk)
+    record(
+        user=request.user,
+        action="export",
+        obj=relationship,
+        relationship_id=relationship.pk,
+        organisation_id=relationship.organisation_id,
+        page="report.pdf",
+    )
+    context = report_context(request.user, relationship)
+    html = render_to_string("reports/relationship/report_pdf.html", context, request=request)
+    response = HttpResponse(_pdf(html), content_type="application/pdf")
+    name = f"relationship-report-{pk}-{context['made_on']:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _pdf(html: str) -> bytes:
+    # Imported here so that only a PDF download pays for loading WeasyPrint and its libraries.
+    import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
+
+    css = finders.find(PRINT_CSS)
+    stylesheets = [weasyprint.CSS(filename=css)] if isinstance(css, str) else []
+    document = weasyprint.HTML(string=html, base_url=None)
+    pdf: bytes = document.write_pdf(stylesheets=stylesheets, pdf_tags=True)
+    return pdf
+
+
+urlpatterns: list[URLPattern] = [
+    path("relationship/<int:pk>/", report, name="relationship"),
+    path("relationship/<int:pk>/report.pdf", report_pdf, name="relationship-pdf"),
+]

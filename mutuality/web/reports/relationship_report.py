@@ -1,0 +1,220 @@
+"""The relationship report: one relationship as one reader may see it, in plain words.
+
+Everything here is read from what is already stored: the latest assessment (its wording comes
+from the framework's renderer), the records, and the trajectories the relationship page draws.
+No rule is worked out again here. What a reader may see of the observations is decided in
+access.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from mutuality.framework._render import (
+    CHANGE_WORDS,
+    EXPLANATIONS,
+    HEADLINES,
+    SEVERITY_WORDS,
+    STATUS_WORDS,
+)
+from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS
+from mutuality.web.access import may_read_private_notes, participant_of, visible_observations
+from mutuality.web.relationships.actions import latest_assessment
+from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
+from mutuality.web.relationships.models import ContractAgreement, Relationship
+from mutuality.web.relationships.views.outcomes import series_names, trajectories
+
+SCRUTINY_WORDS = {
+    "standard": "standard: the usual supervision is enough",
+    "enhanced": "enhanced: more supervision than usual",
+    "intensive": "intensive: close supervision and independent review",
+}
+HORIZONS = (
+    ("short", f"Up to {SHORT_TERM_DAYS} days"),
+    ("medium", f"{SHORT_TERM_DAYS + 1} to {MEDIUM_TERM_DAYS} days"),
+    ("long", f"More than {MEDIUM_TERM_DAYS} days"),
+)
+CATEGORY_WORDS = {  # only the categories that add something to the change's own words
+    "recovered": "recovered: it also crossed the cut-off",
+    "harmed": "it also crossed the cut-off, the wrong way",
+}
+
+
+def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
+    """Everything the report shows to this reader, ready for the templates."""
+    record = latest_assessment(relationship)
+    result = record.result
+    return {
+        "relationship": relationship,
+        "made_on": timezone.localdate(),
+        "made_at": timezone.now(),
+        "assessed_at": record.created,
+        "reader": participant_of(user, relationship),
+        "summary": _summary(result),
+        "people": _people(user, relationship),
+        "affected": list(relationship.affected_parties.all()),
+        "contracts": _contracts(relationship),
+        "principles": _principles(result),
+        "scrutiny": _scrutiny(relationship, result),
+        "supervision": _supervision(relationship),
+        "consultations": _consultations(relationship),
+        "disclosures": list(relationship.disclosures.select_related("by")),
+        "observations": _observations(user, relationship),
+        "outcomes": _outcomes(relationship, result),
+        "horizon_names": [words for _, words in HORIZONS],
+        **trajectories(relationship),
+    }
+
+
+def _summary(result: dict[str, Any]) -> dict[str, str]:
+    recommendation = result["recommendation"]
+    return {
+        "recommendation": recommendation,
+        "headline": HEADLINES[recommendation],
+        "explanation": EXPLANATIONS[recommendation],
+    }
+
+
+def _people(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
+    """The two people (or more), with their consent as it stands today."""
+    return [
+        {
+            "name": p.slug,
+            "is_reader": p.user_id is not None and p.user_id == user.pk,
+            "role": "the professional" if p.role == "professional" else "the co-producer",
+            "consent": p.consent,
+        }
+        for p in relationship.participants.all()
+    ]
+
+
+def _contracts(relationship: Relationship) -> list[dict[str, Any]]:
+    """Every version of the contract, newest first, with who agreed it and when."""
+    agreements = ContractAgreement.objects.select_related("participant").order_by("agreed_at")
+    versions = relationship.contract_versions.prefetch_related(
+        Prefetch("agreements", queryset=agreements)
+    )
+    return [
+        {
+            "version": v.version,
+            "created": v.created,
+            "agreed": [(a.participant.slug, a.agreed_at) for a in v.agreements.all()],
+            "costs_and_benefits": v.costs_and_benefits,
+            "power_differential": v.power_differential,
+            "exit_plan": v.exit_plan,
+            "review_every_days": v.review_every_days,
+            "last_review": v.last_review,
+        }
+        for v in versions
+    ]
+
+
+def _finding(finding: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": finding["code"],
+        "label": SEVERITY_WORDS[finding["severity"]],
+        "severity": finding["severity"],
+        "message": finding["message"],
+        "actions": finding["actions"],
+        "basis": finding["basis"],
+    }
+
+
+def _principles(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each principle: its status in words and its findings, most important first."""
+    return [
+        {
+            "name": name.capitalize(),
+            "status": value["status"],
+            "status_words": STATUS_WORDS[value["status"]],
+            "findings": [_finding(f) for f in result["findings"] if f["principle"] == name],
+        }
+        for name, value in result["principles"].items()
+    ]
+
+
+def _scrutiny(relationship: Relationship, result: dict[str, Any]) -> dict[str, Any]:
+    scrutiny = result["scrutiny"]
+    return {
+        "level": scrutiny["level"],
+        "level_words": SCRUTINY_WORDS.get(scrutiny["level"], scrutiny["level"]),
+        "reasons": scrutiny["reasons"],
+        "needed_every_days": scrutiny["supervision_every_days"],
+        "agreed_every_days": relationship.supervision_every_days,
+        "supervisor": relationship.supervisor_name
+        or (relationship.supervisor.shown_name if relationship.supervisor else ""),
+        "last_supervision": relationship.last_supervision,
+        "last_independent_review": relationship.last_independent_review,
+    }
+
+
+def _supervision(relationship: Relationship) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": s.date,
+            "by": s.recorded_by.shown_name if s.recorded_by else "Unknown",
+            "note": s.note,
+        }
+        for s in relationship.supervision_records.select_related("recorded_by")
+    ]
+
+
+def _consultations(relationship: Relationship) -> list[tuple[date, str, str]]:
+    return [
+        (c.date, c.with_whom, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
+        for c in relationship.consultations.all()
+    ]
+
+
+def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
+    """The observations this reader may see; a private note only for those who may read it."""
+    private = may_read_private_notes(user, relationship)
+    rows = []
+    for o in visible_observations(user, relationship).select_related("raised_by"):
+        own = o.raised_by_id is not None and o.raised_by_id == user.pk
+        rows.append(
+            {
+                "date": o.date,
+                "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
+                "open": o.status == "open",
+                "by": "you" if own else o.by,
+                "note": o.note if (private or own or not o.supervisor_only) else None,
+                "supervisor_only": o.supervisor_only,
+            }
+        )
+    return rows
+
+
+def _change_words(change: str | None) -> str:
+    return CHANGE_WORDS[change] if change else "no scores in this period yet"
+
+
+def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """One series' change in words, overall and at each horizon."""
+    if outcome["change"] is not None:
+        overall = CHANGE_WORDS[outcome["change"]]
+    elif outcome.get("n_scores", 0) < 2:
+        overall = "not enough scores yet to compare"
+    else:
+        overall = "this questionnaire has no reliable-change figure"
+    horizons = outcome.get("horizons") or {}
+    return {
+        "of": outcome["of"],
+        "name": names.get(outcome["instrument"], outcome["instrument"]),
+        "first": outcome["first"],
+        "latest": outcome["latest"],
+        "days": outcome["days"],
+        "threshold": outcome.get("reliable_change_threshold"),
+        "overall": overall,
+        "category": CATEGORY_WORDS.get(outcome.get("category") or "", ""),
+        "horizons": [_change_words(horizons.get(key)) for key, _ in HORIZONS],
+    }
+
+
+def _outcomes(relationship: Relationship, result: dict[str, Any]) -> list[dict[str, Any]]:
+    names = series_names(relationship)
+    return [_outcome(o, names) for o in result["outcomes"]]

@@ -1,0 +1,86 @@
+"""The relationship report in a real browser: the co-producer finds it from the relationship page,
+reads it (axe finds nothing), and downloads it as a PDF with the keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mutuality.framework import load_case
+from mutuality.framework._render import HEADLINES
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships.actions import latest_assessment
+from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.models import Relationship
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long browser test password"
+CASE = Path(__file__).resolve().parents[2] / "examples" / "cbt-shared-formulation.yaml"
+TITLE = "A shared formulation in CBT for panic and low mood"
+
+
+@pytest.fixture
+def relationship(live_server: Any) -> Relationship:
+    """The CBT example, with gethin signed up as the co-producer."""
+    organisation = Organisation.objects.create(slug="trust", name="Trust")
+    relationship = import_case(load_case(CASE), organisation)
+    user = User.objects.create_user(
+        username="gethin", password=PASSWORD, organisation=organisation, role=Role.CO_PRODUCER
+    )
+    relationship.participants.filter(slug="gethin").update(user=user)
+    return relationship
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).press("Enter")
+    page.wait_for_url("**/")
+
+
+def tab_to(page: Page, name: str, limit: int = 80) -> None:
+    """Press Tab until the link or button called `name` has the focus (as a keyboard user)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    pytest.fail(f"{name!r} cannot be reached with the Tab key")
+
+
+def test_the_co_producer_reads_and_downloads_their_report(
+    page: Page, relationship: Relationship, axe: Callable[[Page], None], tmp_path: Path
+) -> None:
+    """From the relationship page to the report, then the PDF, by keyboard; axe passes."""
+    headline = HEADLINES[latest_assessment(relationship).recommendation]
+    sign_in(page, "gethin")
+    page.goto(f"/relationships/{relationship.pk}/")
+
+    tab_to(page, "Read, print or download a report of this relationship")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
+    expect(page).to_have_title(f"Relationship report: {TITLE} – Mutuality")
+    expect(page.locator(".report-headline")).to_contain_text(headline)
+    expect(page.get_by_role("img", name="Wellbeing scores over time")).to_be_visible()
+    expect(page.get_by_role("table", name="The same scores as a table")).to_be_visible()
+    axe(page)
+
+    tab_to(page, "Download this report as a PDF")
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    assert download.suggested_filename.startswith(f"relationship-report-{relationship.pk}-")
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert AuditEvent.objects.filter(
+        relationship_id=relationship.pk, action="export", user__username="gethin"
+    ).exists()
