@@ -43,6 +43,8 @@ assets: $(ASSETS_STAMP)  ## Install the front-end packages with npm and copy the
 setup: $(STAMP) $(ASSETS_STAMP)  ## Create .venv with the project (editable) and its test tools; build the web assets.
 
 run: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (demo logins printed).
+	@# PDF reports draw their text with Pango (Debian keeps each package's copyright file).
+	@scripts/need libpango-1.0-0:/usr/share/doc/libpango-1.0-0/copyright libpangoft2-1.0-0:/usr/share/doc/libpangoft2-1.0-0/copyright
 	$(DEMO) $(BIN)/python manage.py migrate --no-input
 	$(DEMO) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(DEMO) $(BIN)/python manage.py seed_demo

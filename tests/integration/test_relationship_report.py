@@ -23,6 +23,7 @@ from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
+from mutuality.web.reports.views import relationship as views
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CASE = EXAMPLES / "cbt-shared-formulation.yaml"
@@ -351,3 +352,27 @@ def test_the_pdf_has_a_title_a_language_and_a_date(world: World, tmp_path: Path)
     assert info["Tagged"] == "yes"
     assert info["CreationDate"]
     assert "(en-GB)" in _catalogue_languages(pdf)
+
+
+def test_a_machine_that_cannot_make_pdfs_says_so_plainly(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Pango, WeasyPrint raises OSError: the page explains, never a 500."""
+    organisation = Organisation.objects.create(slug="pdfless", name="Trust")
+    relationship = import_case(load_case(EXAMPLES / "cbt-shared-formulation.yaml"), organisation)
+    user = User.objects.create_user(
+        username="pdfless", password="a long test password 123", organisation=organisation
+    )
+    relationship.participants.filter(role="professional").update(user=user)
+
+    def broken(html: str) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(views, "_pdf", broken)
+    client = Client()
+    client.force_login(user)
+
+    response = client.get(f"/reports/relationship/{relationship.pk}/report.pdf")
+
+    assert response.status_code == 503
+    assert "The PDF cannot be made just now" in response.content.decode()

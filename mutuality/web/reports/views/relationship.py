@@ -7,6 +7,8 @@ and so is every PDF download.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +23,8 @@ from mutuality.web.relationships.views.common import audit_view
 from mutuality.web.reports.relationship_report import report_context
 
 PRINT_CSS = "css/report-print.css"
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -48,7 +52,14 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = report_context(request.user, relationship)
     html = render_to_string("reports/relationship/report_pdf.html", context, request=request)
-    response = HttpResponse(_pdf(html), content_type="application/pdf")
+    try:
+        pdf = _pdf(html)
+    except OSError:
+        # WeasyPrint could not load Pango: say so plainly rather than fail with a 500.
+        log.exception("A PDF could not be made: is libpango-1.0-0 installed?")
+        unavailable = {"relationship": relationship}
+        return render(request, "reports/relationship/pdf_unavailable.html", unavailable, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"relationship-report-{pk}-{context['made_on']:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
