@@ -1,4 +1,5 @@
-"""`mutuality import FILE... --organisation SLUG` and `mutuality export ID`.
+"""`mutuality import FILE... --organisation SLUG`, `mutuality export ID` and
+`mutuality report transparency --organisation SLUG [--format json|csv|html]`.
 
 They use the database named by DATABASE_URL (the SQLite file under var/ by
 default), which `manage.py migrate` prepares.
@@ -13,6 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 INVALID = 2
+TRANSPARENCY_FORMATS = ("json", "csv", "html")
+TRANSPARENCY_HELP = (
+    "Print the organisation's transparency report as a draft: its figures as they stand now, "
+    "with disclosure control applied, which is what publishing now would freeze. Published "
+    "versions are on the web at /reports/public/SLUG/."
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--organisation", required=True, help="Organisation slug.")
     exporting = commands.add_parser("export", help="Print a relationship as a case file.")
     exporting.add_argument("id", type=int)
+    reporting = commands.add_parser("report", help="Print a report.")
+    reports = reporting.add_subparsers(dest="report", required=True)
+    transparency = reports.add_parser(
+        "transparency", help=TRANSPARENCY_HELP, description=TRANSPARENCY_HELP
+    )
+    transparency.add_argument("--organisation", required=True, help="Organisation slug.")
+    transparency.add_argument("--format", choices=TRANSPARENCY_FORMATS, default="json")
     return parser
 
 
@@ -85,6 +99,22 @@ def _export(relationship_id: int) -> int:
     return 0
 
 
+def _transparency(organisation_slug: str, form: str) -> int:
+    from mutuality.transparency import to_csv, to_json
+    from mutuality.web.accounts.models import Organisation
+    from mutuality.web.reports.transparency_data import draft_report
+    from mutuality.web.reports.views.transparency import render_document
+
+    organisation = Organisation.objects.filter(slug=organisation_slug).first()
+    if organisation is None:
+        print(f"no organisation with slug {organisation_slug!r}", file=sys.stderr)
+        return INVALID
+    report = draft_report(organisation)
+    renderers = {"json": to_json, "csv": to_csv, "html": render_document}
+    sys.stdout.write(renderers[form](report))
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     try:
         args = _parser().parse_args(list(argv))
@@ -96,6 +126,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "import":
             return _import(args.files, args.organisation)
+        if args.command == "report":
+            return _transparency(args.organisation, args.format)
         return _export(args.id)
     except DatabaseError as error:
         print(
