@@ -34,6 +34,9 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROFESSIONAL)
     display_name = models.CharField(max_length=200, blank=True)
+    team = models.CharField(
+        max_length=200, blank=True, help_text="The team a professional works in (service report)."
+    )
 
     @property
     def shown_name(self) -> str:

@@ -1,7 +1,186 @@
-"""Pages of the service report."""
+"""Pages of the service report: the page (charts with their tables) and its CSV.
+
+Who sees which relationships is decided by `access.service_report_relationships`; everyone
+without a service report gets a 404. The numbers come from `reports.service_report`. Each
+relationship the report covers is recorded in the audit trail as viewed, since the reader
+(an admin or supervisor) is always outside it.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import csv
+from typing import Any, cast
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from mutuality.web.access import service_report_relationships
+from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.accounts.models import User
+from mutuality.web.audit.actions import record
+from mutuality.web.relationships.forms.records import DateField
+from mutuality.web.relationships.models import Relationship
+from mutuality.web.reports.service_report import (
+    Filters,
+    ServiceReport,
+    Table,
+    filter_relationships,
+    service_report,
+    tables,
+)
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class FilterForm(NhsFormMixin, forms.Form):
+    """Team, professional and period; every choice comes from the reader's own relationships."""
+
+    team = forms.ChoiceField(label="Team", required=False)
+    professional = forms.TypedChoiceField(
+        label="Professional", required=False, coerce=int, empty_value=None
+    )
+    active_from = DateField(
+        label="Work under way on or after",
+        what="the first day of the period",
+        required=False,
+        allow_future=True,
+    )
+    active_to = DateField(
+        label="Work under way on or before",
+        what="the last day of the period",
+        required=False,
+        allow_future=True,
+    )
+
+    def __init__(self, data: Any, scope: QuerySet[Relationship]) -> None:
+        super().__init__(data)
+        people = User.objects.filter(
+            participations__relationship__in=scope, participations__role="professional"
+        ).distinct()
+        teams = sorted({team for team in people.values_list("team", flat=True) if team})
+        self._choices("team").choices = [("", "Every team"), *((t, t) for t in teams)]
+        self.names = {p.pk: p.shown_name for p in sorted(people, key=lambda p: p.shown_name)}
+        self._choices("professional").choices = [("", "Every professional"), *self.names.items()]
+
+    def _choices(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("active_from"), cleaned.get("active_to")
+        if start and end and start > end:
+            self.add_error("active_to", "The last day of the period must be on or after the first")
+        return cleaned
+
+    def filters(self) -> Filters:
+        """The filters typed; a field with an error narrows nothing."""
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        data = self.cleaned_data
+        return Filters(
+            team=data.get("team") or "",
+            professional=data.get("professional"),
+            active_from=data.get("active_from"),
+            active_to=data.get("active_to"),
+        )
+
+
+def _report(request: HttpRequest, page: str) -> tuple[FilterForm, ServiceReport]:
+    scope = service_report_relationships(request.user)
+    if scope is None:
+        raise Http404("No such page")
+    form = FilterForm(request.GET or None, scope)
+    chosen = filter_relationships(scope, form.filters())
+    for relationship in chosen.only("pk", "organisation_id"):
+        record(
+            user=request.user,
+            action="view",
+            obj=relationship,
+            relationship_id=relationship.pk,
+            organisation_id=relationship.organisation_id,
+            page=page,
+        )
+    return form, service_report(chosen, timezone.localdate())
+
+
+def escape_cell(value: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value.startswith(_FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return value.strip() == value
+
+
+def _filter_rows(form: FilterForm) -> list[tuple[str, str]]:
+    filters = form.filters()
+    return [
+        ("Team", filters.team or "Every team"),
+        ("Professional", form.names.get(filters.professional or 0, "Every professional")),
+        ("Period from", filters.active_from.isoformat() if filters.active_from else ""),
+        ("Period to", filters.active_to.isoformat() if filters.active_to else ""),
+    ]
+
+
+@login_required
+@require_GET
+def service(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request, "service report")
+    return render(
+        request,
+        "reports/service/report.html",
+        {
+            "form": form,
+            "report": report,
+            "tables": {table.key: table for table in tables(report)},
+            "filter_rows": _filter_rows(form),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def service_csv(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request, "service report CSV")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="service-report-{report.today.isoformat()}.csv"'
+    )
+    write_csv(response, report, _filter_rows(form), tables(report))
+    return response
+
+
+def write_csv(
+    out: Any, report: ServiceReport, filter_rows: list[tuple[str, str]], all_tables: list[Table]
+) -> None:
+    """The report's tables one after another: a title line, a header line, then the rows."""
+    writer = csv.writer(out)
+    writer.writerow(["Service report", report.today.isoformat()])
+    for name, value in filter_rows:
+        writer.writerow([escape_cell(name), escape_cell(value)])
+    for table in all_tables:
+        writer.writerow([])
+        writer.writerow([escape_cell(table.title)])
+        writer.writerow([escape_cell(column) for column in table.columns])
+        for row in table.rows:
+            writer.writerow([escape_cell(cell) for cell in row])
+
+
+urlpatterns: list[URLPattern] = [
+    path("service/", service, name="service"),
+    path("service.csv", service_csv, name="service-csv"),
+]

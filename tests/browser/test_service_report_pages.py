@@ -1,0 +1,83 @@
+"""The service report in a real browser: an organisation admin opens it, narrows it to one
+team with the keyboard alone, and every page passes axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mutuality.framework import load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.actions import reassess
+from mutuality.web.relationships.case_io import import_case
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long browser test password"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture
+def organisation(live_server: Any) -> Organisation:
+    """Two teams' relationships, assessed, and the organisation's admin."""
+    organisation = Organisation.objects.create(slug="trust", name="Trust")
+    User.objects.create_user(
+        username="ada", password=PASSWORD, organisation=organisation, role=Role.ADMIN
+    )
+    for name, team, case in (
+        ("pat", "North", "cbt-shared-formulation.yaml"),
+        ("quinn", "South", "supported-housing-collusion.yaml"),
+        ("quinn2", "South", "gambling-harms-course.yaml"),
+    ):
+        professional = User.objects.create_user(
+            username=name, password=PASSWORD, organisation=organisation, team=team
+        )
+        relationship = import_case(load_case(EXAMPLES / case), organisation)
+        relationship.participants.filter(role="professional").update(user=professional)
+        reassess(relationship, reason="imported")
+    return organisation
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).press("Enter")
+    page.wait_for_load_state()
+
+
+def test_an_admin_narrows_the_service_report_to_a_team_by_keyboard(
+    page: Page, organisation: Organisation, axe: Callable[[Page], None]
+) -> None:
+    """The admin opens the report, picks a team and applies it by keyboard; both pages pass axe."""
+    sign_in(page, "ada")
+    page.goto("/reports/service/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Service report")
+    expect(page.locator("#relationship-count")).to_have_text("3")
+    expect(page.get_by_role("img", name="Relationships by stage")).to_be_visible()
+    axe(page)
+
+    team = page.get_by_label("Team (optional)")
+    team.focus()
+    page.keyboard.press("ArrowDown")  # "Every team", then "North"
+    expect(team).to_have_value("North")
+    apply = page.get_by_role("button", name="Apply filters")
+    for _ in range(20):
+        if apply.evaluate("button => button === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(apply).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#relationship-count")).to_have_text("1")
+    expect(team).to_have_value("North")
+    expect(page.get_by_role("link", name="Download these numbers as CSV")).to_have_attribute(
+        "href",
+        "/reports/service.csv?team=North&professional=&active_from_0=&active_from_1="
+        "&active_from_2=&active_to_0=&active_to_1=&active_to_2=",
+    )
+    axe(page)
