@@ -65,8 +65,13 @@ def _pages_for(world: World, standing: str) -> list[str]:
         if dict(zip(OWN, row.split(), strict=True))[standing] == "200"
         and name != "export"  # a file to download, not a page
     ]
-    extra = {"professional": ["/relationships/propose/"], "admin": ["/relationships/audit/"]}
-    return ["/relationships/", *extra.get(standing, []), *own]
+    report = f"/reports/relationship/{world.relationship.pk}/"
+    extra = {
+        "professional": ["/relationships/propose/"],
+        "supervisor": ["/reports/service/"],
+        "admin": ["/relationships/audit/", "/reports/service/", "/reports/transparency/"],
+    }
+    return ["/relationships/", *extra.get(standing, []), report, *own]
 
 
 @pytest.mark.parametrize("standing", OWN)
