@@ -29,11 +29,10 @@ from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.service_report import (
     Filters,
     ServiceReport,
-    Table,
     filter_relationships,
     service_report,
-    tables,
 )
+from mutuality.web.reports.service_tables import Table, tables
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
