@@ -162,3 +162,18 @@ def test_reliably_worse_scores_are_flagged_once_while_open(relationship: Relatio
     flags = SafetyFlag.objects.filter(kind="reliable_deterioration")
     assert [f.about.slug for f in flags] == ["tomasz"]
     assert "reliably worse" in flags[0].detail
+
+
+def test_flags_appear_in_the_relationship_report(relationship: Relationship) -> None:
+    today = timezone.localdate()
+    _fill_in(relationship, [0] * 9, on=today - timedelta(days=30))
+    _fill_in(relationship, [2] * 8 + [1], on=today)  # question 9, and reliably worse (0 → 17)
+
+    page = _client("co").get(f"/reports/relationship/{relationship.pk}/").content.decode()
+
+    kinds = set(SafetyFlag.objects.values_list("kind", flat=True))
+    assert kinds == {"self_harm_thoughts", "reliable_deterioration"}
+    assert 'id="safety-heading"' in page
+    assert "question 9 of the PHQ-9" in page
+    assert "scores are reliably worse" in page
+    assert "Not yet recorded" in page
