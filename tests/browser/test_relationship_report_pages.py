@@ -17,6 +17,7 @@ from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
+from mutuality.web.reports.views import relationship as report_views
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +85,26 @@ def test_the_co_producer_reads_and_downloads_their_report(
     assert AuditEvent.objects.filter(
         relationship_id=relationship.pk, action="export", user__username="gethin"
     ).exists()
+
+
+def test_a_machine_that_cannot_make_pdfs_explains_in_an_accessible_page(
+    browser: Any,
+    base_url: str,
+    relationship: Relationship,
+    axe: Callable[[Page], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The live server runs in this process, so WeasyPrint's failure can be staged here."""
+
+    def no_pango(html: str) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(report_views, "_pdf", no_pango)
+    # Not the `page` fixture: Chromium logs the 503 status as a console error.
+    page = browser.new_context(base_url=base_url, locale="en-GB").new_page()
+    sign_in(page, "gethin")
+
+    page.goto(f"/reports/relationship/{relationship.pk}/report.pdf")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("The PDF cannot be made just now")
+    axe(page)
