@@ -11,6 +11,7 @@ Run them alone with `make test-browser` or `.venv/bin/pytest -m browser`.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("MUTUALITY_CHROMIUM", "/usr/bin/chromium"))
@@ -107,6 +109,10 @@ def page(page: Page) -> Iterator[Page]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     yield page
+    # Let the page's last requests finish before the test's database is torn down, so that no
+    # live-server thread is still answering one while the next test starts.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5000)
     assert not problems, "The page reported problems:\n" + "\n".join(problems)
 
 
