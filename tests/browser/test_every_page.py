@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
@@ -76,14 +76,13 @@ def _pages_for(world: World, standing: str) -> list[str]:
 
 @pytest.mark.parametrize("standing", OWN)
 def test_every_page_this_role_may_open_passes_axe(
-    browser: Browser,
+    new_context: Callable[..., BrowserContext],
     world: World,
-    base_url: str,
     standing: str,
     axe: Callable[[Page], None],
 ) -> None:
-    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/London")
-    page = context.new_page()
+    # pytest-playwright's `new_context` closes the context (and its connections) at teardown.
+    page = new_context().new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(USERNAMES[standing])
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -104,14 +103,13 @@ def test_every_page_this_role_may_open_passes_axe(
         response = page.goto(url)
         assert response is not None and response.status == status, url
         axe(page)
-    context.close()
 
 
 def test_the_sign_in_and_lockout_pages_pass_axe(
-    browser: Browser, world: World, base_url: str, axe: Callable[[Page], None]
+    new_context: Callable[..., BrowserContext], world: World, axe: Callable[[Page], None]
 ) -> None:
     # Not the `page` fixture: Chromium logs the lockout's 429 status as a console error.
-    page = browser.new_context(base_url=base_url, locale="en-GB").new_page()
+    page = new_context().new_page()
     page.goto("/accounts/login/")
     axe(page)
     for _ in range(10):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.framework import load_case
 from mutuality.framework._render import HEADLINES
@@ -88,8 +88,7 @@ def test_the_co_producer_reads_and_downloads_their_report(
 
 
 def test_a_machine_that_cannot_make_pdfs_explains_in_an_accessible_page(
-    browser: Any,
-    base_url: str,
+    new_context: Callable[..., BrowserContext],
     relationship: Relationship,
     axe: Callable[[Page], None],
     monkeypatch: pytest.MonkeyPatch,
@@ -101,7 +100,7 @@ def test_a_machine_that_cannot_make_pdfs_explains_in_an_accessible_page(
 
     monkeypatch.setattr(report_views, "_pdf", no_pango)
     # Not the `page` fixture: Chromium logs the 503 status as a console error.
-    page = browser.new_context(base_url=base_url, locale="en-GB").new_page()
+    page = new_context().new_page()
     sign_in(page, "gethin")
 
     page.goto(f"/reports/relationship/{relationship.pk}/report.pdf")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
@@ -56,8 +56,9 @@ def relationship(live_server: Any) -> Relationship:
     return relationship
 
 
-def _sign_in(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context(base_url=base_url, locale="en-GB").new_page()
+def _sign_in(new_context: Callable[..., BrowserContext], username: str) -> Page:
+    # pytest-playwright's `new_context` closes each context (and its connections) at teardown.
+    page = new_context().new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -67,9 +68,11 @@ def _sign_in(browser: Browser, base_url: str, username: str) -> Page:
 
 
 def test_an_answer_about_self_harm_reaches_help_and_the_people_responsible(
-    browser: Browser, base_url: str, relationship: Relationship, axe: Callable[[Page], None]
+    new_context: Callable[..., BrowserContext],
+    relationship: Relationship,
+    axe: Callable[[Page], None],
 ) -> None:
-    tomasz = _sign_in(browser, base_url, "tomasz")
+    tomasz = _sign_in(new_context, "tomasz")
     tomasz.get_by_role("link", name="PHQ-9 for tomasz").click()
     for number in range(1, 9):
         tomasz.locator(f"#id_item_{number}_0").check()  # "0 – Not at all"
@@ -81,7 +84,7 @@ def test_an_answer_about_self_harm_reaches_help_and_the_people_responsible(
     axe(tomasz)
 
     for name in ("priya", "kaur"):
-        staff = _sign_in(browser, base_url, name)
+        staff = _sign_in(new_context, name)
         flags = staff.locator("#safety-flags")
         expect(flags).to_contain_text("question 9 of the PHQ-9")
         first_heading = staff.locator("main h3").first
