@@ -80,6 +80,7 @@ format: setup  ## Rewrite the code in the project's style.
 bench: setup  ## Run the benchmarks and print their ratios to a floor.
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/outcomes.py
+	$(BIN)/python bench/service_report.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis node_modules $(VENDOR)
