@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from mutuality.framework import Case
+from mutuality.web.relationships.actions import Refused
 from mutuality.web.relationships.case_io import (
     contract_fields,
     participant_fields,
@@ -38,7 +39,7 @@ from mutuality.web.relationships.models import (
 _OWN_SAY = ("consent", "answers")
 
 
-class MergeRefused(Exception):
+class MergeRefused(Refused):
     """The file cannot be brought in without changing who someone is; nothing is saved."""
 
 

@@ -21,12 +21,16 @@ from mutuality.framework._render import (
     SEVERITY_WORDS,
     STATUS_WORDS,
 )
-from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS
+from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
 from mutuality.web.access import may_read_private_notes, participant_of, visible_observations
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
 from mutuality.web.relationships.models import ContractAgreement, Relationship
-from mutuality.web.relationships.views.outcomes import series_names, trajectories
+from mutuality.web.relationships.views.outcomes import (
+    relationship_series,
+    series_names,
+    trajectories,
+)
 
 SCRUTINY_WORDS = {
     "standard": "standard: the usual supervision is enough",
@@ -48,6 +52,7 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
     """Everything the report shows to this reader, ready for the templates."""
     record = latest_assessment(relationship)
     result = record.result
+    all_series = relationship_series(relationship)
     return {
         "relationship": relationship,
         "made_on": timezone.localdate(),
@@ -64,9 +69,9 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         "consultations": _consultations(relationship),
         "disclosures": list(relationship.disclosures.select_related("by")),
         "observations": _observations(user, relationship),
-        "outcomes": _outcomes(relationship, result),
+        "outcomes": _outcomes(all_series, result),
         "horizon_names": [words for _, words in HORIZONS],
-        **trajectories(relationship),
+        **trajectories(all_series),
     }
 
 
@@ -215,6 +220,6 @@ def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _outcomes(relationship: Relationship, result: dict[str, Any]) -> list[dict[str, Any]]:
-    names = series_names(relationship)
+def _outcomes(all_series: list[PersonSeries], result: dict[str, Any]) -> list[dict[str, Any]]:
+    names = series_names(all_series)
     return [_outcome(o, names) for o in result["outcomes"]]

@@ -19,6 +19,11 @@ def spoken_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+class Refused(Exception):
+    """An action refused for a reason the person can act on; nothing is saved. The message is
+    shown above the form (views/common.py `form_page`)."""
+
+
 class StaleEdit(Exception):
     """Someone else changed the relationship since this person loaded it."""
 
@@ -42,6 +47,18 @@ def latest_assessment(relationship: Relationship) -> AssessmentRecord:
     return found if found is not None else reassess(relationship, reason="first assessment")
 
 
+def audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail: Any) -> None:
+    """Record a write to (or a read of) something in this relationship, with who and what."""
+    record(
+        user=by,
+        action=action,
+        obj=obj,
+        relationship_id=relationship.pk,
+        organisation_id=relationship.organisation_id,
+        **detail,
+    )
+
+
 def bump_revision(relationship: Relationship, expected: int | None = None) -> None:
     """Mark a change; refuse it when the form was loaded from an older revision."""
     rows = Relationship.objects.filter(pk=relationship.pk)
@@ -61,16 +78,7 @@ def set_consent(
     before = participant.consent
     participant.consent = consent
     participant.save(update_fields=["consent"])
-    record(
-        user=by,
-        action="update",
-        obj=participant,
-        relationship_id=relationship.pk,
-        organisation_id=relationship.organisation_id,
-        field="consent",
-        before=before,
-        after=consent,
-    )
+    audit(by, "update", participant, relationship, field="consent", before=before, after=consent)
     if consent == "withdrawn":
         return reassess(relationship, reason=f"{participant.slug} withdrew consent")
     return reassess(relationship, reason=f"{participant.slug}'s consent is now {consent}")

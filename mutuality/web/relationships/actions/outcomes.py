@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from mutuality.framework import case_instruments
 from mutuality.outcomes import Instrument, safety_answers, shipped_instruments
-from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import bump_revision, reassess, spoken_date
+from mutuality.web.relationships.actions import audit, bump_revision, reassess, spoken_date
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
@@ -29,17 +28,6 @@ from mutuality.web.relationships.models import (
     SafetyFlag,
     Score,
 )
-
-
-def _audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail: Any) -> None:
-    record(
-        user=by,
-        action=action,
-        obj=obj,
-        relationship_id=relationship.pk,
-        organisation_id=relationship.organisation_id,
-        **detail,
-    )
 
 
 def shipped_or_own_instrument(series: OutcomeSeries) -> Instrument | None:
@@ -75,7 +63,7 @@ def start_series(
         # Starting a questionnaire plans it: the case format keeps only series with scores.
         relationship.outcome_plan = [*planned, instrument]
         relationship.save(update_fields=["outcome_plan", "updated"])
-    _audit(
+    audit(
         by,
         "create",
         series,
@@ -120,7 +108,7 @@ def record_score(
     relationship = series.relationship
     bump_revision(relationship, expected_revision)
     score = Score.objects.create(series=series, date=on, items=items, value=value)
-    _audit(
+    audit(
         by,
         "create",
         score,
@@ -145,7 +133,7 @@ def _raise(series: OutcomeSeries, kind: str, detail: str, by: Any) -> SafetyFlag
     flag = SafetyFlag.objects.create(
         relationship=series.relationship, about=series.of, kind=kind, series=series, detail=detail
     )
-    _audit(by, "create", flag, series.relationship, kind=kind, series=series.pk)
+    audit(by, "create", flag, series.relationship, kind=kind, series=series.pk)
     return flag
 
 
@@ -206,5 +194,5 @@ def resolve_flag(*, flag: SafetyFlag, by: Any, action_taken: str) -> SafetyFlag:
     if claimed != 1:
         raise AlreadyResolved(flag.pk)
     flag.refresh_from_db()
-    _audit(by, "update", flag, flag.relationship, field="resolved", action_taken=action_taken)
+    audit(by, "update", flag, flag.relationship, field="resolved", action_taken=action_taken)
     return flag

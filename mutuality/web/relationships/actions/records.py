@@ -14,8 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutuality.framework import Case
-from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import bump_revision, reassess, spoken_date
+from mutuality.web.relationships.actions import audit, bump_revision, reassess, spoken_date
 from mutuality.web.relationships.case_merge import merge_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
@@ -33,17 +32,6 @@ SUPERVISOR_ONLY_BY = "someone in the relationship"
 
 class NoContract(Exception):
     """A contract review was asked for, but the relationship has no contract yet."""
-
-
-def _audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail: Any) -> None:
-    record(
-        user=by,
-        action=action,
-        obj=obj,
-        relationship_id=relationship.pk,
-        organisation_id=relationship.organisation_id,
-        **detail,
-    )
 
 
 def _later(current: date | None, new: date) -> date:
@@ -71,7 +59,7 @@ def record_supervision(
     before = relationship.last_supervision
     relationship.last_supervision = _later(before, on)
     relationship.save(update_fields=["last_supervision", "updated"])
-    _audit(
+    audit(
         by,
         "create",
         session,
@@ -108,7 +96,7 @@ def raise_observation(
         raised_by=by,
         supervisor_only=supervisor_only,
     )
-    _audit(
+    audit(
         by,
         "create",
         observation,
@@ -131,7 +119,7 @@ def resolve_observation(
     before = observation.status
     observation.status = "resolved"
     observation.save(update_fields=["status"])
-    _audit(by, "update", observation, relationship, field="status", before=before, after="resolved")
+    audit(by, "update", observation, relationship, field="status", before=before, after="resolved")
     kind = observation.kind.replace("_", " ")
     return reassess(relationship, reason=f"an observation of {kind} resolved")
 
@@ -152,7 +140,7 @@ def record_disclosure(
     disclosure = Disclosure.objects.create(
         relationship=relationship, by=participant, date=on, about=about, rationale=rationale or None
     )
-    _audit(by, "create", disclosure, relationship, date=on.isoformat(), rationale=bool(rationale))
+    audit(by, "create", disclosure, relationship, date=on.isoformat(), rationale=bool(rationale))
     return reassess(relationship, reason=f"a self-disclosure by {participant.slug} recorded")
 
 
@@ -171,7 +159,7 @@ def record_consultation(
     consultation = Consultation.objects.create(
         relationship=relationship, date=on, with_whom=with_whom, outcome=outcome
     )
-    _audit(by, "create", consultation, relationship, date=on.isoformat(), outcome=outcome)
+    audit(by, "create", consultation, relationship, date=on.isoformat(), outcome=outcome)
     return reassess(relationship, reason=f"a consultation ({outcome.replace('_', ' ')}) recorded")
 
 
@@ -203,7 +191,7 @@ def record_review(
         relationship.last_independent_review = _later(before, on)
         relationship.save(update_fields=["last_independent_review", "updated"])
         after = relationship.last_independent_review
-    _audit(
+    audit(
         by,
         "create",
         review,
@@ -237,7 +225,7 @@ def update_scrutiny(
             changes[field] = [before, after]
             setattr(relationship, field, after)
     relationship.save(update_fields=[*SCRUTINY_FIELDS, "updated"])
-    _audit(by, "update", relationship, relationship, changes=changes)
+    audit(by, "update", relationship, relationship, changes=changes)
     changed = ", ".join(field.replace("_", " ") for field in changes) or "nothing"
     return reassess(relationship, reason=f"scrutiny settings changed ({changed})")
 
@@ -266,7 +254,7 @@ def change_stage(
         relationship.started = started
         fields.append("started")
     relationship.save(update_fields=fields)
-    _audit(by, "update", relationship, relationship, **detail)
+    audit(by, "update", relationship, relationship, **detail)
     return reassess(relationship, reason=f"stage changed from {before} to {to}")
 
 
@@ -285,6 +273,6 @@ def upload_case(
     """
     _claim(relationship, expected_revision)
     notes = merge_case(relationship, case, by)
-    _audit(by, "update", relationship, relationship, uploaded=case.title, kept=notes)
+    audit(by, "update", relationship, relationship, uploaded=case.title, kept=notes)
     reassess(relationship, reason="a case file was uploaded")
     return notes

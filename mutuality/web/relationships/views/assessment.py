@@ -34,12 +34,15 @@ from mutuality.web.audit.actions import record
 from mutuality.web.relationships import actions, due
 from mutuality.web.relationships.actions import records
 from mutuality.web.relationships.case_io import export_yaml
-from mutuality.web.relationships.case_merge import MergeRefused
 from mutuality.web.relationships.forms.case_file import CaseFileForm
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.relationships.resolving import resolving_link
 from mutuality.web.relationships.views.common import form_page
-from mutuality.web.relationships.views.outcomes import series_names, trajectories
+from mutuality.web.relationships.views.outcomes import (
+    relationship_series,
+    series_names,
+    trajectories,
+)
 
 _ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
 
@@ -121,7 +124,8 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
     latest = actions.latest_assessment(relationship)
     result = latest.result
     me = participant_of(request.user, relationship)
-    names = series_names(relationship)
+    all_series = relationship_series(relationship)
+    names = series_names(all_series)
     return {
         "relationship": relationship,
         "result": result,
@@ -147,7 +151,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
         "safety_flags": relationship.safety_flags.filter(resolved_at__isnull=True)
         if may_act_on_safety(request.user, relationship)
         else [],
-        **trajectories(relationship),
+        **trajectories(all_series),
     }
 
 
@@ -217,21 +221,15 @@ def upload_case(request: HttpRequest, pk: int) -> HttpResponse:
     def make_form(data: QueryDict | None) -> CaseFileForm:
         return CaseFileForm(data, request.FILES if data is not None else None)
 
-    try:
-        return form_page(
-            request,
-            relationship,
-            make_form=make_form,
-            save=save,
-            template="relationships/case_upload.html",
-            context=dict,
-            page="case-upload",
-        )
-    except MergeRefused as refused:
-        form = make_form(request.POST)
-        form.refuse(str(refused))
-        context = {"relationship": relationship, "form": form, "revision": relationship.revision}
-        return render(request, "relationships/case_upload.html", context)
+    return form_page(
+        request,
+        relationship,
+        make_form=make_form,
+        save=save,
+        template="relationships/case_upload.html",
+        context=dict,
+        page="case-upload",
+    )
 
 
 urlpatterns = [

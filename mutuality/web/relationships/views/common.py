@@ -16,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 from mutuality.framework import CaseError
 from mutuality.web.access import is_outsider
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import StaleEdit
+from mutuality.web.relationships.actions import Refused, StaleEdit
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
@@ -86,6 +86,10 @@ def form_page(
             except CaseError as error:
                 relationship.refresh_from_db()
                 form.refuse(case_problem(error))
+                revision = relationship.revision
+            except Refused as refused:
+                relationship.refresh_from_db()
+                form.refuse(str(refused))
                 revision = relationship.revision
             else:
                 messages.success(request, f"{done} The assessment is up to date.")

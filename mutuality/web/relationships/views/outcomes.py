@@ -24,6 +24,7 @@ from mutuality.outcomes import (
     Instrument,
     ItemText,
     OutcomesError,
+    PersonSeries,
     credit_lines,
     item_text,
     resolve_series,
@@ -68,8 +69,9 @@ def _questionnaire(series: OutcomeSeries, instruments: dict[str, Instrument]) ->
     return Questionnaire(instrument=instrument, text=_words(instrument), goal=series.goal)
 
 
-def _series_rows(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
-    instruments = _instruments(relationship)
+def _series_rows(
+    user: Any, relationship: Relationship, instruments: dict[str, Instrument]
+) -> list[dict[str, Any]]:
     mine = set(questionnaire_people(user, relationship).values_list("pk", flat=True))
     due_now = {s.pk for s in due.questionnaires_due(relationship)}
     rows = []
@@ -89,17 +91,20 @@ def _series_rows(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
     return rows
 
 
-def series_names(relationship: Relationship) -> dict[str, str]:
+def relationship_series(relationship: Relationship) -> list[PersonSeries]:
+    """Every score series of the relationship, as the assessment reads them (read once per
+    page, then given to `series_names` and `trajectories`)."""
+    return person_series(to_case(relationship))
+
+
+def series_names(all_series: list[PersonSeries]) -> dict[str, str]:
     """Each series' name for people ("PHQ-9", "Goal-based outcomes: goal 1"), by series id."""
-    return {
-        s.series_id: s.instrument.name + (f": {s.goal}" if s.goal else "")
-        for s in person_series(to_case(relationship))
-    }
+    return {s.series_id: s.instrument.name + (f": {s.goal}" if s.goal else "") for s in all_series}
 
 
-def trajectories(relationship: Relationship) -> dict[str, Any]:
+def trajectories(all_series: list[PersonSeries]) -> dict[str, Any]:
     """The picture of every series over time, and the same numbers as a table."""
-    series = [s for s in person_series(to_case(relationship)) if s.scores]
+    series = [s for s in all_series if s.scores]
     if not series:
         return {"svg": None, "table": []}
     table = [
@@ -122,13 +127,14 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     """Every questionnaire series, when each is due, and the scores over time."""
     relationship = relationship_for(request.user, pk)
     audit_view(request, relationship, "outcomes")
+    case = to_case(relationship)
     context = {
         "relationship": relationship,
-        "rows": _series_rows(request.user, relationship),
+        "rows": _series_rows(request.user, relationship, case_instruments(case)[0]),
         "can_start": can(request.user, Permission.SCORE, relationship)
         and questionnaire_people(request.user, relationship).exists(),
         "every_days": due.questionnaire_every_days(),
-        **trajectories(relationship),
+        **trajectories(person_series(case)),
     }
     return render(request, "relationships/outcomes/outcomes.html", context)
 
