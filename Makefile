@@ -11,8 +11,11 @@ ASSETS_STAMP := $(VENDOR)/.built-stamp
 # The demo runs over plain http on this machine only, so its cookies cannot be "secure";
 # debugging stays off, so an error shows the service's own page and never a traceback.
 DEMO := MUTUALITY_SECURE_COOKIES=False
+# PDF reports draw their text with Pango and subset fonts with HarfBuzz (Debian keeps each
+# package's copyright file, which is how `scripts/need` sees that a library is installed).
+PDF_LIBS := $(foreach lib,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0,$(lib):/usr/share/doc/$(lib)/copyright)
 
-.PHONY: setup assets run serve examples test test-browser test-postgres lint format bench clean
+.PHONY: setup assets run serve examples test test-fast test-browser test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -43,8 +46,7 @@ assets: $(ASSETS_STAMP)  ## Install the front-end packages with npm and copy the
 setup: $(STAMP) $(ASSETS_STAMP)  ## Create .venv with the project (editable) and its test tools; build the web assets.
 
 run: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (demo logins printed).
-	@# PDF reports draw their text with Pango (Debian keeps each package's copyright file).
-	@scripts/need libpango-1.0-0:/usr/share/doc/libpango-1.0-0/copyright libpangoft2-1.0-0:/usr/share/doc/libpangoft2-1.0-0/copyright
+	@scripts/need $(PDF_LIBS)
 	$(DEMO) $(BIN)/python manage.py migrate --no-input
 	$(DEMO) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(DEMO) $(BIN)/python manage.py seed_demo
@@ -56,8 +58,12 @@ examples: setup  ## Assess the example cases on the command line and print their
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
-	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm
+	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS)
 	$(BIN)/pytest -q
+
+test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint.
+	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS)
+	$(BIN)/pytest -q -m "not browser"
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
 	@scripts/need chromium:/usr/bin/chromium

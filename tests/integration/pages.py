@@ -1,0 +1,126 @@
+"""Every page each role can reach, for the checks that run over all of them (headers, the Nu
+HTML checker, axe in the browser).
+
+The relationship pages come from the access matrix (tests/integration/test_access_matrix.py),
+so a page added there is checked everywhere; the pages that belong to no relationship are
+listed here, with the roles that reach them. `build_world` makes the people and relationships
+the matrix uses; `publish_transparency` adds a published report so the public pages exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.test import Client
+
+from mutuality.framework import load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.case_io import import_case
+from tests.integration.test_access_matrix import CASE, MATRIX, OWN, World, _url
+
+PASSWORD = "a long test password 123"
+USERNAMES = {
+    "professional": "pro",
+    "co_producer": "co",
+    "supervisor": "sup",
+    "reviewer": "rev",
+    "admin": "adm",
+}
+ROLES = {
+    "professional": Role.PROFESSIONAL,
+    "co_producer": Role.CO_PRODUCER,
+    "supervisor": Role.SUPERVISOR,
+    "reviewer": Role.REVIEWER,
+    "admin": Role.ADMIN,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A URL someone may GET, and whether it is a full HTML page (not a download)."""
+
+    url: str
+    html: bool = True
+
+
+def build_world(password: str = PASSWORD) -> World:
+    """The walking-group example with a person in every standing, and another relationship."""
+    home = Organisation.objects.create(slug="home", name="Home trust")
+    relationship = import_case(load_case(CASE), home)
+    other = import_case(load_case(CASE), home)
+    users = {
+        standing: User.objects.create_user(
+            username=USERNAMES[standing],
+            password=password,
+            organisation=home,
+            role=ROLES[standing],
+        )
+        for standing in OWN
+    }
+    relationship.participants.filter(role="professional").update(user=users["professional"])
+    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
+    relationship.supervisor = users["supervisor"]
+    relationship.save()
+    relationship.reviewers.add(users["reviewer"])
+    return World(relationship, other, users)
+
+
+def publish_transparency(world: World) -> None:
+    """The admin publishes the organisation's transparency report (version 1)."""
+    client = Client()
+    client.force_login(world.users["admin"])
+    response = client.post("/reports/transparency/publish/")
+    assert response.status_code in (200, 302), response.status_code
+
+
+def relationship_pages(world: World, standing: str) -> list[Page]:
+    """Every page of the world's relationship the access matrix lets this standing open."""
+    return [
+        Page(_url(world, world.relationship, name), html=name != "export")
+        for name, row in MATRIX.items()
+        if dict(zip(OWN, row.split(), strict=True))[standing] == "200"
+    ]
+
+
+def pages_for(world: World, standing: str) -> list[Page]:
+    """Every page this standing can reach: their relationship's pages, its report (page and
+    PDF), the dashboard and the pages of their role."""
+    pk = world.relationship.pk
+    extra = {
+        "professional": [Page("/relationships/propose/")],
+        "supervisor": [Page("/reports/service/"), Page("/reports/service.csv", html=False)],
+        "admin": [
+            Page("/relationships/audit/"),
+            Page("/reports/service/"),
+            Page("/reports/service.csv", html=False),
+            Page("/reports/transparency/"),
+        ],
+    }
+    return [
+        Page("/relationships/"),
+        *extra.get(standing, []),
+        Page(f"/reports/relationship/{pk}/"),
+        Page(f"/reports/relationship/{pk}/report.pdf", html=False),
+        *relationship_pages(world, standing),
+    ]
+
+
+def public_pages() -> list[Page]:
+    """Pages anyone can open signed out (call `publish_transparency` first)."""
+    return [
+        Page("/accounts/login/"),
+        Page("/reports/public/home/"),
+        Page("/reports/public/home/v1/"),
+        Page("/reports/public/home/v1.csv", html=False),
+        Page("/reports/public/home/v1.json", html=False),
+    ]
+
+
+def error_pages(world: World, standing: str) -> list[tuple[str, int]]:
+    """What this standing meets when they cannot go on: another relationship (404 unless they
+    are its organisation's admin) and a page that is not for them (403 unless supervisor)."""
+    supervision = _url(world, world.relationship, "supervision")
+    return [
+        (f"/relationships/{world.other.pk}/", 200 if standing == "admin" else 404),
+        (supervision, 200 if standing == "supervisor" else 403),
+    ]
