@@ -22,6 +22,7 @@ from ._types import (
     IsoDate,
     Number,
     OptionalText,
+    RecordId,
     Slug,
     Text,
     expected,
@@ -132,6 +133,7 @@ class Participant(Part):
 
 
 class AffectedParty(Part):
+    id: RecordId | None = None
     name: Text
     consent: AffectedConsent = "not_sought"
     reason: Text | None = None
@@ -188,6 +190,7 @@ class Scrutiny(Part):
 
 
 class Disclosure(Part):
+    id: RecordId | None = None
     by: Slug
     date: IsoDate
     about: Text
@@ -195,6 +198,7 @@ class Disclosure(Part):
 
 
 class Observation(Part):
+    id: RecordId | None = None
     date: IsoDate
     kind: ObservationKind
     by: Text
@@ -203,6 +207,7 @@ class Observation(Part):
 
 
 class Consultation(Part):
+    id: RecordId | None = None
     date: IsoDate
     with_: Text = Field(alias="with")
     outcome: ConsultationOutcome
@@ -211,6 +216,7 @@ class Consultation(Part):
 class Score(Part):
     """One score: a total (`value`) or the item responses (`items`), never both."""
 
+    id: RecordId | None = None
     date: IsoDate
     value: Number | None = None
     # `null` marks an unanswered item; only instruments that prorate accept one.
@@ -224,6 +230,7 @@ class Score(Part):
 
 
 class OutcomeSeries(Part):
+    id: RecordId | None = None
     instrument: Text
     of: Slug
     goal: Text | None = None

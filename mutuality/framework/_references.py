@@ -18,6 +18,7 @@ def check_references(case: Case) -> list[Problem]:
         *_contract(case),
         *_disclosures(case),
         *_outcome_plan(case),
+        *_record_ids(case),
     ]
     problems.extend(outcome_series(case)[1])
     return problems
@@ -99,3 +100,32 @@ def _outcome_plan(case: Case) -> Iterator[Problem]:
                 f"got {instrument_id!r}; expected a known instrument ({known}) "
                 "or one defined under `instruments`",
             )
+
+
+def _records(case: Case) -> Iterator[tuple[str, str | None]]:
+    """Every record that may carry an id, as (path, id)."""
+    for index, party in enumerate(case.affected_parties or []):
+        yield f"affected_parties[{index}]", party.id
+    for name in ("disclosures", "observations", "consultations"):
+        for index, record in enumerate(getattr(case, name)):
+            yield f"{name}[{index}]", record.id
+    for index, series in enumerate(case.outcomes):
+        yield f"outcomes[{index}]", series.id
+        for number, score in enumerate(series.scores):
+            yield f"outcomes[{index}].scores[{number}]", score.id
+
+
+def _record_ids(case: Case) -> Iterator[Problem]:
+    # An id names one record: a file that gave two records one id could change both by it.
+    first_use: dict[str, str] = {}
+    for path, record_id in _records(case):
+        if record_id is None:
+            continue
+        if record_id in first_use:
+            yield Problem(
+                f"{path}.id",
+                f"got {record_id!r}, which {first_use[record_id]} already uses; expected an id "
+                "used by one record only (leave it out to add a new record)",
+            )
+        else:
+            first_use[record_id] = path

@@ -69,6 +69,9 @@ FormatVersion = Annotated[
 ]
 Flag = Annotated[bool, PlainValidator(_check_bool), WithJsonSchema({"type": "boolean"})]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+# A record's own id (format 1 addition): opaque, stable, unique in the file. Mutuality writes
+# UUIDs; hand-written files may use any slug. It lets an edited export update the same record.
+RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Days = Annotated[int, Field(ge=1, le=36_500)]

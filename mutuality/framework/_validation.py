@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,34 @@ def problems_from(error: ValidationError, model: type[BaseModel] = Case) -> list
     return problems
 
 
+# Text may hold tabs and line breaks, never other control characters: NUL cannot be stored by
+# PostgreSQL at all, and the rest are invisible on a page and invalid in HTML and XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_characters(data: Any, loc: tuple[int | str, ...]) -> Iterator[Problem]:
+    """A problem for each text (or field name) holding a control character."""
+    if isinstance(data, str):
+        found = _CONTROL.search(data)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            yield Problem(
+                format_path(loc),
+                f"got text with a control character ({code}); expected text without control "
+                "characters (tabs and line breaks are fine)",
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and _CONTROL.search(key):
+                yield Problem(
+                    format_path(loc), f"got a field name with a control character: {key!r}"
+                )
+            yield from _control_characters(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _control_characters(value, (*loc, index))
+
+
 def validate_case(data: Any, source: str) -> Case:
     """Validate plain data (as read from YAML or JSON) into a `Case`, or raise CaseError."""
     if not isinstance(data, dict):
@@ -102,10 +131,13 @@ def validate_case(data: Any, source: str) -> Case:
                 )
             ],
         )
+    problems = list(_control_characters(data, ()))
     try:
         case = Case.model_validate(data)
     except ValidationError as error:
-        raise CaseError(source, problems_from(error)) from None
+        raise CaseError(source, problems + problems_from(error)) from None
+    if problems:
+        raise CaseError(source, problems)
     problems = check_references(case)
     if problems:
         raise CaseError(source, problems)

@@ -666,3 +666,74 @@ def test_keys_that_are_not_text_are_refused(clean_case: CaseFactory, key: Any) -
 
     # Assert
     assert any("keys should be strings" in line for line in lines)
+
+
+RECORD_PATHS = [
+    "affected_parties[0]",
+    "disclosures[0]",
+    "observations[0]",
+    "consultations[0]",
+    "outcomes[0]",
+    "outcomes[0].scores[0]",
+]
+
+
+@pytest.mark.parametrize("path", RECORD_PATHS)
+def test_every_record_may_carry_its_own_id(clean_case: CaseFactory, path: str) -> None:
+    """A record's optional `id` (an addition to format 1) is accepted and kept."""
+    case = clean_case()
+    _parent(case, f"{path}.id")[0]["id"] = "3f1c9a52-6d0e-4a8b-9c1d-2e7f5a6b8c90"
+
+    validated = validate_case(case, SOURCE).model_dump(by_alias=True)
+
+    node, last = _parent(validated, f"{path}.id")
+    assert node[last] == "3f1c9a52-6d0e-4a8b-9c1d-2e7f5a6b8c90"
+
+
+@pytest.mark.parametrize("path", RECORD_PATHS)
+def test_a_record_id_must_be_a_slug(clean_case: CaseFactory, path: str) -> None:
+    """An id with spaces or punctuation is refused, naming the field."""
+    case = _set(clean_case(), f"{path}.id", "not an id!")
+
+    problem = _problem_at(case, f"{path}.id")
+
+    assert "'not an id!'" in problem
+
+
+def test_two_records_with_one_id_are_refused(clean_case: CaseFactory) -> None:
+    """Ids are unique across the whole file, so an id can only ever name one record."""
+    case = _set(clean_case(), "observations[0].id", "r1")
+    _set(case, "outcomes[0].scores[1].id", "r1")
+
+    problem = _problem_at(case, "outcomes[0].scores[1].id")
+
+    assert "observations[0] already uses" in problem
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "code"),
+    [
+        ("title", "a\x00b", "U+0000"),
+        ("observations[0].note", "worry\x07", "U+0007"),
+        ("participants[1].access_needs[0]", "\x1b[31mred", "U+001B"),
+        ("disclosures[0].about", "x\x7f", "U+007F"),
+    ],
+)
+def test_control_characters_in_text_are_refused(
+    clean_case: CaseFactory, path: str, text: str, code: str
+) -> None:
+    """A NUL or other control character is named at its field (PostgreSQL cannot store NUL)."""
+    case = _set(clean_case(), path, text)
+
+    problem = _problem_at(case, path)
+
+    assert code in problem and "control character" in problem
+
+
+def test_tabs_and_line_breaks_are_ordinary_text(clean_case: CaseFactory) -> None:
+    """Tabs and line breaks are not control characters for this purpose."""
+    case = _set(clean_case(), "observations[0].note", "first line\n\tsecond line\r\n")
+
+    validated = validate_case(case, SOURCE)
+
+    assert validated.observations[0].note is not None
