@@ -17,7 +17,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mutuality.web.accounts.models import Role
-from mutuality.web.relationships.models import Observation, Participant, Relationship
+from mutuality.web.relationships.models import (
+    AffectedParty,
+    Consultation,
+    Disclosure,
+    Observation,
+    OutcomeSeries,
+    Participant,
+    Relationship,
+    Score,
+)
 
 
 class Standing(StrEnum):
@@ -192,3 +201,34 @@ def may_publish_transparency(user: Any, organisation_id: int | None) -> bool:
     """Whether this person may review and publish this organisation's transparency report
     (its admins only)."""
     return organisation_id is not None and audit_trail_organisation(user) == organisation_id
+
+
+def speaks_for(user: Any, person: Participant) -> bool:
+    """Whether this user may give this participant's consent, answers and agreement: only
+    the person themselves, on their own login. Nobody gives them for someone else, by a form
+    or by a file."""
+    return bool(user.is_authenticated) and person.user_id == user.pk
+
+
+def may_change_by_file(user: Any, relationship: Relationship, record: Any) -> bool:
+    """Whether an uploaded case file from this user may change (or resolve) this record.
+
+    Only what the uploader could change on the pages, and only what they wrote themselves:
+    records written here belong to whoever wrote them; records that came in from a case file
+    (no author here) are the file's, so whoever may edit the relationship may change them.
+    Wellbeing scores are evidence: a file adds new ones, never changes one on record.
+    """
+    if not can(user, Permission.EDIT, relationship):
+        return False
+    if isinstance(record, Observation):
+        from_a_file = record.raised_by_id is None and not record.supervisor_only
+        return from_a_file or record.raised_by_id == user.pk
+    if isinstance(record, Consultation):
+        return record.recorded_by_id in (None, user.pk)
+    if isinstance(record, Disclosure):
+        return speaks_for(user, record.by)
+    if isinstance(record, AffectedParty):
+        return True
+    if isinstance(record, OutcomeSeries | Score):
+        return False
+    raise TypeError(f"no rule for changing a {type(record).__name__} by a file")

@@ -44,7 +44,8 @@ class Page:
 
 
 def build_world(password: str = PASSWORD) -> World:
-    """The walking-group example with a person in every standing, and another relationship."""
+    """The walking-group example with a person in every standing, another relationship (with
+    its own professional) and another organisation's admin."""
     home = Organisation.objects.create(slug="home", name="Home trust")
     relationship = import_case(load_case(CASE), home)
     other = import_case(load_case(CASE), home)
@@ -62,6 +63,15 @@ def build_world(password: str = PASSWORD) -> World:
     relationship.supervisor = users["supervisor"]
     relationship.save()
     relationship.reviewers.add(users["reviewer"])
+    # Outsiders: another relationship's professional, and another organisation's admin.
+    away = Organisation.objects.create(slug="away", name="Away trust")
+    users["other_professional"] = User.objects.create_user(
+        username="pro2", password=password, organisation=home, role=Role.PROFESSIONAL
+    )
+    users["other_admin"] = User.objects.create_user(
+        username="adm2", password=password, organisation=away, role=Role.ADMIN
+    )
+    other.participants.filter(role="professional").update(user=users["other_professional"])
     return World(relationship, other, users)
 
 

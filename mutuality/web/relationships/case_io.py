@@ -92,8 +92,12 @@ def _scrutiny(r: Relationship) -> dict[str, Any]:
     )
 
 
-def _score(score: Score) -> dict[str, Any]:
-    entry: dict[str, Any] = {"date": score.date.isoformat()}
+# Each record of the case format as plain data, beginning with its own id (`uid`), so that an
+# export changed elsewhere and uploaded again updates the same records (case_merge.py).
+
+
+def score_data(score: Score) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": score.uid, "date": score.date.isoformat()}
     if score.items is not None:
         entry["items"] = score.items
     else:
@@ -102,16 +106,22 @@ def _score(score: Score) -> dict[str, Any]:
     return entry
 
 
+def series_data(series: OutcomeSeries) -> dict[str, Any]:
+    """An outcome series with its scores (`of` read from the series' participant)."""
+    return _without_nulls(
+        {
+            "id": series.uid,
+            "instrument": series.instrument,
+            "of": series.of.slug,
+            "goal": series.goal,
+            "scores": [score_data(score) for score in series.scores.all()],
+        }
+    )
+
+
 def _outcomes(r: Relationship) -> list[dict[str, Any]]:
     return [
-        _without_nulls(
-            {
-                "instrument": s.instrument,
-                "of": s.of.slug,
-                "goal": s.goal,
-                "scores": [_score(score) for score in s.scores.all()],
-            }
-        )
+        series_data(s)
         for s in r.outcome_series.select_related("of").prefetch_related("scores")
         # A questionnaire started but never filled in is planned, not yet evidence: the case
         # format holds only series with scores, and the plan holds the instrument.
@@ -125,6 +135,42 @@ def _note(observation: Observation, private_notes: bool) -> str | None:
     if observation.supervisor_only and not private_notes:
         return None
     return observation.note
+
+
+def affected_party_data(a: AffectedParty) -> dict[str, Any]:
+    return _without_nulls(
+        {"id": a.uid, "name": a.name, "consent": a.consent, "reason": a.reason or None}
+    )
+
+
+def disclosure_data(d: Disclosure) -> dict[str, Any]:
+    """A disclosure (`by` read from its participant)."""
+    return _without_nulls(
+        {
+            "id": d.uid,
+            "by": d.by.slug,
+            "date": d.date.isoformat(),
+            "about": d.about,
+            "rationale": d.rationale,
+        }
+    )
+
+
+def observation_data(o: Observation, *, private_notes: bool) -> dict[str, Any]:
+    return _without_nulls(
+        {
+            "id": o.uid,
+            "date": o.date.isoformat(),
+            "kind": o.kind,
+            "by": o.by,
+            "status": o.status,
+            "note": _note(o, private_notes),
+        }
+    )
+
+
+def consultation_data(c: Consultation) -> dict[str, Any]:
+    return {"id": c.uid, "date": c.date.isoformat(), "with": c.with_whom, "outcome": c.outcome}
 
 
 def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
@@ -144,10 +190,7 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
         "started": _iso(r.started),
         "setting": r.setting,
         "participants": [_participant(p) for p in r.participants.all()],
-        "affected_parties": [
-            _without_nulls({"name": a.name, "consent": a.consent, "reason": a.reason or None})
-            for a in r.affected_parties.all()
-        ]
+        "affected_parties": [affected_party_data(a) for a in r.affected_parties.all()]
         if r.affected_identified
         else None,
         "context": {
@@ -166,34 +209,12 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
         "contract": _contract(r),
         "contrast": r.contrast,
         "scrutiny": _scrutiny(r),
-        "disclosures": [
-            _without_nulls(
-                {
-                    "by": d.by.slug,
-                    "date": d.date.isoformat(),
-                    "about": d.about,
-                    "rationale": d.rationale,
-                }
-            )
-            for d in r.disclosures.select_related("by")
-        ],
+        "disclosures": [disclosure_data(d) for d in r.disclosures.select_related("by")],
         "observations": [
-            _without_nulls(
-                {
-                    "date": o.date.isoformat(),
-                    "kind": o.kind,
-                    "by": o.by,
-                    "status": o.status,
-                    "note": _note(o, private_notes),
-                }
-            )
-            for o in r.observations.all()
+            observation_data(o, private_notes=private_notes) for o in r.observations.all()
         ],
         "uncertain": r.uncertain,
-        "consultations": [
-            {"date": c.date.isoformat(), "with": c.with_whom, "outcome": c.outcome}
-            for c in r.consultations.all()
-        ],
+        "consultations": [consultation_data(c) for c in r.consultations.all()],
         "outcomes": _outcomes(r),
         "instruments": r.instruments,
     }
@@ -272,47 +293,73 @@ def _create_contract(
         ContractAgreement.objects.create(contract=version, participant=people[slug])
 
 
+def record_id(entry: dict[str, Any]) -> dict[str, Any]:
+    """The record's own id from a case file, if it has one (else the model makes a new one).
+
+    Ids are unique within a file (the framework checks), so a relationship imported from one
+    keeps them unique too.
+    """
+    return {"uid": entry["id"]} if entry.get("id") else {}
+
+
+def affected_party_fields(a: dict[str, Any], position: int) -> dict[str, Any]:
+    return {
+        "name": a["name"],
+        "consent": a["consent"],
+        "reason": a["reason"] or "",
+        "position": position,
+    }
+
+
+def observation_fields(o: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "date": o["date"],
+        "kind": o["kind"],
+        "by": o["by"],
+        "status": o["status"],
+        "note": o["note"],
+    }
+
+
+def score_fields(x: dict[str, Any]) -> dict[str, Any]:
+    return {"date": x["date"], "value": x["value"], "items": x["items"]}
+
+
 def _create_records(r: Relationship, data: dict[str, Any], people: dict[str, Participant]) -> None:
     for position, a in enumerate(data["affected_parties"] or []):
         AffectedParty.objects.create(
-            relationship=r,
-            name=a["name"],
-            consent=a["consent"],
-            reason=a["reason"] or "",
-            position=position,
+            relationship=r, **record_id(a), **affected_party_fields(a, position)
         )
     for d in data["disclosures"]:
         Disclosure.objects.create(
             relationship=r,
+            **record_id(d),
             by=people[d["by"]],
             date=d["date"],
             about=d["about"],
             rationale=d["rationale"],
         )
     for o in data["observations"]:
-        Observation.objects.create(
-            relationship=r,
-            date=o["date"],
-            kind=o["kind"],
-            by=o["by"],
-            status=o["status"],
-            note=o["note"],
-        )
+        Observation.objects.create(relationship=r, **record_id(o), **observation_fields(o))
     for c in data["consultations"]:
         Consultation.objects.create(
-            relationship=r, date=c["date"], with_whom=c["with"], outcome=c["outcome"]
+            relationship=r,
+            **record_id(c),
+            date=c["date"],
+            with_whom=c["with"],
+            outcome=c["outcome"],
         )
     for position, s in enumerate(data["outcomes"]):
         series = OutcomeSeries.objects.create(
             relationship=r,
+            **record_id(s),
             of=people[s["of"]],
             instrument=s["instrument"],
             goal=s["goal"],
             position=position,
         )
         Score.objects.bulk_create(
-            Score(series=series, date=x["date"], value=x["value"], items=x["items"])
-            for x in s["scores"]
+            Score(series=series, **record_id(x), **score_fields(x)) for x in s["scores"]
         )
 
 

@@ -9,6 +9,8 @@ observations, scores …) are rows.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -44,13 +46,35 @@ OBSERVATION_KINDS = _choices(
     "other",
 )
 CONSULTATION_OUTCOMES = _choices("continue", "adapt", "switch_model")
+# The case format's limits on text (framework `_types.Text` and `OptionalText`): a column holds
+# whatever a valid case file may say, so an import never fails on a long value.
+TEXT_LENGTH = 2000
+LONG_TEXT_LENGTH = 4000
+
+
+def new_record_id() -> str:
+    """An opaque, stable id for a record, carried by exports so an upload updates that record."""
+    return str(uuid.uuid4())
+
+
+def _record_id() -> models.CharField[str, str]:
+    return models.CharField(
+        max_length=64,
+        default=new_record_id,
+        editable=False,
+        help_text="The record's id in case files (unique within its relationship).",
+    )
+
+
+def _unique_id(*fields: str, name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=[*fields, "uid"], name=name)
 
 
 class Relationship(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="relationships"
     )
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=TEXT_LENGTH)
     stage = models.CharField(max_length=20, choices=STAGES, default="proposed")
     started = models.DateField(null=True, blank=True)
     ended_on = models.DateField(
@@ -76,7 +100,7 @@ class Relationship(models.Model):
         default=False, help_text="Whether anyone has said who else the relationship affects."
     )
     # scrutiny
-    supervisor_name = models.CharField(max_length=300, blank=True)
+    supervisor_name = models.CharField(max_length=LONG_TEXT_LENGTH, blank=True)
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -142,13 +166,15 @@ class AffectedParty(models.Model):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="affected_parties"
     )
-    name = models.CharField(max_length=300)
+    uid = _record_id()
+    name = models.CharField(max_length=TEXT_LENGTH)
     consent = models.CharField(max_length=20, choices=AFFECTED_CONSENTS, default="not_sought")
     reason = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [_unique_id("relationship", name="affected_party_uid_unique")]
 
 
 class ContractVersion(models.Model):
@@ -195,6 +221,7 @@ class Disclosure(models.Model):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="disclosures"
     )
+    uid = _record_id()
     by = models.ForeignKey(Participant, on_delete=models.CASCADE)
     date = models.DateField()
     about = models.TextField()
@@ -202,15 +229,17 @@ class Disclosure(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
+        constraints = [_unique_id("relationship", name="disclosure_uid_unique")]
 
 
 class Observation(models.Model):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="observations"
     )
+    uid = _record_id()
     date = models.DateField()
     kind = models.CharField(max_length=30, choices=OBSERVATION_KINDS)
-    by = models.CharField(max_length=300)
+    by = models.CharField(max_length=TEXT_LENGTH)
     status = models.CharField(max_length=10, choices=_choices("open", "resolved"), default="open")
     note = models.TextField(blank=True, null=True)
     raised_by = models.ForeignKey(
@@ -222,41 +251,56 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
+        constraints = [_unique_id("relationship", name="observation_uid_unique")]
 
 
 class Consultation(models.Model):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="consultations"
     )
+    uid = _record_id()
     date = models.DateField()
-    with_whom = models.CharField(max_length=300)
+    with_whom = models.CharField(max_length=TEXT_LENGTH)
     outcome = models.CharField(max_length=20, choices=CONSULTATION_OUTCOMES)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who recorded it here; empty for consultations that came from a case file.",
+    )
 
     class Meta:
         ordering = ["date", "pk"]
+        constraints = [_unique_id("relationship", name="consultation_uid_unique")]
 
 
 class OutcomeSeries(models.Model):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="outcome_series"
     )
+    uid = _record_id()
     of = models.ForeignKey(Participant, on_delete=models.CASCADE)
-    instrument = models.CharField(max_length=100)
+    instrument = models.CharField(max_length=TEXT_LENGTH)
     goal = models.TextField(blank=True, null=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [_unique_id("relationship", name="outcome_series_uid_unique")]
 
 
 class Score(models.Model):
     series = models.ForeignKey(OutcomeSeries, on_delete=models.CASCADE, related_name="scores")
+    uid = _record_id()
     date = models.DateField()
     value = models.FloatField(null=True, blank=True)
     items = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]
+        constraints = [_unique_id("series", name="score_uid_unique")]
 
 
 class AssessmentRecord(models.Model):

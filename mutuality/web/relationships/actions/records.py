@@ -157,7 +157,7 @@ def record_consultation(
     """A consultation about whether another model of helping would be more ethical."""
     _claim(relationship, expected_revision)
     consultation = Consultation.objects.create(
-        relationship=relationship, date=on, with_whom=with_whom, outcome=outcome
+        relationship=relationship, date=on, with_whom=with_whom, outcome=outcome, recorded_by=by
     )
     audit(by, "create", consultation, relationship, date=on.isoformat(), outcome=outcome)
     return reassess(relationship, reason=f"a consultation ({outcome.replace('_', ' ')}) recorded")

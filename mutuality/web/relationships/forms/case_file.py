@@ -30,6 +30,7 @@ class CaseFileForm(RecordForm):
                 f"The case file must be {MAX_FILE_BYTES // 1024:,} KB or smaller"
             )
         name = str(upload.name or "case file")
+        upload.seek(0)  # a form shown again after a refusal reads the same upload again
         try:
             return parse_case(upload.read(), name, as_json=name.lower().endswith(".json"))
         except CaseError as error:

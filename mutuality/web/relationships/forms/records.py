@@ -164,7 +164,8 @@ class RecordForm(NhsFormMixin, forms.Form):
 
     def refuse(self, message: str) -> None:
         """Show a problem with the whole form (also on a form that was never submitted)."""
-        self.full_clean()  # an unbound form has no errors to add to until it is cleaned
+        if not hasattr(self, "cleaned_data"):  # not cleaned yet: no errors to add to
+            self.full_clean()  # (a form cleaned already is not cleaned twice)
         if not hasattr(self, "cleaned_data"):
             self.cleaned_data = {}
         self.add_error(None, message)
