@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.models import Observation, Score
 from tests.integration.test_access_matrix import World
 from tests.integration.upload_world import (
@@ -283,3 +284,19 @@ def test_new_records_in_a_file_are_the_uploaders(world: World) -> None:
     pro = world.users["professional"]
     assert world.relationship.observations.get(date="2026-11-21").raised_by == pro
     assert world.relationship.consultations.get(date="2026-11-21").recorded_by == pro
+
+
+def test_the_audit_trail_names_what_an_upload_changed_but_not_its_content(world: World) -> None:
+    """The upload's audit event lists each record added or changed by kind, id and field."""
+    mine = world.relationship.observations.get(note="priya's own note")
+    data = _data(world)
+    next(o for o in data["observations"] if o["id"] == mine.uid)["note"] = "a new note 9d1e"
+    data["consultations"].append({"date": "2026-11-21", "with": "the team", "outcome": "adapt"})
+
+    upload(world, "professional", data)
+
+    event = AuditEvent.objects.get(action="update", relationship_id=world.relationship.pk)
+    added = world.relationship.consultations.get(date="2026-11-21")
+    assert {"changed": "observations", "id": mine.uid, "fields": ["note"]} in event.detail["upload"]
+    assert {"added": "consultations", "id": added.uid} in event.detail["upload"]
+    assert "9d1e" not in str(event.detail)

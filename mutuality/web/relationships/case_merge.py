@@ -81,8 +81,17 @@ class MergeRefused(Refused):
     """The file cannot be brought in as it is; nothing is saved."""
 
 
-def merge_case(relationship: Relationship, case: Case, uploader: Any) -> list[str]:
-    """Update the relationship from the case; return plain-English notes of what was kept.
+@dataclass(frozen=True)
+class Merged:
+    """What an upload did: notes for the person, and for the audit trail which records it
+    added or changed (kinds, ids and field names: never their content)."""
+
+    notes: list[str]
+    changes: list[dict[str, Any]]
+
+
+def merge_case(relationship: Relationship, case: Case, uploader: Any) -> Merged:
+    """Update the relationship from the case; say what was kept and what changed.
 
     Raises:
         MergeRefused: the file gives someone already here another role, names a record by an
@@ -94,7 +103,7 @@ def merge_case(relationship: Relationship, case: Case, uploader: Any) -> list[st
     merge.participants()
     merge.contract()
     merge.records()
-    return merge.notes
+    return Merged(merge.notes, merge.changes)
 
 
 def _shown(case: Case) -> dict[str, Any]:
@@ -121,7 +130,7 @@ class _Kind:
     records: Callable[[], Iterator[models.Model]]
     seen: Callable[[Any], dict[str, Any]]
     key: tuple[str, ...]  # what matches a record without an id among the uploader's own
-    change: Callable[[Any, dict[str, Any], int], None]
+    change: Callable[[Any, dict[str, Any], int], list[str]]  # returns the fields changed
     add: Callable[[dict[str, Any], int, str], Any]  # returns the new record
     ignore: tuple[str, ...] = ()  # parts compared elsewhere (a series' scores)
 
@@ -133,6 +142,7 @@ class _Merge:
     data: dict[str, Any]  # the file as Python values (dates as dates)
     shown: dict[str, Any]  # the file as plain JSON values, to compare with what is seen
     notes: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
     people: dict[str, Participant] = field(default_factory=dict)
 
     # People and the contract -------------------------------------------------------------
@@ -178,11 +188,12 @@ class _Merge:
             if person is None:
                 self._keep_own_say(entry["id"], fields, _NEW_PERSON)
                 person = Participant.objects.create(relationship=self.relationship, **fields)
+                self.changes.append({"added": "participants", "id": person.slug})
             else:
                 if not speaks_for(self.uploader, person):
                     here = {name: getattr(person, name) for name in _OWN_SAY}
                     self._keep_own_say(person.slug, fields, here)
-                _update(person, fields)
+                self._changed("participants", person.slug, _update(person, fields))
             self.people[entry["id"]] = person
         left_out = sorted(set(existing) - set(self.people))
         if left_out:
@@ -281,6 +292,7 @@ class _Merge:
             for index, (entry, plain, record) in enumerate(pairs):
                 if record is None:
                     record = kind.add(entry, index, f"{kind.name}[{index}]")
+                    self.changes.append({"added": kind.name, "id": record.uid})
                 elif not _same(plain, kind.seen(record), ignore=kind.ignore):
                     self._change(kind, record, entry, index)
                 if kind.name == "outcomes":
@@ -327,29 +339,37 @@ class _Merge:
 
     def _change(self, kind: _Kind, record: Any, entry: dict[str, Any], index: int) -> None:
         if may_change_by_file(self.uploader, self.relationship, record):
-            kind.change(record, entry, index)
+            self._changed(kind.name, record.uid, kind.change(record, entry, index))
         else:
             self.notes.append(
                 f"In the file, {kind.name}[{index}] differs from what is recorded here, but it "
                 "was recorded by someone else, so it was kept as it is here."
             )
 
-    def _change_affected_party(self, party: AffectedParty, a: dict[str, Any], index: int) -> None:
-        _update(party, affected_party_fields(a, index))
+    def _changed(self, kind: str, record_id: str, fields: list[str]) -> None:
+        if fields:
+            self.changes.append({"changed": kind, "id": record_id, "fields": fields})
+
+    def _change_affected_party(
+        self, party: AffectedParty, a: dict[str, Any], index: int
+    ) -> list[str]:
+        return _update(party, affected_party_fields(a, index))
 
     def _add_affected_party(self, a: dict[str, Any], index: int, path: str) -> AffectedParty:
         return AffectedParty.objects.create(
             relationship=self.relationship, **affected_party_fields(a, index)
         )
 
-    def _change_disclosure(self, disclosure: Disclosure, d: dict[str, Any], index: int) -> None:
+    def _change_disclosure(
+        self, disclosure: Disclosure, d: dict[str, Any], index: int
+    ) -> list[str]:
         if self.people[d["by"]].pk != disclosure.by_id:
             self.notes.append(
                 f"In the file, disclosures[{index}] names another person; a disclosure stays "
                 "with the person who made it."
             )
         fields = {"date": d["date"], "about": d["about"], "rationale": d["rationale"]}
-        _update(disclosure, fields)
+        return _update(disclosure, fields)
 
     def _add_disclosure(self, d: dict[str, Any], index: int, path: str) -> Disclosure:
         person = self.people[d["by"]]
@@ -366,20 +386,22 @@ class _Merge:
             rationale=d["rationale"],
         )
 
-    def _change_observation(self, observation: Observation, o: dict[str, Any], index: int) -> None:
+    def _change_observation(
+        self, observation: Observation, o: dict[str, Any], index: int
+    ) -> list[str]:
         fields = observation_fields(o)
         if not fields["note"]:
             fields.pop("note")  # a note the file leaves out is kept, not erased
-        _update(observation, fields)
+        return _update(observation, fields)
 
     def _add_observation(self, o: dict[str, Any], index: int, path: str) -> Observation:
         return Observation.objects.create(
             relationship=self.relationship, raised_by=self.uploader, **observation_fields(o)
         )
 
-    def _change_consultation(self, c: Consultation, entry: dict[str, Any], index: int) -> None:
+    def _change_consultation(self, c: Consultation, entry: dict[str, Any], index: int) -> list[str]:
         fields = {"date": entry["date"], "with_whom": entry["with"], "outcome": entry["outcome"]}
-        _update(c, fields)
+        return _update(c, fields)
 
     def _add_consultation(self, c: dict[str, Any], index: int, path: str) -> Consultation:
         return Consultation.objects.create(
@@ -390,7 +412,7 @@ class _Merge:
             recorded_by=self.uploader,
         )
 
-    def _change_series(self, series: OutcomeSeries, s: dict[str, Any], index: int) -> None:
+    def _change_series(self, series: OutcomeSeries, s: dict[str, Any], index: int) -> list[str]:
         raise AssertionError("may_change_by_file never lets a file change a series")
 
     def _add_series(self, s: dict[str, Any], index: int, path: str) -> OutcomeSeries:
@@ -434,8 +456,9 @@ class _Merge:
         if new:
             self._may_score(s["of"], f"outcomes[{index}].of")
             Score.objects.bulk_create(new)
+            self.changes.extend({"added": "scores", "id": score.uid} for score in new)
 
-    def _change_score(self, score: Score, x: dict[str, Any], index: int) -> None:
+    def _change_score(self, score: Score, x: dict[str, Any], index: int) -> list[str]:
         raise AssertionError("may_change_by_file never lets a file change a score")
 
     def _add_score(self, x: dict[str, Any], index: int, path: str) -> None:
@@ -452,10 +475,12 @@ def _unknown_id(path: str, record_id: str) -> str:
     )
 
 
-def _update(record: models.Model, fields: dict[str, Any]) -> None:
-    """Save the fields that differ (an upload that changes nothing writes nothing)."""
+def _update(record: models.Model, fields: dict[str, Any]) -> list[str]:
+    """Save the fields that differ (an upload that changes nothing writes nothing); return
+    their names."""
     changed = [name for name, value in fields.items() if getattr(record, name) != value]
     for name in changed:
         setattr(record, name, fields[name])
     if changed:
         record.save(update_fields=changed)
+    return changed

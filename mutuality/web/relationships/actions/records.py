@@ -272,7 +272,7 @@ def upload_case(
         CaseError: the result would not assess (nothing is saved).
     """
     _claim(relationship, expected_revision)
-    notes = merge_case(relationship, case, by)
-    audit(by, "update", relationship, relationship, uploaded=case.title, kept=notes)
+    merged = merge_case(relationship, case, by)
+    audit(by, "update", relationship, relationship, upload=merged.changes, kept=merged.notes)
     reassess(relationship, reason="a case file was uploaded")
-    return notes
+    return merged.notes
