@@ -14,6 +14,9 @@ DEMO := MUTUALITY_SECURE_COOKIES=False
 # PDF reports draw their text with Pango and subset fonts with HarfBuzz (Debian keeps each
 # package's copyright file, which is how `scripts/need` sees that a library is installed).
 PDF_LIBS := $(foreach lib,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0,$(lib):/usr/share/doc/$(lib)/copyright)
+# The Nu HTML checker (npm's vnu-jar) checks every page in tests/integration/test_valid_html.py;
+# it runs on Java.
+JAVA := default-jre-headless:java
 
 .PHONY: setup assets run serve examples test test-fast test-browser test-postgres lint format bench clean
 
@@ -28,7 +31,9 @@ $(STAMP): pyproject.toml
 
 $(ASSETS_STAMP): package.json $(wildcard package-lock.json)
 	@scripts/need nodejs:node npm:npm
-	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+	@# No package's install script runs: none is needed (vnu-jar's would download a Java
+	@# runtime when there is none; `make test` installs Debian's instead).
+	@if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; else npm install --ignore-scripts --no-audit --no-fund --loglevel=error; fi
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
 	@# The NHS.UK font (Frutiger) is licensed to NHS services only, and the CSS points its
@@ -58,11 +63,11 @@ examples: setup  ## Assess the example cases on the command line and print their
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
-	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS)
+	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
 	$(BIN)/pytest -q
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint.
-	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS)
+	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
 	$(BIN)/pytest -q -m "not browser"
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
@@ -70,6 +75,7 @@ test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go t
 	$(BIN)/pytest -q -m browser
 
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
+	@scripts/need $(JAVA)
 	scripts/with-postgres $(BIN)/pytest -q -m "not browser" tests/integration
 
 lint: setup  ## ruff, mypy --strict (cores, command line and web app), import-linter, migrations check.

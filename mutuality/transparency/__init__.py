@@ -10,7 +10,7 @@ from __future__ import annotations
 from ._build import build_report
 from ._data import CHANGES, Change, OrganisationData, OutcomeChange
 from ._model import FORMAT, Figure, Report, Row, Section, Table, report_from_dict
-from ._render import CSV_COLUMNS, csv_safe, to_csv, to_json
+from ._render import CSV_COLUMNS, to_csv, to_json
 from ._sdc import RULES, SMALLEST_SHOWN, Breakdown, average, breakdown, count, rate
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "breakdown",
     "build_report",
     "count",
-    "csv_safe",
     "rate",
     "report_from_dict",
     "to_csv",

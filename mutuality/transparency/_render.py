@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
 
+from mutuality._csv import write_table
+
 from ._model import Report, Row, Table
 
 CSV_COLUMNS = ("section", "table", "caption", "row", "label", "column", "figure", "status")
-# A spreadsheet treats a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-
-def csv_safe(text: str) -> str:
-    """The text, with a leading `'` when a spreadsheet would otherwise run it as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def _table_rows(section: str, table: Table) -> Iterator[list[str]]:
@@ -40,12 +34,17 @@ def _table_rows(section: str, table: Table) -> Iterator[list[str]]:
 
 
 def to_csv(report: Report) -> str:
-    """One line per published figure, every cell escaped against spreadsheet formulas."""
+    """One line per published figure, every cell escaped against spreadsheet formulas.
+
+    Every cell is text, the figure too: it is the figure as published (`10`, `50%`, `*`), so a
+    negative change is escaped like any text (`'-4.5`); the JSON holds the numbers.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for section in report.sections:
-        for table in section.tables:
-            for line in _table_rows(section.key, table):
-                writer.writerow([csv_safe(cell) for cell in line])
+    lines = (
+        line
+        for section in report.sections
+        for table in section.tables
+        for line in _table_rows(section.key, table)
+    )
+    write_table(out, CSV_COLUMNS, lines)
     return out.getvalue()

@@ -122,7 +122,7 @@ def test_sign_out(page: Page, live_server: Any, user: Any, axe: Callable[[Page],
 
 
 def test_htmx_requests_carry_the_csrf_token(page: Page, live_server: Any, user: Any) -> None:
-    """An htmx POST passes Django's CSRF check thanks to hx-headers on <body>."""
+    """An htmx POST passes Django's CSRF check thanks to data-hx-headers on <body>."""
     sign_in(page)
 
     with page.expect_response(f"{live_server.url}/accounts/logout/") as sent:

@@ -130,10 +130,10 @@ def test_logout_by_post_ends_the_session_and_says_so(client: Client, user: Any) 
 
 
 def test_every_page_sends_the_csrf_token_to_htmx(client: Client, db: None) -> None:
-    """The body's hx-headers carries the CSRF token, so htmx requests pass Django's check."""
+    """The body's data-hx-headers carries the CSRF token, so htmx requests pass Django's check."""
     response = client.get(LOGIN)
 
-    assert '<body hx-headers=\'{"X-CSRFToken": "' in response.content.decode()
+    assert '<body data-hx-headers=\'{"X-CSRFToken": "' in response.content.decode()
 
 
 @pytest.mark.parametrize("form_class", [SetPasswordForm, NhsSetPasswordForm])

@@ -956,7 +956,9 @@ def test_the_relationship_page_loads_the_records_panel(world: World) -> None:
     detail = world.client("supervisor").get(f"/relationships/{world.relationship.pk}/")
     panel = world.client("supervisor").get(world.url("records"), HTTP_HX_REQUEST="true")
 
-    assert f'hx-get="/relationships/{world.relationship.pk}/records/"' in detail.content.decode()
+    assert (
+        f'data-hx-get="/relationships/{world.relationship.pk}/records/"' in detail.content.decode()
+    )
     assert panel.status_code == 200
     assert "<html" not in panel.content.decode()
     assert "Record a supervision session" in panel.content.decode()
@@ -1043,6 +1045,22 @@ def test_the_audit_log_shows_fifty_events_a_page(world: World) -> None:
     assert 'rel="next"' in first
     assert last.count("<time ") == 20
     assert all(response.status_code == 200 for response in odd)
+
+
+def test_the_audit_log_gives_machine_times_to_the_second(world: World) -> None:
+    """Each event's <time datetime> has whole seconds and an offset (HTML allows 3 decimals)."""
+    AuditEvent.objects.create(
+        organisation=world.relationship.organisation,
+        action="view",
+        object_type="relationships.Relationship",
+        object_id=str(world.relationship.pk),
+    )  # stamped now, to the microsecond
+
+    html = world.client("admin").get("/relationships/audit/").content.decode()
+
+    times = re.findall(r'<time datetime="([^"]+)"', html)
+    assert times
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", t) for t in times), times
 
 
 def test_the_audit_log_rejects_posts(world: World) -> None:

@@ -30,7 +30,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
-from mutuality.web.reports.views.service import escape_cell
+from mutuality.web.reports.views.service import CSV_COLUMNS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 URL = "/reports/service/"
@@ -430,39 +430,69 @@ def test_anonymous_visitors_are_sent_to_sign_in(world: World, url: str) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
+def csv_tables(content: bytes) -> dict[str, list[list[str]]]:
+    """The CSV's lines put back into tables by section: the column headings, then the rows."""
+    lines = csv.DictReader(io.StringIO(content.decode()))
+    assert tuple(lines.fieldnames or ()) == CSV_COLUMNS
+    sections: dict[str, dict[int, dict[str, str]]] = {}
+    for line in lines:
+        rows = sections.setdefault(line["section"], {})
+        rows.setdefault(int(line["row"]), {})[line["column"]] = line["value"]
+    return {
+        section: [list(rows[1]), *(list(rows[n].values()) for n in sorted(rows))]
+        for section, rows in sections.items()
+    }
+
+
 def test_the_csv_holds_the_page_s_numbers(world: World) -> None:
-    """Every table of the page appears in the CSV, cell for cell (empty cells are 'Not available')."""
+    """Every table of the page with rows is in the CSV, cell for cell; empty cells are blank."""
     client = world.client("admin")
     tables = page_tables(client)
 
     response = client.get(CSV_URL)
 
     assert response["Content-Type"].startswith("text/csv")
-    blocks = io.StringIO(response.content.decode()).read().split("\r\n\r\n")
-    in_csv = {}
-    for block in blocks[1:]:
-        lines = list(csv.reader(io.StringIO(block)))
-        in_csv[lines[0][0]] = [[cell or "Not available" for cell in line] for line in lines[1:]]
-    assert set(in_csv) == set(tables)
-    for caption, rows in tables.items():
-        csv_rows = in_csv[caption] if rows[1:] else in_csv[caption] + [["Nothing to show."]]
-        assert csv_rows == rows, caption
+    in_csv = csv_tables(response.content)
+    about = in_csv.pop("Service report")
+    assert about == [
+        ["Made on", "Team", "Professional", "Period from", "Period to"],
+        [world.today.isoformat(), "Every team", "Every professional", "", ""],
+    ]
+    shown = {
+        caption: rows for caption, rows in tables.items() if rows[1:] != [["Nothing to show."]]
+    }
+    assert len(shown) >= 8
+    assert set(in_csv) == set(shown)
+    for caption, rows in shown.items():
+        blank_as_shown = [[cell or "Not available" for cell in row] for row in in_csv[caption]]
+        assert blank_as_shown == rows, caption
 
 
-def test_the_csv_escapes_cells_that_a_spreadsheet_would_run(world: World) -> None:
-    """The team '=South' is written as "'=South"; negative numbers stay numbers."""
-    response = world.client("admin").get(CSV_URL + "?team=%3DSouth")
+def test_the_csv_s_negative_numbers_are_numbers(world: World) -> None:
+    """A mean change below zero is written as a number, so a spreadsheet can add it up."""
+    response = world.client("admin").get(CSV_URL)
+
+    change = csv_tables(response.content)["Group change by measure and horizon"]
+    means = [row[change[0].index("Mean change")] for row in change[1:]]
+    assert any(mean.startswith("-") for mean in means), means
+    assert all(float(mean) < 0 for mean in means if mean.startswith("-"))
+
+
+def test_the_csv_escapes_text_a_spreadsheet_would_run(world: World) -> None:
+    """A team called tab-=1+1 and a professional called =HYPERLINK(…) come out with a leading '."""
+    quinn = world.users["quinn"]
+    quinn.team, quinn.display_name = "\t=1+1", '=HYPERLINK("http://x")'
+    quinn.save()
+    query = f"?team=%09%3D1%2B1&professional={quinn.pk}"
+
+    response = world.client("admin").get(CSV_URL + query)
 
     lines = list(csv.reader(io.StringIO(response.content.decode())))
-    assert ["Team", "'=South"] in lines
-    assert [escape_cell(v) for v in ("=1+1", "+cmd", "-x", "@SUM(A1)", "-1.5", "ok")] == [
-        "'=1+1",
-        "'+cmd",
-        "'-x",
-        "'@SUM(A1)",
-        "-1.5",
-        "ok",
-    ]
+    assert ["Service report", "1", "Team", "'\t=1+1"] in lines
+    assert ["Service report", "1", "Professional", '\'=HYPERLINK("http://x")'] in lines
+    cells = [cell for line in lines for cell in line]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))]
+    assert all(float(cell) < 0 for cell in cells if cell.startswith("-"))
 
 
 def test_each_covered_relationship_is_audited_as_viewed(world: World) -> None:

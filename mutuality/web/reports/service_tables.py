@@ -1,11 +1,18 @@
 """The service report as tables, each with its chart: the page shows them and the CSV holds
-them. The numbers come from `service_report.py`; this module only lays them out."""
+them. The numbers come from `service_report.py`; this module only lays them out.
+
+A cell is text (a label), a number (an int, or a Decimal rounded for showing) or None when
+there is no number to show; the page reads None as "Not available" and the CSV leaves it
+empty, and the CSV writes numbers as numbers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from mutuality._csv import Cell
 from mutuality.web.reports.service_report import (
     HORIZON_NAMES,
     OVERDUE_CODES,
@@ -44,7 +51,7 @@ class Table:
     key: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     chart: Chart | None = None
 
 
@@ -52,17 +59,18 @@ def _words(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def number(value: float | None, places: int = 2) -> str:
-    """A cell: whole numbers as they are, others to `places` decimals, None empty."""
+def number(value: float | None, places: int = 2) -> int | Decimal | None:
+    """A cell: whole numbers as they are, others to `places` decimals, None as it is."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{places}f}"
+        return int(value)
+    return Decimal(f"{value:.{places}f}")
 
 
-def percent(value: float | None) -> str:
-    return "" if value is None else f"{100 * value:.1f}"
+def percent(value: float | None) -> Decimal | None:
+    """A proportion as a percentage to one decimal (0.125 is 12.5)."""
+    return None if value is None else Decimal(f"{100 * value:.1f}")
 
 
 def bar_chart(title: str, counts: Sequence[tuple[str, int]]) -> Chart:
@@ -79,15 +87,15 @@ def bar_chart(title: str, counts: Sequence[tuple[str, int]]) -> Chart:
 
 
 def _count_table(key: str, title: str, heading: str, counts: Mapping[str, int]) -> Table:
-    rows = tuple((_words(value), str(count)) for value, count in counts.items())
-    chart = bar_chart(title, [(label, int(count)) for label, count in rows])
+    rows = tuple((_words(value), count) for value, count in counts.items())
+    chart = bar_chart(title, list(rows))
     return Table(key, title, (heading, "Relationships"), rows, chart)
 
 
 def _findings_table(report: ServiceReport) -> Table:
     title = "Open findings by code"
     rows = tuple(
-        (f.code, str(f.relationships), number(f.median_days, 1), str(f.longest_days))
+        (f.code, f.relationships, number(f.median_days, 1), f.longest_days)
         for f in report.open_findings
     )
     chart = bar_chart(title, [(f.code, f.relationships) for f in report.open_findings])
@@ -110,12 +118,12 @@ def _compliance_table(report: ServiceReport) -> Table:
         (
             _words(c.level),
             number(c.required_days),
-            str(c.running),
-            str(c.interval_agreed),
-            str(c.supervised_in_time),
-            str(c.supervision_overdue),
-            str(c.never_supervised),
-            *(str(c.overdue_findings[code]) for code in OVERDUE_CODES),
+            c.running,
+            c.interval_agreed,
+            c.supervised_in_time,
+            c.supervision_overdue,
+            c.never_supervised,
+            *(c.overdue_findings[code] for code in OVERDUE_CODES),
         )
         for c in report.compliance
     )
@@ -123,13 +131,13 @@ def _compliance_table(report: ServiceReport) -> Table:
 
 
 def _consent_tables(consent: ConsentCoverage) -> list[Table]:
-    people = tuple((_words(value), str(n)) for value, n in consent.people.items())
-    affected = tuple((_words(value), str(n)) for value, n in consent.affected.items())
+    people = tuple((_words(value), n) for value, n in consent.people.items())
+    affected = tuple((_words(value), n) for value, n in consent.affected.items())
     summary = (
-        ("Relationships", str(consent.relationships)),
-        ("Everyone in the relationship has given informed consent", str(consent.everyone_informed)),
-        ("Affected parties identified", str(consent.affected_identified)),
-        ("Every affected party's consent informed or not needed", str(consent.affected_covered)),
+        ("Relationships", consent.relationships),
+        ("Everyone in the relationship has given informed consent", consent.everyone_informed),
+        ("Affected parties identified", consent.affected_identified),
+        ("Every affected party's consent informed or not needed", consent.affected_covered),
     )
     return [
         Table("consent", "Consent coverage", ("Measure", "Relationships"), summary),
@@ -163,10 +171,10 @@ def _paired_table(report: ServiceReport) -> Table:
     rows = tuple(
         (
             HORIZON_NAMES[row.horizon],
-            str(row.eligible),
-            str(row.rates.finished),
-            str(row.rates.not_finished),
-            str(row.rates.not_at_caseness),
+            row.eligible,
+            row.rates.finished,
+            row.rates.not_finished,
+            row.rates.not_at_caseness,
             percent(row.rates.recovery),
             percent(row.rates.reliable_recovery),
             percent(row.rates.reliable_improvement),
@@ -188,18 +196,19 @@ def _group_tables(report: ServiceReport) -> list[Table]:
         *("Measure", "Horizon", "With data"),
         *(f"{_words(name)} ({kind})" for name in PROPORTIONS for kind in kinds),
     )
-    changes, shares = [], []
+    changes: list[tuple[Cell, ...]] = []
+    shares: list[tuple[Cell, ...]] = []
     for row in report.groups:
         g = row.change
         low, high = g.ci95 if g.ci95 else (None, None)
         lead = (row.key, HORIZON_NAMES[row.horizon])
         numbers = (g.mean_first, g.mean_latest, g.mean_change, low, high)
         sizes = (g.d_baseline, g.d_z, g.d_av, g.g_av)
-        changes.append((*lead, str(row.eligible), str(g.n), *map(number, (*numbers, *sizes))))
-        cells = [str(g.n)]
+        changes.append((*lead, row.eligible, g.n, *map(number, (*numbers, *sizes))))
+        cells: list[Cell] = [g.n]
         for name in PROPORTIONS:
             p = g.proportions[name]
-            cells += [str(p.n), str(p.count), percent(p.proportion)]
+            cells += [p.n, p.count, percent(p.proportion)]
         shares.append((*lead, *cells))
     return [
         Table(

@@ -6,15 +6,12 @@ import csv
 import io
 import json
 
-import pytest
-
 from mutuality.transparency import (
     CSV_COLUMNS,
     FORMAT,
     OrganisationData,
     OutcomeChange,
     build_report,
-    csv_safe,
     report_from_dict,
     to_csv,
     to_json,
@@ -30,25 +27,6 @@ def _data(name: str = "North trust") -> OrganisationData:
         by_stage={"active": 21},
         outcomes=tuple(OutcomeChange("phq9", -7.0, "reliable_improvement") for _ in range(9)),
     )
-
-
-@pytest.mark.parametrize(
-    ("text", "escaped"),
-    [
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+1", "'+1"),
-        ("-4.4", "'-4.4"),
-        ("@cmd", "'@cmd"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("10", "10"),
-        ("*", "*"),
-        ("a=b", "a=b"),
-    ],
-)
-def test_a_cell_a_spreadsheet_would_run_is_escaped(text: str, escaped: str) -> None:
-    """Cells starting =, +, -, @, tab or carriage return get a leading quote; others do not."""
-    assert csv_safe(text) == escaped
 
 
 def test_the_csv_has_one_line_per_figure_and_escapes_every_cell() -> None:

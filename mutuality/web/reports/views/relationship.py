@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,8 +20,6 @@ from mutuality.web.access import relationship_for
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.views.common import audit_view
 from mutuality.web.reports.relationship_report import report_context
-
-PRINT_CSS = "css/report-print.css"
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +65,9 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf(html: str) -> bytes:
     # Imported here so that only a PDF download pays for loading WeasyPrint and its libraries.
-    import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
+    from mutuality.web.reports.pdf import make_pdf
 
-    css = finders.find(PRINT_CSS)
-    stylesheets = [weasyprint.CSS(filename=css)] if isinstance(css, str) else []
-    document = weasyprint.HTML(string=html, base_url=None)
-    pdf: bytes = document.write_pdf(stylesheets=stylesheets, pdf_tags=True)
-    return pdf
+    return make_pdf(html)
 
 
 urlpatterns: list[URLPattern] = [

@@ -8,7 +8,6 @@ relationship the report covers is recorded in the audit trail as viewed, since t
 
 from __future__ import annotations
 
-import csv
 from typing import Any, cast
 
 from django import forms
@@ -20,6 +19,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mutuality._csv import Cell, TextOut, write_table
 from mutuality.web.access import service_report_relationships
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.accounts.models import User
@@ -34,7 +34,8 @@ from mutuality.web.reports.service_report import (
 )
 from mutuality.web.reports.service_tables import Table, tables
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
+CSV_COLUMNS = ("section", "row", "column", "value")
+ABOUT = "Service report"
 
 
 class FilterForm(NhsFormMixin, forms.Form):
@@ -109,21 +110,6 @@ def _report(request: HttpRequest, page: str) -> tuple[FilterForm, ServiceReport]
     return form, service_report(chosen, timezone.localdate())
 
 
-def escape_cell(value: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value.startswith(_FORMULA_STARTS) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return value.strip() == value
-
-
 def _filter_rows(form: FilterForm) -> list[tuple[str, str]]:
     filters = form.filters()
     return [
@@ -164,19 +150,27 @@ def service_csv(request: HttpRequest) -> HttpResponse:
 
 
 def write_csv(
-    out: Any, report: ServiceReport, filter_rows: list[tuple[str, str]], all_tables: list[Table]
+    out: TextOut,
+    report: ServiceReport,
+    filter_rows: list[tuple[str, str]],
+    all_tables: list[Table],
 ) -> None:
-    """The report's tables one after another: a title line, a header line, then the rows."""
-    writer = csv.writer(out)
-    writer.writerow(["Service report", report.today.isoformat()])
-    for name, value in filter_rows:
-        writer.writerow([escape_cell(name), escape_cell(value)])
+    """The whole report as one table, a line per cell: `section, row, column, value`.
+
+    `section` is a table's title (or "Service report", whose one row holds the day it was made
+    and the filters), `row` the row's number in that table from 1, `column` the column's
+    heading, and `value` the cell (empty where the page says "Not available"). A table with no
+    rows has no lines. Every table of the page comes back with a pivot on `row` and `column`.
+    """
+    about = [("Made on", report.today.isoformat()), *filter_rows]
+    lines: list[tuple[Cell, ...]] = [(ABOUT, 1, name, value) for name, value in about]
     for table in all_tables:
-        writer.writerow([])
-        writer.writerow([escape_cell(table.title)])
-        writer.writerow([escape_cell(column) for column in table.columns])
-        for row in table.rows:
-            writer.writerow([escape_cell(cell) for cell in row])
+        for number, row in enumerate(table.rows, start=1):
+            lines += [
+                (table.title, number, column, cell)
+                for column, cell in zip(table.columns, row, strict=True)
+            ]
+    write_table(out, CSV_COLUMNS, lines)
 
 
 urlpatterns: list[URLPattern] = [
