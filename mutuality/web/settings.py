@@ -106,6 +106,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, but a database file it creates is readable by its owner alone.
+    DATABASES["default"]["ENGINE"] = "mutuality.web.db.sqlite3"
     # WAL lets readers and one writer work at once; a busy timeout waits rather than fails.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
