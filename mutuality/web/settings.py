@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from mutuality.web.environment import (
     ConfigurationError,
@@ -66,11 +67,17 @@ INSTALLED_APPS = [
     "mutuality.web.audit",
     "mutuality.web.reports",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # WhiteNoise answers static files itself, so the middleware below never sees them: they
+    # keep WhiteNoise's long-lived caching, and need no page's policies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mutuality.web.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,6 +178,56 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp; ASVS v5 3.4.3, 3.4.6): scripts, styles, images and
+# everything else only from this site; no inline script or style (not even a style=""
+# attribute); a fresh nonce on every response, carried by base.html's <script> tags; no
+# plugins, no <base>, no framing by any site, and forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the service needs none of the browser's
+# powerful features, so each is off for its pages and anything they embed. (Passkeys would
+# need publickey-credentials-* set to [SELF].)
+_FEATURES_OFF = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "compute-pressure",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (a promise to browsers' built-in lists, hard to take back) is the choice of
     # whoever runs the domain, not of the app; everything else check --deploy asks for is on.
