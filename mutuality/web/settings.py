@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged while a request is answered says whose and from where.
+    "mutuality.web.security_log.LogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise answers static files itself, so the middleware below never sees them: they
     # keep WhiteNoise's long-lived caching, and need no page's policies.
@@ -233,5 +235,30 @@ SILENCED_SYSTEM_CHECKS = [
     # whoever runs the domain, not of the app; everything else check --deploy asks for is on.
     "security.W021",
 ]
+
+# Logs (docs/security.md, "Logs"): one JSON object a line on stderr, for the deployer to
+# ship and keep. Errors with their tracebacks, and security events (mutuality.security:
+# signing in and out, lockouts, refusals, downloads, uploads, publishing, forged hosts,
+# CSRF failures), with ids but never health content.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "mutuality.web.json_logs.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "mutuality": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # django-axes' own lines repeat the sign-in events (masking the username typed, which
+        # may be a password in the wrong box, by AXES_SENSITIVE_PARAMETERS): keep its errors.
+        "axes": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
 
 INVITATION_DAYS = 7  # how long a co-producer's invitation link stays valid
