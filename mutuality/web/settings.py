@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.utils.log import DEFAULT_LOGGING
 
 from mutuality.web.environment import (
     ConfigurationError,
@@ -243,17 +244,24 @@ SILENCED_SYSTEM_CHECKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "mutuality.web.json_logs.JsonFormatter"}},
+    "formatters": {
+        "json": {"()": "mutuality.web.json_logs.JsonFormatter"},
+        "django.server": DEFAULT_LOGGING["formatters"]["django.server"],
+    },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "json",
-        }
+        },
+        "django.server": DEFAULT_LOGGING["handlers"]["django.server"],
     },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # runserver's request lines (the demo's; a production server has its own access log)
+        # stay Django's plain ones: they hold query strings, which the JSON lines never do.
+        "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
         "mutuality": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # django-axes' own lines repeat the sign-in events (masking the username typed, which
         # may be a password in the wrong box, by AXES_SENSITIVE_PARAMETERS): keep its errors.

@@ -3,6 +3,7 @@ errors with their traceback, and never a word of anyone's health information."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from mutuality.web.json_logs import JsonFormatter
 from tests.integration.logs import Captured, captured_logs
 from tests.integration.pages import PASSWORD, build_world
 from tests.integration.test_access_matrix import World, _url
@@ -215,3 +217,13 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_one_it_reports(
         )
 
     assert _one(logs, "sign_in")["ip"] == "203.0.113.7"
+
+
+def test_the_demo_servers_request_lines_stay_out_of_the_json_log() -> None:
+    """runserver's request lines, which hold query strings, keep Django's own handler."""
+    server = logging.getLogger("django.server")
+
+    formatters = {type(handler.formatter) for handler in server.handlers}
+
+    assert server.propagate is False
+    assert formatters and JsonFormatter not in formatters
