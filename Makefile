@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed-stamp
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor
 ASSETS_STAMP := $(VENDOR)/.built-stamp
-# The demo runs over plain http on this machine only, so its cookies cannot be "secure";
-# debugging stays off, so an error shows the service's own page and never a traceback.
-DEMO := MUTUALITY_SECURE_COOKIES=False
+# The demo runs over plain http on this machine only: MUTUALITY_DEMO=1 allows the public
+# development key, and turns off the HTTPS redirect and Secure cookies (docs/security.md).
+# Debugging stays off, so an error shows the service's own page and never a traceback.
+DEMO := MUTUALITY_DEMO=1
 # PDF reports draw their text with Pango and subset fonts with HarfBuzz (Debian keeps each
 # package's copyright file, which is how `scripts/need` sees that a library is installed).
 PDF_LIBS := $(foreach lib,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0,$(lib):/usr/share/doc/$(lib)/copyright)
@@ -18,7 +19,7 @@ PDF_LIBS := $(foreach lib,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0,$
 # it runs on Java.
 JAVA := default-jre-headless:java
 
-.PHONY: setup assets run serve examples test test-fast test-browser test-postgres lint format bench clean
+.PHONY: setup assets run serve examples test test-fast test-browser test-postgres check-deploy lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -78,12 +79,19 @@ test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (in
 	@scripts/need $(JAVA)
 	scripts/with-postgres $(BIN)/pytest -q -m "not browser" tests/integration
 
+check-deploy: setup  ## Django's deployment checks on the production settings (a throwaway key and host); any warning fails.
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	env -u MUTUALITY_DEMO -u MUTUALITY_DEBUG -u MUTUALITY_SECRET_KEY_FILE \
+		MUTUALITY_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		MUTUALITY_ALLOWED_HOSTS=mutuality.example.org MUTUALITY_VAR_DIR="$$tmp" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
 lint: setup  ## ruff, mypy --strict (cores, command line and web app), import-linter, migrations check.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEMO) $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: setup  ## Rewrite the code in the project's style.
 	$(BIN)/ruff format .
@@ -92,7 +100,7 @@ format: setup  ## Rewrite the code in the project's style.
 bench: setup  ## Run the benchmarks and print their ratios to a floor.
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/outcomes.py
-	$(BIN)/python bench/service_report.py
+	$(DEMO) $(BIN)/python bench/service_report.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis node_modules $(VENDOR)

@@ -4,7 +4,8 @@ A person sees only the relationships they belong to: as a participant (the
 professional or the co-producer), as its supervisor, as an independent reviewer
 assigned to it, or as an admin of its organisation. Anyone else is told the
 relationship does not exist (404), so its existence is not revealed. Views call
-`relationship_for()`; they never query relationships themselves.
+`relationship_for()`; they never query relationships themselves. Each refusal is logged as
+a security event (security_log.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mutuality.web.relationships.models import (
     Relationship,
     Score,
 )
+from mutuality.web.security_log import refused
 
 
 class Standing(StrEnum):
@@ -128,8 +130,10 @@ def relationship_for(user: Any, pk: int, permission: Permission = Permission.VIE
     """
     relationship = Relationship.objects.filter(pk=pk).select_related("organisation").first()
     if relationship is None or not can(user, Permission.VIEW, relationship):
+        refused(user, 404, relationship_id=pk, permission=permission.value)
         raise Http404("No such relationship")
     if not can(user, permission, relationship):
+        refused(user, 403, relationship_id=pk, permission=permission.value)
         raise PermissionDenied(f"You cannot {permission.value.replace('_', ' ')} here")
     return relationship
 

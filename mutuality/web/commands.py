@@ -120,7 +120,13 @@ def main(argv: Sequence[str]) -> int:
         args = _parser().parse_args(list(argv))
     except SystemExit as stop:  # argparse has printed the usage problem
         return INVALID if stop.code else 0
-    _setup_django()
+    from mutuality.web.environment import ConfigurationError
+
+    try:
+        _setup_django()
+    except ConfigurationError as error:  # a missing or wrong variable: say which, in one line
+        print(f"mutuality cannot start: {error}", file=sys.stderr)
+        return INVALID
     from django.db import DatabaseError
 
     try:

@@ -1,8 +1,12 @@
-"""One settings module, configured from the environment (see dotenv-sample).
+"""One settings module, configured from the environment (every variable is in dotenv-sample).
 
-Defaults are for a developer's machine: SQLite (WAL) under var/, debug off unless
-MUTUALITY_DEBUG=True. Production sets MUTUALITY_SECRET_KEY and
-MUTUALITY_ALLOWED_HOSTS; DATABASE_URL selects PostgreSQL.
+Two ways to run. The demo (MUTUALITY_DEMO=1, which `make run`, the tests and development
+set) serves plain http on this machine: a fixed development key, no HTTPS redirect, cookies
+without Secure. Everywhere else is production: MUTUALITY_SECRET_KEY and
+MUTUALITY_ALLOWED_HOSTS are required, HTTPS is enforced (redirect, HSTS, `__Host-` Secure
+cookies), and `manage.py check --deploy --fail-level WARNING` passes (`make check-deploy`).
+SQLite (WAL) under var/ by default; DATABASE_URL selects PostgreSQL. docs/security.md,
+"Running in production", says more.
 """
 
 from __future__ import annotations
@@ -12,32 +16,44 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE, NONE, SELF
+from django.utils.log import DEFAULT_LOGGING
+
+from mutuality.web.environment import (
+    ConfigurationError,
+    env_bool,
+    env_list,
+    env_origins,
+    env_proxy_count,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("MUTUALITY_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and collected assets live here
+# The SQLite file and collected assets live here; only the service's own user may enter it.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
-
-def env_bool(name: str, default: bool) -> bool:
-    """Strict booleans: only "True" and "False" are accepted, so a typo fails loudly."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    if value not in ("True", "False"):
-        raise ImproperlyConfigured(f"{name} must be True or False; got {value!r}")
-    return value == "True"
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
+DEMO = env_bool("MUTUALITY_DEMO", False)
 DEBUG = env_bool("MUTUALITY_DEBUG", False)
-# A fixed development key is only acceptable when debugging or testing.
+# Public, so only ever used in the demo (environment.secret_key refuses it anywhere else).
 _DEV_KEY = "dev-only-not-secret-mutuality-key-0123456789abcdefghijklmnopqrstuvwxyz"
-SECRET_KEY = os.environ.get("MUTUALITY_SECRET_KEY", _DEV_KEY)
-ALLOWED_HOSTS = env_list("MUTUALITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+SECRET_KEY = secret_key(demo=DEMO, dev_key=_DEV_KEY)
+ALLOWED_HOSTS = env_list(
+    "MUTUALITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEMO else ""
+)
+if not ALLOWED_HOSTS:
+    raise ConfigurationError(
+        "MUTUALITY_ALLOWED_HOSTS is not set. Outside the demo (MUTUALITY_DEMO=1) list the "
+        "host names Mutuality answers to, separated by commas, e.g. mutuality.example.org"
+    )
+# Behind a reverse proxy (which must terminate HTTPS and set X-Forwarded-Proto and
+# X-Forwarded-For): how many proxies stand in front, so that the client's own address is
+# read from X-Forwarded-For (client_ip.py) for sign-in limits and the logs.
+TRUSTED_PROXY_COUNT = env_proxy_count("MUTUALITY_TRUSTED_PROXY")
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins whose forms may post here when they differ from the Host (a proxy that rewrites it).
+CSRF_TRUSTED_ORIGINS = env_origins("MUTUALITY_CSRF_TRUSTED_ORIGINS", demo=DEMO)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -52,11 +68,19 @@ INSTALLED_APPS = [
     "mutuality.web.audit",
     "mutuality.web.reports",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged while a request is answered says whose and from where.
+    "mutuality.web.security_log.LogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # WhiteNoise answers static files itself, so the middleware below never sees them: they
+    # keep WhiteNoise's long-lived caching, and need no page's policies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mutuality.web.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +116,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, but a database file it creates is readable by its owner alone.
+    DATABASES["default"]["ENGINE"] = "mutuality.web.db.sqlite3"
     # WAL lets readers and one writer work at once; a busy timeout waits rather than fails.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -113,6 +139,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's own address, behind a trusted proxy too (MUTUALITY_TRUSTED_PROXY).
+AXES_CLIENT_IP_CALLABLE = "mutuality.web.client_ip.client_ip"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "relationships:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -140,10 +168,105 @@ SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime: 12 hours (ASVS L2)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("MUTUALITY_SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS everywhere but the demo, which serves plain http on 127.0.0.1. The `__Host-` prefix
+# makes the browser refuse the cookie unless it is Secure, for the whole site and this host
+# only (ASVS v5 3.3.1, 3.3.3); HSTS is sent only over HTTPS, so the demo never sends it.
+SECURE_SSL_REDIRECT = not DEMO
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEMO
+SESSION_COOKIE_NAME = "sessionid" if DEMO else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEMO else "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp; ASVS v5 3.4.3, 3.4.6): scripts, styles, images and
+# everything else only from this site; no inline script or style (not even a style=""
+# attribute); a fresh nonce on every response, carried by base.html's <script> tags; no
+# plugins, no <base>, no framing by any site, and forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the service needs none of the browser's
+# powerful features, so each is off for its pages and anything they embed. (Passkeys would
+# need publickey-credentials-* set to [SELF].)
+_FEATURES_OFF = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "compute-pressure",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF}
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload (a promise to browsers' built-in lists, hard to take back) is the choice of
+    # whoever runs the domain, not of the app; everything else check --deploy asks for is on.
+    "security.W021",
+]
+
+# Logs (docs/security.md, "Logs"): one JSON object a line on stderr, for the deployer to
+# ship and keep. Errors with their tracebacks, and security events (mutuality.security:
+# signing in and out, lockouts, refusals, downloads, uploads, publishing, forged hosts,
+# CSRF failures), with ids but never health content.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "mutuality.web.json_logs.JsonFormatter"},
+        "django.server": DEFAULT_LOGGING["formatters"]["django.server"],
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        },
+        "django.server": DEFAULT_LOGGING["handlers"]["django.server"],
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # runserver's request lines (the demo's; a production server has its own access log)
+        # stay Django's plain ones: they hold query strings, which the JSON lines never do.
+        "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
+        "mutuality": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # django-axes' own lines repeat the sign-in events (masking the username typed, which
+        # may be a password in the wrong box, by AXES_SENSITIVE_PARAMETERS): keep its errors.
+        "axes": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
 
 INVITATION_DAYS = 7  # how long a co-producer's invitation link stays valid

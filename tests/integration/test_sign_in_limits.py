@@ -4,6 +4,7 @@ address, that pair is paused for 15 minutes, with a page that says so in plain w
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -74,3 +75,36 @@ def test_the_pause_ends_after_fifteen_minutes(people: None) -> None:
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
 
     assert _sign_in(Client(), "co", PASSWORD) == 302
+
+
+def test_behind_a_trusted_proxy_the_pause_is_for_the_clients_own_address(
+    people: None, settings: Any
+) -> None:
+    """Behind a proxy (MUTUALITY_TRUSTED_PROXY) the pair is keyed on the address the proxy
+    reports, not the proxy's own, so one client's guesses do not pause everyone behind it."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.9"}
+    for _ in range(10):
+        Client().post(
+            "/accounts/login/",
+            {"username": "co", "password": "not it"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+
+    guesser = Client().post(
+        "/accounts/login/",
+        {"username": "co", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **proxy,
+    )
+    someone_else = Client().post(
+        "/accounts/login/",
+        {"username": "co", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+        **proxy,
+    )
+
+    assert guesser.status_code == 429
+    assert someone_else.status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}

@@ -43,6 +43,7 @@ from mutuality.web.relationships.views.outcomes import (
     series_names,
     trajectories,
 )
+from mutuality.web.security_log import security_event
 
 _ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
 
@@ -174,6 +175,7 @@ def export_case(request: HttpRequest, pk: int) -> HttpResponse:
         relationship_id=relationship.pk,
         organisation_id=relationship.organisation_id,
     )
+    security_event("export", "Case file downloaded", relationship_id=pk, format="yaml")
     private = may_read_private_notes(request.user, relationship)
     response = HttpResponse(
         export_yaml(relationship, private_notes=private), content_type="application/yaml"
@@ -216,6 +218,7 @@ def upload_case(request: HttpRequest, pk: int) -> HttpResponse:
             case=data["case_file"],
             expected_revision=data["revision"],
         )
+        security_event("upload", "Case file uploaded", relationship_id=pk)
         return " ".join(["The case file is uploaded.", *notes])
 
     def make_form(data: QueryDict | None) -> CaseFileForm:

@@ -55,6 +55,7 @@ from mutuality.web.relationships.views.common import (
     form_page,
     long_date,
 )
+from mutuality.web.security_log import refused
 
 AUDIT_PAGE_SIZE = 50
 STAGE_WORDS = {
@@ -482,6 +483,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """The organisation's audit trail, newest first, for its admins only (404 for others)."""
     organisation = audit_trail_organisation(request.user)
     if organisation is None:
+        refused(request.user, 404, page="audit log")
         raise Http404("No such page")
     events = AuditEvent.objects.filter(organisation_id=organisation).select_related("user")
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -20,6 +20,7 @@ from mutuality.web.access import relationship_for
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.views.common import audit_view
 from mutuality.web.reports.relationship_report import report_context
+from mutuality.web.security_log import security_event
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=relationship.organisation_id,
         page="report.pdf",
     )
+    security_event("export", "Report PDF downloaded", relationship_id=pk, format="pdf")
     context = report_context(request.user, relationship)
     html = render_to_string("reports/relationship/report_pdf.html", context, request=request)
     try:

@@ -33,6 +33,7 @@ from mutuality.web.reports.service_report import (
     service_report,
 )
 from mutuality.web.reports.service_tables import Table, tables
+from mutuality.web.security_log import refused, security_event
 
 CSV_COLUMNS = ("section", "row", "column", "value")
 ABOUT = "Service report"
@@ -95,6 +96,7 @@ class FilterForm(NhsFormMixin, forms.Form):
 def _report(request: HttpRequest, page: str) -> tuple[FilterForm, ServiceReport]:
     scope = service_report_relationships(request.user)
     if scope is None:
+        refused(request.user, 404, page=page)
         raise Http404("No such page")
     form = FilterForm(request.GET or None, scope)
     chosen = filter_relationships(scope, form.filters())
@@ -141,6 +143,10 @@ def service(request: HttpRequest) -> HttpResponse:
 @require_GET
 def service_csv(request: HttpRequest) -> HttpResponse:
     form, report = _report(request, "service report CSV")
+    organisation_id = getattr(request.user, "organisation_id", None)
+    security_event(
+        "export", "Service report downloaded", organisation_id=organisation_id, format="csv"
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="service-report-{report.today.isoformat()}.csv"'

@@ -23,6 +23,7 @@ from mutuality.web.access import may_publish_transparency
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.reports.models import PublishedReport
 from mutuality.web.reports.transparency_data import draft_report, publish
+from mutuality.web.security_log import refused, security_event
 
 PUBLIC_TEMPLATE = "reports/transparency/public.html"
 
@@ -31,6 +32,7 @@ def _admins_organisation(request: HttpRequest) -> Organisation:
     """The signed-in admin's organisation; 404 for anyone else (as the audit log does)."""
     organisation_id = getattr(request.user, "organisation_id", None)
     if not may_publish_transparency(request.user, organisation_id):
+        refused(request.user, 404, page="transparency report review")
         raise Http404("No such page")
     return get_object_or_404(Organisation, pk=organisation_id)
 
@@ -62,6 +64,12 @@ def publish_report(request: HttpRequest) -> HttpResponse:
     """Freeze the current draft as the next public version."""
     organisation = _admins_organisation(request)
     published = publish(organisation, by=request.user)
+    security_event(
+        "publish",
+        "Transparency report published",
+        organisation_id=organisation.pk,
+        version=published.version,
+    )
     messages.success(request, f"Version {published.version} of the report is now public.")
     return redirect(
         "reports:transparency-version", organisation=organisation.slug, version=published.version

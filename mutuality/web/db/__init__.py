@@ -1,0 +1,1 @@
+"""Mutuality's own database backends."""
