@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -227,3 +228,27 @@ def test_the_demo_servers_request_lines_stay_out_of_the_json_log() -> None:
 
     assert server.propagate is False
     assert formatters and JsonFormatter not in formatters
+
+
+def test_an_upload_refused_or_from_a_stale_page_is_logged(world: World) -> None:
+    """A crafted upload (an id that is not this relationship's) and an upload from an
+    out-of-date page are logged as refused, with the page and ids but not the file."""
+    pk = world.relationship.pk
+    professional = _signed_in(world, "professional")
+    export = professional.get(f"/relationships/{pk}/case.yaml").content.decode()
+    data = yaml.safe_load(export)
+    data["observations"][0]["id"] = f"{CANARY}-not-one-of-its-records"
+    crafted = yaml.safe_dump(data).encode()
+    revision = world.relationship.revision
+    url = f"/relationships/{pk}/case/upload/"
+
+    with captured_logs() as logs:
+        for body, sent_revision in ((crafted, revision), (export.encode(), revision + 7)):
+            upload = SimpleUploadedFile("case.yaml", body)
+            response = professional.post(url, {"case_file": upload, "revision": sent_revision})
+            assert response.status_code == 200
+
+    mine = {"user_id": world.users["professional"].pk, "relationship_id": pk}
+    _one(logs, "change_refused", page="case-upload", **mine)
+    _one(logs, "stale_edit", page="case-upload", **mine)
+    assert CANARY not in logs.text

@@ -4,6 +4,7 @@ assessment cannot accept)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from mutuality.web.relationships.actions import Refused, StaleEdit
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
+from mutuality.web.security_log import security_event
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -53,6 +55,23 @@ def case_problem(error: CaseError) -> str:
     )
 
 
+def _refused_change(request: HttpRequest, r: Relationship, page: str, event: str) -> None:
+    """A change that was not saved (from a stale page, or refused whole) is a security event:
+    attempts to get round a control are logged (ASVS v5 16.3.3), with ids and never content."""
+    message = {
+        "stale_edit": "A change from an out-of-date page was refused",
+        "change_refused": "A change was refused",
+    }[event]
+    security_event(
+        event,
+        message,
+        user=request.user,
+        level=logging.WARNING,
+        relationship_id=r.pk,
+        page=page,
+    )
+
+
 def form_page(
     request: HttpRequest,
     relationship: Relationship,
@@ -79,15 +98,18 @@ def form_page(
             try:
                 done = save(form.cleaned_data)
             except StaleEdit:
+                _refused_change(request, relationship, page, "stale_edit")
                 relationship.refresh_from_db()
                 form = make_form(request.POST if keep_input else None)
                 form.refuse(STALE)
                 revision = relationship.revision
             except CaseError as error:
+                _refused_change(request, relationship, page, "change_refused")
                 relationship.refresh_from_db()
                 form.refuse(case_problem(error))
                 revision = relationship.revision
             except Refused as refused:
+                _refused_change(request, relationship, page, "change_refused")
                 relationship.refresh_from_db()
                 form.refuse(str(refused))
                 revision = relationship.revision
