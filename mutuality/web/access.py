@@ -10,6 +10,7 @@ a security event (security_log.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -214,8 +215,9 @@ def speaks_for(user: Any, person: Participant) -> bool:
     return bool(user.is_authenticated) and person.user_id == user.pk
 
 
-def may_change_by_file(user: Any, relationship: Relationship, record: Any) -> bool:
-    """Whether an uploaded case file from this user may change (or resolve) this record.
+def file_reach(user: Any, relationship: Relationship) -> Callable[[Any], bool]:
+    """Which records of this relationship an uploaded case file from this user may change (or
+    resolve): a test of one record, decided once per upload.
 
     Only what the uploader could change on the pages, and only what they wrote themselves:
     records written here belong to whoever wrote them; records that came in from a case file
@@ -223,16 +225,20 @@ def may_change_by_file(user: Any, relationship: Relationship, record: Any) -> bo
     Wellbeing scores are evidence: a file adds new ones, never changes one on record.
     """
     if not can(user, Permission.EDIT, relationship):
-        return False
-    if isinstance(record, Observation):
-        from_a_file = record.raised_by_id is None and not record.supervisor_only
-        return from_a_file or record.raised_by_id == user.pk
-    if isinstance(record, Consultation):
-        return record.recorded_by_id in (None, user.pk)
-    if isinstance(record, Disclosure):
-        return speaks_for(user, record.by)
-    if isinstance(record, AffectedParty):
-        return True
-    if isinstance(record, OutcomeSeries | Score):
-        return False
-    raise TypeError(f"no rule for changing a {type(record).__name__} by a file")
+        return lambda record: False
+
+    def reaches(record: Any) -> bool:
+        if isinstance(record, Observation):
+            from_a_file = record.raised_by_id is None and not record.supervisor_only
+            return from_a_file or record.raised_by_id == user.pk
+        if isinstance(record, Consultation):
+            return record.recorded_by_id in (None, user.pk)
+        if isinstance(record, Disclosure):
+            return speaks_for(user, record.by)
+        if isinstance(record, AffectedParty):
+            return True
+        if isinstance(record, OutcomeSeries | Score):
+            return False
+        raise TypeError(f"no rule for changing a {type(record).__name__} by a file")
+
+    return reaches

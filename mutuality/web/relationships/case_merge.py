@@ -7,7 +7,7 @@ docs/adr/0005-upload-within-reach.md):
 - Nothing recorded is removed. People, affected parties, disclosures, observations,
   consultations and scores the file leaves out are kept; the notes say so.
 - A file changes only what its uploader could change on the pages and wrote themselves
-  (`access.may_change_by_file`). Anyone else's record is kept as it is here, whatever the file
+  (`access.file_reach`). Anyone else's record is kept as it is here, whatever the file
   says of it; a note says so, in words that reveal nothing the uploader cannot already see.
 - Nobody speaks for another person: their consent, answers and agreement to the contract are
   what they gave on their own login (`access.speaks_for`).

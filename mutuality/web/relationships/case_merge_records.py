@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import models
 
 from mutuality.web.access import (
-    may_change_by_file,
+    file_reach,
     may_read_private_notes,
     questionnaire_people,
     speaks_for,
@@ -80,6 +81,11 @@ class RecordsMixin:
     notes: list[str]
     changes: list[dict[str, Any]]
     people: dict[str, Participant]
+
+    @cached_property
+    def reaches(self) -> Callable[[Any], bool]:
+        """Whether the file may change a record (access.file_reach), decided once."""
+        return file_reach(self.uploader, self.relationship)
 
     def records(self) -> None:
         r = self.relationship
@@ -177,13 +183,13 @@ class RecordsMixin:
             if _same(plain, seen[record.pk], ignore=kind.ignore):
                 return record
         for record in free:
-            mine = may_change_by_file(self.uploader, self.relationship, record)
+            mine = self.reaches(record)
             if mine and all(plain.get(k) == seen[record.pk].get(k) for k in kind.key):
                 return record
         return None
 
     def _change(self, kind: _Kind, record: Any, entry: dict[str, Any], index: int) -> None:
-        if may_change_by_file(self.uploader, self.relationship, record):
+        if self.reaches(record):
             self._changed(kind.name, record.uid, kind.change(record, entry, index))
         else:
             self.notes.append(
@@ -258,7 +264,7 @@ class RecordsMixin:
         )
 
     def _change_series(self, series: OutcomeSeries, s: dict[str, Any], index: int) -> list[str]:
-        raise AssertionError("may_change_by_file never lets a file change a series")
+        raise AssertionError("file_reach never lets a file change a series")
 
     def _add_series(self, s: dict[str, Any], index: int, path: str) -> OutcomeSeries:
         self._may_score(s["of"], f"{path}.of")
@@ -304,7 +310,7 @@ class RecordsMixin:
             self.changes.extend({"added": "scores", "id": score.uid} for score in new)
 
     def _change_score(self, score: Score, x: dict[str, Any], index: int) -> list[str]:
-        raise AssertionError("may_change_by_file never lets a file change a score")
+        raise AssertionError("file_reach never lets a file change a score")
 
     def _add_score(self, x: dict[str, Any], index: int, path: str) -> None:
         raise AssertionError("scores are added together, by _scores")
