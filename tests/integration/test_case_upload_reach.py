@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
+from mutuality.web.access import file_reach
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.models import Observation, Score
-from tests.integration.test_access_matrix import World
+from tests.integration.test_access_matrix import STANDINGS, World
 from tests.integration.upload_world import (
     PRIVATE_NOTE,
     build_upload_world,
@@ -300,3 +301,57 @@ def test_the_audit_trail_names_what_an_upload_changed_but_not_its_content(world:
     assert {"changed": "observations", "id": mine.uid, "fields": ["note"]} in event.detail["upload"]
     assert {"added": "consultations", "id": added.uid} in event.detail["upload"]
     assert "9d1e" not in str(event.detail)
+
+
+def _record(world: World, name: str) -> Any:
+    r = world.relationship
+    return {
+        "private worry": lambda: r.observations.get(supervisor_only=True),
+        "supervisor's observation": lambda: r.observations.get(note="supervisor's own note"),
+        "own observation": lambda: r.observations.get(note="priya's own note"),
+        "co-producer's observation": lambda: r.observations.get(note="tomasz's open note"),
+        "observation from a file": lambda: r.observations.create(
+            date="2026-01-01", kind="other", by="Dr K"
+        ),
+        "supervisor's consultation": lambda: r.consultations.get(with_whom="the perinatal team"),
+        "consultation from a file": lambda: r.consultations.create(
+            date="2026-01-01", with_whom="a file", outcome="adapt"
+        ),
+        "co-producer's disclosure": lambda: r.disclosures.get(by__slug="tomasz"),
+        "own disclosure": lambda: r.disclosures.create(
+            by=r.participants.get(slug="priya"), date="2026-01-01", about="x"
+        ),
+        "affected party": lambda: r.affected_parties.first(),
+        "outcome series": lambda: r.outcome_series.first(),
+        "score": lambda: Score.objects.filter(series__relationship=r).first(),
+    }[name]()
+
+
+REACH = {
+    "private worry": False,
+    "supervisor's observation": False,
+    "own observation": True,
+    "co-producer's observation": False,
+    "observation from a file": True,
+    "supervisor's consultation": False,
+    "consultation from a file": True,
+    "co-producer's disclosure": False,
+    "own disclosure": True,
+    "affected party": True,
+    "outcome series": False,
+    "score": False,
+}
+
+
+@pytest.mark.parametrize("name", list(REACH))
+@pytest.mark.parametrize("standing", STANDINGS[:-1])
+def test_what_a_file_may_change_by_standing_and_record(
+    world: World, standing: str, name: str
+) -> None:
+    """Only the relationship's professional's file reaches anything, and only what they wrote
+    (or what came from a file); nobody's reaches a score, a series or someone else's record."""
+    record = _record(world, name)
+
+    reaches = file_reach(world.users[standing], world.relationship)(record)
+
+    assert reaches is (REACH[name] and standing == "professional")
