@@ -11,67 +11,20 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
-from tests.integration.test_access_matrix import CASE, MATRIX, OWN, World, _url
+from tests.integration.pages import PASSWORD, USERNAMES, build_world, error_pages, pages_for
+from tests.integration.test_access_matrix import OWN, World
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long browser test password"
-USERNAMES = {
-    "professional": "pro",
-    "co_producer": "co",
-    "supervisor": "sup",
-    "reviewer": "rev",
-    "admin": "adm",
-}
-ROLES = {
-    "professional": Role.PROFESSIONAL,
-    "co_producer": Role.CO_PRODUCER,
-    "supervisor": Role.SUPERVISOR,
-    "reviewer": Role.REVIEWER,
-    "admin": Role.ADMIN,
-}
 
 
 @pytest.fixture
 def world(live_server: Any) -> World:
     """The walking-group example with a person in every standing (and another one)."""
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    relationship = import_case(load_case(CASE), home)
-    other = import_case(load_case(CASE), home)
-    users = {
-        standing: User.objects.create_user(
-            username=USERNAMES[standing],
-            password=PASSWORD,
-            organisation=home,
-            role=ROLES[standing],
-        )
-        for standing in OWN
-    }
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    return World(relationship, other, users)
+    return build_world()
 
 
 def _pages_for(world: World, standing: str) -> list[str]:
-    own = [
-        _url(world, world.relationship, name)
-        for name, row in MATRIX.items()
-        if dict(zip(OWN, row.split(), strict=True))[standing] == "200"
-        and name != "export"  # a file to download, not a page
-    ]
-    report = f"/reports/relationship/{world.relationship.pk}/"
-    extra = {
-        "professional": ["/relationships/propose/"],
-        "supervisor": ["/reports/service/"],
-        "admin": ["/relationships/audit/", "/reports/service/", "/reports/transparency/"],
-    }
-    return ["/relationships/", *extra.get(standing, []), report, *own]
+    return [page.url for page in pages_for(world, standing) if page.html]
 
 
 @pytest.mark.parametrize("standing", OWN)
@@ -96,10 +49,7 @@ def test_every_page_this_role_may_open_passes_axe(
         axe(page)
 
     # What people see when they cannot go on: a page that is not theirs, and one not for them.
-    for url, status in (
-        (f"/relationships/{world.other.pk}/", 200 if standing == "admin" else 404),
-        (_url(world, world.relationship, "supervision"), 200 if standing == "supervisor" else 403),
-    ):
+    for url, status in error_pages(world, standing):
         response = page.goto(url)
         assert response is not None and response.status == status, url
         axe(page)
