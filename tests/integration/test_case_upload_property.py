@@ -21,9 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +33,7 @@ from tests.integration.upload_world import (
     export_as,
     outside_reach,
     unchanged,
+    upload,
 )
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -272,23 +271,6 @@ def world(db: None) -> World:
     return build_upload_world()
 
 
-def _upload(world: World, standing: str, data: dict[str, Any]) -> tuple[int, str]:
-    client = Client()
-    if standing != "anonymous":
-        client.force_login(world.users[standing])
-    world.relationship.refresh_from_db()
-    body = yaml.safe_dump(data, allow_unicode=True).encode()
-
-    response = client.post(
-        f"/relationships/{world.relationship.pk}/case/upload/",
-        {
-            "case_file": SimpleUploadedFile("case.yaml", body),
-            "revision": world.relationship.revision,
-        },
-    )
-    return int(response.status_code), response.content.decode()
-
-
 def test_random_uploads_by_every_standing_change_nothing_out_of_reach(world: World) -> None:
     """No mutated upload fails with a server error; a professional's changes nothing outside
     their reach, and everyone else's changes nothing at all."""
@@ -313,7 +295,8 @@ def test_random_uploads_by_every_standing_change_nothing_out_of_reach(world: Wor
             reach = outside_reach if standing == "professional" else everything
             before = reach(world)
 
-            status, page = _upload(world, standing, data)
+            response = upload(world, standing, yaml.safe_dump(data, allow_unicode=True).encode())
+            status, page = response.status_code, response.content.decode()
             outcomes[standing, status] += 1
 
             expected = {302} if standing == "anonymous" else {200, 302, 403, 404}

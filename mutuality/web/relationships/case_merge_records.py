@@ -267,7 +267,8 @@ class RecordsMixin:
         raise AssertionError("file_reach never lets a file change a series")
 
     def _add_series(self, s: dict[str, Any], index: int, path: str) -> OutcomeSeries:
-        self._may_score(s["of"], f"{path}.of")
+        # Whether the uploader may score this person is checked with its scores (`_scores`):
+        # a new series has at least one, and a refusal there saves nothing.
         return OutcomeSeries.objects.create(
             relationship=self.relationship,
             of=self.people[s["of"]],
