@@ -153,6 +153,8 @@ def _edit_record(draw: Draw, data: dict[str, Any], pool: list[str]) -> None:
         return
     record = picked[0][picked[1]]
     editable = [f for f in record if f in VALID and f not in ("by", "of", "date")]
+    if not editable:  # a record an earlier change emptied
+        return
     for field in draw(st.lists(st.sampled_from(editable), min_size=1, unique=True)):
         if field == "value" or field == "items":
             record.pop("value" if field == "items" else "items", None)
