@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,16 @@ def reassess(relationship: Relationship, *, reason: str) -> AssessmentRecord:
         result=assessment.to_dict(),
         reason=reason[:300],
     )
+
+
+def reassess_many(relationships: Iterable[Relationship], *, reason: str) -> int:
+    """Reassess many relationships (after a bulk import, a generated service or a change of
+    policy or engine); returns how many. The one writer of stored assessments, in bulk."""
+    done = 0
+    for relationship in relationships:
+        reassess(relationship, reason=reason)
+        done += 1
+    return done
 
 
 def latest_assessment(relationship: Relationship) -> AssessmentRecord:
