@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from mutuality.web.accounts.models import Role
@@ -84,13 +84,48 @@ PARTICIPANT_STANDINGS = frozenset({Standing.PROFESSIONAL, Standing.CO_PRODUCER})
 
 
 def visible_relationships(user: Any) -> QuerySet[Relationship]:
-    """Every relationship this person may see, and no other."""
+    """Every relationship this person may see, and no other (subqueries rather than joins, so
+    that no relationship is counted twice and an admin's list costs the same at any size)."""
     if not user.is_authenticated:
         return Relationship.objects.none()
-    mine = Q(participants__user=user) | Q(supervisor=user) | Q(reviewers=user)
+    mine = (
+        Exists(Participant.objects.filter(relationship=OuterRef("pk"), user=user))
+        | Q(supervisor=user)
+        | Exists(_Reviewer.objects.filter(relationship=OuterRef("pk"), user=user))
+    )
     if user.role == Role.ADMIN and user.organisation_id:
         mine |= Q(organisation_id=user.organisation_id)
-    return Relationship.objects.filter(mine).distinct()
+    return Relationship.objects.filter(mine)
+
+
+_Reviewer = Relationship.reviewers.through
+
+
+def standing_in_sql(user: Any, relationship: str = "pk") -> Case:
+    """`standing()` as an SQL expression, for lists that must not ask it once per row.
+
+    `relationship` is the field holding the relationship's id in the rows being annotated
+    ("pk" on relationships, "relationship_id" on their records). Only for rows already narrowed
+    to `visible_relationships(user)`: anyone who sees a relationship and holds none of the
+    other standings sees it as its organisation's admin. `test_access_matrix` checks it
+    agrees with `standing()`.
+    """
+    own = Participant.objects.filter(relationship=OuterRef(relationship), user=user)
+    supervised = Relationship.objects.filter(pk=OuterRef(relationship), supervisor=user)
+    reviewed = _Reviewer.objects.filter(relationship=OuterRef(relationship), user=user)
+    return Case(
+        When(Exists(own.filter(role="professional")), then=Value(Standing.PROFESSIONAL.value)),
+        When(Exists(own.filter(role="recipient")), then=Value(Standing.CO_PRODUCER.value)),
+        When(Exists(supervised), then=Value(Standing.SUPERVISOR.value)),
+        When(Exists(reviewed), then=Value(Standing.REVIEWER.value)),
+        default=Value(Standing.ADMIN.value),
+        output_field=CharField(),
+    )
+
+
+def grants(held: Standing) -> frozenset[Permission]:
+    """What a standing allows (for lists that know each row's standing from SQL)."""
+    return _GRANTS[held]
 
 
 def standing(user: Any, relationship: Relationship) -> Standing | None:

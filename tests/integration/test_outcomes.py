@@ -17,6 +17,7 @@ from django.utils import timezone
 from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import OutcomeSeries, Relationship, Score
 
@@ -310,6 +311,7 @@ def test_the_dashboard_says_what_is_due_by_kind(world: World) -> None:
     world.relationship.observations.create(
         date="2026-11-01", kind="collusion", by="priya", status="open"
     )
+    reassess(world.relationship, reason="an observation came in")  # as every action does
 
     page = world.client("co_producer").get("/relationships/").content.decode()
 
@@ -334,6 +336,7 @@ def test_a_withdrawn_consent_comes_first_for_the_professional_and_supervisor(
     _start(world)
     world.relationship.observations.create(date="2026-11-01", kind="collusion", by="priya")
     world.relationship.participants.filter(slug="tomasz").update(consent="withdrawn")
+    reassess(world.relationship, reason="tomasz withdrew consent")  # as every action does
 
     for standing in ("professional", "supervisor"):
         page = world.client(standing).get("/relationships/").content.decode()

@@ -389,7 +389,10 @@ def relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def import_case(case: Case, organisation: Organisation) -> Relationship:
-    """Create a relationship (and everything in it) from a validated case."""
+    """Create a relationship (and everything in it) from a validated case, and assess it (so
+    that no page has to: a page that only reads never writes)."""
+    from mutuality.web.relationships.actions import reassess  # actions reads cases through here
+
     data = plain_case(case)
     relationship = Relationship.objects.create(
         organisation=organisation, **relationship_fields(data)
@@ -397,4 +400,5 @@ def import_case(case: Case, organisation: Organisation) -> Relationship:
     people = _create_participants(relationship, data)
     _create_contract(relationship, data["contract"], people)
     _create_records(relationship, data, people)
+    reassess(relationship, reason="imported from a case file")
     return relationship

@@ -395,3 +395,156 @@ class SafetyFlag(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
+
+
+# The stored assessment as rows the database can query (issue 10). `actions.reassess` is their
+# only writer, in the same transaction as the change that called it. Lists and reports read
+# these, never the JSON of an assessment. What depends on today's date is stored as the day from
+# which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
+# record stays as it is), so a relationship nobody touches still falls overdue on time.
+
+URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
+"""Recommendations, most urgent first (the order of every list)."""
+
+
+class _Span(models.Model):
+    """Something that applies from one day (`starts`) until another (`ends`, exclusive)."""
+
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AssessedPeriod(_Span):
+    """The relationship's assessment over a span of days: what it recommends, its scrutiny and
+    the status of each principle, and (for its own page only) the whole result."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="periods")
+    recommendation = models.CharField(max_length=30)
+    urgency = models.PositiveSmallIntegerField(help_text="0 is the most urgent recommendation.")
+    scrutiny_level = models.CharField(max_length=20)
+    respect = models.CharField(max_length=20)
+    competence = models.CharField(max_length=20)
+    responsibility = models.CharField(max_length=20)
+    integrity = models.CharField(max_length=20)
+    result = models.JSONField(help_text="The whole assessment as of `starts`, as framework JSON.")
+
+    class Meta:
+        ordering = ["starts"]
+        indexes = [
+            models.Index(fields=["relationship", "starts"], name="period_relationship_starts"),
+            models.Index(fields=["starts", "ends", "urgency"], name="period_current_urgency"),
+        ]
+
+
+class CurrentFinding(_Span):
+    """A finding of the assessment over a span of days."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="current_findings"
+    )
+    code = models.CharField(max_length=80)
+    principle = models.CharField(max_length=20)
+    severity = models.CharField(max_length=20)
+    concerns = models.JSONField(default=list, blank=True)
+    message = models.TextField()
+    since = models.DateField(help_text="The first day of the unbroken run it has been open.")
+    position = models.PositiveSmallIntegerField(help_text="Its place, most severe first.")
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [
+            models.Index(fields=["relationship", "starts"], name="finding_relationship_starts"),
+            models.Index(fields=["code", "starts"], name="finding_code_starts"),
+        ]
+
+
+DUE_CATEGORIES = _choices(
+    "safety", "withdrawn", "consent", "contract", "overdue", "observations", "questionnaires"
+)
+
+
+class DueItem(_Span):
+    """One thing due in a relationship, and who sees it on their "what is due" list: everyone
+    whose standing is ticked, and the one person it is addressed to (if any), except the person
+    it must not go to (someone told "your agreement" is not also told "their agreement")."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="due_items"
+    )
+    category = models.CharField(max_length=20, choices=DUE_CATEGORIES)
+    text = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    code = models.CharField(
+        max_length=80, blank=True, help_text="The finding behind it; its link depends on who looks."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    for_professional = models.BooleanField(default=False)
+    for_co_producer = models.BooleanField(default=False)
+    for_supervisor = models.BooleanField(default=False)
+    for_reviewer = models.BooleanField(default=False)
+    for_admin = models.BooleanField(default=False)
+    to_participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    except_participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    series = models.ForeignKey(
+        OutcomeSeries,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The questionnaire that is due, for a questionnaire.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [
+            models.Index(fields=["relationship", "starts"], name="due_relationship_starts"),
+        ]
+
+
+class SeriesSummary(models.Model):
+    """One outcome series as the framework classified it, for reports to count in SQL."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="series_summaries"
+    )
+    person = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    series_id = models.CharField(max_length=TEXT_LENGTH, help_text="phq9, ons4.anxious, gbo.1 …")
+    instrument = models.CharField(max_length=TEXT_LENGTH, help_text="The instrument's id.")
+    group_key = models.CharField(
+        max_length=TEXT_LENGTH, help_text="Goals pool into their instrument; the rest stay apart."
+    )
+    goal = models.BooleanField(default=False)
+    n_scores = models.PositiveIntegerField()
+    first_date = models.DateField()
+    first_score = models.FloatField()
+    last_date = models.DateField()
+    last_score = models.FloatField()
+    change = models.CharField(max_length=30, blank=True)
+    category = models.CharField(max_length=30, blank=True)
+    short_score = models.FloatField(null=True, blank=True, help_text="Last score in 0–90 days.")
+    medium_score = models.FloatField(null=True, blank=True, help_text="Last in 91–365 days.")
+    long_score = models.FloatField(null=True, blank=True, help_text="Last after 365 days.")
+    short_change = models.CharField(max_length=30, blank=True)
+    medium_change = models.CharField(max_length=30, blank=True)
+    long_change = models.CharField(max_length=30, blank=True)
+    paired = models.BooleanField(
+        default=False, help_text="The person has both PHQ-9 and GAD-7 (NHS Talking Therapies)."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["group_key"], name="series_summary_group")]

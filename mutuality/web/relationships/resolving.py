@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from mutuality.web.access import Permission, can
+from mutuality.web.access import Permission, Standing, grants, standing
 from mutuality.web.relationships.models import Relationship
 
 # (URL name, URL arguments besides the relationship's pk, permission needed, link text)
@@ -99,8 +99,14 @@ _PAGES: dict[str, _Page] = {
 
 def resolving_link(code: str, user: Any, relationship: Relationship) -> tuple[str, str] | None:
     """(url, label) of the page that acts on this finding, if this person may use it."""
+    held = standing(user, relationship)
+    return None if held is None else link_for(code, held, relationship.pk)
+
+
+def link_for(code: str, held: Standing, relationship_pk: int) -> tuple[str, str] | None:
+    """(url, label) of the page that acts on this finding, for someone of this standing."""
     page = _PAGES.get(code)
-    if page is None or not can(user, page[2], relationship):
+    if page is None or page[2] not in grants(held):
         return None
     name, kwargs, _, label = page
-    return reverse(name, kwargs={"pk": relationship.pk, **kwargs}), label
+    return reverse(name, kwargs={"pk": relationship_pk, **kwargs}), label

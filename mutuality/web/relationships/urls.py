@@ -2,6 +2,7 @@
 
 from mutuality.web.relationships.views import (
     assessment,
+    dashboard,
     outcomes,
     people,
     questions,
@@ -11,6 +12,7 @@ from mutuality.web.relationships.views import (
 
 app_name = "relationships"
 urlpatterns = [
+    *dashboard.urlpatterns,
     *assessment.urlpatterns,
     *outcomes.urlpatterns,
     *people.urlpatterns,

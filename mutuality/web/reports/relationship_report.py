@@ -23,7 +23,7 @@ from mutuality.framework._render import (
 )
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
 from mutuality.web.access import may_read_private_notes, participant_of, visible_observations
-from mutuality.web.relationships.actions import latest_assessment
+from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
 from mutuality.web.relationships.models import ContractAgreement, Relationship
 from mutuality.web.relationships.views.outcomes import (
@@ -50,14 +50,14 @@ CATEGORY_WORDS = {  # only the categories that add something to the change's own
 
 def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
     """Everything the report shows to this reader, ready for the templates."""
-    record = latest_assessment(relationship)
-    result = record.result
+    result = current_result(relationship)
+    last = relationship.assessments.only("created").first()
     all_series = relationship_series(relationship)
     return {
         "relationship": relationship,
         "made_on": timezone.localdate(),
         "made_at": timezone.now(),
-        "assessed_at": record.created,
+        "assessed_at": last.created if last else timezone.now(),
         "reader": participant_of(user, relationship),
         "summary": _summary(result),
         "people": _people(user, relationship),

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -44,11 +44,11 @@ from mutuality.outcomes import (
     PairedRates,
     PersonSeries,
     ProportionName,
-    ScorePair,
     group_change,
     paired_outcome,
     paired_rates,
 )
+from mutuality.web.relationships.assessed import Horizon, group_key, horizon_pair
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
     AFFECTED_CONSENTS,
@@ -58,7 +58,6 @@ from mutuality.web.relationships.models import (
     Relationship,
 )
 
-Horizon = Literal["latest", "short", "medium", "long"]
 HORIZONS: tuple[Horizon, ...] = ("latest", "short", "medium", "long")
 HORIZON_NAMES: Mapping[Horizon, str] = {
     "latest": "First to latest",
@@ -308,27 +307,9 @@ def _consent(relationships: Sequence[Relationship]) -> ConsentCoverage:
     )
 
 
-def _horizon_of(days: int) -> Horizon:
-    # The windows of outcomes.md section 4, by the outcomes package's own constants.
-    if days <= SHORT_TERM_DAYS:
-        return "short"
-    return "medium" if days <= MEDIUM_TERM_DAYS else "long"
-
-
 def eligible(series: PersonSeries, horizon: Horizon, today: date) -> bool:
     """Whether the horizon has begun for this series (it has a first score long enough ago)."""
     return bool(series.scores) and (today - series.scores[0][0]).days >= _HORIZON_STARTS[horizon]
-
-
-def horizon_pair(series: PersonSeries, horizon: Horizon) -> ScorePair | None:
-    """The first score and the last later score inside the horizon, or None."""
-    if len(series.scores) < 2:
-        return None
-    first_day, first = series.scores[0]
-    if horizon == "latest":
-        return (first, series.scores[-1][1])
-    inside = [s for d, s in series.scores[1:] if _horizon_of((d - first_day).days) == horizon]
-    return (first, inside[-1]) if inside else None
 
 
 def _series(relationships: Iterable[Relationship]) -> tuple[list[PersonSeries], int]:
@@ -352,11 +333,6 @@ def _series(relationships: Iterable[Relationship]) -> tuple[list[PersonSeries], 
                 )
             )
     return found, unreadable
-
-
-def group_key(series: PersonSeries) -> str:
-    """Goals pool into their instrument; every other series (ONS4 items too) stays apart."""
-    return series.instrument.id if series.goal is not None else series.series_id
 
 
 def _groups(series: Sequence[PersonSeries], today: date) -> tuple[GroupRow, ...]:

@@ -25,7 +25,7 @@ from mutuality.transparency import (
 )
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import latest_assessment
+from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.models import AffectedParty, Participant, Relationship
 from mutuality.web.reports.models import PublishedReport
 
@@ -63,7 +63,7 @@ def gather(organisation: Organisation) -> OrganisationData:
     }
     outcomes: list[OutcomeChange] = []
     for relationship in relationships:
-        result = latest_assessment(relationship).result
+        result = current_result(relationship)
         codes = {finding["code"] for finding in result.get("findings", [])}
         tallies["recommendation"][result["recommendation"]] += 1
         tallies["scrutiny"][result["scrutiny"]["level"]] += 1

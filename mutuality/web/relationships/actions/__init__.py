@@ -7,12 +7,19 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
-from mutuality.framework import assess
+from mutuality.framework import assess, assess_over_time
 from mutuality.web.audit.actions import record
+from mutuality.web.relationships import assessed
 from mutuality.web.relationships.case_io import to_case
-from mutuality.web.relationships.models import AssessmentRecord, Participant, Relationship
+from mutuality.web.relationships.models import (
+    AssessedPeriod,
+    AssessmentRecord,
+    Participant,
+    Relationship,
+)
 
 
 def spoken_date(day: date) -> str:
@@ -30,32 +37,61 @@ class StaleEdit(Exception):
 
 
 def reassess(relationship: Relationship, *, reason: str) -> AssessmentRecord:
-    """Assess the relationship as it now stands and keep the result in its history."""
+    """Assess the relationship as it now stands, keep the result in its history and rewrite
+    the typed rows every list reads (assessed.py). The one writer of stored assessments: call it
+    inside the transaction of the change that needs it."""
     relationship.refresh_from_db()
-    assessment = assess(to_case(relationship))
+    case = to_case(relationship)
+    today = timezone.localdate()
+    periods = list(assess_over_time(case, today=today))
+    assessed.store(relationship, case, periods, today)
     return AssessmentRecord.objects.create(
         relationship=relationship,
         revision=relationship.revision,
-        recommendation=assessment.recommendation,
-        result=assessment.to_dict(),
+        recommendation=periods[0][1].recommendation,
+        result=periods[0][1].to_dict(),
         reason=reason[:300],
     )
 
 
 def reassess_many(relationships: Iterable[Relationship], *, reason: str) -> int:
     """Reassess many relationships (after a bulk import, a generated service or a change of
-    policy or engine); returns how many. The one writer of stored assessments, in bulk."""
+    policy or engine), each in its own transaction; returns how many."""
     done = 0
     for relationship in relationships:
-        reassess(relationship, reason=reason)
+        with transaction.atomic():
+            reassess(relationship, reason=reason)
         done += 1
     return done
 
 
 def latest_assessment(relationship: Relationship) -> AssessmentRecord:
-    """The newest stored assessment, made now if there is none yet."""
+    """The newest entry of the relationship's assessment history (never made here: reading
+    writes nothing). Raises AssessmentRecord.DoesNotExist if it was never assessed."""
     found = relationship.assessments.first()
-    return found if found is not None else reassess(relationship, reason="first assessment")
+    if found is None:
+        raise AssessmentRecord.DoesNotExist(f"relationship {relationship.pk} was never assessed")
+    return found
+
+
+def current_period(relationship: Relationship) -> AssessedPeriod | None:
+    """The stored assessment that applies today, or None if it was never assessed. Reading
+    it writes nothing: `reassess` keeps it current, and the periods carry it through time."""
+    return current(relationship.periods.all(), timezone.localdate()).first()
+
+
+def current_result(relationship: Relationship) -> dict[str, Any]:
+    """Today's assessment as framework JSON, for the relationship's own pages. One never
+    assessed (imported before assessments were stored) is assessed here and not stored."""
+    period = current_period(relationship)
+    if period is not None:
+        return dict(period.result)
+    return assess(to_case(relationship)).to_dict()
+
+
+def current(rows: QuerySet[Any], today: date) -> QuerySet[Any]:
+    """The rows of a span (a period, a finding, a due item) that apply on this day."""
+    return rows.filter(Q(starts__lte=today) & (Q(ends__isnull=True) | Q(ends__gt=today)))
 
 
 def audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail: Any) -> None:

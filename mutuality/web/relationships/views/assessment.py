@@ -27,11 +27,9 @@ from mutuality.web.access import (
     may_read_private_notes,
     participant_of,
     relationship_for,
-    standing,
-    visible_relationships,
 )
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships import actions, due
+from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import records
 from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.forms.case_file import CaseFileForm
@@ -45,8 +43,6 @@ from mutuality.web.relationships.views.outcomes import (
 )
 from mutuality.web.security_log import security_event
 
-_ORDER = ["alternative_model", "consult", "proceed_with_safeguards", "proceed"]
-
 
 def _audit_outsider_view(request: HttpRequest, relationship: Relationship, what: str) -> None:
     if is_outsider(request.user, relationship):
@@ -58,32 +54,6 @@ def _audit_outsider_view(request: HttpRequest, relationship: Relationship, what:
             organisation_id=relationship.organisation_id,
             page=what,
         )
-
-
-def _summary(relationship: Relationship, user: Any) -> dict[str, Any]:
-    result = actions.latest_assessment(relationship).result
-    due = [f for f in result["findings"] if f["severity"] != "info"][:3]
-    held = standing(user, relationship)
-    return {
-        "relationship": relationship,
-        "recommendation": result["recommendation"],
-        "headline": HEADLINES[result["recommendation"]],
-        "due": due,
-        "standing": held.value.replace("_", "-") if held else "",
-    }
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The person's relationships, the ones needing most attention first."""
-    relationships = list(visible_relationships(request.user).order_by("title", "pk"))
-    rows = [_summary(r, request.user) for r in relationships]
-    rows.sort(key=lambda row: _ORDER.index(row["recommendation"]))
-    return render(
-        request,
-        "relationships/dashboard.html",
-        {"rows": rows, "due": due.due_for(request.user, relationships)},
-    )
 
 
 def _divergences(divergences: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,8 +92,7 @@ def _finding(finding: dict[str, Any], user: Any, relationship: Relationship) -> 
 
 
 def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[str, Any]:
-    latest = actions.latest_assessment(relationship)
-    result = latest.result
+    result = actions.current_result(relationship)
     me = participant_of(request.user, relationship)
     all_series = relationship_series(relationship)
     names = series_names(all_series)
@@ -236,7 +205,6 @@ def upload_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/case.yaml", export_case, name="export"),
     path("<int:pk>/case/upload/", upload_case, name="upload"),

@@ -73,7 +73,7 @@ def _series_rows(
     user: Any, relationship: Relationship, instruments: dict[str, Instrument]
 ) -> list[dict[str, Any]]:
     mine = set(questionnaire_people(user, relationship).values_list("pk", flat=True))
-    due_now = {s.pk for s in due.questionnaires_due(relationship)}
+    due_now = due.questionnaires_due(relationship, timezone.localdate())
     rows = []
     for series in relationship.outcome_series.select_related("of").prefetch_related("scores"):
         instrument = resolve_series(series.instrument, instruments)

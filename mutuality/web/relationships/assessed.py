@@ -1,0 +1,395 @@
+"""The stored assessment as typed rows: written here, by `actions.reassess` only.
+
+From one relationship and the framework's assessments of it over time (`assess_over_time`),
+this writes the rows every list and report reads (models.py, "The stored assessment as
+rows"): each period's recommendation, scrutiny and statuses; each period's findings; each
+person's "what is due" items; each outcome series' summary. Nothing here decides a finding:
+findings come from the framework, and the other due items are plain facts of the record (a
+contract version nobody has agreed yet, an observation still open, a consent withdrawn, a
+questionnaire not filled in for a while).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from django.conf import settings
+from django.urls import reverse
+
+from mutuality.framework import Assessment, Case, person_series
+from mutuality.outcomes import (
+    MEDIUM_TERM_DAYS,
+    SHORT_TERM_DAYS,
+    PersonSeries,
+    ScorePair,
+    classify_series,
+    shipped_instruments,
+)
+from mutuality.web.relationships.models import (
+    URGENCY,
+    AssessedPeriod,
+    CurrentFinding,
+    DueItem,
+    OutcomeSeries,
+    Participant,
+    Relationship,
+    SeriesSummary,
+)
+
+DEFAULT_QUESTIONNAIRE_EVERY_DAYS = 28
+"""How often a wellbeing questionnaire is due, unless settings say otherwise (about monthly:
+often enough to see change within the framework's short-term horizon of 90 days)."""
+
+MEASURING_STAGES = ("active", "ending")
+CONSENT_CODES = (
+    "respect.consent_missing",
+    "respect.consent_uninformed",
+    "respect.affected_consent_missing",
+)
+OVERDUE_CODES = (
+    "competence.supervision_overdue",
+    "integrity.review_overdue",
+    "competence.independent_review_due",
+)
+PAIRED = ("phq9", "gad7")
+_EVERYONE = {
+    "for_professional": True,
+    "for_co_producer": True,
+    "for_supervisor": True,
+    "for_reviewer": True,
+    "for_admin": True,
+}
+# Safety flags and a withdrawn consent go to the people who must act at once (issue 4).
+_ACTING = {"for_professional": True, "for_supervisor": True}
+
+Periods = Sequence[tuple[date, Assessment]]
+
+
+def questionnaire_every_days() -> int:
+    return int(getattr(settings, "QUESTIONNAIRE_EVERY_DAYS", DEFAULT_QUESTIONNAIRE_EVERY_DAYS))
+
+
+@dataclass(frozen=True)
+class Span:
+    starts: date
+    ends: date | None
+
+
+def spans(periods: Periods) -> list[Span]:
+    """Each period's first day and the next period's first day (none for the last)."""
+    starts = [start for start, _ in periods]
+    return [Span(start, end) for start, end in zip(starts, [*starts[1:], None], strict=True)]
+
+
+def store(relationship: Relationship, case: Case, periods: Periods, today: date) -> None:
+    """Replace the relationship's typed rows with these assessments of it."""
+    since = _open_since(relationship, today)
+    relationship.periods.all().delete()
+    relationship.current_findings.all().delete()
+    relationship.due_items.all().delete()
+    relationship.series_summaries.all().delete()
+    people = {p.slug: p for p in relationship.participants.all()}
+    rows = Rows()
+    rows.add(relationship, periods, since, people, today)
+    rows.series(relationship, case, people)
+    rows.save()
+
+
+class Rows:
+    """Typed rows for many relationships, saved with one bulk insert per table."""
+
+    def __init__(self) -> None:
+        self.periods: list[AssessedPeriod] = []
+        self.findings: list[CurrentFinding] = []
+        self.due: list[DueItem] = []
+        self.summaries: list[SeriesSummary] = []
+
+    def add(
+        self,
+        relationship: Relationship,
+        periods: Periods,
+        since: dict[str, date],
+        people: dict[str, Participant],
+        today: date,
+    ) -> None:
+        """The periods, their findings and the due items of one relationship."""
+        for span, (_, assessment) in zip(spans(periods), periods, strict=True):
+            self.periods.append(_period(relationship, span, assessment))
+            for position, finding in enumerate(assessment.findings):
+                first_seen = since.get(finding.code, span.starts)
+                since.setdefault(finding.code, first_seen)
+                self.findings.append(
+                    CurrentFinding(
+                        relationship=relationship,
+                        starts=span.starts,
+                        ends=span.ends,
+                        code=finding.code,
+                        principle=finding.principle,
+                        severity=finding.severity,
+                        concerns=list(finding.concerns),
+                        message=finding.message,
+                        since=first_seen,
+                        position=position,
+                    )
+                )
+            since = {f.code: since[f.code] for f in assessment.findings}
+        self.due.extend(due_items(relationship, periods, people, today))
+
+    def series(
+        self, relationship: Relationship, case: Case, people: dict[str, Participant]
+    ) -> None:
+        self.summaries.extend(series_summaries(relationship, case, people))
+
+    def save(self) -> None:
+        AssessedPeriod.objects.bulk_create(self.periods, batch_size=500)
+        CurrentFinding.objects.bulk_create(self.findings, batch_size=500)
+        DueItem.objects.bulk_create(self.due, batch_size=500)
+        SeriesSummary.objects.bulk_create(self.summaries, batch_size=500)
+
+
+def _open_since(relationship: Relationship, today: date) -> dict[str, date]:
+    """Each finding open today, with the first day of its unbroken run (kept across changes)."""
+    found = relationship.current_findings.filter(starts__lte=today).exclude(ends__lte=today)
+    return dict(found.values_list("code", "since"))
+
+
+def _period(relationship: Relationship, span: Span, assessment: Assessment) -> AssessedPeriod:
+    statuses = assessment.principles
+    return AssessedPeriod(
+        relationship=relationship,
+        starts=span.starts,
+        ends=span.ends,
+        recommendation=assessment.recommendation,
+        urgency=URGENCY[assessment.recommendation],
+        scrutiny_level=assessment.scrutiny.level,
+        respect=statuses["respect"],
+        competence=statuses["competence"],
+        responsibility=statuses["responsibility"],
+        integrity=statuses["integrity"],
+        result=assessment.to_dict(),
+    )
+
+
+def due_items(
+    relationship: Relationship, periods: Periods, people: dict[str, Participant], today: date
+) -> Iterator[DueItem]:
+    """Everything due in the relationship, each with who sees it, in the dashboard's order."""
+    for position, item in enumerate(_due(relationship, periods, people, today)):
+        item.position = position
+        yield item
+
+
+def _due(
+    relationship: Relationship, periods: Periods, people: dict[str, Participant], today: date
+) -> Iterator[DueItem]:
+    pk = relationship.pk
+    for flag in relationship.safety_flags.filter(resolved_at__isnull=True):
+        url = reverse("relationships:safety-flag", kwargs={"pk": pk, "flag_pk": flag.pk})
+        yield _item(relationship, "safety", flag.detail, today, url=url, **_ACTING)
+    detail = reverse("relationships:detail", kwargs={"pk": pk})
+    for person in people.values():
+        if person.consent == "withdrawn":
+            text = f"{person.slug} has withdrawn their consent"
+            yield _item(relationship, "withdrawn", text, today, url=detail, **_ACTING)
+    if relationship.stage == "ended":
+        return  # nothing more is asked of an ended relationship
+    yield from _from_findings(relationship, periods, "consent", CONSENT_CODES)
+    yield from _contract(relationship, people, today)
+    yield from _from_findings(relationship, periods, "overdue", OVERDUE_CODES)
+    yield from _observations(relationship, today)
+    yield from _questionnaires(relationship, today)
+
+
+def _item(
+    relationship: Relationship,
+    category: str,
+    text: str,
+    starts: date,
+    ends: date | None = None,
+    **fields: Any,
+) -> DueItem:
+    return DueItem(
+        relationship=relationship,
+        category=category,
+        text=text,
+        starts=starts,
+        ends=ends,
+        **fields,
+    )
+
+
+def _from_findings(
+    relationship: Relationship, periods: Periods, category: str, codes: tuple[str, ...]
+) -> Iterator[DueItem]:
+    for span, (_, assessment) in zip(spans(periods), periods, strict=True):
+        for finding in assessment.findings:
+            if finding.code in codes:
+                yield _item(
+                    relationship,
+                    category,
+                    finding.message,
+                    span.starts,
+                    span.ends,
+                    code=finding.code,
+                    **_EVERYONE,
+                )
+
+
+def _contract(
+    relationship: Relationship, people: dict[str, Participant], today: date
+) -> Iterator[DueItem]:
+    latest = relationship.contract_versions.prefetch_related("agreements").first()
+    if latest is None:
+        return
+    agreed = {a.participant_id for a in latest.agreements.all()}
+    pk = relationship.pk
+    for person in people.values():
+        if person.pk in agreed:
+            continue
+        yield _item(
+            relationship,
+            "contract",
+            f"Contract version {latest.version} is waiting for your agreement",
+            today,
+            url=reverse("relationships:contract-agree", kwargs={"pk": pk}),
+            to_participant=person,
+        )
+        yield _item(
+            relationship,
+            "contract",
+            f"Contract version {latest.version} is waiting for {person.slug}'s agreement",
+            today,
+            url=reverse("relationships:contract", kwargs={"pk": pk}),
+            except_participant=person,
+            **_EVERYONE,
+        )
+
+
+def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
+    url = reverse("relationships:records", kwargs={"pk": relationship.pk})
+    for o in relationship.observations.filter(status="open"):
+        text = f"{o.get_kind_display()} noticed on {o.date:%d %B %Y}".lstrip("0")
+        # A co-producer's supervisor-only worry goes to the supervisor and to them alone.
+        audience: dict[str, Any] = (
+            {"for_supervisor": True, "to_user_id": o.raised_by_id}
+            if o.supervisor_only
+            else _EVERYONE
+        )
+        yield _item(relationship, "observations", text, today, url=url, **audience)
+
+
+def _questionnaires(relationship: Relationship, today: date) -> Iterator[DueItem]:
+    """A series never filled in is due now; one filled in is due again `every` days after its
+    last score, while the work goes on. The professional and the person themselves see it."""
+    if relationship.stage not in MEASURING_STAGES:
+        return
+    every = timedelta(days=questionnaire_every_days())
+    fixed = relationship.as_of  # an imported case that fixes its own date is judged on it
+    series_list = relationship.outcome_series.select_related("of").prefetch_related("scores")
+    for series in series_list:
+        if series.of.role != "recipient":
+            continue
+        dates = [score.date for score in series.scores.all()]
+        due_from = max(dates) + every if dates else today
+        if fixed is not None:
+            if due_from > fixed:
+                continue
+            due_from = today
+        url = reverse(
+            "relationships:outcomes-fill-in",
+            kwargs={"pk": relationship.pk, "series_pk": series.pk},
+        )
+        yield _item(
+            relationship,
+            "questionnaires",
+            f"{_series_name(relationship, series)} for {series.of.slug}",
+            due_from,
+            url=url,
+            for_professional=True,
+            to_participant=series.of,
+            series=series,
+        )
+
+
+def _series_name(relationship: Relationship, series: OutcomeSeries) -> str:
+    what = instrument_name(relationship, series.instrument)
+    return what + (f" (goal: {series.goal})" if series.goal else "")
+
+
+def instrument_name(relationship: Relationship, instrument_id: str) -> str:
+    """The instrument's name for people (a shipped one, or one the relationship defines)."""
+    parent = instrument_id.split(".", 1)[0]
+    shipped = shipped_instruments().get(parent)
+    own = next((d for d in relationship.instruments if d.get("id") == parent), None)
+    name = shipped.name if shipped else (own or {}).get("name", parent)
+    return f"{name}: {instrument_id.split('.', 1)[1]}" if "." in instrument_id else str(name)
+
+
+Horizon = Literal["latest", "short", "medium", "long"]
+
+
+def _horizon_of(days: int) -> Horizon:
+    # The windows of outcomes.md section 4, by the outcomes package's own constants.
+    if days <= SHORT_TERM_DAYS:
+        return "short"
+    return "medium" if days <= MEDIUM_TERM_DAYS else "long"
+
+
+def horizon_pair(series: PersonSeries, horizon: Horizon) -> ScorePair | None:
+    """The first score and the last later score inside the horizon (scores in date order)."""
+    if len(series.scores) < 2:
+        return None
+    first_day, first = series.scores[0]
+    if horizon == "latest":
+        return (first, series.scores[-1][1])
+    inside = [s for d, s in series.scores[1:] if _horizon_of((d - first_day).days) == horizon]
+    return (first, inside[-1]) if inside else None
+
+
+def group_key(series: PersonSeries) -> str:
+    """Goals pool into their instrument; every other series (ONS4 items too) stays apart."""
+    return series.instrument.id if series.goal is not None else series.series_id
+
+
+def series_summaries(
+    relationship: Relationship, case: Case, people: dict[str, Participant]
+) -> Iterator[SeriesSummary]:
+    """Each outcome series as the outcomes package classifies it, for the reports."""
+    found = person_series(case)
+    has = {(one.person, one.series_id) for one in found}
+    for unsorted in found:
+        scores = sorted(unsorted.scores, key=lambda score: score[0])
+        if not scores:
+            continue
+        one = replace(unsorted, scores=scores)
+        change = classify_series(one.instrument, scores)
+        horizons = {h: horizon_pair(one, h) for h in ("short", "medium", "long")}
+        yield SeriesSummary(
+            relationship=relationship,
+            person=people[one.person],
+            series_id=one.series_id,
+            instrument=one.instrument.id,
+            group_key=group_key(one),
+            goal=one.goal is not None,
+            n_scores=len(scores),
+            first_date=scores[0][0],
+            first_score=scores[0][1],
+            last_date=scores[-1][0],
+            last_score=scores[-1][1],
+            change=change.change or "",
+            category=change.category or "",
+            short_score=_end(horizons["short"]),
+            medium_score=_end(horizons["medium"]),
+            long_score=_end(horizons["long"]),
+            short_change=change.horizons.short or "",
+            medium_change=change.horizons.medium or "",
+            long_change=change.horizons.long or "",
+            paired=all((one.person, m) in has for m in PAIRED) and one.series_id in PAIRED,
+        )
+
+
+def _end(pair: tuple[float, float] | None) -> float | None:
+    return None if pair is None else pair[1]
