@@ -136,7 +136,7 @@ class Rows:
                     )
                 )
             since = {f.code: since[f.code] for f in assessment.findings}
-        self.due.extend(due_items(relationship, periods, people, today))
+        self.due.extend(due_items(relationship, finding_spans(periods), people, today))
 
     def series(
         self, relationship: Relationship, case: Case, people: dict[str, Participant]
@@ -173,17 +173,51 @@ def _period(relationship: Relationship, span: Span, assessment: Assessment) -> A
     )
 
 
+@dataclass(frozen=True)
+class FindingSpan:
+    """A finding's code and words over the days it applies."""
+
+    code: str
+    message: str
+    starts: date
+    ends: date | None
+
+
+def finding_spans(periods: Periods) -> list[FindingSpan]:
+    return [
+        FindingSpan(finding.code, finding.message, span.starts, span.ends)
+        for span, (_, assessment) in zip(spans(periods), periods, strict=True)
+        for finding in assessment.findings
+    ]
+
+
+def rewrite_due(relationship: Relationship, today: date) -> None:
+    """Write the relationship's due items again after a change that needs no new assessment
+    (a safety flag raised or resolved), from the findings already stored."""
+    stored = relationship.current_findings.order_by("starts", "position")
+    findings = [FindingSpan(f.code, f.message, f.starts, f.ends) for f in stored]
+    people = {p.slug: p for p in relationship.participants.all()}
+    relationship.due_items.all().delete()
+    DueItem.objects.bulk_create(due_items(relationship, findings, people, today), batch_size=500)
+
+
 def due_items(
-    relationship: Relationship, periods: Periods, people: dict[str, Participant], today: date
+    relationship: Relationship,
+    findings: Sequence[FindingSpan],
+    people: dict[str, Participant],
+    today: date,
 ) -> Iterator[DueItem]:
     """Everything due in the relationship, each with who sees it, in the dashboard's order."""
-    for position, item in enumerate(_due(relationship, periods, people, today)):
+    for position, item in enumerate(_due(relationship, findings, people, today)):
         item.position = position
         yield item
 
 
 def _due(
-    relationship: Relationship, periods: Periods, people: dict[str, Participant], today: date
+    relationship: Relationship,
+    findings: Sequence[FindingSpan],
+    people: dict[str, Participant],
+    today: date,
 ) -> Iterator[DueItem]:
     pk = relationship.pk
     for flag in relationship.safety_flags.filter(resolved_at__isnull=True):
@@ -196,9 +230,9 @@ def _due(
             yield _item(relationship, "withdrawn", text, today, url=detail, **_ACTING)
     if relationship.stage == "ended":
         return  # nothing more is asked of an ended relationship
-    yield from _from_findings(relationship, periods, "consent", CONSENT_CODES)
+    yield from _from_findings(relationship, findings, "consent", CONSENT_CODES)
     yield from _contract(relationship, people, today)
-    yield from _from_findings(relationship, periods, "overdue", OVERDUE_CODES)
+    yield from _from_findings(relationship, findings, "overdue", OVERDUE_CODES)
     yield from _observations(relationship, today)
     yield from _questionnaires(relationship, today)
 
@@ -222,20 +256,22 @@ def _item(
 
 
 def _from_findings(
-    relationship: Relationship, periods: Periods, category: str, codes: tuple[str, ...]
+    relationship: Relationship,
+    findings: Sequence[FindingSpan],
+    category: str,
+    codes: tuple[str, ...],
 ) -> Iterator[DueItem]:
-    for span, (_, assessment) in zip(spans(periods), periods, strict=True):
-        for finding in assessment.findings:
-            if finding.code in codes:
-                yield _item(
-                    relationship,
-                    category,
-                    finding.message,
-                    span.starts,
-                    span.ends,
-                    code=finding.code,
-                    **_EVERYONE,
-                )
+    for found in findings:
+        if found.code in codes:
+            yield _item(
+                relationship,
+                category,
+                found.message,
+                found.starts,
+                found.ends,
+                code=found.code,
+                **_EVERYONE,
+            )
 
 
 def _contract(

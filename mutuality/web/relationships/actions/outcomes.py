@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mutuality.framework import case_instruments
 from mutuality.outcomes import Instrument, safety_answers, shipped_instruments
+from mutuality.web.relationships import assessed
 from mutuality.web.relationships.actions import audit, bump_revision, reassess, spoken_date
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
@@ -126,6 +127,8 @@ def record_score(
         *_safety_item_flags(series, items, by),
         *_deterioration_flags(series, assessment, by),
     ]
+    if flags:  # they head the dashboards of the professional and the supervisor
+        assessed.rewrite_due(relationship, timezone.localdate())
     return Recorded(assessment, flags)
 
 
@@ -195,4 +198,5 @@ def resolve_flag(*, flag: SafetyFlag, by: Any, action_taken: str) -> SafetyFlag:
         raise AlreadyResolved(flag.pk)
     flag.refresh_from_db()
     audit(by, "update", flag, flag.relationship, field="resolved", action_taken=action_taken)
+    assessed.rewrite_due(flag.relationship, timezone.localdate())
     return flag

@@ -6,109 +6,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('relationships', '0006_record_ids'),
+        ("relationships", "0006_record_ids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessedPeriod',
+            name="AssessedPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts', models.DateField()),
-                ('ends', models.DateField(blank=True, null=True)),
-                ('recommendation', models.CharField(max_length=30)),
-                ('urgency', models.PositiveSmallIntegerField(help_text='0 is the most urgent recommendation.')),
-                ('scrutiny_level', models.CharField(max_length=20)),
-                ('respect', models.CharField(max_length=20)),
-                ('competence', models.CharField(max_length=20)),
-                ('responsibility', models.CharField(max_length=20)),
-                ('integrity', models.CharField(max_length=20)),
-                ('result', models.JSONField(help_text='The whole assessment as of `starts`, as framework JSON.')),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='relationships.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts", models.DateField()),
+                ("ends", models.DateField(blank=True, null=True)),
+                ("recommendation", models.CharField(max_length=30)),
+                (
+                    "urgency",
+                    models.PositiveSmallIntegerField(
+                        help_text="0 is the most urgent recommendation."
+                    ),
+                ),
+                ("scrutiny_level", models.CharField(max_length=20)),
+                ("respect", models.CharField(max_length=20)),
+                ("competence", models.CharField(max_length=20)),
+                ("responsibility", models.CharField(max_length=20)),
+                ("integrity", models.CharField(max_length=20)),
+                (
+                    "result",
+                    models.JSONField(
+                        help_text="The whole assessment as of `starts`, as framework JSON."
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="relationships.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts'],
-                'indexes': [models.Index(fields=['relationship', 'starts'], name='period_relationship_starts'), models.Index(fields=['starts', 'ends', 'urgency'], name='period_current_urgency')],
+                "ordering": ["starts"],
+                "indexes": [
+                    models.Index(
+                        fields=["relationship", "starts"], name="period_relationship_starts"
+                    ),
+                    models.Index(
+                        fields=["starts", "ends", "urgency"], name="period_current_urgency"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CurrentFinding',
+            name="CurrentFinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts', models.DateField()),
-                ('ends', models.DateField(blank=True, null=True)),
-                ('code', models.CharField(max_length=80)),
-                ('principle', models.CharField(max_length=20)),
-                ('severity', models.CharField(max_length=20)),
-                ('concerns', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField()),
-                ('since', models.DateField(help_text='The first day of the unbroken run it has been open.')),
-                ('position', models.PositiveSmallIntegerField(help_text='Its place, most severe first.')),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='current_findings', to='relationships.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts", models.DateField()),
+                ("ends", models.DateField(blank=True, null=True)),
+                ("code", models.CharField(max_length=80)),
+                ("principle", models.CharField(max_length=20)),
+                ("severity", models.CharField(max_length=20)),
+                ("concerns", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField()),
+                (
+                    "since",
+                    models.DateField(
+                        help_text="The first day of the unbroken run it has been open."
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(help_text="Its place, most severe first."),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="current_findings",
+                        to="relationships.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
-                'indexes': [models.Index(fields=['relationship', 'starts'], name='finding_relationship_starts'), models.Index(fields=['code', 'starts'], name='finding_code_starts')],
+                "ordering": ["position"],
+                "indexes": [
+                    models.Index(
+                        fields=["relationship", "starts"], name="finding_relationship_starts"
+                    ),
+                    models.Index(fields=["code", "starts"], name="finding_code_starts"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DueItem',
+            name="DueItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts', models.DateField()),
-                ('ends', models.DateField(blank=True, null=True)),
-                ('category', models.CharField(choices=[('safety', 'Safety'), ('withdrawn', 'Withdrawn'), ('consent', 'Consent'), ('contract', 'Contract'), ('overdue', 'Overdue'), ('observations', 'Observations'), ('questionnaires', 'Questionnaires')], max_length=20)),
-                ('text', models.TextField()),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('code', models.CharField(blank=True, help_text='The finding behind it; its link depends on who looks.', max_length=80)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('for_professional', models.BooleanField(default=False)),
-                ('for_co_producer', models.BooleanField(default=False)),
-                ('for_supervisor', models.BooleanField(default=False)),
-                ('for_reviewer', models.BooleanField(default=False)),
-                ('for_admin', models.BooleanField(default=False)),
-                ('except_participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='relationships.participant')),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='due_items', to='relationships.relationship')),
-                ('series', models.ForeignKey(blank=True, help_text='The questionnaire that is due, for a questionnaire.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='relationships.outcomeseries')),
-                ('to_participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='relationships.participant')),
-                ('to_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts", models.DateField()),
+                ("ends", models.DateField(blank=True, null=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("safety", "Safety"),
+                            ("withdrawn", "Withdrawn"),
+                            ("consent", "Consent"),
+                            ("contract", "Contract"),
+                            ("overdue", "Overdue"),
+                            ("observations", "Observations"),
+                            ("questionnaires", "Questionnaires"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("url", models.CharField(blank=True, max_length=300)),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The finding behind it; its link depends on who looks.",
+                        max_length=80,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("for_professional", models.BooleanField(default=False)),
+                ("for_co_producer", models.BooleanField(default=False)),
+                ("for_supervisor", models.BooleanField(default=False)),
+                ("for_reviewer", models.BooleanField(default=False)),
+                ("for_admin", models.BooleanField(default=False)),
+                (
+                    "except_participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="relationships.participant",
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="due_items",
+                        to="relationships.relationship",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The questionnaire that is due, for a questionnaire.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="relationships.outcomeseries",
+                    ),
+                ),
+                (
+                    "to_participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="relationships.participant",
+                    ),
+                ),
+                (
+                    "to_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
-                'indexes': [models.Index(fields=['relationship', 'starts'], name='due_relationship_starts')],
+                "ordering": ["position", "pk"],
+                "indexes": [
+                    models.Index(fields=["relationship", "starts"], name="due_relationship_starts")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SeriesSummary',
+            name="SeriesSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('series_id', models.CharField(help_text='phq9, ons4.anxious, gbo.1 …', max_length=2000)),
-                ('instrument', models.CharField(help_text="The instrument's id.", max_length=2000)),
-                ('group_key', models.CharField(help_text='Goals pool into their instrument; the rest stay apart.', max_length=2000)),
-                ('goal', models.BooleanField(default=False)),
-                ('n_scores', models.PositiveIntegerField()),
-                ('first_date', models.DateField()),
-                ('first_score', models.FloatField()),
-                ('last_date', models.DateField()),
-                ('last_score', models.FloatField()),
-                ('change', models.CharField(blank=True, max_length=30)),
-                ('category', models.CharField(blank=True, max_length=30)),
-                ('short_score', models.FloatField(blank=True, help_text='Last score in 0–90 days.', null=True)),
-                ('medium_score', models.FloatField(blank=True, help_text='Last in 91–365 days.', null=True)),
-                ('long_score', models.FloatField(blank=True, help_text='Last after 365 days.', null=True)),
-                ('short_change', models.CharField(blank=True, max_length=30)),
-                ('medium_change', models.CharField(blank=True, max_length=30)),
-                ('long_change', models.CharField(blank=True, max_length=30)),
-                ('paired', models.BooleanField(default=False, help_text='The person has both PHQ-9 and GAD-7 (NHS Talking Therapies).')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='relationships.participant')),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series_summaries', to='relationships.relationship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "series_id",
+                    models.CharField(help_text="phq9, ons4.anxious, gbo.1 …", max_length=2000),
+                ),
+                ("instrument", models.CharField(help_text="The instrument's id.", max_length=2000)),
+                (
+                    "group_key",
+                    models.CharField(
+                        help_text="Goals pool into their instrument; the rest stay apart.",
+                        max_length=2000,
+                    ),
+                ),
+                ("goal", models.BooleanField(default=False)),
+                ("n_scores", models.PositiveIntegerField()),
+                ("first_date", models.DateField()),
+                ("first_score", models.FloatField()),
+                ("last_date", models.DateField()),
+                ("last_score", models.FloatField()),
+                ("change", models.CharField(blank=True, max_length=30)),
+                ("category", models.CharField(blank=True, max_length=30)),
+                (
+                    "short_score",
+                    models.FloatField(blank=True, help_text="Last score in 0–90 days.", null=True),
+                ),
+                (
+                    "medium_score",
+                    models.FloatField(blank=True, help_text="Last in 91–365 days.", null=True),
+                ),
+                (
+                    "long_score",
+                    models.FloatField(blank=True, help_text="Last after 365 days.", null=True),
+                ),
+                ("short_change", models.CharField(blank=True, max_length=30)),
+                ("medium_change", models.CharField(blank=True, max_length=30)),
+                ("long_change", models.CharField(blank=True, max_length=30)),
+                (
+                    "paired",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person has both PHQ-9 and GAD-7 (NHS Talking Therapies).",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="relationships.participant",
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series_summaries",
+                        to="relationships.relationship",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['group_key'], name='series_summary_group')],
+                "ordering": ["pk"],
+                "indexes": [models.Index(fields=["group_key"], name="series_summary_group")],
             },
         ),
     ]
