@@ -168,7 +168,7 @@ def test_a_server_error_is_logged_with_its_traceback(
         raise RuntimeError("a fault made by this test")
 
     monkeypatch.setattr(
-        "mutuality.web.relationships.views.assessment.visible_relationships", broken
+        "mutuality.web.relationships.views.dashboard.visible_relationships", broken
     )
     client = Client(raise_request_exception=False)
     client.force_login(world.users["professional"])
