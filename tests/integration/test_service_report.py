@@ -8,7 +8,7 @@ import csv
 import io
 import statistics
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import (
     AffectedParty,
     AssessmentRecord,
+    CurrentFinding,
     OutcomeSeries,
     Participant,
     Relationship,
@@ -85,10 +86,6 @@ def _set_scores(relationship: Relationship, instrument: str, values: list[float]
         score.save(update_fields=["value"])
 
 
-def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-
-
 @pytest.fixture
 def world(db: None) -> World:
     today = timezone.localdate()
@@ -131,26 +128,23 @@ def world(db: None) -> World:
     )
     for relationship in relationships.values():
         reassess(relationship, reason="imported")
-        AssessmentRecord.objects.filter(relationship=relationship).update(
-            created=_at(today - timedelta(days=5))
-        )
+        _open_since(relationship, today, today - timedelta(days=5))
     _housing_history(r["housing"], today)
     return World(home, relationships, users, today)
 
 
+def _open_since(relationship: Relationship, today: date, since: date, code: str = "") -> None:
+    """Make the findings open today (or one of them) open since that day, as if the
+    relationship had been assessed with them every day from then on."""
+    findings = CurrentFinding.objects.filter(relationship=relationship, since__lte=today)
+    (findings.filter(code=code) if code else findings).update(since=since)
+
+
 def _housing_history(housing: Relationship, today: date) -> None:
-    """Three assessments, 30, 20 and 10 days ago; the middle one without the collusion finding."""
-    reassess(housing, reason="again")
-    reassess(housing, reason="and again")
-    records = list(AssessmentRecord.objects.filter(relationship=housing).order_by("pk"))
-    for record, days in zip(records, (30, 20, 10), strict=True):
-        AssessmentRecord.objects.filter(pk=record.pk).update(created=_at(today - timedelta(days)))
-    middle = records[1]
-    middle.result = {
-        **middle.result,
-        "findings": [f for f in middle.result["findings"] if f["code"] != "competence.collusion"],
-    }
-    middle.save(update_fields=["result"])
+    """Assessed 30, 20 and 10 days ago, the middle time without the collusion finding: every
+    finding has been open for 30 days, but collusion's unbroken run began 10 days ago."""
+    _open_since(housing, today, today - timedelta(days=30))
+    _open_since(housing, today, today - timedelta(days=10), code="competence.collusion")
 
 
 class _Tables(HTMLParser):
@@ -238,11 +232,11 @@ def test_relationship_counts_equal_the_database(world: World) -> None:
 
 
 def test_open_findings_count_relationships_and_days_from_the_unbroken_run(world: World) -> None:
-    """Each code's count and days open equal what the stored history says, done by hand."""
+    """Each code's count and days open equal what the stored assessments say, done by hand."""
     days: dict[str, list[int]] = {}
     for record in latest_records(world.ours()).values():
         for code in {f["code"] for f in record.result["findings"]}:
-            # Every relationship but housing has one assessment, five days old.
+            # Every relationship but housing has had its findings open for five days.
             days.setdefault(code, []).append(5)
     housing = latest_records([world.relationships["housing"]])[world.relationships["housing"].pk]
     for code in {f["code"] for f in housing.result["findings"]}:
@@ -501,7 +495,11 @@ def test_each_covered_relationship_is_audited_as_viewed(world: World) -> None:
     world.client("sam").get(CSV_URL)
 
     events = AuditEvent.objects.filter(user=world.users["sam"], action="view")
-    assert sorted(
-        events.filter(detail__page="service report").values_list("relationship_id", flat=True)
-    ) == sorted([world.relationships["cbt"].pk, world.relationships["housing"].pk])
+    covered = sorted([world.relationships["cbt"].pk, world.relationships["housing"].pk])
+    on_page = events.filter(detail__page="service report").order_by("relationship_id")
+    assert [e.relationship_id for e in on_page] == covered
+    assert [(e.object_type, e.object_id, e.organisation_id) for e in on_page] == [
+        ("relationships.Relationship", str(pk), world.organisation.pk) for pk in covered
+    ]
+    assert all(e.detail == {"page": "service report"} and e.at is not None for e in on_page)
     assert events.filter(detail__page="service report CSV").count() == 2

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
+from django.db.models import F, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from mutuality.web.audit.models import AuditEvent
 
@@ -28,3 +31,49 @@ def record(
         relationship_id=relationship_id,
         detail=detail,
     )
+
+
+def record_each(
+    *,
+    user: Any,
+    action: str,
+    objects: models.QuerySet[Any],
+    relationship: str | None = None,
+    organisation: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record the same event about every object of a query (a report read over thousands of
+    relationships, say) with one INSERT … SELECT, so it costs one query whatever their number.
+
+    `relationship` and `organisation` name the objects' fields that hold those ids ("pk" when
+    the objects are relationships); each event is as `record` would write it.
+    """
+    model = objects.model
+    rows = model._default_manager.filter(pk__in=objects.order_by().values("pk")).order_by()
+    values: dict[str, Any] = {
+        "user_id": Value(getattr(user, "pk", None), output_field=models.BigIntegerField()),
+        "organisation_id": _field_or_null(organisation),
+        "action": Value(action, output_field=models.CharField()),
+        "object_type": Value(model._meta.label, output_field=models.CharField()),
+        "object_id": Cast("pk", output_field=models.CharField()),
+        "relationship_id": _field_or_null(relationship),
+        "detail": Value(detail, output_field=models.JSONField()),
+        "at": Value(timezone.now(), output_field=models.DateTimeField()),
+    }
+    # Annotations are selected in the order they were added, which is the column order below.
+    chosen = rows.annotate(**{f"audit_{name}": value for name, value in values.items()})
+    chosen = chosen.values(*(f"audit_{name}" for name in values))
+    using = router.db_for_write(AuditEvent)
+    select, params = chosen.query.get_compiler(using).as_sql()
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    column = {f.attname: f.column for f in AuditEvent._meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select}", params
+        )
+
+
+def _field_or_null(name: str | None) -> Any:
+    return F(name) if name else Value(None, output_field=models.BigIntegerField())

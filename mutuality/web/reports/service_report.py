@@ -1,20 +1,23 @@
 """The service report (issue 5, item 3): how a service's co-productive work stands.
 
-Everything here reads rows and the stored assessment history; nothing decides a finding.
-Findings, recommendations and scrutiny levels come from the `AssessmentRecord` rows the
-framework wrote; outcome change comes from the outcomes package (`group_change`,
-`paired_outcome`, `paired_rates`) over the framework's `person_series`.
+Everything here counts rows in the database, in the same handful of queries however many
+relationships the report covers; nothing decides a finding and no relationship is rebuilt as a
+case. Recommendations, scrutiny levels and findings come from the typed rows `reassess` writes
+(`AssessedPeriod`, `CurrentFinding`: models.py, "The stored assessment as rows"); outcome change
+comes from the outcomes package (`group_change`, `paired_outcome`, `paired_rates`) over each
+series as the framework summarised it (`SeriesSummary`).
 
 Decisions (also shown on the page):
 
-- The report is as of `today`: it reads each relationship's **latest** stored assessment,
-  and counts days (supervision, how long a finding has been open) up to `today`.
-- A finding is open since the earliest assessment of the unbroken run of assessments, up to
-  the latest, that contain its code. A code raised twice in one relationship (two people,
-  say) counts once for that relationship.
+- The report is as of `today`: it reads the stored assessment that applies on that day (the
+  rows carry it through time, so an untouched relationship still falls overdue on time), and
+  counts days (supervision, how long a finding has been open) up to `today`.
+- A finding is open since the first day of the unbroken run of days in which it applied, up
+  to `today`. A code raised twice in one relationship (two people, say) counts once for that
+  relationship.
 - Supervision is in time when the days since the last supervision (or since the start, when
-  there has been none) are at most what the latest assessment's scrutiny level requires;
-  only running relationships (active or ending) are counted.
+  there has been none) are at most what the scrutiny level of the day requires; only running
+  relationships (active or ending) are counted.
 - Consent is covered when it is informed; an affected party's consent is covered when it is
   informed or not needed.
 - Outcomes: one entry per score series (goals pool into their instrument, as in the outcomes
@@ -27,35 +30,61 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce
 
-from mutuality.framework import CaseError, person_series
 from mutuality.outcomes import (
     MEDIUM_TERM_DAYS,
     SHORT_TERM_DAYS,
     GroupChange,
+    Instrument,
+    InstrumentDefinition,
+    OutcomesError,
     PairedOutcome,
     PairedRates,
-    PersonSeries,
     ProportionName,
+    ScorePair,
+    build_instruments,
     group_change,
     paired_outcome,
     paired_rates,
+    resolve_series,
+    shipped_instruments,
 )
-from mutuality.web.relationships.assessed import Horizon, group_key, horizon_pair
-from mutuality.web.relationships.case_io import to_case
+from mutuality.web.relationships.actions import current
+from mutuality.web.relationships.assessed import Horizon
 from mutuality.web.relationships.models import (
     AFFECTED_CONSENTS,
     CONSENTS,
     STAGES,
-    AssessmentRecord,
+    AffectedParty,
+    AssessedPeriod,
+    CurrentFinding,
+    Participant,
     Relationship,
+    SeriesSummary,
 )
 
 HORIZONS: tuple[Horizon, ...] = ("latest", "short", "medium", "long")
@@ -190,169 +219,305 @@ class ServiceReport:
     consent: ConsentCoverage
     groups: tuple[GroupRow, ...]
     paired: tuple[PairedRow, ...]
-    unreadable: int = 0  # relationships whose outcomes could not be read
+    unreadable: int = 0  # relationships whose outcomes could not be read (their own instruments)
     notes: tuple[str, ...] = field(default=())
 
 
-def _history(relationships: QuerySet[Relationship]) -> list[Relationship]:
-    oldest_first = AssessmentRecord.objects.order_by("created", "pk")
-    return list(
-        relationships.select_related("organisation").prefetch_related(
-            Prefetch("assessments", queryset=oldest_first, to_attr="history"),
-            "participants",
-            "affected_parties",
-        )
+def _today_only(today: date, relation: str = "") -> Q:
+    """The condition on a span (`<relation>__starts`, `__ends`) that it applies on this day."""
+    prefix = f"{relation}__" if relation else ""
+    return Q(**{f"{prefix}starts__lte": today}) & (
+        Q(**{f"{prefix}ends__isnull": True}) | Q(**{f"{prefix}ends__gt": today})
     )
 
 
-def _latest(relationship: Relationship) -> AssessmentRecord | None:
-    history: list[AssessmentRecord] = getattr(relationship, "history", [])
-    return history[-1] if history else None
+def _tally(values: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:
+    """Counts in the given order (every value of it, zeros too), then any others by name."""
+    counts = Counter(values)
+    known = {value: counts.pop(value, 0) for value in order}
+    return {**known, **dict(sorted(counts.items()))}
 
 
-def _codes(record: AssessmentRecord) -> set[str]:
-    return {str(finding["code"]) for finding in record.result.get("findings", [])}
+# --- the assessment of the day: recommendations and scrutiny levels -------------------------------
 
 
-def open_since(history: Sequence[AssessmentRecord]) -> dict[str, datetime]:
-    """Each code open in the latest assessment, with the time its unbroken run began."""
-    if not history:
-        return {}
-    since: dict[str, datetime] = {}
-    for code in _codes(history[-1]):
-        start = history[-1].created
-        for record in reversed(history):
-            if code not in _codes(record):
-                break
-            start = record.created
-        since[code] = start
-    return since
+@dataclass(frozen=True)
+class _Levels:
+    """Recommendations and scrutiny levels of the day, and the days each level requires."""
+
+    by_recommendation: dict[str, int]
+    by_scrutiny: dict[str, int]
+    required: dict[str, int]  # the supervision interval each level needs (the stored one)
 
 
-def _open_findings(relationships: Iterable[Relationship], today: date) -> tuple[OpenFinding, ...]:
+def _levels(chosen: QuerySet[Relationship], total: int, today: date) -> _Levels:
+    periods = current(AssessedPeriod.objects.filter(relationship__in=chosen), today)
+    required_days = Cast(
+        KeyTextTransform("supervision_every_days", KeyTransform("scrutiny", "result")),
+        IntegerField(),
+    )
+    rows = (
+        periods.order_by()
+        .values("recommendation", "scrutiny_level")
+        .annotate(n=Count("relationship_id", distinct=True), required=Max(required_days))
+    )
+    recommendations: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    required: dict[str, int] = {}
+    for row in rows:
+        recommendations[row["recommendation"]] += row["n"]
+        levels[row["scrutiny_level"]] += row["n"]
+        if row["required"] is not None:
+            level = row["scrutiny_level"]
+            required[level] = max(required.get(level, 0), row["required"])
+    assessed = sum(levels.values())
+    recommendations[NOT_ASSESSED] += total - assessed
+    levels[NOT_ASSESSED] += total - assessed
+    return _Levels(
+        by_recommendation=_tally(recommendations, (*RECOMMENDATIONS, NOT_ASSESSED)),
+        by_scrutiny=_tally(levels, (*SCRUTINY_LEVELS, NOT_ASSESSED)),
+        required=required,
+    )
+
+
+# --- open findings --------------------------------------------------------------------------------
+
+
+def _open_findings(chosen: QuerySet[Relationship], today: date) -> tuple[OpenFinding, ...]:
+    findings = current(CurrentFinding.objects.filter(relationship__in=chosen), today)
+    runs = (
+        findings.order_by()
+        .values("code", "relationship_id")
+        .annotate(since=Min("since"))
+        .values_list("code", "since")
+    )
     days: dict[str, list[int]] = {}
-    for relationship in relationships:
-        for code, start in open_since(getattr(relationship, "history", [])).items():
-            days.setdefault(code, []).append((today - timezone.localdate(start)).days)
+    for code, since in runs:
+        days.setdefault(code, []).append((today - since).days)
     return tuple(
         OpenFinding(code, len(spans), statistics.median(spans), max(spans))
         for code, spans in sorted(days.items(), key=lambda item: (-len(item[1]), item[0]))
     )
 
 
-def _scrutiny(record: AssessmentRecord | None) -> dict[str, Any]:
-    return dict(record.result.get("scrutiny") or {}) if record else {}
+# --- supervision and reviews ----------------------------------------------------------------------
 
 
-def _level(record: AssessmentRecord | None) -> str:
-    return str(_scrutiny(record).get("level") or NOT_ASSESSED)
-
-
-def _compliance(relationships: Sequence[Relationship], today: date) -> tuple[LevelCompliance, ...]:
-    by_level: dict[str, list[Relationship]] = {}
-    for relationship in relationships:
-        if relationship.stage in RUNNING:
-            by_level.setdefault(_level(_latest(relationship)), []).append(relationship)
+def _compliance(
+    chosen: QuerySet[Relationship], required: Mapping[str, int], today: date
+) -> tuple[LevelCompliance, ...]:
+    """The running relationships at each scrutiny level of the day: one grouped count, with
+    each level's own interval (`required`) in the conditions, and one for overdue findings."""
+    running = (
+        chosen.filter(stage__in=RUNNING)
+        .annotate(now=FilteredRelation("periods", condition=_today_only(today, "periods")))
+        .annotate(
+            level=Coalesce(F("now__scrutiny_level"), Value(NOT_ASSESSED)),
+            since=Coalesce(F("last_supervision"), F("started")),
+        )
+    )
+    in_time = Case(
+        *(
+            When(Q(level=level) & Q(since__gte=today - timedelta(days=days)), then=1)
+            for level, days in required.items()
+        ),
+        default=0,
+        output_field=IntegerField(),
+    )
+    agreed = Case(
+        *(
+            When(level=level, supervision_every_days__lte=days, then=1)
+            for level, days in required.items()
+        ),
+        default=0,
+        output_field=IntegerField(),
+    )
+    counts = {
+        row["level"]: row
+        for row in running.order_by()
+        .values("level")
+        .annotate(
+            running=Count("pk"),
+            never=Count("pk", filter=Q(last_supervision__isnull=True)),
+            in_time=Sum(in_time),
+            agreed=Sum(agreed),
+        )
+    }
+    overdue = _overdue_findings(chosen.filter(stage__in=RUNNING), today)
     return tuple(
-        _level_compliance(level, by_level[level], today)
+        LevelCompliance(
+            level=level,
+            required_days=required.get(level),
+            running=counts[level]["running"],
+            interval_agreed=counts[level]["agreed"] or 0,
+            supervised_in_time=counts[level]["in_time"] or 0,
+            supervision_overdue=counts[level]["running"] - (counts[level]["in_time"] or 0),
+            never_supervised=counts[level]["never"],
+            overdue_findings={code: overdue[level, code] for code in OVERDUE_CODES},
+        )
         for level in (*SCRUTINY_LEVELS, NOT_ASSESSED)
-        if level in by_level
+        if level in counts
     )
 
 
-def _level_compliance(level: str, running: Sequence[Relationship], today: date) -> LevelCompliance:
-    required = _scrutiny(_latest(running[0])).get("supervision_every_days")
-    in_time = agreed = never = 0
-    overdue: Counter[str] = Counter()
-    for relationship in running:
-        latest = _latest(relationship)
-        since = relationship.last_supervision or relationship.started
-        never += relationship.last_supervision is None
-        in_time += since is not None and required is not None and (today - since).days <= required
-        every = relationship.supervision_every_days
-        agreed += every is not None and required is not None and every <= required
-        if latest is not None:
-            overdue.update(code for code in _codes(latest) if code in OVERDUE_CODES)
-    return LevelCompliance(
-        level=level,
-        required_days=required,
-        running=len(running),
-        interval_agreed=agreed,
-        supervised_in_time=in_time,
-        supervision_overdue=len(running) - in_time,
-        never_supervised=never,
-        overdue_findings={code: overdue[code] for code in OVERDUE_CODES},
+def _overdue_findings(running: QuerySet[Relationship], today: date) -> Counter[tuple[str, str]]:
+    """(level, code) → the running relationships at that level with that overdue finding."""
+    level_now = current(AssessedPeriod.objects.filter(relationship=OuterRef("relationship")), today)
+    findings = current(
+        CurrentFinding.objects.filter(
+            relationship__in=running.values("pk"), code__in=OVERDUE_CODES
+        ),
+        today,
     )
+    rows = (
+        findings.order_by()
+        .annotate(
+            level=Coalesce(Subquery(level_now.values("scrutiny_level")[:1]), Value(NOT_ASSESSED))
+        )
+        .values("level", "code")
+        .annotate(n=Count("relationship_id", distinct=True))
+    )
+    return Counter({(row["level"], row["code"]): row["n"] for row in rows})
 
 
-def _consent(relationships: Sequence[Relationship]) -> ConsentCoverage:
-    people: Counter[str] = Counter()
-    affected: Counter[str] = Counter()
-    everyone = identified = covered = 0
-    for relationship in relationships:
-        consents = [p.consent for p in relationship.participants.all()]
-        parties = [a.consent for a in relationship.affected_parties.all()]
-        people.update(consents)
-        affected.update(parties)
-        everyone += bool(consents) and all(c == "informed" for c in consents)
-        identified += relationship.affected_identified or bool(parties)
-        covered += bool(parties) and all(c in ("informed", "not_needed") for c in parties)
+# --- consent --------------------------------------------------------------------------------------
+
+
+def _consent(chosen: QuerySet[Relationship], total: int) -> ConsentCoverage:
+    people = Participant.objects.filter(relationship__in=chosen)
+    parties = AffectedParty.objects.filter(relationship__in=chosen)
+    own_people = Participant.objects.filter(relationship=OuterRef("pk"))
+    own_parties = AffectedParty.objects.filter(relationship=OuterRef("pk"))
+    uncovered = own_parties.exclude(consent__in=("informed", "not_needed"))
+    coverage = chosen.order_by().aggregate(
+        everyone=Count(
+            "pk",
+            filter=Q(Exists(own_people)) & ~Q(Exists(own_people.exclude(consent="informed"))),
+        ),
+        identified=Count("pk", filter=Q(affected_identified=True) | Q(Exists(own_parties))),
+        covered=Count("pk", filter=Q(Exists(own_parties)) & ~Q(Exists(uncovered))),
+    )
     return ConsentCoverage(
-        relationships=len(relationships),
-        people={value: people[value] for value, _ in CONSENTS},
-        affected={value: affected[value] for value, _ in AFFECTED_CONSENTS},
-        everyone_informed=everyone,
-        affected_identified=identified,
-        affected_covered=covered,
+        relationships=total,
+        people=_tally(_by("consent", people), [value for value, _ in CONSENTS]),
+        affected=_tally(_by("consent", parties), [value for value, _ in AFFECTED_CONSENTS]),
+        everyone_informed=coverage["everyone"],
+        affected_identified=coverage["identified"],
+        affected_covered=coverage["covered"],
     )
 
 
-def eligible(series: PersonSeries, horizon: Horizon, today: date) -> bool:
-    """Whether the horizon has begun for this series (it has a first score long enough ago)."""
-    return bool(series.scores) and (today - series.scores[0][0]).days >= _HORIZON_STARTS[horizon]
+def _by(name: str, rows: QuerySet[Any]) -> dict[str, int]:
+    return dict(rows.order_by().values_list(name).annotate(n=Count("pk")))
 
 
-def _series(relationships: Iterable[Relationship]) -> tuple[list[PersonSeries], int]:
-    found: list[PersonSeries] = []
-    unreadable = 0
-    for relationship in relationships:
-        try:
-            own = person_series(to_case(relationship))
-        except CaseError:
-            unreadable += 1
+# --- outcomes -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    """One person's score series as the framework summarised it (`SeriesSummary`)."""
+
+    person: str  # "<relationship id>/<id in the case>", so people of two relationships differ
+    series_id: str
+    group_key: str
+    instrument: Instrument
+    first_date: date
+    pairs: Mapping[Horizon, ScorePair | None]
+
+
+def eligible(series: Series, horizon: Horizon, today: date) -> bool:
+    """Whether the horizon has begun for this series (its first score is long enough ago)."""
+    return (today - series.first_date).days >= _HORIZON_STARTS[horizon]
+
+
+_LATER: tuple[Horizon, ...] = ("short", "medium", "long")
+_SUMMARY_FIELDS = (
+    "relationship_id",
+    "person__slug",
+    "series_id",
+    "instrument",
+    "group_key",
+    "n_scores",
+    "first_date",
+    "first_score",
+    "last_score",
+    "short_score",
+    "medium_score",
+    "long_score",
+)
+
+
+def _series(chosen: QuerySet[Relationship]) -> tuple[list[Series], int]:
+    """Every series of these relationships (one query, and one more for the instruments of
+    those that define their own); returns them and how many relationships' own instruments
+    could not be read (their series are left out)."""
+    rows = (
+        SeriesSummary.objects.filter(relationship__in=chosen)
+        .order_by("relationship_id", "pk")
+        .values_list(*_SUMMARY_FIELDS)
+    )
+    instruments = _Instruments(chosen)
+    found = []
+    for relationship_id, person, series_id, instrument_id, key, n, day, first, last, *ends in rows:
+        instrument = instruments.of(relationship_id, instrument_id)
+        if instrument is None:
             continue
-        for one in own:
-            # People are told apart across relationships by the relationship's id.
-            found.append(
-                PersonSeries(
-                    person=f"{relationship.pk}/{one.person}",
-                    series_id=one.series_id,
-                    instrument=one.instrument,
-                    goal=one.goal,
-                    scores=sorted(one.scores, key=lambda score: score[0]),
+        pairs: dict[Horizon, ScorePair | None] = {"latest": (first, last) if n >= 2 else None}
+        for horizon, score in zip(_LATER, ends, strict=True):
+            pairs[horizon] = None if score is None else (first, score)
+        found.append(Series(f"{relationship_id}/{person}", series_id, key, instrument, day, pairs))
+    return found, len(instruments.unreadable)
+
+
+class _Instruments:
+    """The instrument of each series: a shipped one, or one its relationship defines, built as
+    the framework builds a case's (`case_instruments`: the shipped ones plus its own)."""
+
+    def __init__(self, chosen: QuerySet[Relationship]) -> None:
+        self.shipped = shipped_instruments()
+        own = chosen.exclude(instruments=[]).order_by().values_list("pk", "instruments")
+        self.definitions: dict[int, Any] = dict(own)
+        self.built: dict[int, Mapping[str, Instrument]] = {}
+        self.unreadable: set[int] = set()
+
+    def of(self, relationship_id: int, instrument_id: str) -> Instrument | None:
+        shipped = resolve_series(instrument_id, self.shipped)
+        if shipped is not None:
+            return shipped
+        return resolve_series(instrument_id, self._own(relationship_id))
+
+    def _own(self, relationship_id: int) -> Mapping[str, Instrument]:
+        if relationship_id not in self.built:
+            definitions = self.definitions.get(relationship_id) or []
+            try:
+                self.built[relationship_id] = build_instruments(
+                    InstrumentDefinition.model_validate(d) for d in definitions
                 )
-            )
-    return found, unreadable
+            except (OutcomesError, ValueError):  # pydantic's ValidationError is a ValueError
+                self.unreadable.add(relationship_id)
+                self.built[relationship_id] = {}
+        return self.built[relationship_id]
 
 
-def _groups(series: Sequence[PersonSeries], today: date) -> tuple[GroupRow, ...]:
-    pooled: dict[str, list[PersonSeries]] = {}
+def _groups(series: Sequence[Series], today: date) -> tuple[GroupRow, ...]:
+    pooled: dict[str, list[Series]] = {}
     for one in series:
-        pooled.setdefault(group_key(one), []).append(one)
+        pooled.setdefault(one.group_key, []).append(one)
     rows = []
     for key in sorted(pooled):
         members = pooled[key]
         for horizon in HORIZONS:
             ready = [s for s in members if eligible(s, horizon, today)]
-            pairs = [p for s in ready if (p := horizon_pair(s, horizon)) is not None]
+            pairs = [p for s in ready if (p := s.pairs[horizon]) is not None]
             rows.append(
                 GroupRow(key, horizon, len(ready), group_change(members[0].instrument, pairs))
             )
     return tuple(rows)
 
 
-def _paired(series: Sequence[PersonSeries], today: date) -> tuple[PairedRow, ...]:
-    people: dict[str, dict[str, PersonSeries]] = {}
+def _paired(series: Sequence[Series], today: date) -> tuple[PairedRow, ...]:
+    people: dict[str, dict[str, Series]] = {}
     for one in series:
         if one.series_id in PAIRED:
             people.setdefault(one.person, {})[one.series_id] = one
@@ -365,7 +530,7 @@ def _paired(series: Sequence[PersonSeries], today: date) -> tuple[PairedRow, ...
             if not all(eligible(own[m], horizon, today) for m in PAIRED):
                 continue
             ready += 1
-            phq9, gad7 = (horizon_pair(own[m], horizon) for m in PAIRED)
+            phq9, gad7 = (own[m].pairs[horizon] for m in PAIRED)
             if phq9 is not None and gad7 is not None:
                 outcomes.append(paired_outcome(person, phq9=phq9, gad7=gad7))
         rates = paired_rates(outcomes, not_finished=ready - len(outcomes))
@@ -373,29 +538,23 @@ def _paired(series: Sequence[PersonSeries], today: date) -> tuple[PairedRow, ...
     return tuple(rows)
 
 
-def _tally(values: Iterable[str], order: Sequence[str]) -> dict[str, int]:
-    counts = Counter(values)
-    known = {value: counts.pop(value, 0) for value in order}
-    return {**known, **dict(sorted(counts.items()))}
-
-
 def service_report(relationships: QuerySet[Relationship], today: date) -> ServiceReport:
-    """The service report over these relationships, as of `today`."""
-    rows = _history(relationships)
-    latest = [_latest(r) for r in rows]
-    series, unreadable = _series(rows)
+    """The service report over these relationships, as of `today`, in the same number of
+    queries however many there are."""
+    chosen = Relationship.objects.filter(pk__in=relationships.order_by().values("pk"))
+    by_stage = _by("stage", chosen)
+    total = sum(by_stage.values())
+    levels = _levels(chosen, total, today)
+    series, unreadable = _series(chosen)
     return ServiceReport(
         today=today,
-        relationships=len(rows),
-        by_stage=_tally((r.stage for r in rows), [value for value, _ in STAGES]),
-        by_recommendation=_tally(
-            (record.recommendation if record else NOT_ASSESSED for record in latest),
-            (*RECOMMENDATIONS, NOT_ASSESSED),
-        ),
-        by_scrutiny=_tally((_level(record) for record in latest), (*SCRUTINY_LEVELS, NOT_ASSESSED)),
-        open_findings=_open_findings(rows, today),
-        compliance=_compliance(rows, today),
-        consent=_consent(rows),
+        relationships=total,
+        by_stage=_tally(by_stage, [value for value, _ in STAGES]),
+        by_recommendation=levels.by_recommendation,
+        by_scrutiny=levels.by_scrutiny,
+        open_findings=_open_findings(chosen, today),
+        compliance=_compliance(chosen, levels.required, today),
+        consent=_consent(chosen, total),
         groups=_groups(series, today),
         paired=_paired(series, today),
         unreadable=unreadable,

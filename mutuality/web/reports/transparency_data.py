@@ -1,18 +1,19 @@
 """The transparency report's true counts, gathered from the database, and its publishing.
 
-Each relationship is counted from its latest stored assessment (the framework's own
-recommendation, scrutiny level, findings and outcome changes), so the report never applies
-a rule of its own. `mutuality.transparency` then applies disclosure control.
+Each relationship is counted from its stored assessment of today (the typed rows `reassess`
+writes: the framework's own recommendation, scrutiny level, findings and outcome changes), so
+the report never applies a rule of its own; every count is one aggregate query, however many
+relationships there are. `mutuality.transparency` then applies disclosure control.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from datetime import date
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mutuality.transparency import (
@@ -25,61 +26,101 @@ from mutuality.transparency import (
 )
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import current_result
-from mutuality.web.relationships.models import AffectedParty, Participant, Relationship
+from mutuality.web.relationships.actions import current
+from mutuality.web.relationships.models import (
+    AffectedParty,
+    AssessedPeriod,
+    CurrentFinding,
+    Participant,
+    Relationship,
+    SeriesSummary,
+)
 from mutuality.web.reports.models import PublishedReport
 
-
-def _supervision(codes: set[str]) -> str:
-    if "competence.no_external_authority" in codes:
-        return "no_independent_supervisor"
-    return "overdue" if "competence.supervision_overdue" in codes else "up_to_date"
-
-
-def _contract_review(codes: set[str]) -> str:
-    if "respect.contract_missing" in codes:
-        return "no_agreement"
-    return "overdue" if "integrity.review_overdue" in codes else "up_to_date"
+NO_INDEPENDENT_SUPERVISOR = "competence.no_external_authority"
+SUPERVISION_OVERDUE = "competence.supervision_overdue"
+NO_AGREEMENT = "respect.contract_missing"
+REVIEW_OVERDUE = "integrity.review_overdue"
 
 
-def _changes(result: dict[str, Any]) -> Iterable[OutcomeChange]:
-    """Outcome changes the framework classified (ONS4 items have no reliable change)."""
-    for outcome in result.get("outcomes") or []:
-        change, difference = outcome.get("change"), outcome.get("difference")
-        if change in CHANGES and difference is not None:
-            yield OutcomeChange(str(outcome["instrument"]), float(difference), cast(Change, change))
-
-
-def _by(field: str, rows: Any) -> dict[str, int]:
+def _by(field: str, rows: QuerySet[Any]) -> dict[str, int]:
     grouped = rows.order_by().values(field).annotate(n=Count("pk"))
     return {row[field]: row["n"] for row in grouped}
 
 
+def _levels(periods: QuerySet[AssessedPeriod]) -> tuple[dict[str, int], dict[str, int]]:
+    """Relationships by recommendation and by scrutiny level, from one grouped count."""
+    recommendations: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    grouped = periods.order_by().values_list("recommendation", "scrutiny_level")
+    for recommendation, level, n in grouped.annotate(n=Count("pk")):
+        recommendations[recommendation] += n
+        levels[level] += n
+    return dict(recommendations), dict(levels)
+
+
+def _assessed(relationships: QuerySet[Relationship], today: date) -> dict[str, dict[str, int]]:
+    """Supervision and the written agreement, each relationship counted once by its most
+    telling finding of the day (as the report's categories say)."""
+    findings = current(CurrentFinding.objects.filter(relationship=OuterRef("pk")), today)
+
+    def has(code: str) -> Q:
+        return Q(Exists(findings.filter(code=code)))
+
+    periods = current(AssessedPeriod.objects.filter(relationship=OuterRef("pk")), today)
+    assessed = relationships.order_by().filter(Exists(periods))
+    counts = assessed.aggregate(
+        all=Count("pk"),
+        no_supervisor=Count("pk", filter=has(NO_INDEPENDENT_SUPERVISOR)),
+        supervision_overdue=Count(
+            "pk", filter=~has(NO_INDEPENDENT_SUPERVISOR) & has(SUPERVISION_OVERDUE)
+        ),
+        no_agreement=Count("pk", filter=has(NO_AGREEMENT)),
+        review_overdue=Count("pk", filter=~has(NO_AGREEMENT) & has(REVIEW_OVERDUE)),
+    )
+    supervision = {
+        "no_independent_supervisor": counts["no_supervisor"],
+        "overdue": counts["supervision_overdue"],
+    }
+    contract = {"no_agreement": counts["no_agreement"], "overdue": counts["review_overdue"]}
+    supervision["up_to_date"] = counts["all"] - sum(supervision.values())
+    contract["up_to_date"] = counts["all"] - sum(contract.values())
+    return {
+        "supervision": {key: n for key, n in supervision.items() if n},
+        "contract": {key: n for key, n in contract.items() if n},
+    }
+
+
+def _changes(relationships: QuerySet[Relationship]) -> tuple[OutcomeChange, ...]:
+    """Outcome changes the framework classified (ONS4 items have no reliable change)."""
+    rows = (
+        SeriesSummary.objects.filter(relationship__in=relationships, change__in=CHANGES)
+        .order_by("relationship_id", "pk")
+        .values_list("series_id", "first_score", "last_score", "change")
+    )
+    return tuple(
+        OutcomeChange(series_id, float(last - first), cast(Change, change))
+        for series_id, first, last, change in rows
+    )
+
+
 def gather(organisation: Organisation) -> OrganisationData:
     """True counts for the organisation (never published as they stand)."""
-    relationships = Relationship.objects.filter(organisation=organisation).order_by("pk")
-    tallies: dict[str, Counter[str]] = {
-        key: Counter() for key in ("recommendation", "scrutiny", "supervision", "contract")
-    }
-    outcomes: list[OutcomeChange] = []
-    for relationship in relationships:
-        result = current_result(relationship)
-        codes = {finding["code"] for finding in result.get("findings", [])}
-        tallies["recommendation"][result["recommendation"]] += 1
-        tallies["scrutiny"][result["scrutiny"]["level"]] += 1
-        tallies["supervision"][_supervision(codes)] += 1
-        tallies["contract"][_contract_review(codes)] += 1
-        outcomes.extend(_changes(result))
+    today = timezone.localdate()
+    relationships = Relationship.objects.filter(organisation=organisation)
+    periods = current(AssessedPeriod.objects.filter(relationship__in=relationships), today)
+    recommendations, levels = _levels(periods)
+    assessed = _assessed(relationships, today)
     return OrganisationData(
         slug=organisation.slug,
         name=organisation.name,
-        as_of=timezone.localdate().isoformat(),
+        as_of=today.isoformat(),
         by_setting=_by("setting", relationships),
         by_stage=_by("stage", relationships),
-        by_recommendation=tallies["recommendation"],
-        by_scrutiny=tallies["scrutiny"],
-        supervision=tallies["supervision"],
-        contract_review=tallies["contract"],
+        by_recommendation=recommendations,
+        by_scrutiny=levels,
+        supervision=assessed["supervision"],
+        contract_review=assessed["contract"],
         co_producer_consent=_by(
             "consent",
             Participant.objects.filter(relationship__organisation=organisation, role="recipient"),
@@ -87,7 +128,7 @@ def gather(organisation: Organisation) -> OrganisationData:
         affected_consent=_by(
             "consent", AffectedParty.objects.filter(relationship__organisation=organisation)
         ),
-        outcomes=tuple(outcomes),
+        outcomes=_changes(relationships),
     )
 
 
