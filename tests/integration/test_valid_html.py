@@ -23,7 +23,7 @@ import pytest
 from django.test import Client
 
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.views.records import AUDIT_PAGE_SIZE
+from mutuality.web.relationships.views.audit_log import AUDIT_PAGE_SIZE
 from tests.integration.pages import (
     build_world,
     error_pages,
@@ -73,7 +73,8 @@ def _role_pages(pages: Pages, world: World) -> None:
 
 
 def _audit_log_pages(pages: Pages, world: World) -> None:
-    """The audit log's second page too, with its links to the other pages."""
+    """The audit log's second page too, with its links to the other pages, and filtered with
+    a problem in one filter."""
     AuditEvent.objects.bulk_create(
         AuditEvent(
             organisation=world.relationship.organisation,
@@ -87,6 +88,10 @@ def _audit_log_pages(pages: Pages, world: World) -> None:
     second = _signed_in(world, "admin").get("/relationships/audit/?page=2")
     assert b"nhsuk-pagination" in second.content
     pages.keep("admin: GET /relationships/audit/?page=2", second)
+    filtered = "/relationships/audit/?action=view&on_or_after_0=31&on_or_after_1=2&page=2"
+    problem = _signed_in(world, "admin").get(filtered)
+    assert b"nhsuk-error-summary" in problem.content and b"nhsuk-pagination" in problem.content
+    pages.keep(f"admin: GET {filtered}", problem)
 
 
 def _public_pages(pages: Pages, world: World) -> None:

@@ -2,6 +2,7 @@
 
 from mutuality.web.relationships.views import (
     assessment,
+    audit_log,
     dashboard,
     outcomes,
     people,
@@ -18,5 +19,6 @@ urlpatterns = [
     *people.urlpatterns,
     *questions.urlpatterns,
     *records.urlpatterns,
+    *audit_log.urlpatterns,
     *safety.urlpatterns,
 ]

@@ -1,5 +1,6 @@
 """Supervision and records: supervision sessions, observations of destructive dynamics,
-self-disclosures, consultations, reviews, scrutiny settings, the stage, and the audit log.
+self-disclosures, consultations, reviews, scrutiny settings and the stage (the audit log is in
+audit_log.py).
 
 Views parse, authorise (access.py), call one action (actions/records.py) and render. Every
 form carries the revision its page was loaded at; a stale one saves nothing and the form
@@ -13,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -24,14 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mutuality.web.access import (
     Permission,
     Standing,
-    audit_trail_organisation,
     can,
     participant_of,
     relationship_for,
     standing,
     visible_observations,
 )
-from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import records as actions
 from mutuality.web.relationships.forms.records import (
     CONSULTATION_OUTCOMES,
@@ -55,9 +53,7 @@ from mutuality.web.relationships.views.common import (
     form_page,
     long_date,
 )
-from mutuality.web.security_log import refused
 
-AUDIT_PAGE_SIZE = 50
 STAGE_WORDS = {
     "proposed": "proposed (not started yet)",
     "active": "active (the work has started)",
@@ -432,88 +428,7 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_VERBS = {
-    "create": "Added",
-    "update": "Changed",
-    "delete": "Deleted",
-    "view": "Viewed",
-    "export": "Downloaded",
-    "import": "Imported",
-}
-_THINGS = {
-    "relationships.Relationship": "the relationship",
-    "relationships.Participant": "a participant",
-    "relationships.AffectedParty": "an affected party",
-    "relationships.ContractVersion": "a contract version",
-    "relationships.ContractAgreement": "an agreement to the contract",
-    "relationships.Disclosure": "a self-disclosure",
-    "relationships.Observation": "an observation",
-    "relationships.Consultation": "a consultation",
-    "relationships.OutcomeSeries": "an outcome measure",
-    "relationships.Score": "a score",
-    "relationships.Invitation": "an invitation",
-    "relationships.SupervisionRecord": "a supervision record",
-    "relationships.ReviewRecord": "a review",
-    "accounts.User": "a user",
-}
-
-
-def describe(event: AuditEvent) -> str:
-    """What happened, in plain words (never the content of notes)."""
-    verb = _VERBS.get(event.action, event.action.replace("_", " ").capitalize())
-    thing = _THINGS.get(event.object_type, event.object_type.rsplit(".", 1)[-1].lower())
-    words = f"{verb} {thing}"
-    detail = event.detail if isinstance(event.detail, dict) else {}
-    if isinstance(detail.get("page"), str):
-        words += f" ({detail['page']} page)"
-    if isinstance(detail.get("field"), str):
-        words += f": {detail['field'].replace('_', ' ')}"
-        if isinstance(detail.get("before"), str) and isinstance(detail.get("after"), str):
-            words += f" from {detail['before']} to {detail['after']}"
-    if isinstance(detail.get("changes"), dict) and detail["changes"]:
-        words += ": " + ", ".join(str(name).replace("_", " ") for name in detail["changes"])
-    if isinstance(detail.get("kind"), str):
-        words += f" ({detail['kind'].replace('_', ' ')})"
-    return words
-
-
-@login_required
-@require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    """The organisation's audit trail, newest first, for its admins only (404 for others)."""
-    organisation = audit_trail_organisation(request.user)
-    if organisation is None:
-        refused(request.user, 404, page="audit log")
-        raise Http404("No such page")
-    events = AuditEvent.objects.filter(organisation_id=organisation).select_related("user")
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = {event.relationship_id for event in page if event.relationship_id is not None}
-    titles = dict(
-        Relationship.objects.filter(organisation_id=organisation, pk__in=ids).values_list(
-            "pk", "title"
-        )
-    )
-    rows = [
-        {
-            "at": event.at,
-            "who": event.user.shown_name if event.user else "Someone whose account is deleted",
-            "role": event.user.get_role_display() if event.user else "",
-            "what": describe(event),
-            "relationship_id": event.relationship_id,
-            "title": titles.get(event.relationship_id) if event.relationship_id else None,
-        }
-        for event in page
-    ]
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return render(
-        request,
-        "relationships/records/audit.html",
-        {"page": page, "rows": rows, "page_numbers": list(numbers)},
-    )
-
-
 urlpatterns = [
-    path("audit/", audit_log, name="audit"),
     path("<int:pk>/records/", records, name="records"),
     path("<int:pk>/supervision/", supervision, name="supervision"),
     path("<int:pk>/observations/new/", observe, name="observe"),

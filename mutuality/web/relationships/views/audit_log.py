@@ -1,0 +1,210 @@
+"""The organisation's audit log, for its admins: every event, newest first, a page at a time,
+narrowed by what was done, by whom, about which relationship and when.
+
+It reads a page of events in the same few queries however long the log is. A filter with a
+value that makes no sense is shown as a problem on the form and narrows nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from mutuality.web.access import audit_trail_organisation
+from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships.forms.records import DateField
+from mutuality.web.relationships.models import Relationship
+from mutuality.web.security_log import refused
+
+AUDIT_PAGE_SIZE = 50
+LARGEST_ID = 2**63 - 1  # the largest relationship id a database column holds
+
+_VERBS = {
+    "create": "Added",
+    "update": "Changed",
+    "delete": "Deleted",
+    "view": "Viewed",
+    "export": "Downloaded",
+    "import": "Imported",
+}
+_THINGS = {
+    "relationships.Relationship": "the relationship",
+    "relationships.Participant": "a participant",
+    "relationships.AffectedParty": "an affected party",
+    "relationships.ContractVersion": "a contract version",
+    "relationships.ContractAgreement": "an agreement to the contract",
+    "relationships.Disclosure": "a self-disclosure",
+    "relationships.Observation": "an observation",
+    "relationships.Consultation": "a consultation",
+    "relationships.OutcomeSeries": "an outcome measure",
+    "relationships.Score": "a score",
+    "relationships.Invitation": "an invitation",
+    "relationships.SupervisionRecord": "a supervision record",
+    "relationships.ReviewRecord": "a review",
+    "accounts.User": "a user",
+}
+ACTIONS = [
+    ("create", "Added something"),
+    ("update", "Changed something"),
+    ("delete", "Deleted something"),
+    ("view", "Viewed something (from outside the relationship)"),
+    ("export", "Downloaded something"),
+    ("import", "Imported a case file"),
+    ("publish", "Published the transparency report"),
+]
+
+
+def describe(event: AuditEvent) -> str:
+    """What happened, in plain words (never the content of notes)."""
+    verb = _VERBS.get(event.action, event.action.replace("_", " ").capitalize())
+    thing = _THINGS.get(event.object_type, event.object_type.rsplit(".", 1)[-1].lower())
+    words = f"{verb} {thing}"
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if isinstance(detail.get("page"), str):
+        words += f" ({detail['page']} page)"
+    if isinstance(detail.get("field"), str):
+        words += f": {detail['field'].replace('_', ' ')}"
+        if isinstance(detail.get("before"), str) and isinstance(detail.get("after"), str):
+            words += f" from {detail['before']} to {detail['after']}"
+    if isinstance(detail.get("changes"), dict) and detail["changes"]:
+        words += ": " + ", ".join(str(name).replace("_", " ") for name in detail["changes"])
+    if isinstance(detail.get("kind"), str):
+        words += f" ({detail['kind'].replace('_', ' ')})"
+    return words
+
+
+class AuditFilters(NhsFormMixin, forms.Form):
+    """What the audit log is narrowed to; every field may be left empty."""
+
+    action = forms.ChoiceField(
+        label="What was done",
+        required=False,
+        choices=[("", "Anything"), *ACTIONS],
+        error_messages={"invalid_choice": "Choose what was done from the list"},
+    )
+    who = forms.CharField(
+        label="Who did it",
+        help_text="Part of their name or username",
+        required=False,
+        max_length=200,
+        strip=True,
+    )
+    relationship = forms.CharField(
+        label="Relationship",
+        help_text="Its number, or words from its title",
+        required=False,
+        max_length=200,
+        strip=True,
+    )
+    on_or_after = DateField(
+        label="On or after", what="the first day", required=False, allow_future=True
+    )
+    on_or_before = DateField(
+        label="On or before", what="the last day", required=False, allow_future=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("on_or_after"), cleaned.get("on_or_before")
+        if first and last and first > last:
+            self.add_error("on_or_before", "The last day must be the same as or after the first")
+        return cleaned
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters given, without those that have a problem (they narrow nothing)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+def _about(organisation: int, text: str) -> Q:
+    """Events about a relationship of the organisation with this number or title words."""
+    titled = Relationship.objects.filter(organisation_id=organisation, title__icontains=text)
+    about = Q(relationship_id__in=titled.values("pk"))
+    if text.isascii() and text.isdigit() and int(text) <= LARGEST_ID:
+        about |= Q(relationship_id=int(text))
+    return about
+
+
+def audit_events(organisation: int, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The organisation's events that match the filters, newest first."""
+    events = AuditEvent.objects.filter(organisation_id=organisation).select_related("user")
+    if "action" in filters:
+        events = events.filter(action=filters["action"])
+    if "who" in filters:
+        events = events.filter(
+            Q(user__username__icontains=filters["who"])
+            | Q(user__display_name__icontains=filters["who"])
+        )
+    if "relationship" in filters:
+        events = events.filter(_about(organisation, filters["relationship"]))
+    first: date | None = filters.get("on_or_after")
+    last: date | None = filters.get("on_or_before")
+    if first is not None:
+        events = events.filter(at__date__gte=first)
+    if last is not None:
+        events = events.filter(at__date__lte=last)
+    return events.order_by("-at", "-pk")
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit trail, newest first, for its admins only (404 for others)."""
+    organisation = audit_trail_organisation(request.user)
+    if organisation is None:
+        refused(request.user, 404, page="audit log")
+        raise Http404("No such page")
+    form = AuditFilters(request.GET or None)
+    filters = form.chosen()
+    events = audit_events(organisation, filters)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = {event.relationship_id for event in page if event.relationship_id is not None}
+    titles = dict(
+        Relationship.objects.filter(organisation_id=organisation, pk__in=ids).values_list(
+            "pk", "title"
+        )
+    )
+    rows = [
+        {
+            "at": event.at,
+            "who": event.user.shown_name if event.user else "Someone whose account is deleted",
+            "role": event.user.get_role_display() if event.user else "",
+            "what": describe(event),
+            "relationship_id": event.relationship_id,
+            "title": titles.get(event.relationship_id) if event.relationship_id else None,
+        }
+        for event in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "relationships/records/audit.html",
+        {
+            "form": form,
+            "filtered": bool(filters),
+            "page": page,
+            "rows": rows,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "query": query.urlencode(),
+        },
+    )
+
+
+urlpatterns = [
+    path("audit/", audit_log, name="audit"),
+]
