@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="Every relationship.")
     which.add_argument("--organisation", help="Every relationship of one organisation (slug).")
     which.add_argument("--id", type=int, action="append", help="One relationship (repeatable).")
+    which.add_argument(
+        "--missing",
+        action="store_true",
+        help="Every relationship with no stored assessment yet (after an upgrade; cheap to repeat).",
+    )
     reporting = commands.add_parser("report", help="Print a report.")
     reports = reporting.add_subparsers(dest="report", required=True)
     transparency = reports.add_parser(
@@ -125,7 +130,9 @@ def _reassess(args: argparse.Namespace) -> int:
     from mutuality.web.relationships.models import Relationship
 
     relationships = Relationship.objects.all()
-    if args.organisation is not None:
+    if args.missing:
+        relationships = relationships.filter(periods__isnull=True)
+    elif args.organisation is not None:
         organisation = Organisation.objects.filter(slug=args.organisation).first()
         if organisation is None:
             print(f"no organisation with slug {args.organisation!r}", file=sys.stderr)

@@ -152,6 +152,21 @@ def test_the_command_reassesses_everything_and_audits_it(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_command_can_reassess_only_what_was_never_assessed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--missing` reassesses the relationships without stored rows, and only those."""
+    world = build_world()
+    AssessedPeriod.objects.filter(relationship=world.other).delete()
+
+    code = main(["reassess", "--missing"])
+
+    assert code == 0
+    assert capsys.readouterr().out.strip() == "reassessed 1 relationship"
+    assert AssessedPeriod.objects.filter(relationship=world.other).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
