@@ -89,9 +89,9 @@ def visible_relationships(user: Any) -> QuerySet[Relationship]:
     if not user.is_authenticated:
         return Relationship.objects.none()
     mine = (
-        Exists(Participant.objects.filter(relationship=OuterRef("pk"), user=user))
+        Q(Exists(Participant.objects.filter(relationship=OuterRef("pk"), user=user)))
         | Q(supervisor=user)
-        | Exists(_Reviewer.objects.filter(relationship=OuterRef("pk"), user=user))
+        | Q(Exists(_Reviewer.objects.filter(relationship=OuterRef("pk"), user=user)))
     )
     if user.role == Role.ADMIN and user.organisation_id:
         mine |= Q(organisation_id=user.organisation_id)

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 INVALID = 2
 TRANSPARENCY_FORMATS = ("json", "csv", "html")
@@ -19,6 +20,12 @@ TRANSPARENCY_HELP = (
     "Print the organisation's transparency report as a draft: its figures as they stand now, "
     "with disclosure control applied, which is what publishing now would freeze. Published "
     "versions are on the web at /reports/public/SLUG/."
+)
+
+
+REASSESS_HELP = (
+    "Assess relationships again and rewrite the stored rows every list and report reads. Run "
+    "it after changing the policy or upgrading Mutuality; a progress bar goes to stderr."
 )
 
 
@@ -30,6 +37,20 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--organisation", required=True, help="Organisation slug.")
     exporting = commands.add_parser("export", help="Print a relationship as a case file.")
     exporting.add_argument("id", type=int)
+    reassessing = commands.add_parser(
+        "reassess",
+        help="Assess relationships again (after a change of policy or engine), in batches.",
+        description=REASSESS_HELP,
+    )
+    which = reassessing.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="Every relationship.")
+    which.add_argument("--organisation", help="Every relationship of one organisation (slug).")
+    which.add_argument("--id", type=int, action="append", help="One relationship (repeatable).")
+    which.add_argument(
+        "--missing",
+        action="store_true",
+        help="Every relationship with no stored assessment yet (after an upgrade; cheap to repeat).",
+    )
     reporting = commands.add_parser("report", help="Print a report.")
     reports = reporting.add_subparsers(dest="report", required=True)
     transparency = reports.add_parser(
@@ -99,6 +120,59 @@ def _export(relationship_id: int) -> int:
     return 0
 
 
+def _reassess(args: argparse.Namespace) -> int:
+    from django.db.models import Count
+    from rich.progress import Progress
+
+    from mutuality.web.accounts.models import Organisation
+    from mutuality.web.audit.actions import record
+    from mutuality.web.relationships.actions import reassess_many
+    from mutuality.web.relationships.models import Relationship
+
+    relationships = Relationship.objects.all()
+    if args.missing:
+        relationships = relationships.filter(periods__isnull=True)
+    elif args.organisation is not None:
+        organisation = Organisation.objects.filter(slug=args.organisation).first()
+        if organisation is None:
+            print(f"no organisation with slug {args.organisation!r}", file=sys.stderr)
+            return INVALID
+        relationships = relationships.filter(organisation=organisation)
+    elif args.id:
+        relationships = relationships.filter(pk__in=args.id)
+        missing = sorted(set(args.id) - set(relationships.values_list("pk", flat=True)))
+        if missing:
+            print(f"no relationship with id {missing[0]}", file=sys.stderr)
+            return INVALID
+    total = relationships.count()
+    with Progress(console=_stderr_console(), transient=True) as progress:
+        task = progress.add_task("Reassessing", total=total)
+        done = reassess_many(
+            relationships,
+            reason="reassessed from the command line",
+            progress=lambda n: progress.advance(task, n),
+        )
+    counted = relationships.order_by().values("organisation").annotate(n=Count("pk"))
+    for row in counted:
+        organisation = Organisation.objects.get(pk=row["organisation"])
+        record(
+            user=None,
+            action="reassess",
+            obj=organisation,
+            organisation_id=organisation.pk,
+            relationships=row["n"],
+            via="command line",
+        )
+    print(f"reassessed {done} relationship{'s' if done != 1 else ''}")
+    return 0
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _transparency(organisation_slug: str, form: str) -> int:
     from mutuality.transparency import to_csv, to_json
     from mutuality.web.accounts.models import Organisation
@@ -132,6 +206,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "import":
             return _import(args.files, args.organisation)
+        if args.command == "reassess":
+            return _reassess(args)
         if args.command == "report":
             return _transparency(args.organisation, args.format)
         return _export(args.id)

@@ -26,7 +26,7 @@ _OURS = ("accounts.", "relationships.", "reports.")
 class _Watch:
     def __init__(self) -> None:
         self.in_request = False
-        self.writes: list[tuple[Any, dict[str, Any] | None]] = []
+        self.writes: list[tuple[Any, Any, dict[str, Any] | None]] = []
         self.audit_before = 0
         self.unaudited: list[str] = []
 
@@ -35,7 +35,11 @@ class _Watch:
         self.audit_before = self._audited()
 
     def finished(self, **_: Any) -> None:
-        kept = [instance._meta.label for instance, saved in self.writes if _kept(instance, saved)]
+        kept = [
+            instance._meta.label
+            for instance, pk, saved in self.writes
+            if _kept(instance, pk, saved)
+        ]
         if self.in_request and kept and self._audited() == self.audit_before:
             self.unaudited.append(", ".join(sorted(set(kept))))
         self.in_request = False
@@ -47,7 +51,8 @@ class _Watch:
         if kwargs.get("update_fields") == frozenset({"last_login"}):
             return
         saved = None if "created" not in kwargs else _values(instance)  # None: a delete
-        self.writes.append((instance, saved))
+        # The key now: Django forgets a deleted row's key once every row is deleted.
+        self.writes.append((instance, instance.pk, saved))
 
     @staticmethod
     def _audited() -> int:
@@ -61,9 +66,9 @@ def _values(instance: Any) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
-def _kept(instance: Any, saved: dict[str, Any] | None) -> bool:
+def _kept(instance: Any, pk: Any, saved: dict[str, Any] | None) -> bool:
     """Whether the database still shows this write (it was not rolled back)."""
-    row = type(instance)._base_manager.filter(pk=instance.pk).first()
+    row = type(instance)._base_manager.filter(pk=pk).first()
     if saved is None:
         return row is None
     return row is not None and all(

@@ -108,6 +108,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
     }
     return [
         Page("/relationships/"),
+        Page("/relationships/due/"),
         *extra.get(standing, []),
         Page(f"/reports/relationship/{pk}/"),
         Page(f"/reports/relationship/{pk}/report.pdf", html=False),

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from mutuality.framework import load_case
+from mutuality.web.access import standing as standing_of
+from mutuality.web.access import standing_in_sql, visible_relationships
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships import urls as relationship_urls
@@ -238,6 +240,23 @@ def test_dashboard_lists_only_visible_relationships(world: World, standing: str)
     }[standing]
     assert response.status_code == 200
     assert titles == expected
+
+
+@pytest.mark.parametrize("standing", STANDINGS[:-1])
+def test_lists_work_out_each_standing_as_the_pages_do(world: World, standing: str) -> None:
+    """The standing that lists compute in SQL is `standing()` on every visible relationship."""
+    user = world.users[standing]
+
+    in_sql = dict(
+        visible_relationships(user).annotate(held=standing_in_sql(user)).values_list("pk", "held")
+    )
+
+    expected = {
+        r.pk: str(standing_of(user, r))
+        for r in (world.relationship, world.other)
+        if standing_of(user, r) is not None
+    }
+    assert in_sql == expected
 
 
 @pytest.mark.parametrize(

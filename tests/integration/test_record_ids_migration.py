@@ -3,6 +3,7 @@ who recorded each consultation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,14 @@ def _migrate(targets: list[tuple[str, str]]) -> Any:
     executor.migrate(targets)
     executor.loader.build_graph()
     return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards() -> Iterator[None]:
+    """Leave the database at the newest migrations, as the tests after this one expect."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -28,6 +28,7 @@ from mutuality.outcomes import (
     classify_series,
     shipped_instruments,
 )
+from mutuality.web.relationships.case_io import latest_contract
 from mutuality.web.relationships.models import (
     URGENCY,
     AssessedPeriod,
@@ -55,7 +56,7 @@ OVERDUE_CODES = (
     "competence.independent_review_due",
 )
 PAIRED = ("phq9", "gad7")
-_EVERYONE = {
+_EVERYONE: dict[str, Any] = {
     "for_professional": True,
     "for_co_producer": True,
     "for_supervisor": True,
@@ -63,7 +64,7 @@ _EVERYONE = {
     "for_admin": True,
 }
 # Safety flags and a withdrawn consent go to the people who must act at once (issue 4).
-_ACTING = {"for_professional": True, "for_supervisor": True}
+_ACTING: dict[str, Any] = {"for_professional": True, "for_supervisor": True}
 
 Periods = Sequence[tuple[date, Assessment]]
 
@@ -84,18 +85,26 @@ def spans(periods: Periods) -> list[Span]:
     return [Span(start, end) for start, end in zip(starts, [*starts[1:], None], strict=True)]
 
 
-def store(relationship: Relationship, case: Case, periods: Periods, today: date) -> None:
-    """Replace the relationship's typed rows with these assessments of it."""
-    since = _open_since(relationship, today)
-    relationship.periods.all().delete()
-    relationship.current_findings.all().delete()
-    relationship.due_items.all().delete()
-    relationship.series_summaries.all().delete()
-    people = {p.slug: p for p in relationship.participants.all()}
-    rows = Rows()
-    rows.add(relationship, periods, since, people, today)
-    rows.series(relationship, case, people)
-    rows.save()
+DUE_RECORDS = ("safety_flags",)
+"""What the due items read besides the case's own records (case_io.CASE_RECORDS)."""
+
+
+def open_since(relationship_ids: Sequence[int], today: date) -> dict[int, dict[str, date]]:
+    """Each finding open today, by relationship, with the first day of its unbroken run (kept
+    across reassessments, so a finding open for months says so)."""
+    found: dict[int, dict[str, date]] = {pk: {} for pk in relationship_ids}
+    rows = CurrentFinding.objects.filter(relationship_id__in=relationship_ids, starts__lte=today)
+    for pk, code, since in rows.exclude(ends__lte=today).values_list(
+        "relationship_id", "code", "since"
+    ):
+        found[pk].setdefault(code, since)
+    return found
+
+
+def clear(relationship_ids: Sequence[int]) -> None:
+    """Delete the typed rows of these relationships (before writing them again)."""
+    for model in (AssessedPeriod, CurrentFinding, DueItem, SeriesSummary):
+        model.objects.filter(relationship_id__in=relationship_ids).delete()
 
 
 class Rows:
@@ -220,7 +229,9 @@ def _due(
     today: date,
 ) -> Iterator[DueItem]:
     pk = relationship.pk
-    for flag in relationship.safety_flags.filter(resolved_at__isnull=True):
+    for flag in relationship.safety_flags.all():
+        if flag.resolved_at is not None:
+            continue
         url = reverse("relationships:safety-flag", kwargs={"pk": pk, "flag_pk": flag.pk})
         yield _item(relationship, "safety", flag.detail, today, url=url, **_ACTING)
     detail = reverse("relationships:detail", kwargs={"pk": pk})
@@ -242,6 +253,7 @@ def _item(
     category: str,
     text: str,
     starts: date,
+    *,
     ends: date | None = None,
     **fields: Any,
 ) -> DueItem:
@@ -268,7 +280,7 @@ def _from_findings(
                 category,
                 found.message,
                 found.starts,
-                found.ends,
+                ends=found.ends,
                 code=found.code,
                 **_EVERYONE,
             )
@@ -277,7 +289,7 @@ def _from_findings(
 def _contract(
     relationship: Relationship, people: dict[str, Participant], today: date
 ) -> Iterator[DueItem]:
-    latest = relationship.contract_versions.prefetch_related("agreements").first()
+    latest = latest_contract(relationship)
     if latest is None:
         return
     agreed = {a.participant_id for a in latest.agreements.all()}
@@ -306,7 +318,9 @@ def _contract(
 
 def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
     url = reverse("relationships:records", kwargs={"pk": relationship.pk})
-    for o in relationship.observations.filter(status="open"):
+    for o in relationship.observations.all():
+        if o.status != "open":
+            continue
         text = f"{o.get_kind_display()} noticed on {o.date:%d %B %Y}".lstrip("0")
         # A co-producer's supervisor-only worry goes to the supervisor and to them alone.
         audience: dict[str, Any] = (
@@ -324,8 +338,7 @@ def _questionnaires(relationship: Relationship, today: date) -> Iterator[DueItem
         return
     every = timedelta(days=questionnaire_every_days())
     fixed = relationship.as_of  # an imported case that fixes its own date is judged on it
-    series_list = relationship.outcome_series.select_related("of").prefetch_related("scores")
-    for series in series_list:
+    for series in relationship.outcome_series.all():
         if series.of.role != "recipient":
             continue
         dates = [score.date for score in series.scores.all()]
@@ -365,6 +378,7 @@ def instrument_name(relationship: Relationship, instrument_id: str) -> str:
 
 
 Horizon = Literal["latest", "short", "medium", "long"]
+HORIZONS: tuple[Horizon, ...] = ("short", "medium", "long")
 
 
 def _horizon_of(days: int) -> Horizon:
@@ -402,7 +416,7 @@ def series_summaries(
             continue
         one = replace(unsorted, scores=scores)
         change = classify_series(one.instrument, scores)
-        horizons = {h: horizon_pair(one, h) for h in ("short", "medium", "long")}
+        horizons = {h: horizon_pair(one, h) for h in HORIZONS}
         yield SeriesSummary(
             relationship=relationship,
             person=people[one.person],

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import QuerySet
 
 from mutuality.framework import Case, validate_case
 from mutuality.web.accounts.models import Organisation
@@ -56,11 +57,18 @@ def _participant(p: Participant) -> dict[str, Any]:
     )
 
 
+def latest_contract(relationship: Relationship) -> ContractVersion | None:
+    """The newest contract version (from the prefetched versions, newest first)."""
+    return next(iter(relationship.contract_versions.all()), None)
+
+
 def _contract(relationship: Relationship) -> dict[str, Any] | None:
-    contract = relationship.contract_versions.order_by("-version").first()
+    contract = latest_contract(relationship)
     if contract is None:
         return None
-    agreed = contract.agreements.select_related("participant").order_by("participant__position")
+    agreed = sorted(
+        contract.agreements.all(), key=lambda a: (a.participant.position, a.participant.pk)
+    )
     return _without_nulls(
         {
             "version": contract.version,
@@ -122,7 +130,7 @@ def series_data(series: OutcomeSeries) -> dict[str, Any]:
 def _outcomes(r: Relationship) -> list[dict[str, Any]]:
     return [
         series_data(s)
-        for s in r.outcome_series.select_related("of").prefetch_related("scores")
+        for s in r.outcome_series.all()
         # A questionnaire started but never filled in is planned, not yet evidence: the case
         # format holds only series with scores, and the plan holds the instrument.
         if s.scores.all()
@@ -209,7 +217,7 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
         "contract": _contract(r),
         "contrast": r.contrast,
         "scrutiny": _scrutiny(r),
-        "disclosures": [disclosure_data(d) for d in r.disclosures.select_related("by")],
+        "disclosures": [disclosure_data(d) for d in r.disclosures.all()],
         "observations": [
             observation_data(o, private_notes=private_notes) for o in r.observations.all()
         ],
@@ -221,14 +229,38 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
     return _without_nulls(data)
 
 
-def to_case(relationship: Relationship) -> Case:
-    """The relationship as a validated `Case`, ready for `assess()`."""
-    return validate_case(case_data(relationship), f"relationship {relationship.pk}")
+CASE_RECORDS = (
+    "participants",
+    "affected_parties",
+    "contract_versions__agreements__participant",
+    "disclosures__by",
+    "observations",
+    "consultations",
+    "outcome_series__of",
+    "outcome_series__scores",
+)
+"""Everything `case_data` reads, fetched in one query per kind of record for any number of
+relationships (`case_data` itself only reads what is fetched)."""
+
+
+def with_records(relationships: QuerySet[Relationship]) -> QuerySet[Relationship]:
+    return relationships.prefetch_related(*CASE_RECORDS)
+
+
+def _fresh(relationship: Relationship) -> Relationship:
+    return with_records(Relationship.objects.filter(pk=relationship.pk)).get()
+
+
+def to_case(relationship: Relationship, *, fetched: bool = False) -> Case:
+    """The relationship as a validated `Case`, ready for `assess()`: read afresh from the
+    database, unless it was just `fetched` with `with_records`."""
+    found = relationship if fetched else _fresh(relationship)
+    return validate_case(case_data(found), f"relationship {relationship.pk}")
 
 
 def export_yaml(relationship: Relationship, *, private_notes: bool = True) -> str:
     """The relationship as a case file (YAML) that `mutuality assess` reads."""
-    data = case_data(relationship, private_notes=private_notes)
+    data = case_data(_fresh(relationship), private_notes=private_notes)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
@@ -70,11 +70,12 @@ def due_rows(user: Any, today: date) -> QuerySet[DueItem]:
         *(When(category=key, then=Value(n)) for n, key in enumerate(CATEGORIES)),
         output_field=IntegerField(),
     )
-    return (
+    return cast(
+        QuerySet[DueItem],
         rows.filter(mine)
         .exclude(except_participant__user=user)
         .annotate(rank=rank, title=F("relationship__title"))
-        .order_by("rank", "title", "relationship_id", "position", "pk")
+        .order_by("rank", "title", "relationship_id", "position", "pk"),
     )
 
 
@@ -87,9 +88,14 @@ def questionnaires_due(relationship: Relationship, today: date) -> set[int]:
 def _item(row: DueItem) -> Item:
     url: str | None = row.url or None
     if row.code:
-        link = link_for(row.code, Standing(row.held), row.relationship_id)
+        link = link_for(row.code, Standing(_annotated(row, "held")), row.relationship_id)
         url = link[0] if link else None
-    return Item(row.relationship_id, row.title, row.text, url)
+    return Item(row.relationship_id, _annotated(row, "title"), row.text, url)
+
+
+def _annotated(row: DueItem, name: str) -> str:
+    """A value the query added to the row (`due_rows` annotates each with these)."""
+    return str(row.__dict__[name])
 
 
 def group(rows: Any) -> list[tuple[str, str, list[Item]]]:

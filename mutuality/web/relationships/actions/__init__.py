@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from mutuality.framework import assess, assess_over_time
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships import assessed
-from mutuality.web.relationships.case_io import to_case
+from mutuality.web.relationships.case_io import to_case, with_records
 from mutuality.web.relationships.models import (
     AssessedPeriod,
     AssessmentRecord,
@@ -40,29 +40,63 @@ def reassess(relationship: Relationship, *, reason: str) -> AssessmentRecord:
     """Assess the relationship as it now stands, keep the result in its history and rewrite
     the typed rows every list reads (assessed.py). The one writer of stored assessments: call it
     inside the transaction of the change that needs it."""
+    records = _reassess_batch([relationship.pk], reason=reason)
     relationship.refresh_from_db()
-    case = to_case(relationship)
-    today = timezone.localdate()
-    periods = list(assess_over_time(case, today=today))
-    assessed.store(relationship, case, periods, today)
-    return AssessmentRecord.objects.create(
-        relationship=relationship,
-        revision=relationship.revision,
-        recommendation=periods[0][1].recommendation,
-        result=periods[0][1].to_dict(),
-        reason=reason[:300],
-    )
+    return records[0]
 
 
-def reassess_many(relationships: Iterable[Relationship], *, reason: str) -> int:
+REASSESS_BATCH = 200
+"""Relationships reassessed together: one query per kind of record for the whole batch."""
+
+
+def reassess_many(
+    relationships: QuerySet[Relationship] | Iterable[int],
+    *,
+    reason: str,
+    progress: Callable[[int], object] | None = None,
+) -> int:
     """Reassess many relationships (after a bulk import, a generated service or a change of
-    policy or engine), each in its own transaction; returns how many."""
-    done = 0
-    for relationship in relationships:
+    policy or engine), a batch per transaction; returns how many. `progress` is told how many
+    each batch held."""
+    if isinstance(relationships, QuerySet):
+        ids = list(relationships.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = list(relationships)
+    for start in range(0, len(ids), REASSESS_BATCH):
+        batch = ids[start : start + REASSESS_BATCH]
         with transaction.atomic():
-            reassess(relationship, reason=reason)
-        done += 1
-    return done
+            _reassess_batch(batch, reason=reason)
+        if progress is not None:
+            progress(len(batch))
+    return len(ids)
+
+
+def _reassess_batch(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
+    today = timezone.localdate()
+    found = with_records(Relationship.objects.filter(pk__in=ids))
+    relationships = {r.pk: r for r in found.prefetch_related(*assessed.DUE_RECORDS)}
+    since = assessed.open_since(ids, today)
+    assessed.clear(ids)
+    rows = assessed.Rows()
+    records = []
+    for pk in ids:
+        relationship = relationships[pk]
+        case = to_case(relationship, fetched=True)
+        periods = list(assess_over_time(case, today=today))
+        people = {p.slug: p for p in relationship.participants.all()}
+        rows.add(relationship, periods, since[pk], people, today)
+        rows.series(relationship, case, people)
+        records.append(
+            AssessmentRecord(
+                relationship=relationship,
+                revision=relationship.revision,
+                recommendation=periods[0][1].recommendation,
+                result=periods[0][1].to_dict(),
+                reason=reason[:300],
+            )
+        )
+    rows.save()
+    return AssessmentRecord.objects.bulk_create(records, batch_size=500)
 
 
 def latest_assessment(relationship: Relationship) -> AssessmentRecord:

@@ -115,8 +115,8 @@ def _cards(page: Page[Relationship], today: date) -> list[Card]:
     return [
         Card(
             relationship=r,
-            headline=HEADLINES.get(r.recommendation or "", "Not assessed yet"),
-            standing=str(r.held).replace("_", "-"),
+            headline=HEADLINES.get(r.__dict__["recommendation"] or "", "Not assessed yet"),
+            standing=str(r.__dict__["held"]).replace("_", "-"),
             needs_doing=needs.get(r.pk, [])[:NEEDS_DOING],
         )
         for r in page

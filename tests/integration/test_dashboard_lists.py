@@ -1,0 +1,161 @@
+"""The dashboard a page at a time: most urgent first, filtered and searched, and never a 500
+whatever the page or filter asked for."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mutuality.framework import load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.models import URGENCY, Relationship
+from mutuality.web.relationships.views.dashboard import PAGE_SIZE
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+COUNT = PAGE_SIZE + 6
+
+
+@pytest.fixture(scope="module")
+def _organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[User]:
+    """An organisation of 31 relationships (the examples, in turn) and its admin, made once
+    for the module and deleted afterwards."""
+    with django_db_blocker.unblock():
+        organisation = Organisation.objects.create(slug="big", name="Big trust")
+        user = User.objects.create_user(
+            username="adm", password="x", organisation=organisation, role=Role.ADMIN
+        )
+        for path in itertools.islice(itertools.cycle(EXAMPLES), COUNT):
+            import_case(load_case(path), organisation)
+    yield user
+    with django_db_blocker.unblock():
+        Relationship.objects.filter(organisation=organisation).delete()
+        user.delete()
+        organisation.delete()
+
+
+@pytest.fixture
+def admin(db: None, _organisation: User) -> Client:
+    client = Client()
+    client.force_login(_organisation)
+    return client
+
+
+def _titles(client: Client, query: str = "") -> list[int]:
+    """The relationships listed, by id, in the order shown."""
+    response = client.get("/relationships/" + query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return [
+        int(pk) for pk in re.findall(r'class="nhsuk-card__link" href="/relationships/(\d+)/"', page)
+    ]
+
+
+def _urgency_of(pk: int) -> int:
+    return URGENCY[Relationship.objects.get(pk=pk).periods.get().recommendation]
+
+
+def test_the_list_comes_a_page_at_a_time_most_urgent_first(admin: Client) -> None:
+    """Two pages (25, then 6); urgency never decreases down the list, across the pages."""
+    first, second = _titles(admin), _titles(admin, "?page=2")
+
+    assert (len(first), len(second)) == (PAGE_SIZE, COUNT - PAGE_SIZE)
+    urgencies = [_urgency_of(pk) for pk in first + second]
+    assert urgencies == sorted(urgencies)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [("999", "last"), ("0", "last"), ("-3", "last"), ("abc", "first"), ("", "first")],
+)
+def test_a_page_out_of_range_gives_the_first_or_last_page(
+    admin: Client, page: str, expected: str
+) -> None:
+    """A page past the end (or before the start) is the last page; a page that is no number is
+    the first, as Django's paginator decides; never an error."""
+    shown = _titles(admin, f"?page={page}")
+
+    assert shown == (_titles(admin, "?page=2") if expected == "last" else _titles(admin))
+
+
+def test_filters_narrow_the_list_by_stage_recommendation_and_scrutiny(admin: Client) -> None:
+    """Each filter keeps exactly the relationships that match it."""
+    for query, matches in [
+        ("?stage=proposed", Relationship.objects.filter(stage="proposed")),
+        (
+            "?recommendation=consult",
+            Relationship.objects.filter(periods__recommendation="consult"),
+        ),
+        (
+            "?scrutiny=intensive",
+            Relationship.objects.filter(periods__scrutiny_level="intensive"),
+        ),
+    ]:
+        expected = sorted(matches.values_list("pk", flat=True))
+        shown = _titles(admin, query)
+        if len(expected) > PAGE_SIZE:
+            shown += _titles(admin, query + "&page=2")
+        assert 0 < len(expected) < COUNT, query
+        assert sorted(shown) == expected, query
+
+
+def test_search_finds_a_title_or_a_person(admin: Client) -> None:
+    """Words of a title, or a person's id in the relationship, find it."""
+    title = Relationship.objects.order_by("pk").first()
+    assert title is not None
+    person = title.participants.order_by("position").first()
+    assert person is not None
+
+    by_title = _titles(admin, "?q=" + title.title.split()[1])
+    by_person = _titles(admin, "?q=" + person.slug)
+
+    assert title.pk in by_title
+    assert all(
+        Relationship.objects.filter(pk=shown, participants__slug__icontains=person.slug).exists()
+        for shown in by_person
+    )
+    assert by_person
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("?stage=sideways", "Stage"),
+        ("?recommendation=panic", "Recommendation"),
+        ("?scrutiny=x", "Scrutiny"),
+    ],
+)
+def test_a_filter_value_that_is_not_a_choice_is_named_and_narrows_nothing(
+    admin: Client, query: str, field: str
+) -> None:
+    """An odd filter value shows the field's error and the whole list, never a 500."""
+    response = admin.get("/relationships/" + query)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in page
+    assert f">{field}" in page
+    assert len(_titles(admin, query)) == PAGE_SIZE
+
+
+def test_a_search_too_long_is_refused_plainly(admin: Client) -> None:
+    """A search of more than 200 characters is named as too long, and narrows nothing."""
+    response = admin.get("/relationships/?q=" + "x" * 5000)
+
+    assert response.status_code == 200
+    assert "at most 200 characters" in response.content.decode()
+    assert len(_titles(admin, "?q=" + "x" * 5000)) == PAGE_SIZE
+
+
+def test_the_pages_keep_the_filters(admin: Client) -> None:
+    """The links to other pages carry the search and filters."""
+    page = admin.get("/relationships/?stage=active&q=a").content.decode()
+
+    links = re.findall(r'href="\?([^"]*page=\d+)"', page)
+    assert all("stage=active" in link and "q=a" in link for link in links)

@@ -1,0 +1,43 @@
+"""A page that only reads writes nothing: no assessment made on the way, no row touched. The
+one exception is the audit trail, which records a read by anyone outside the relationship."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.integration.pages import USERNAMES, build_world, pages_for
+from tests.integration.test_access_matrix import World
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
+AUDIT_TABLE = "audit_auditevent"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.mark.parametrize("standing", list(USERNAMES))
+def test_every_page_a_person_reads_writes_nothing_but_the_audit_trail(
+    world: World, standing: str
+) -> None:
+    """Each page this standing can open, read twice, writes no row outside the audit trail."""
+    client = Client()
+    client.force_login(world.users[standing])
+    pages = pages_for(world, standing)
+
+    writes: dict[str, list[str]] = {}
+    for page in pages:
+        client.get(page.url)  # the first read of a session may note it; the second must not
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        found = [q["sql"] for q in queries if WRITE.match(q["sql"])]
+        writes[page.url] = [sql for sql in found if AUDIT_TABLE not in sql.split("(")[0]]
+
+    assert {url: sql for url, sql in writes.items() if sql} == {}
