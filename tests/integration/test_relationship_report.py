@@ -16,8 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mutuality.framework import load_case
-from mutuality.framework._render import HEADLINES
+from mutuality.framework import HEADLINES, load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
