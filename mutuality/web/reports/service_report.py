@@ -309,7 +309,7 @@ def _consent(relationships: Sequence[Relationship]) -> ConsentCoverage:
 
 
 def _horizon_of(days: int) -> Horizon:
-    # The windows of outcomes.md section 4, by the outcomes package's own constants.
+    # The horizons of docs/outcomes.md, by the outcomes package's own constants.
     if days <= SHORT_TERM_DAYS:
         return "short"
     return "medium" if days <= MEDIUM_TERM_DAYS else "long"
