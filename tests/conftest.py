@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the shared example cases and a clean case to vary."""
+"""Fixtures shared by every test: the shared example cases, a clean case to vary, and the web
+tests' one world (tests/factories.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from tests.factories import World
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
 
@@ -106,7 +110,7 @@ _CLEAN_CASE: dict[str, Any] = {
 
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
-    """The directory of shared example case files (framework.md's worked examples)."""
+    """The directory of shared example case files (beside the project, when it is there)."""
     if not EXAMPLES.is_dir():  # the shared folder lives beside the project, if at all
         pytest.skip(f"the shared examples are not beside the project ({EXAMPLES})")
     return EXAMPLES
@@ -151,3 +155,13 @@ def write_case(tmp_path: Path) -> Callable[..., Path]:
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create many users; a fast hasher keeps them quick (never used outside tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """The web tests' one world (tests/factories.py, `build_world`): the walking-group example
+    with a person in every standing, another relationship, and outsiders. A test module needing
+    more defines a `world` fixture that asks for this one and adds to it."""
+    from tests.factories import build_world  # the web app's models, only for tests that use it
+
+    return build_world()

@@ -23,19 +23,21 @@ from mutuality.framework import (
     DEFAULT_POLICY,
     PRINCIPLES,
     QUESTIONS,
+    ROLES,
     Assessment,
     FrameworkError,
     Policy,
     assess,
     case_schema,
+    catalogue_markdown,
     load_case,
     load_policy,
+    parse_iso_date,
     registered_rules,
+    render_json,
+    render_markdown,
+    render_text,
 )
-from mutuality.framework._catalogue import catalogue_markdown
-from mutuality.framework._questions import ROLES
-from mutuality.framework._render import render_json, render_markdown, render_text
-from mutuality.framework._types import parse_iso_date
 
 from ._files import expand
 from ._instruments import instruments_command

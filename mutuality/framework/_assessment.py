@@ -1,4 +1,4 @@
-"""The assessment: what the engine says about a case (framework.md sections 8 and 9)."""
+"""The assessment: what the engine says about a case (docs/case-format.md, "The assessment")."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ class Assessment:
         return [f.code for f in self.findings]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of framework.md section 9; numbers are not rounded."""
+        """The JSON of docs/case-format.md, "The assessment as JSON"; numbers are not rounded."""
         return {
             "format": FORMAT,
             "title": self.title,

@@ -1,4 +1,4 @@
-"""The case model: one co-productive relationship, as framework.md section 3 defines it.
+"""The case model: one co-productive relationship, as docs/case-format.md defines it.
 
 Field names and values are a public contract. Validation here covers each field
 on its own; cross-references (participant ids, instruments, score ranges) are
@@ -7,6 +7,7 @@ checked in ``_references.py`` so that every problem carries its exact path.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -70,15 +71,46 @@ ObservationStatus = Literal["open", "resolved"]
 ConsultationOutcome = Literal["continue", "adapt", "switch_model"]
 
 
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, or null; its title, description and default stay on the outside."""
+    kept = {key: schema[key] for key in ("title", "description", "default") if key in schema}
+    rest = {key: value for key, value in schema.items() if key not in kept}
+    return {**kept, "anyOf": [rest, {"type": "null"}]}
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "null" or any(
+        branch.get("type") == "null" for branch in schema.get("anyOf", ())
+    )
+
+
+def _omitted_may_be_null(schema: dict[str, Any]) -> None:
+    """The JSON Schema side of `_null_means_omitted`: a field that may be left out may be null."""
+    required = set(schema.get("required", ()))
+    properties = schema.get("properties", {})
+    for name, prop in properties.items():
+        if name not in required and not _allows_null(prop):
+            properties[name] = _or_null(prop)
+
+
 class Part(BaseModel):
     """Base of every part of a case: strict, closed, and null means omitted."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, json_schema_extra=_omitted_may_be_null
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _null_means_omitted(cls, data: Any) -> Any:
-        return without_nulls(data)
+        # Only for the part's own fields: an unknown field is an error even when it is null.
+        return without_nulls(data, _field_names(cls))
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    """The names a part's fields are written with (`with`, not `with_`)."""
+    return frozenset(info.alias or name for name, info in model.model_fields.items())
 
 
 def _yes_no_from_booleans(data: Any) -> Any:
@@ -91,7 +123,19 @@ def _yes_no_from_booleans(data: Any) -> Any:
     return data
 
 
+def _answers_schema(schema: dict[str, Any]) -> None:
+    """Null means omitted, and `true`/`false` stand for `yes`/`no` where those are answers."""
+    _omitted_may_be_null(schema)
+    for prop in schema.get("properties", {}).values():
+        options = [option for branch in prop.get("anyOf", ()) for option in branch.get("enum", ())]
+        for flag, answer in ((True, "yes"), (False, "no")):
+            if answer in options:
+                prop["anyOf"].append({"const": flag, "description": f"read as {answer!r}"})
+
+
 class _AnswersBase(Part):
+    model_config = ConfigDict(json_schema_extra=_answers_schema)
+
     @model_validator(mode="before")
     @classmethod
     def _booleans_are_yes_no(cls, data: Any) -> Any:
@@ -213,8 +257,19 @@ class Consultation(Part):
     outcome: ConsultationOutcome
 
 
+def _given(name: str) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
+def _score_schema(schema: dict[str, Any]) -> None:
+    _omitted_may_be_null(schema)
+    schema["oneOf"] = [_given("value"), _given("items")]  # exactly one of them, as below
+
+
 class Score(Part):
     """One score: a total (`value`) or the item responses (`items`), never both."""
+
+    model_config = ConfigDict(json_schema_extra=_score_schema)
 
     id: RecordId | None = None
     date: IsoDate

@@ -1,4 +1,4 @@
-"""The two-sided questions of framework.md section 5, as data.
+"""The two-sided questions (docs/case-format.md, "Answers to the two-sided questions"), as data.
 
 Each participant answers the same questions from their own side; the wording
 differs by role, the meaning does not. ``caution`` orders the answers from the

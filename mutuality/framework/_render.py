@@ -212,5 +212,5 @@ def render_markdown(assessment: Assessment) -> str:
 
 
 def render_json(assessment: Assessment, *, indent: int | None = 2) -> str:
-    """The assessment as JSON (framework.md section 9)."""
+    """The assessment as JSON (docs/case-format.md, "The assessment as JSON")."""
     return json.dumps(assessment.to_dict(), indent=indent, ensure_ascii=False)

@@ -1,4 +1,4 @@
-"""Scrutiny proportional to contrast (framework.md section 7)."""
+"""Scrutiny proportional to contrast (docs/case-format.md, "Scrutiny")."""
 
 from __future__ import annotations
 

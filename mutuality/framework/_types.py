@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Annotated, Any
 
@@ -12,8 +13,44 @@ from pydantic_core import PydanticCustomError
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
+# --- The same rules as JSON Schema patterns (ECMA-262 regular expressions, anchored) ----------
+# Characters no text may hold (validation refuses them anywhere in a case): the C0 controls but
+# tab, line feed and carriage return, and DEL.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# What trimming removes at either end of text (Unicode White_Space), less the controls above.
+_SPACES = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_EDGE = f"[{_SPACES}]*"
+_SOLID = f"[^{_SPACES}{CONTROL_CHARACTERS}]"  # neither a space nor a control character
+_ANY = f"[^{CONTROL_CHARACTERS}]"
+# A real calendar date from 1900-01-01 to 2199-12-31: 29 February only in leap years (2000 is
+# one; 1900 and 2100 are not).
+_DAY_OF_ANY_YEAR = (
+    "(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31"
+)
+_LEAP_YEAR = "(?:19|20|21)(?:0[48]|[2468][048]|[13579][26])|2000"
+DATE_JSON_PATTERN = f"^(?:(?:19|20|21)[0-9]{{2}}-(?:{_DAY_OF_ANY_YEAR})|(?:{_LEAP_YEAR})-02-29)$"
+
+
+def text_json_pattern(*, min_length: int, max_length: int) -> str:
+    """Text without control characters whose length once trimmed is within the bounds."""
+    if min_length not in (0, 1) or max_length < 2:
+        raise ValueError("text patterns are made for a minimum of 0 or 1 and a maximum of 2+")
+    core = f"{_SOLID}(?:{_ANY}{{0,{max_length - 2}}}{_SOLID})?"
+    return f"^{_EDGE}{core if min_length else f'(?:{core})?'}{_EDGE}$"
+
+
+def _text_schema(*, min_length: int, max_length: int) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": text_json_pattern(min_length=min_length, max_length=max_length),
+        "description": (
+            f"Text of {min_length} to {max_length:,} characters once spaces at either end are "
+            "dropped; tabs and line breaks are fine, other control characters are not."
+        ),
+    }
 
 
 def expected(what: str) -> PydanticCustomError:
@@ -61,7 +98,17 @@ def _check_bool(value: object) -> bool:
 IsoDate = Annotated[
     date,
     BeforeValidator(parse_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _DATE_PATTERN.pattern}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_JSON_PATTERN,
+            "description": (
+                f"A real calendar date as YYYY-MM-DD, from {EARLIEST_DATE} to {LATEST_DATE}; "
+                "written as text (Mutuality's YAML reader leaves unquoted dates as text)."
+            ),
+        }
+    ),
 ]
 Number = Annotated[int | float, PlainValidator(_check_number), WithJsonSchema({"type": "number"})]
 FormatVersion = Annotated[
@@ -72,13 +119,21 @@ Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 # A record's own id (format 1 addition): opaque, stable, unique in the file. Mutuality writes
 # UUIDs; hand-written files may use any slug. It lets an edited export update the same record.
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    WithJsonSchema(_text_schema(min_length=1, max_length=2000)),
+]
+OptionalText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=4000),
+    WithJsonSchema(_text_schema(min_length=0, max_length=4000)),
+]
 Days = Annotated[int, Field(ge=1, le=36_500)]
 
 
-def without_nulls(data: Any) -> Any:
-    """``null`` means the same as omitting a field, so drop null-valued keys."""
+def without_nulls(data: Any, fields: Collection[str]) -> Any:
+    """``null`` means the same as omitting a field, so drop the null-valued keys among `fields`."""
     if isinstance(data, dict):
-        return {key: value for key, value in data.items() if value is not None}
+        return {key: value for key, value in data.items() if value is not None or key not in fields}
     return data

@@ -1,7 +1,7 @@
 """Outcome evidence: instruments as data, scoring, individual and group change.
 
 Instruments are defined as data (:class:`InstrumentDefinition`, the YAML format
-of outcomes.md section 3), built into runtime :class:`Instrument` objects, and
+of docs/case-format.md, "Instrument definitions"), built into runtime :class:`Instrument` objects, and
 used to score item responses and to classify change from a first to a later
 score. This package is pure Python: it never imports Django, the framework
 core or the command line.

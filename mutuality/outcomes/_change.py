@@ -1,6 +1,6 @@
 """Individual change: reliable change, clinical cut-offs, categories and horizons.
 
-The rules are those of outcomes.md, section 4. Reliable change follows Jacobson
+The rules are those of docs/outcomes.md, "How change is classified". Reliable change follows Jacobson
 & Truax (1991) when it is computed, and counts a change of exactly the threshold
 when the threshold is fixed in points, as NHS Talking Therapies does.
 """

@@ -1,4 +1,4 @@
-"""The instrument definition format (outcomes.md, section 3) as a pydantic model.
+"""The instrument definition format (docs/case-format.md, "Instrument definitions") as a model.
 
 Shipped instruments and an organisation's own instruments are read through the
 same model, so both behave the same way. Checks that involve more than one field

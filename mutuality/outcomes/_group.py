@@ -1,6 +1,6 @@
 """Group change on one instrument, for service and transparency reports.
 
-outcomes.md section 4, "Group change": the mean change with its 95 % interval,
+docs/outcomes.md, "How change is classified" (groups): the mean change with its 95 % interval,
 four effect sizes (each named, so a report says which one it shows), and the
 proportions reliably improved, recovered and reliably deteriorated with Wilson
 intervals. Each person is classified by the same functions as an individual

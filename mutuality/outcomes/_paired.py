@@ -1,6 +1,6 @@
 """Paired PHQ-9 and GAD-7 outcomes, by the NHS Talking Therapies convention.
 
-outcomes.md section 4: caseness at the start is PHQ-9 ≥ 10 or GAD-7 ≥ 8;
+docs/outcomes.md, "How change is classified": caseness at the start is PHQ-9 ≥ 10 or GAD-7 ≥ 8;
 recovery is moving from caseness to PHQ-9 < 10 and GAD-7 < 8; reliable change
 is a change of at least 6 points on PHQ-9 and 4 on GAD-7. The cut-offs and
 thresholds are the shipped instruments' own, applied through :func:`side` and

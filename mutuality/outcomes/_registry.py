@@ -106,7 +106,7 @@ def load_instrument_file(path: Path) -> list[InstrumentDefinition]:
     """Read an organisation's instrument definitions from a YAML file.
 
     The file holds one definition (a mapping) or a list of them, in the format
-    of outcomes.md, section 3.
+    of docs/case-format.md, "Instrument definitions".
 
     Raises:
         OutcomesError: The file cannot be read, is not YAML, is too large, or

@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +22,8 @@ CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group
 
 @pytest.fixture
 def relationship(live_server: Any) -> Relationship:
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
-    user = User.objects.create_user(
-        username="priya", password=PASSWORD, organisation=organisation, role=Role.PROFESSIONAL
-    )
+    relationship = RelationshipFactory(organisation__slug="trust", organisation__name="Trust")
+    user = UserFactory(username="priya", password=PASSWORD, organisation=relationship.organisation)
     relationship.participants.filter(slug="priya").update(user=user)
     return relationship
 

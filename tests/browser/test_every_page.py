@@ -6,21 +6,15 @@ error pages) are checked for the roles that reach them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.integration.pages import PASSWORD, USERNAMES, build_world, error_pages, pages_for
-from tests.integration.test_access_matrix import OWN, World
+from tests.factories import PASSWORD, USERNAMES, World
+from tests.integration.pages import error_pages, pages_for
+from tests.integration.test_access_matrix import OWN
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def world(live_server: Any) -> World:
-    """The walking-group example with a person in every standing (and another one)."""
-    return build_world()
 
 
 def _pages_for(world: World, standing: str) -> list[str]:

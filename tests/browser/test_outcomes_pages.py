@@ -13,10 +13,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Relationship, Score
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +31,19 @@ def _land_on_the_dashboard(settings: Any) -> None:
 @pytest.fixture
 def relationship(live_server: Any) -> Relationship:
     """The walking-group example, under way, with its professional and co-producer."""
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
-    relationship.stage = "active"
-    relationship.started = timezone.localdate() - timedelta(days=30)
-    relationship.as_of = None
-    relationship.save()
+    relationship = RelationshipFactory(
+        organisation__slug="trust",
+        organisation__name="Trust",
+        stage="active",
+        started=timezone.localdate() - timedelta(days=30),
+        as_of=None,
+    )
     for username, role, slug in (
         ("priya", Role.PROFESSIONAL, "priya"),
         ("tomasz", Role.CO_PRODUCER, "tomasz"),
     ):
-        user = User.objects.create_user(
-            username=username, password=PASSWORD, organisation=organisation, role=role
+        user = UserFactory(
+            username=username, password=PASSWORD, organisation=relationship.organisation, role=role
         )
         relationship.participants.filter(slug=slug).update(user=user)
     return relationship

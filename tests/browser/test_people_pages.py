@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import Role, User
 from mutuality.web.relationships.models import Relationship
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +29,9 @@ def _land_on_the_dashboard(settings: Any) -> None:
 
 @pytest.fixture
 def people(live_server: Any) -> dict[str, User]:
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
+    organisation = OrganisationFactory(slug="trust", name="Trust")
     return {
-        username: User.objects.create_user(
+        username: UserFactory(
             username=username,
             password=PASSWORD,
             organisation=organisation,

@@ -17,9 +17,9 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from mutuality.framework import validate_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import ContractAgreement, Relationship
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +39,17 @@ def relationship(live_server: Any) -> Relationship:
     del data["contract"]
     for participant in data["participants"]:
         participant["answers"] = {}
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(validate_case(data, "browser test"), organisation)
+    relationship = RelationshipFactory(
+        organisation__slug="trust",
+        organisation__name="Trust",
+        case=validate_case(data, "browser test"),
+    )
     for username, role, participant_role in (
         ("priya", Role.PROFESSIONAL, "professional"),
         ("tomasz", Role.CO_PRODUCER, "recipient"),
     ):
-        user = User.objects.create_user(
-            username=username, password=PASSWORD, organisation=organisation, role=role
+        user = UserFactory(
+            username=username, password=PASSWORD, organisation=relationship.organisation, role=role
         )
         relationship.participants.filter(role=participant_role).update(user=user)
     return relationship

@@ -12,10 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Observation, Relationship, SupervisionRecord
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +31,17 @@ def _land_on_the_dashboard(settings: Any) -> None:
 @pytest.fixture
 def relationship(live_server: Any) -> Relationship:
     """The walking-group example with its professional, co-producer and supervisor."""
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
+    relationship = RelationshipFactory(organisation__slug="trust", organisation__name="Trust")
     people = {}
     for username, role, shown in (
         ("priya", Role.PROFESSIONAL, "Priya Shah"),
         ("tomasz", Role.CO_PRODUCER, "Tomasz Nowak"),
         ("kaur", Role.SUPERVISOR, "Dr Kaur"),
     ):
-        people[username] = User.objects.create_user(
+        people[username] = UserFactory(
             username=username,
             password=PASSWORD,
-            organisation=organisation,
+            organisation=relationship.organisation,
             role=role,
             display_name=shown,
         )

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Relationship
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +28,13 @@ def _land_on_the_dashboard(settings: Any) -> None:
 @pytest.fixture
 def relationship(live_server: Any) -> Relationship:
     """The walking-group example, with a professional and a co-producer who can sign in."""
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
+    relationship = RelationshipFactory(organisation__slug="trust", organisation__name="Trust")
     for username, role, participant_role in (
         ("priya", Role.PROFESSIONAL, "professional"),
         ("sam", Role.CO_PRODUCER, "recipient"),
     ):
-        user = User.objects.create_user(
-            username=username, password=PASSWORD, organisation=organisation, role=role
+        user = UserFactory(
+            username=username, password=PASSWORD, organisation=relationship.organisation, role=role
         )
         relationship.participants.filter(role=participant_role).update(user=user)
     return relationship

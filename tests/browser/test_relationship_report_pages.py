@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from mutuality.framework import load_case
-from mutuality.framework._render import HEADLINES
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.framework import HEADLINES, load_case
+from mutuality.web.accounts.models import Role
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.views import relationship as report_views
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +28,14 @@ TITLE = "A shared formulation in CBT for panic and low mood"
 @pytest.fixture
 def relationship(live_server: Any) -> Relationship:
     """The CBT example, with gethin signed up as the co-producer."""
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
-    user = User.objects.create_user(
-        username="gethin", password=PASSWORD, organisation=organisation, role=Role.CO_PRODUCER
+    relationship = RelationshipFactory(
+        organisation__slug="trust", organisation__name="Trust", case=load_case(CASE)
+    )
+    user = UserFactory(
+        username="gethin",
+        password=PASSWORD,
+        organisation=relationship.organisation,
+        role=Role.CO_PRODUCER,
     )
     relationship.participants.filter(slug="gethin").update(user=user)
     return relationship

@@ -13,10 +13,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Relationship, SafetyFlag
+from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +30,13 @@ def _land_on_the_dashboard(settings: Any) -> None:
 
 @pytest.fixture
 def relationship(live_server: Any) -> Relationship:
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
+    relationship = RelationshipFactory(organisation__slug="trust", organisation__name="Trust")
     relationship.stage = "active"
     relationship.started = timezone.localdate() - timedelta(days=30)
     relationship.as_of = None
     users = {
-        name: User.objects.create_user(
-            username=name, password=PASSWORD, organisation=organisation, role=role
+        name: UserFactory(
+            username=name, password=PASSWORD, organisation=relationship.organisation, role=role
         )
         for name, role in (
             ("priya", Role.PROFESSIONAL),

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.relationships.actions import reassess
-from mutuality.web.relationships.case_io import import_case
+from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +23,17 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture
 def organisation(live_server: Any) -> Organisation:
     """Two teams' relationships, assessed, and the organisation's admin."""
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    User.objects.create_user(
-        username="ada", password=PASSWORD, organisation=organisation, role=Role.ADMIN
-    )
+    organisation = OrganisationFactory(slug="trust", name="Trust")
+    UserFactory(username="ada", password=PASSWORD, organisation=organisation, role=Role.ADMIN)
     for name, team, case in (
         ("pat", "North", "cbt-shared-formulation.yaml"),
         ("quinn", "South", "supported-housing-collusion.yaml"),
         ("quinn2", "South", "gambling-harms-course.yaml"),
     ):
-        professional = User.objects.create_user(
+        professional = UserFactory(
             username=name, password=PASSWORD, organisation=organisation, team=team
         )
-        relationship = import_case(load_case(EXAMPLES / case), organisation)
+        relationship = RelationshipFactory(organisation=organisation, case=example(case))
         relationship.participants.filter(role="professional").update(user=professional)
         reassess(relationship, reason="imported")
     return organisation

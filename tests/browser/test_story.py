@@ -24,9 +24,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from mutuality.framework import QUESTIONS
-from mutuality.framework._render import HEADLINES
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.framework import HEADLINES, QUESTIONS
+from mutuality.web.accounts.models import Role, User
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -69,9 +69,9 @@ def _land_on_the_dashboard(settings: Any) -> None:
 @pytest.fixture
 def staff(live_server: Any) -> dict[str, User]:
     """The professional and the supervisor; the co-producer gets a login by invitation."""
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
+    organisation = OrganisationFactory(slug="trust", name="Trust")
     return {
-        username: User.objects.create_user(
+        username: UserFactory(
             username=username,
             password=PASSWORD,
             organisation=organisation,

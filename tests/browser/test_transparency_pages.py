@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.reports.models import PublishedReport
+from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +23,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture
 def organisation(live_server: Any) -> Organisation:
     """A trust with nine CBT relationships and two walking groups, and its admin."""
-    trust = Organisation.objects.create(slug="trust", name="North trust")
+    trust = OrganisationFactory(slug="trust", name="North trust")
     for name, copies in (("cbt-shared-formulation.yaml", 9), ("fathers-walking-group.yaml", 2)):
-        for _ in range(copies):
-            import_case(load_case(EXAMPLES / name), trust)
-    User.objects.create_user(username="ada", password=PASSWORD, organisation=trust, role=Role.ADMIN)
+        RelationshipFactory.create_batch(copies, organisation=trust, case=example(name))
+    UserFactory(username="ada", password=PASSWORD, organisation=trust, role=Role.ADMIN)
     return trust
 
 

@@ -3,8 +3,9 @@ HTML checker, axe in the browser).
 
 The relationship pages come from the access matrix (tests/integration/test_access_matrix.py),
 so a page added there is checked everywhere; the pages that belong to no relationship are
-listed here, with the roles that reach them. `build_world` makes the people and relationships
-the matrix uses; `publish_transparency` adds a published report so the public pages exist.
+listed here, with the roles that reach them, for the people and relationships of the shared
+world (tests/factories.py). `publish_transparency` adds a published report so the public pages
+exist.
 """
 
 from __future__ import annotations
@@ -13,26 +14,8 @@ from dataclasses import dataclass
 
 from django.test import Client
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
-from tests.integration.test_access_matrix import CASE, MATRIX, OWN, World, _url
-
-PASSWORD = "a long test password 123"
-USERNAMES = {
-    "professional": "pro",
-    "co_producer": "co",
-    "supervisor": "sup",
-    "reviewer": "rev",
-    "admin": "adm",
-}
-ROLES = {
-    "professional": Role.PROFESSIONAL,
-    "co_producer": Role.CO_PRODUCER,
-    "supervisor": Role.SUPERVISOR,
-    "reviewer": Role.REVIEWER,
-    "admin": Role.ADMIN,
-}
+from tests.factories import World
+from tests.integration.test_access_matrix import MATRIX, OWN, _url
 
 
 @dataclass(frozen=True)
@@ -41,38 +24,6 @@ class Page:
 
     url: str
     html: bool = True
-
-
-def build_world(password: str = PASSWORD) -> World:
-    """The walking-group example with a person in every standing, another relationship (with
-    its own professional) and another organisation's admin."""
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    relationship = import_case(load_case(CASE), home)
-    other = import_case(load_case(CASE), home)
-    users = {
-        standing: User.objects.create_user(
-            username=USERNAMES[standing],
-            password=password,
-            organisation=home,
-            role=ROLES[standing],
-        )
-        for standing in OWN
-    }
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    # Outsiders: another relationship's professional, and another organisation's admin.
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    users["other_professional"] = User.objects.create_user(
-        username="pro2", password=password, organisation=home, role=Role.PROFESSIONAL
-    )
-    users["other_admin"] = User.objects.create_user(
-        username="adm2", password=password, organisation=away, role=Role.ADMIN
-    )
-    other.participants.filter(role="professional").update(user=users["other_professional"])
-    return World(relationship, other, users)
 
 
 def publish_transparency(world: World) -> None:

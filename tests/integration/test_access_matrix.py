@@ -2,65 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from mutuality.framework import load_case
 from mutuality.web.access import standing as standing_of
 from mutuality.web.access import standing_in_sql, visible_relationships
-from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships import urls as relationship_urls
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
-
-CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
-
-
-@dataclass
-class World:
-    relationship: Relationship
-    other: Relationship
-    users: dict[str, User]
-
-
-def _user(name: str, organisation: Organisation, role: str = Role.PROFESSIONAL) -> User:
-    return User.objects.create_user(
-        username=name, password="a long test password 123", organisation=organisation, role=role
-    )
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    """One relationship with a person in every standing, another one, and outsiders."""
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    relationship = import_case(load_case(CASE), home)
-    other = import_case(load_case(CASE), home)
-    users = {
-        "professional": _user("pro", home),
-        "co_producer": _user("co", home, Role.CO_PRODUCER),
-        "supervisor": _user("sup", home, Role.SUPERVISOR),
-        "reviewer": _user("rev", home, Role.REVIEWER),
-        "admin": _user("adm", home, Role.ADMIN),
-        "other_professional": _user("pro2", home),
-        "other_admin": _user("adm2", away, Role.ADMIN),
-    }
-    professional, recipient = relationship.participants.order_by("position")[:2]
-    professional.user, recipient.user = users["professional"], users["co_producer"]
-    professional.save()
-    recipient.save()
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    other.participants.filter(role="professional").update(user=users["other_professional"])
-    return World(relationship, other, users)
-
+from tests.factories import World
 
 STANDINGS = [
     "professional",
@@ -107,13 +59,6 @@ MATRIX = {
     "safety-flag": "200 403 200 403 403",
 }
 OWN = ["professional", "co_producer", "supervisor", "reviewer", "admin"]
-
-
-def _client(world: World, standing: str) -> Client:
-    client = Client()
-    if standing != "anonymous":
-        client.force_login(world.users[standing])
-    return client
 
 
 def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, Any]:
@@ -175,7 +120,7 @@ def test_page_access(world: World, page: str, standing: str, theirs: bool) -> No
     relationship = world.relationship if theirs else world.other
     url = _url(world, relationship, page)
 
-    response = _client(world, standing).get(url)
+    response = world.client(standing).get(url)
 
     assert response.status_code == _expected(page, standing, theirs)
     if standing == "anonymous":
@@ -207,7 +152,7 @@ def test_refused_writes_change_nothing(world: World, page: str, standing: str) -
     url = _url(world, world.relationship, page)
     revision = Relationship.objects.get(pk=world.relationship.pk).revision
 
-    response = _client(world, standing).post(url, {"revision": revision})
+    response = world.client(standing).post(url, {"revision": revision})
 
     assert response.status_code == expected
     assert Relationship.objects.get(pk=world.relationship.pk).revision == revision
@@ -217,7 +162,7 @@ def test_refused_writes_change_nothing(world: World, page: str, standing: str) -
 @pytest.mark.parametrize("standing", STANDINGS[:-1])
 def test_nobody_sees_a_relationship_they_are_not_part_of(world: World, standing: str) -> None:
     """The other relationship is invisible (404) to all but its professional and the admin."""
-    response = _client(world, standing).get(f"/relationships/{world.other.pk}/")
+    response = world.client(standing).get(f"/relationships/{world.other.pk}/")
 
     visible = {"other_professional", "admin"}
     assert response.status_code == (200 if standing in visible else 404)
@@ -226,7 +171,7 @@ def test_nobody_sees_a_relationship_they_are_not_part_of(world: World, standing:
 @pytest.mark.parametrize("standing", STANDINGS[:-1])
 def test_dashboard_lists_only_visible_relationships(world: World, standing: str) -> None:
     """The dashboard lists exactly the relationships the access rules let this person see."""
-    response = _client(world, standing).get("/relationships/")
+    response = world.client(standing).get("/relationships/")
 
     titles = response.content.decode().count(world.relationship.title)
     expected = {
@@ -271,7 +216,7 @@ def test_lists_work_out_each_standing_as_the_pages_do(world: World, standing: st
 )
 def test_views_by_non_participants_are_audited(world: World, standing: str, audited: bool) -> None:
     """A view by someone outside the relationship is recorded; participants' views are not."""
-    _client(world, standing).get(f"/relationships/{world.relationship.pk}/")
+    world.client(standing).get(f"/relationships/{world.relationship.pk}/")
 
     views = AuditEvent.objects.filter(action="view", relationship_id=world.relationship.pk)
     assert views.exists() is audited
@@ -291,7 +236,7 @@ def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: Wor
     url = f"/relationships/{world.relationship.pk}/case.yaml"
 
     texts = {
-        standing: _client(world, standing).get(url).content.decode()
+        standing: world.client(standing).get(url).content.decode()
         for standing in ("professional", "co_producer", "supervisor", "admin")
     }
 

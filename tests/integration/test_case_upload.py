@@ -12,32 +12,21 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from mutuality.framework import MAX_FILE_BYTES, load_case
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.framework import MAX_FILE_BYTES
+from mutuality.web.accounts.models import User
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.case_io import export_yaml, import_case
+from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.models import Relationship
+from tests.factories import World
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 STALE = "Someone else changed this relationship after you opened this page."
 
 
 @pytest.fixture
-def relationship(db: None) -> Relationship:
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    relationship = import_case(load_case(CASE), home)
-    for username, role, slug in (
-        ("pro", Role.PROFESSIONAL, "priya"),
-        ("co", Role.CO_PRODUCER, "tomasz"),
-    ):
-        user = User.objects.create_user(
-            username=username, password="a long test password 123", organisation=home, role=role
-        )
-        relationship.participants.filter(slug=slug).update(user=user)
-    sup = User.objects.create_user(username="sup", password="x" * 20, role=Role.SUPERVISOR)
-    relationship.supervisor = sup
-    relationship.save()
-    return relationship
+def relationship(world: World) -> Relationship:
+    """The shared world's relationship: professional `pro`, co-producer `co`, supervisor `sup`."""
+    return world.relationship
 
 
 def _client(username: str) -> Client:

@@ -25,15 +25,16 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.test_access_matrix import STANDINGS, World
+from tests.factories import World
+from tests.integration.test_access_matrix import STANDINGS
 from tests.integration.upload_world import (
     PRIVATE_NOTE,
-    build_upload_world,
     everything,
     export_as,
     outside_reach,
     unchanged,
     upload,
+    with_every_record,
 )
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -268,9 +269,9 @@ def _ids(text: str) -> list[str]:
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    """A relationship with a record of every kind and every author (upload_world.py)."""
-    return build_upload_world()
+def world(world: World) -> World:
+    """The shared world with a record of every kind and every author (upload_world.py)."""
+    return with_every_record(world)
 
 
 def test_random_uploads_by_every_standing_change_nothing_out_of_reach(world: World) -> None:

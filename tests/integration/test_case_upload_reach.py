@@ -14,22 +14,23 @@ import yaml
 from mutuality.web.access import file_reach
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.models import Observation, Score
-from tests.integration.test_access_matrix import STANDINGS, World
+from tests.factories import World
+from tests.integration.test_access_matrix import STANDINGS
 from tests.integration.upload_world import (
     PRIVATE_NOTE,
-    build_upload_world,
     everything,
     export_as,
     outside_reach,
     unchanged,
     upload,
+    with_every_record,
 )
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    """A relationship with a record of every kind and every author (upload_world.py)."""
-    return build_upload_world()
+def world(world: World) -> World:
+    """The shared world with a record of every kind and every author (upload_world.py)."""
+    return with_every_record(world)
 
 
 def _data(world: World, standing: str = "professional") -> dict[str, Any]:

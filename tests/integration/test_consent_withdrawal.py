@@ -7,28 +7,19 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import StaleEdit, bump_revision, latest_assessment
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
+from tests.factories import World
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 
 
 @pytest.fixture
-def relationship(db: None) -> Relationship:
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
-    co_producer = User.objects.create_user(
-        username="co",
-        password="a long test password 123",
-        organisation=organisation,
-        role=Role.CO_PRODUCER,
-    )
-    relationship.participants.filter(role="recipient").update(user=co_producer)
-    return relationship
+def relationship(world: World) -> Relationship:
+    """The shared world's relationship; its co-producer signs in as `co`."""
+    return world.relationship
 
 
 def _co_producer_client() -> Client:

@@ -14,7 +14,8 @@ from django.test import Client
 from mutuality.entry import main
 from mutuality.transparency import CSV_COLUMNS as TRANSPARENCY_COLUMNS
 from mutuality.web.reports.views.service import CSV_COLUMNS as SERVICE_COLUMNS
-from tests.integration.pages import build_world, pages_for, public_pages, publish_transparency
+from tests.factories import World
+from tests.integration.pages import pages_for, public_pages, publish_transparency
 from tests.integration.test_access_matrix import OWN
 
 
@@ -28,9 +29,8 @@ def _one_table(text: str) -> pd.DataFrame:
     return frame
 
 
-def test_every_csv_download_loads_in_pandas(db: None) -> None:
+def test_every_csv_download_loads_in_pandas(world: World) -> None:
     """The service report (admin, supervisor) and the public transparency report load whole."""
-    world = build_world()
     publish_transparency(world)
     downloads: dict[str, str] = {}
     for standing in OWN:
@@ -58,10 +58,10 @@ def test_every_csv_download_loads_in_pandas(db: None) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_command_line_csv_loads_in_pandas(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_csv_loads_in_pandas(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`mutuality report transparency --format csv` prints one table pandas reads."""
-    build_world()
-
     code = main(["report", "transparency", "--organisation", "home", "--format", "csv"])
 
     frame = _one_table(capsys.readouterr().out)

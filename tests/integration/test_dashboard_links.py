@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import Role
+from tests.factories import UserFactory
 
 
 @pytest.mark.parametrize(
@@ -21,10 +22,7 @@ from mutuality.web.accounts.models import Organisation, Role, User
 def test_report_links_follow_the_role(
     db: None, role: str, service: bool, transparency: bool
 ) -> None:
-    organisation = Organisation.objects.create(slug="home", name="Home")
-    user = User.objects.create_user(
-        username="u", password="a long test password 123", organisation=organisation, role=role
-    )
+    user = UserFactory(username="u", role=role)
     client = Client()
     client.force_login(user)
 

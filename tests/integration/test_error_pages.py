@@ -6,19 +6,14 @@ import pytest
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import Role
+from tests.factories import UserFactory
 from tests.integration.logs import captured_logs
 
 
 @pytest.fixture
 def client_signed_in(db: None) -> Client:
-    organisation = Organisation.objects.create(slug="home", name="Home")
-    user = User.objects.create_user(
-        username="co",
-        password="a long test password 123",
-        organisation=organisation,
-        role=Role.CO_PRODUCER,
-    )
+    user = UserFactory(username="co", role=Role.CO_PRODUCER)
     client = Client()
     client.force_login(user)
     return client

@@ -11,8 +11,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
+from tests.factories import World
 from tests.integration.pages import (
-    build_world,
     error_pages,
     pages_for,
     public_pages,
@@ -94,9 +94,8 @@ def _check(seen: list[Seen]) -> None:
 
 
 @pytest.mark.parametrize("standing", OWN)
-def test_every_page_of_each_role_sends_the_security_headers(db: None, standing: str) -> None:
+def test_every_page_of_each_role_sends_the_security_headers(world: World, standing: str) -> None:
     """Each page, download and error page a role meets, over HTTPS, carries every header."""
-    world = build_world()
     client = Client()
     client.force_login(world.users[standing])
 
@@ -109,9 +108,8 @@ def test_every_page_of_each_role_sends_the_security_headers(db: None, standing: 
     _check(seen)
 
 
-def test_every_public_page_sends_the_security_headers(db: None) -> None:
+def test_every_public_page_sends_the_security_headers(world: World) -> None:
     """The sign-in page and the published transparency report (page, CSV, JSON) do too."""
-    world = build_world()
     publish_transparency(world)
     client = Client()
 
@@ -121,9 +119,8 @@ def test_every_public_page_sends_the_security_headers(db: None) -> None:
     _check(seen)
 
 
-def test_a_response_that_sets_its_own_caching_keeps_it(db: None) -> None:
+def test_a_response_that_sets_its_own_caching_keeps_it(world: World) -> None:
     """The PDF says no-store itself; the middleware leaves its Cache-Control alone."""
-    world = build_world()
     client = Client()
     client.force_login(world.users["professional"])
 

@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.case_io import import_case
-from mutuality.web.relationships.models import OutcomeSeries, Relationship, Score
+from mutuality.web.relationships.models import OutcomeSeries, Score
+from tests.factories import World as SharedWorld
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CASE = EXAMPLES / "fathers-walking-group.yaml"
@@ -27,16 +26,8 @@ STALE = "Someone else changed this relationship after you opened this page."
 
 
 @dataclass
-class World:
-    relationship: Relationship
-    other: Relationship
-    users: dict[str, User]
-
-    def client(self, standing: str) -> Client:
-        client = Client()
-        if standing != "anonymous":
-            client.force_login(self.users[standing])
-        return client
+class World(SharedWorld):
+    """The shared world, with the outcomes pages of its relationship."""
 
     def url(self, tail: str = "") -> str:
         return f"/relationships/{self.relationship.pk}/outcomes/{tail}"
@@ -46,38 +37,15 @@ class World:
         return self.relationship.revision
 
 
-def _user(name: str, organisation: Organisation, role: str) -> User:
-    return User.objects.create_user(
-        username=name, password="a long test password 123", organisation=organisation, role=role
-    )
-
-
 @pytest.fixture
-def world(db: None) -> World:
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    relationship = import_case(load_case(CASE), home)
+def world(world: SharedWorld) -> World:
+    """The shared world, its relationship active for the last 60 days and assessed as of today."""
+    relationship = world.relationship
     relationship.stage = "active"
     relationship.started = timezone.localdate() - timedelta(days=60)
     relationship.as_of = None
     relationship.save()
-    other = import_case(load_case(CASE), home)
-    users = {
-        "professional": _user("pro", home, Role.PROFESSIONAL),
-        "co_producer": _user("co", home, Role.CO_PRODUCER),
-        "supervisor": _user("sup", home, Role.SUPERVISOR),
-        "reviewer": _user("rev", home, Role.REVIEWER),
-        "admin": _user("adm", home, Role.ADMIN),
-        "other_professional": _user("pro2", home, Role.PROFESSIONAL),
-        "other_admin": _user("adm2", away, Role.ADMIN),
-    }
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    other.participants.filter(role="professional").update(user=users["other_professional"])
-    return World(relationship, other, users)
+    return World(world.relationship, world.other, world.users)
 
 
 def _date(value: date) -> dict[str, str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.factories import World
 from tests.integration.pages import (
-    build_world,
     error_pages,
     pages_for,
     public_pages,
@@ -16,9 +16,8 @@ from tests.integration.test_access_matrix import OWN
 
 
 @pytest.mark.parametrize("standing", OWN)
-def test_every_listed_page_opens_for_its_role(db: None, standing: str) -> None:
+def test_every_listed_page_opens_for_its_role(world: World, standing: str) -> None:
     """Each page listed for a role answers 200 to that role, and the error pages as listed."""
-    world = build_world()
     client = Client()
     client.force_login(world.users[standing])
 
@@ -29,9 +28,8 @@ def test_every_listed_page_opens_for_its_role(db: None, standing: str) -> None:
     assert errors == dict(error_pages(world, standing))
 
 
-def test_every_public_page_opens_signed_out(db: None) -> None:
+def test_every_public_page_opens_signed_out(world: World) -> None:
     """The sign-in page and a published transparency report open for anyone."""
-    world = build_world()
     publish_transparency(world)
 
     statuses = {page.url: Client().get(page.url).status_code for page in public_pages()}

@@ -10,7 +10,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,12 +17,10 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.utils import timezone
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.actions import people as people_actions
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.people import AcceptInvitationForm
 from mutuality.web.relationships.models import (
@@ -33,9 +30,9 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from tests.factories import PASSWORD, UserFactory
+from tests.factories import World as SharedWorld
 
-CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
-PASSWORD = "a long test password 123"
 NEW_PASSWORD = "walking with the pushchair 42"
 EXPIRED = (
     "This link has expired or has already been used. Ask the person who invited you for a new one."
@@ -43,39 +40,21 @@ EXPIRED = (
 
 
 @dataclass
-class World:
-    relationship: Relationship  # imported, with a person in every standing
-    proposed: Relationship  # proposed through the action: its recipient has no login yet
-    other: Relationship  # another professional's
-    users: dict[str, User]
+class World(SharedWorld):
+    """The shared world (its relationship imported, with a person in every standing; another
+    professional's), with a relationship proposed through the action, whose recipient has no
+    login yet, and a supervisor of another organisation."""
 
-
-def _user(name: str, organisation: Organisation, role: str = Role.PROFESSIONAL) -> User:
-    return User.objects.create_user(
-        username=name, password=PASSWORD, organisation=organisation, role=role
-    )
+    proposed: Relationship
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    users = {
-        "professional": _user("pro", home),
-        "co_producer": _user("co", home, Role.CO_PRODUCER),
-        "supervisor": _user("sup", home, Role.SUPERVISOR),
-        "reviewer": _user("rev", home, Role.REVIEWER),
-        "admin": _user("adm", home, Role.ADMIN),
-        "other_professional": _user("pro2", home),
-        "other_admin": _user("adm2", away, Role.ADMIN),
-        "away_supervisor": _user("sup2", away, Role.SUPERVISOR),
-    }
-    relationship = import_case(load_case(CASE), home)
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
+def world(world: SharedWorld) -> World:
+    """The shared world, with the proposed relationship and another organisation's supervisor."""
+    users = world.users
+    users["away_supervisor"] = UserFactory(
+        username="sup2", organisation=world.users["other_admin"].organisation, role=Role.SUPERVISOR
+    )
     proposed = people_actions.propose(
         by=users["professional"],
         title="Planning the hearing voices group",
@@ -86,16 +65,7 @@ def world(db: None) -> World:
         supervisor=users["supervisor"],
     )
     proposed.reviewers.add(users["reviewer"])
-    other = import_case(load_case(CASE), home)
-    other.participants.filter(role="professional").update(user=users["other_professional"])
-    return World(relationship, proposed, other, users)
-
-
-def _client(world: World, who: str) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(world.users[who])
-    return client
+    return World(world.relationship, world.other, users, proposed)
 
 
 def _html(response: Any) -> str:
@@ -148,7 +118,7 @@ def test_people_pages_on_their_relationship(
     url = f"/relationships/{world.relationship.pk}/" + page.format(party=party.pk)
     revision = world.relationship.revision
 
-    response = getattr(_client(world, standing), method)(url)
+    response = getattr(world.client(standing), method)(url)
 
     expected = 302 if standing == "anonymous" else PAGES[page].get(standing, 404)
     assert response.status_code == expected
@@ -163,8 +133,8 @@ def test_only_professionals_may_propose(world: World, standing: str) -> None:
     """Proposing is for professionals with an organisation; others are refused (403)."""
     count = Relationship.objects.count()
 
-    got = _client(world, standing).get("/relationships/propose/")
-    sent = _client(world, standing).post("/relationships/propose/", _proposal())
+    got = world.client(standing).get("/relationships/propose/")
+    sent = world.client(standing).post("/relationships/propose/", _proposal())
 
     allowed = standing in ("professional", "other_professional")
     expected = 302 if standing == "anonymous" else (200 if allowed else 403)
@@ -184,7 +154,7 @@ def test_an_affected_party_of_another_relationship_is_not_found(world: World) ->
     party = world.other.affected_parties.first()
     assert party is not None
 
-    response = _client(world, "professional").get(
+    response = world.client("professional").get(
         f"/relationships/{world.relationship.pk}/affected/{party.pk}/"
     )
 
@@ -196,9 +166,9 @@ def test_the_detail_page_links_to_the_people_pages(world: World) -> None:
     url = f"/relationships/{world.relationship.pk}/"
     pk = world.relationship.pk
 
-    professional = _html(_client(world, "professional").get(url))
-    co_producer = _html(_client(world, "co_producer").get(url))
-    supervisor = _html(_client(world, "supervisor").get(url))
+    professional = _html(world.client("professional").get(url))
+    co_producer = _html(world.client("co_producer").get(url))
+    supervisor = _html(world.client("supervisor").get(url))
 
     for link in ("consent", "invite", "affected"):
         assert f'href="/relationships/{pk}/{link}/"' in professional
@@ -213,7 +183,7 @@ def test_the_detail_page_links_to_the_people_pages(world: World) -> None:
 def test_the_dashboard_offers_proposing_to_professionals(
     world: World, who: str, shown: bool
 ) -> None:
-    html = _html(_client(world, who).get("/relationships/"))
+    html = _html(world.client(who).get("/relationships/"))
 
     assert ('href="/relationships/propose/"' in html) is shown
 
@@ -236,7 +206,7 @@ def _proposal(**changes: Any) -> dict[str, Any]:
 def test_a_professional_proposes_a_relationship(world: World) -> None:
     """It is created at stage proposed, in their organisation, with both participants."""
     supervisor = world.users["supervisor"]
-    client = _client(world, "professional")
+    client = world.client("professional")
 
     response = client.post("/relationships/propose/", _proposal(supervisor=supervisor.pk))
 
@@ -261,7 +231,7 @@ def test_a_professional_proposes_a_relationship(world: World) -> None:
 
 
 def test_the_proposal_form_suggests_an_id_from_the_username(world: World) -> None:
-    html = _html(_client(world, "professional").get("/relationships/propose/"))
+    html = _html(world.client("professional").get("/relationships/propose/"))
 
     assert re.search(r'name="my_id" value="pro"', html)
     assert f'value="{world.users["supervisor"].pk}"' in html
@@ -271,7 +241,7 @@ def test_the_proposal_form_suggests_an_id_from_the_username(world: World) -> Non
 def test_an_empty_proposal_names_each_missing_field(world: World) -> None:
     count = Relationship.objects.count()
 
-    response = _client(world, "professional").post("/relationships/propose/", {})
+    response = world.client("professional").post("/relationships/propose/", {})
 
     html = _html(response)
     assert response.status_code == 200
@@ -308,7 +278,7 @@ def test_odd_proposals_are_refused_with_a_message(
 ) -> None:
     count = Relationship.objects.count()
 
-    response = _client(world, "professional").post("/relationships/propose/", _proposal(**changes))
+    response = world.client("professional").post("/relationships/propose/", _proposal(**changes))
 
     assert response.status_code == 200
     assert message in _html(response)
@@ -317,7 +287,7 @@ def test_odd_proposals_are_refused_with_a_message(
 
 @pytest.mark.parametrize("who", ["professional", "away_supervisor", "co_producer"])
 def test_only_the_organisations_supervisors_can_be_chosen(world: World, who: str) -> None:
-    response = _client(world, "professional").post(
+    response = world.client("professional").post(
         "/relationships/propose/", _proposal(supervisor=world.users[who].pk)
     )
 
@@ -338,7 +308,7 @@ def _invite(world: World, **changes: Any) -> Any:
         "revision": world.proposed.revision,
         **changes,
     }
-    return _client(world, "professional").post(_invite_url(world.proposed), data)
+    return world.client("professional").post(_invite_url(world.proposed), data)
 
 
 def _token(response: Any) -> str:
@@ -348,7 +318,7 @@ def _token(response: Any) -> str:
 
 
 def test_the_invite_page_suggests_the_person_without_a_login(world: World) -> None:
-    response = _client(world, "professional").get(_invite_url(world.proposed))
+    response = world.client("professional").get(_invite_url(world.proposed))
 
     html = _html(response)
     assert response.status_code == 200
@@ -377,7 +347,7 @@ def test_inviting_shows_a_single_use_link_once_and_stores_only_its_hash(world: W
     assert world.proposed.revision == before + 1
     assert world.proposed.assessments.count() == assessments + 1
     assert AuditEvent.objects.filter(object_type="relationships.Invitation").exists()
-    again = _client(world, "professional").get(_invite_url(world.proposed))
+    again = world.client("professional").get(_invite_url(world.proposed))
     assert token not in _html(again)
 
 
@@ -418,7 +388,7 @@ def test_someone_with_a_login_cannot_be_invited_again(world: World) -> None:
         "display_name": "Tomasz",
         "revision": world.relationship.revision,
     }
-    response = _client(world, "professional").post(_invite_url(world.relationship), data)
+    response = world.client("professional").post(_invite_url(world.relationship), data)
 
     assert "already has a login" in _html(response)
     assert not Invitation.objects.exists()
@@ -575,7 +545,7 @@ def test_odd_passwords_and_usernames_are_refused(
 
 def _consent(world: World, who: str, **changes: Any) -> Any:
     data = {"consent": "informed", "revision": world.relationship.revision, **changes}
-    return _client(world, who).post(f"/relationships/{world.relationship.pk}/consent/", data)
+    return world.client(who).post(f"/relationships/{world.relationship.pk}/consent/", data)
 
 
 @pytest.mark.parametrize(("who", "slug"), [("co_producer", "tomasz"), ("professional", "priya")])
@@ -595,7 +565,7 @@ def test_each_participant_records_their_own_consent(world: World, who: str, slug
 
 
 def test_the_consent_page_explains_informed_consent(world: World) -> None:
-    response = _client(world, "co_producer").get(f"/relationships/{world.relationship.pk}/consent/")
+    response = world.client("co_producer").get(f"/relationships/{world.relationship.pk}/consent/")
 
     html = _html(response)
     assert response.status_code == 200
@@ -669,7 +639,7 @@ def _affected(world: World, url: str = "affected/", **changes: Any) -> Any:
         "revision": world.proposed.revision,
         **changes,
     }
-    return _client(world, "professional").post(f"/relationships/{world.proposed.pk}/{url}", data)
+    return world.client("professional").post(f"/relationships/{world.proposed.pk}/{url}", data)
 
 
 def test_staff_add_an_affected_party(world: World) -> None:
@@ -749,7 +719,7 @@ def test_a_stale_change_to_an_affected_party_is_refused(world: World) -> None:
     stale = world.proposed.revision
     _affected(world, name="someone else")
 
-    response = _client(world, "professional").post(
+    response = world.client("professional").post(
         f"/relationships/{world.proposed.pk}/affected/{party.pk}/",
         {"name": party.name, "consent": "declined", "reason": "", "revision": stale},
     )

@@ -16,19 +16,18 @@ from typing import Any
 
 import pytest
 import yaml
-from django.test import Client
 from django.utils import timezone
 
 from mutuality.framework import QUESTIONS, validate_case
-from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import (
     ContractAgreement,
     ContractVersion,
     Participant,
     Relationship,
 )
+from tests.factories import World as SharedWorld
+from tests.factories import build_world
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 STALE = "Someone else changed this relationship after you opened this page."
@@ -45,9 +44,9 @@ def fresh_case(*, contract: bool = False) -> Any:
 
 
 @dataclass
-class World:
-    relationship: Relationship
-    users: dict[str, User]
+class World(SharedWorld):
+    """The shared world on the example before anyone answered (or, in `contracted`, agreed
+    the contract); `outsider` is the other relationship's professional."""
 
     @property
     def professional(self) -> Participant:
@@ -56,12 +55,6 @@ class World:
     @property
     def recipient(self) -> Participant:
         return self.relationship.participants.get(role="recipient")
-
-    def client(self, standing: str) -> Client:
-        client = Client()
-        if standing != "anonymous":
-            client.force_login(self.users[standing])
-        return client
 
     def url(self, page: str) -> str:
         pk = self.relationship.pk
@@ -85,37 +78,16 @@ class World:
         return [finding["code"] for finding in latest.result["findings"]]
 
 
-def _user(name: str, organisation: Organisation, role: str = Role.PROFESSIONAL) -> User:
-    return User.objects.create_user(
-        username=name, password="a long test password 123", organisation=organisation, role=role
-    )
-
-
-def _world(contract: bool = False) -> World:
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    relationship = import_case(fresh_case(contract=contract), home)
-    users = {
-        "professional": _user("pro", home),
-        "co_producer": _user("co", home, Role.CO_PRODUCER),
-        "supervisor": _user("sup", home, Role.SUPERVISOR),
-        "reviewer": _user("rev", home, Role.REVIEWER),
-        "admin": _user("adm", home, Role.ADMIN),
-        "outsider": _user("pro2", home),
-        "other_admin": _user("adm2", away, Role.ADMIN),
-    }
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    return World(relationship, users)
+def _world(*, contract: bool) -> World:
+    shared = build_world(fresh_case(contract=contract))
+    users = {**shared.users, "outsider": shared.users["other_professional"]}
+    return World(shared.relationship, shared.other, users)
 
 
 @pytest.fixture
 def world(db: None) -> World:
     """A relationship with no answers and no contract, and a person in every standing."""
-    return _world()
+    return _world(contract=False)
 
 
 @pytest.fixture
@@ -623,7 +595,7 @@ def test_nobody_else_can_write(contracted: World, page: str, standing: str) -> N
 
     assert response.status_code in (302, 403, 404)
     assert contracted.revision == revision
-    assert ContractVersion.objects.count() == 1
+    assert ContractVersion.objects.filter(relationship=contracted.relationship).count() == 1
 
 
 def test_a_co_producer_cannot_change_the_contract(contracted: World) -> None:
@@ -632,7 +604,7 @@ def test_a_co_producer_cannot_change_the_contract(contracted: World) -> None:
     )
 
     assert response.status_code == 403
-    assert ContractVersion.objects.count() == 1
+    assert ContractVersion.objects.filter(relationship=contracted.relationship).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -10,19 +10,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.integration.pages import USERNAMES, build_world, pages_for
-from tests.integration.test_access_matrix import World
+from tests.factories import World
+from tests.integration.pages import pages_for
+from tests.integration.test_access_matrix import OWN
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
 AUDIT_TABLE = "audit_auditevent"
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    return build_world()
-
-
-@pytest.mark.parametrize("standing", list(USERNAMES))
+@pytest.mark.parametrize("standing", OWN)
 def test_every_page_a_person_reads_writes_nothing_but_the_audit_trail(
     world: World, standing: str
 ) -> None:

@@ -22,15 +22,14 @@ from mutuality.web.relationships.models import (
     Relationship,
     SeriesSummary,
 )
-from tests.integration.pages import USERNAMES, build_world
-from tests.integration.test_access_matrix import World
+from tests.factories import World, build_world
+from tests.integration.test_access_matrix import OWN
 
 LISTS = ("/relationships/", "/relationships/due/")
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    world = build_world()
+def world(world: World) -> World:
     # Running, supervised today and judged by the calendar (not on a case file's own date):
     # nothing is overdue yet, and nobody touches it again.
     Relationship.objects.filter(pk=world.relationship.pk).update(
@@ -52,7 +51,7 @@ def _on(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
 def _lists(world: World) -> dict[tuple[str, str], str]:
     """What each person sees on their lists: the main content of each list page."""
     seen = {}
-    for standing in USERNAMES:
+    for standing in OWN:
         client = Client()
         client.force_login(world.users[standing])
         for url in LISTS:

@@ -10,14 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
-from mutuality.web.relationships.case_io import case_data, import_case
+from mutuality.web.relationships.case_io import case_data
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     Consultation,
@@ -27,6 +24,7 @@ from mutuality.web.relationships.models import (
     ReviewRecord,
     SupervisionRecord,
 )
+from tests.factories import World as SharedWorld
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 STALE = "Someone else changed this relationship after you opened this page."
@@ -34,55 +32,23 @@ SECRET = "He asked me not to tell anyone about the money"
 
 
 @dataclass
-class World:
-    relationship: Relationship
-    other: Relationship
-    users: dict[str, User]
-
-    def client(self, standing: str) -> Client:
-        client = Client()
-        if standing != "anonymous":
-            client.force_login(self.users[standing])
-        return client
+class World(SharedWorld):
+    """The shared world, with the records pages of its relationship."""
 
     def url(self, name: str) -> str:
         pk = self.relationship.pk
         return f"/relationships/{pk}/{PATHS[name]}"
 
 
-def _user(name: str, organisation: Organisation, role: str, shown: str = "") -> User:
-    return User.objects.create_user(
-        username=name,
-        password="a long test password 123",
-        organisation=organisation,
-        role=role,
-        display_name=shown,
-    )
-
-
 @pytest.fixture
-def world(db: None) -> World:
-    """The walking-group example with a person in every standing, another one, and outsiders."""
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    relationship = import_case(load_case(CASE), home)
-    other = import_case(load_case(CASE), home)
-    users = {
-        "professional": _user("pro", home, Role.PROFESSIONAL, "Priya Shah"),
-        "co_producer": _user("co", home, Role.CO_PRODUCER, "Tomasz Nowak"),
-        "supervisor": _user("sup", home, Role.SUPERVISOR, "Dr Kaur"),
-        "reviewer": _user("rev", home, Role.REVIEWER),
-        "admin": _user("adm", home, Role.ADMIN),
-        "other_professional": _user("pro2", home, Role.PROFESSIONAL),
-        "other_admin": _user("adm2", away, Role.ADMIN),
-    }
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    other.participants.filter(role="professional").update(user=users["other_professional"])
-    return World(relationship, other, users)
+def world(world: SharedWorld) -> World:
+    """The shared world, its professional, co-producer and supervisor known by their names."""
+    shown = {"professional": "Priya Shah", "co_producer": "Tomasz Nowak", "supervisor": "Dr Kaur"}
+    for standing, name in shown.items():
+        user = world.users[standing]
+        user.display_name = name
+        user.save(update_fields=["display_name"])
+    return World(world.relationship, world.other, world.users)
 
 
 def _today() -> date:

@@ -9,21 +9,20 @@ import re
 import shutil
 import subprocess
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mutuality.framework import load_case
-from mutuality.framework._render import HEADLINES
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.framework import HEADLINES, load_case
+from mutuality.web.accounts.models import Organisation, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.views import relationship as views
+from tests.factories import World, build_world
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CASE = EXAMPLES / "cbt-shared-formulation.yaml"
@@ -31,48 +30,10 @@ TITLE = "A shared formulation in CBT for panic and low mood"
 SECRET = "I feel I cannot say no to the experiments"
 
 
-@dataclass
-class World:
-    relationship: Relationship
-    other: Relationship
-    users: dict[str, User]
-
-    def client(self, standing: str) -> Client:
-        client = Client()
-        if standing != "anonymous":
-            client.force_login(self.users[standing])
-        return client
-
-
-def _user(name: str, organisation: Organisation, role: str = Role.PROFESSIONAL) -> User:
-    return User.objects.create_user(
-        username=name, password="a long test password 123", organisation=organisation, role=role
-    )
-
-
 @pytest.fixture
 def world(db: None) -> World:
-    """The CBT example with a person in every standing, another relationship, and outsiders."""
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
-    relationship = import_case(load_case(CASE), home)
-    other = import_case(load_case(CASE), home)
-    users = {
-        "professional": _user("pro", home),
-        "co_producer": _user("co", home, Role.CO_PRODUCER),
-        "supervisor": _user("sup", home, Role.SUPERVISOR),
-        "reviewer": _user("rev", home, Role.REVIEWER),
-        "admin": _user("adm", home, Role.ADMIN),
-        "other_professional": _user("pro2", home),
-        "other_admin": _user("adm2", away, Role.ADMIN),
-    }
-    relationship.participants.filter(role="professional").update(user=users["professional"])
-    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
-    relationship.supervisor = users["supervisor"]
-    relationship.save()
-    relationship.reviewers.add(users["reviewer"])
-    other.participants.filter(role="professional").update(user=users["other_professional"])
-    return World(relationship, other, users)
+    """The shared world on the CBT example instead of the walking group."""
+    return build_world(load_case(CASE))
 
 
 def _page(relationship: Relationship) -> str:

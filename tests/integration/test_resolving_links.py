@@ -10,34 +10,19 @@ from django.test import Client
 from django.urls import NoReverseMatch
 
 from mutuality.framework import load_case, registered_rules
-from mutuality.web.accounts.models import Organisation, Role, User
-from mutuality.web.relationships.case_io import import_case
+from mutuality.web.accounts.models import User
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.relationships.resolving import _PAGES, resolving_link
+from tests.factories import build_world
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "care-home-move-best-interests.yaml"
 
 
 @pytest.fixture
 def relationship(db: None) -> Relationship:
-    organisation = Organisation.objects.create(slug="trust", name="Trust")
-    relationship = import_case(load_case(CASE), organisation)
-    for name, role, part in (
-        ("pro", Role.PROFESSIONAL, "professional"),
-        ("co", Role.CO_PRODUCER, "recipient"),
-    ):
-        user = User.objects.create_user(
-            username=name, password="a long test password 123", organisation=organisation, role=role
-        )
-        relationship.participants.filter(role=part).update(user=user)
-    reviewer = User.objects.create_user(
-        username="rev",
-        password="a long test password 123",
-        organisation=organisation,
-        role=Role.REVIEWER,
-    )
-    relationship.reviewers.add(reviewer)
-    return relationship
+    """The shared world on the care-home example: professional `pro`, co-producer `co`, reviewer
+    `rev`."""
+    return build_world(load_case(CASE)).relationship
 
 
 def test_every_mapped_code_is_a_real_finding_and_a_real_page(relationship: Relationship) -> None:

@@ -13,37 +13,22 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mutuality.framework import load_case
-from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.accounts.models import User
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import OutcomeSeries, Relationship, SafetyFlag
+from tests.factories import World
 
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 
 
 @pytest.fixture
-def relationship(db: None) -> Relationship:
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    relationship = import_case(load_case(CASE), home)
+def relationship(world: World) -> Relationship:
+    """The shared world's relationship (`pro`, `co`, `sup`, `rev`), active for 120 days."""
+    relationship = world.relationship
     relationship.stage = "active"
     relationship.started = timezone.localdate() - timedelta(days=120)
     relationship.as_of = None
     relationship.save()
-    for username, role in (
-        ("pro", Role.PROFESSIONAL),
-        ("co", Role.CO_PRODUCER),
-        ("sup", Role.SUPERVISOR),
-        ("rev", Role.REVIEWER),
-    ):
-        User.objects.create_user(
-            username=username, password="a long test password 123", organisation=home, role=role
-        )
-    relationship.participants.filter(slug="priya").update(user=User.objects.get(username="pro"))
-    relationship.participants.filter(slug="tomasz").update(user=User.objects.get(username="co"))
-    relationship.supervisor = User.objects.get(username="sup")
-    relationship.save()
-    relationship.reviewers.add(User.objects.get(username="rev"))
     return relationship
 
 

@@ -13,18 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from mutuality.web.json_logs import JsonFormatter
+from tests.factories import PASSWORD, World
 from tests.integration.logs import Captured, captured_logs
-from tests.integration.pages import PASSWORD, build_world
-from tests.integration.test_access_matrix import World, _url
+from tests.integration.test_access_matrix import _url
 
 CANARY = "CANARY-7f3a"  # in every piece of health content, and in what people type
 FIELDS = {"time", "level", "logger", "event", "message", "user_id", "ip", "path", "status"}
 
 
 @pytest.fixture
-def world(db: None) -> World:
-    """The pages' world, its relationship full of canary health content."""
-    world = build_world()
+def world(world: World) -> World:
+    """The shared world, its relationship full of canary health content."""
     relationship = world.relationship
     relationship.title = f"{CANARY} title"
     relationship.save()

@@ -18,11 +18,9 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
-from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import reassess
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import (
     AffectedParty,
     AssessmentRecord,
@@ -32,6 +30,7 @@ from mutuality.web.relationships.models import (
     Relationship,
 )
 from mutuality.web.reports.views.service import CSV_COLUMNS
+from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 URL = "/reports/service/"
@@ -63,17 +62,11 @@ class World:
 
 
 def _user(name: str, organisation: Organisation, role: str, team: str = "") -> User:
-    return User.objects.create_user(
-        username=name,
-        password="a long test password 123",
-        organisation=organisation,
-        role=role,
-        team=team,
-    )
+    return UserFactory(username=name, organisation=organisation, role=role, team=team)
 
 
 def _import(name: str, organisation: Organisation, professional: User | None) -> Relationship:
-    relationship = import_case(load_case(EXAMPLES / name), organisation)
+    relationship = RelationshipFactory(organisation=organisation, case=example(name))
     if professional is not None:
         relationship.participants.filter(role="professional").update(user=professional)
     return relationship
@@ -89,8 +82,8 @@ def _set_scores(relationship: Relationship, instrument: str, values: list[float]
 @pytest.fixture
 def world(db: None) -> World:
     today = timezone.localdate()
-    home = Organisation.objects.create(slug="home", name="Home trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
+    home = OrganisationFactory(slug="home")
+    away = OrganisationFactory(slug="away")
     users = {
         "admin": _user("ada", home, Role.ADMIN),
         "sam": _user("sam", home, Role.SUPERVISOR),

@@ -11,18 +11,15 @@ from axes.models import AccessAttempt
 from django.db.models import F
 from django.test import Client
 
-from mutuality.web.accounts.models import Organisation, Role, User
-
-PASSWORD = "a long test password 123"
+from mutuality.web.accounts.models import Role
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 
 @pytest.fixture
 def people(db: None) -> None:
-    home = Organisation.objects.create(slug="home", name="Home")
+    home = OrganisationFactory(slug="home")
     for name in ("co", "pro"):
-        User.objects.create_user(
-            username=name, password=PASSWORD, organisation=home, role=Role.CO_PRODUCER
-        )
+        UserFactory(username=name, organisation=home, role=Role.CO_PRODUCER)
 
 
 def _sign_in(client: Client, username: str, password: str, address: str = "10.0.0.1") -> int:

@@ -18,10 +18,10 @@ from mutuality.transparency import CSV_COLUMNS, FORMAT
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
-from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.models import FrozenReport, PublishedReport
 from mutuality.web.reports.transparency_data import gather
+from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CBT = EXAMPLES / "cbt-shared-formulation.yaml"  # PHQ-9 17 → 7 and GAD-7 15 → 6: recovered
@@ -43,26 +43,23 @@ class World:
         return client
 
 
-def _user(name: str, organisation: Organisation, role: str) -> User:
-    return User.objects.create_user(
-        username=name, password="a long test password 123", organisation=organisation, role=role
-    )
-
-
 @pytest.fixture
 def world(db: None) -> World:
     """Nine CBT relationships and two walking groups in one trust; people of every role."""
-    trust = Organisation.objects.create(slug="trust", name="North trust")
-    away = Organisation.objects.create(slug="away", name="Away trust")
+    trust = OrganisationFactory(slug="trust", name="North trust")
+    away = OrganisationFactory(slug="away")
     for path, copies in ((CBT, 9), (WALKING, 2)):
-        for _ in range(copies):
-            import_case(load_case(path), trust)
+        RelationshipFactory.create_batch(copies, organisation=trust, case=load_case(path))
+    people = [
+        ("admin", "adm", trust, Role.ADMIN),
+        ("professional", "pro", trust, Role.PROFESSIONAL),
+        ("supervisor", "sup", trust, Role.SUPERVISOR),
+        ("co_producer", "co", trust, Role.CO_PRODUCER),
+        ("other_admin", "adm2", away, Role.ADMIN),
+    ]
     users = {
-        "admin": _user("adm", trust, Role.ADMIN),
-        "professional": _user("pro", trust, Role.PROFESSIONAL),
-        "supervisor": _user("sup", trust, Role.SUPERVISOR),
-        "co_producer": _user("co", trust, Role.CO_PRODUCER),
-        "other_admin": _user("adm2", away, Role.ADMIN),
+        who: UserFactory(username=name, organisation=organisation, role=role)
+        for who, name, organisation, role in people
     }
     return World(trust, users)
 
@@ -116,8 +113,7 @@ def test_a_published_version_stays_frozen_when_the_data_changes(world: World) ->
     client.post(PUBLISH)
     frozen = PublishedReport.objects.get(version=1).content
 
-    for _ in range(10):
-        import_case(load_case(WALKING), world.organisation)
+    RelationshipFactory.create_batch(10, organisation=world.organisation, case=load_case(WALKING))
     client.post(PUBLISH)
 
     first, second = (json.loads(Client().get(f"{PUBLIC}v{n}.json").content) for n in (1, 2))
@@ -249,9 +245,8 @@ def test_the_command_line_prints_the_draft_in_each_format(
     form: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`mutuality report transparency` prints the draft, with disclosure control applied."""
-    trust = Organisation.objects.create(slug="trust", name="North trust")
-    for _ in range(9):
-        import_case(load_case(CBT), trust)
+    trust = OrganisationFactory(slug="trust", name="North trust")
+    RelationshipFactory.create_batch(9, organisation=trust, case=load_case(CBT))
 
     code = main(["report", "transparency", "--organisation", "trust", "--format", form])
 

@@ -24,15 +24,15 @@ from django.test import Client
 
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.views.audit_log import AUDIT_PAGE_SIZE
+from tests.factories import World
 from tests.integration.pages import (
-    build_world,
     error_pages,
     pages_for,
     public_pages,
     publish_transparency,
     relationship_pages,
 )
-from tests.integration.test_access_matrix import OWN, World
+from tests.integration.test_access_matrix import OWN
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -200,9 +200,8 @@ def _asked(pages: Pages, message: dict[str, Any]) -> str:
 
 
 @pytest.mark.slow
-def test_every_page_is_valid_html(db: None, tmp_path: Path) -> None:
+def test_every_page_is_valid_html(world: World, tmp_path: Path) -> None:
     """The Nu HTML checker finds no error on any page each role can reach, nor in error states."""
-    world = build_world()
     pages = Pages(tmp_path)
     _role_pages(pages, world)
     _public_pages(pages, world)

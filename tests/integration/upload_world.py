@@ -1,6 +1,7 @@
 """A relationship with a record of every kind and every author, for the case-upload tests.
 
-Built on the access matrix's world (a person in every standing, and another relationship):
+Built on the shared world (tests/factories.py: a person in every standing, and another
+relationship):
 the co-producer's private worry for the supervisor, observations by the supervisor, the
 professional and the co-producer, two observations with the same date and kind, a
 consultation the supervisor recorded, a disclosure by the co-producer, item-by-item PHQ-9
@@ -31,14 +32,13 @@ from mutuality.web.relationships.models import (
     Score,
     SupervisionRecord,
 )
-from tests.integration.pages import build_world
-from tests.integration.test_access_matrix import World
+from tests.factories import World
 
 PRIVATE_NOTE = "private worry 51c2: I feel I cannot say no to him"
 
 
-def build_upload_world() -> World:
-    world = build_world()
+def with_every_record(world: World) -> World:
+    """The world, its relationship given a record of every kind by every author."""
     r = world.relationship
     pro, co, sup = (world.users[s] for s in ("professional", "co_producer", "supervisor"))
     tomasz = r.participants.get(slug="tomasz")

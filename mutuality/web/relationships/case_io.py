@@ -182,7 +182,7 @@ def consultation_data(c: Consultation) -> dict[str, Any]:
 
 
 def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
-    """The relationship in the case format (framework.md section 3), as plain data.
+    """The relationship in the case format (docs/case-format.md), as plain data.
 
     Args:
         private_notes: include the notes of supervisor-only observations (only for people

@@ -1,6 +1,6 @@
 """A co-productive relationship as data: everything in the case format, plus who uses it.
 
-The fields mirror framework.md section 3 so that a relationship converts to a
+The fields mirror the case format (docs/case-format.md) so that a relationship converts to a
 `Case` and back without loss (`case_io.py`). Lists the case format keeps as
 plain strings (co-produced elements, contrast, other roles …) are JSON fields;
 things people add one by one (participants, consents, contract versions,

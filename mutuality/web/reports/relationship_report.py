@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from mutuality.framework._render import (
+from mutuality.framework import (
     CHANGE_WORDS,
     EXPLANATIONS,
     HEADLINES,

@@ -9,7 +9,7 @@ from mutuality.outcomes import Instrument, InstrumentDefinition, shipped_instrum
 
 @pytest.fixture
 def worked_example() -> Instrument:
-    """The instrument of the worked examples in outcomes.md, section 4."""
+    """The instrument of the worked examples in docs/outcomes.md, "How change is classified"."""
     definition = InstrumentDefinition.model_validate(
         {
             "id": "worked",

@@ -1,4 +1,4 @@
-"""Reliable change, cut-offs and categories (outcomes.md, section 4)."""
+"""Reliable change, cut-offs and categories (docs/outcomes.md)."""
 
 from collections.abc import Mapping
 

@@ -1,4 +1,4 @@
-"""Group change: mean change, effect sizes and proportions (outcomes.md, section 4)."""
+"""Group change: mean change, effect sizes and proportions (docs/outcomes.md, "How change is classified")."""
 
 import json
 import math

@@ -1,4 +1,4 @@
-"""Validation of the instrument definition format (outcomes.md, section 3)."""
+"""Validation of the instrument definition format (docs/case-format.md, "Instrument definitions")."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""Paired PHQ-9 and GAD-7 outcomes and rates (NHS Talking Therapies, outcomes.md section 4)."""
+"""Paired PHQ-9 and GAD-7 outcomes and rates (NHS Talking Therapies; docs/outcomes.md)."""
 
 import json
 

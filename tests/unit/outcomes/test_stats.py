@@ -1,4 +1,4 @@
-"""Means, SDs, Student's t quantiles and intervals (outcomes.md, section 4)."""
+"""Means, SDs, Student's t quantiles and intervals (docs/outcomes.md)."""
 
 import math
 

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from mutuality.framework import QUESTIONS_BY_ID
-from mutuality.framework._render import (
+from mutuality.framework import (
     CHANGE_WORDS,
     EXPLANATIONS,
     HEADLINES,
+    QUESTIONS_BY_ID,
     SEVERITY_WORDS,
     STATUS_WORDS,
 )

@@ -19,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from mutuality.framework._render import HEADLINES
+from mutuality.framework import HEADLINES
 from mutuality.web.access import standing_in_sql, visible_relationships
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships import due

@@ -1,0 +1,154 @@
+"""Test data for the web app: factory_boy factories of its models, and the one world most web
+tests share.
+
+The world (`build_world`, and the `world` fixture in tests/conftest.py) is the walking-group
+example with a person in every standing towards it, another relationship of the same
+organisation (with its own professional), and another organisation's admin. A test module that
+needs more asks for `world` in a fixture of the same name and adds to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import factory
+from django.test import Client
+from factory.django import DjangoModelFactory, Password
+
+from mutuality.framework import Case, load_case
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.case_io import import_case
+from mutuality.web.relationships.models import Participant, Relationship
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+WALKING_GROUP = "fathers-walking-group.yaml"
+PASSWORD = "a long test password 123"
+
+
+def example(name: str = WALKING_GROUP) -> Case:
+    """One of the project's own example cases, by file name."""
+    return load_case(EXAMPLES / name)
+
+
+class OrganisationFactory(DjangoModelFactory[Organisation]):
+    """An organisation; `slug="home"` is named "Home trust"."""
+
+    class Meta:
+        model = Organisation
+
+    slug = factory.Sequence(lambda n: f"trust{n}")
+    name = factory.LazyAttribute(lambda o: f"{o.slug.capitalize()} trust")
+
+
+class UserFactory(DjangoModelFactory[User]):
+    """A person with a login (the tests' one password), a professional unless `role` says."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    password = Password(PASSWORD)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.PROFESSIONAL
+
+
+class RelationshipFactory(DjangoModelFactory[Relationship]):
+    """A relationship imported from a case (the walking-group example unless `case` is given),
+    with any other field given set afterwards."""
+
+    class Meta:
+        model = Relationship
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.LazyFunction(example)
+
+    @classmethod
+    def _create(
+        cls, model_class: type[Relationship], *args: Any, case: Case, **fields: Any
+    ) -> Relationship:
+        relationship = import_case(case, fields.pop("organisation"))
+        if fields:
+            for name, value in fields.items():
+                setattr(relationship, name, value)
+            relationship.save()
+        return relationship
+
+
+class ParticipantFactory(DjangoModelFactory[Participant]):
+    """Someone added to a relationship, after those its case file named."""
+
+    class Meta:
+        model = Participant
+
+    relationship = factory.SubFactory(RelationshipFactory)
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    role = "recipient"
+    position = factory.LazyAttribute(lambda p: p.relationship.participants.count())
+
+
+# --- The shared world -------------------------------------------------------------------------
+
+# Each standing towards the world's relationship, and the outsiders, with their usernames.
+USERNAMES = {
+    "professional": "pro",
+    "co_producer": "co",
+    "supervisor": "sup",
+    "reviewer": "rev",
+    "admin": "adm",
+    "other_professional": "pro2",
+    "other_admin": "adm2",
+}
+ROLES = {
+    "professional": Role.PROFESSIONAL,
+    "co_producer": Role.CO_PRODUCER,
+    "supervisor": Role.SUPERVISOR,
+    "reviewer": Role.REVIEWER,
+    "admin": Role.ADMIN,
+    "other_professional": Role.PROFESSIONAL,
+    "other_admin": Role.ADMIN,
+}
+
+
+@dataclass
+class World:
+    """The relationship, another one of the same organisation, and everyone by standing."""
+
+    relationship: Relationship
+    other: Relationship
+    users: dict[str, User]
+
+    def client(self, standing: str) -> Client:
+        """A test client signed in as this standing (`anonymous`: signed out)."""
+        client = Client()
+        if standing != "anonymous":
+            client.force_login(self.users[standing])
+        return client
+
+
+def build_world(case: Case | None = None) -> World:
+    """The world on the walking-group example (or `case`): its professional and co-producer,
+    a supervisor, an assigned reviewer and the organisation's admin; another relationship with
+    another professional; and an admin of another organisation."""
+    case = case or example()
+    home = OrganisationFactory(slug="home")
+    away = OrganisationFactory(slug="away")
+    relationship = RelationshipFactory(organisation=home, case=case)
+    other = RelationshipFactory(organisation=home, case=case)
+    users = {
+        standing: UserFactory(
+            username=username,
+            organisation=away if standing == "other_admin" else home,
+            role=ROLES[standing],
+        )
+        for standing, username in USERNAMES.items()
+    }
+    relationship.participants.filter(role="professional").update(user=users["professional"])
+    relationship.participants.filter(role="recipient").update(user=users["co_producer"])
+    relationship.supervisor = users["supervisor"]
+    relationship.save()
+    relationship.reviewers.add(users["reviewer"])
+    other.participants.filter(role="professional").update(user=users["other_professional"])
+    return World(relationship, other, users)
