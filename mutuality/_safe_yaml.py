@@ -10,8 +10,9 @@ Two ways to the same values. The fast way lets libyaml parse and compose nodes i
 then builds the values in one pass that checks the depth, counts values and refuses
 duplicate keys; alias expansion is only walked when the text holds an `&`, since
 without an anchor there can be no alias. A document with anything unusual (a merge
-key, a tag other than the plain ones, a key that is not a scalar) is read again the
-careful way: composition in Python with every cap checked before any value is built.
+key, a tag other than the plain ones, a key that is not a scalar), or that is not YAML at
+all, is read again the careful way, which names the problem more fully: composition in
+Python with every cap checked before any value is built.
 """
 
 from __future__ import annotations
