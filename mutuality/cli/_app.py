@@ -135,14 +135,16 @@ def _assess_files(files: list[Path], job: Job, jobs: int, progress: bool) -> int
         ) as bar,
     ):
         task = bar.add_task("Assessing", total=len(files))
-        for number, result in enumerate(results):
+        step = max(1, len(files) // 200)  # the bar moves in steps of half a percent at most
+        for number, result in enumerate(results, start=1):
             if result.ok:
-                separator = "\n" if job.report is not ReportFormat.json and number else ""
+                separator = "\n" if job.report is not ReportFormat.json and number > 1 else ""
                 sys.stdout.write(separator + result.text)
             else:
                 failed = True
                 _stderr(result.text)
-            bar.advance(task)
+            if number % step == 0 or number == len(files):
+                bar.update(task, completed=number)
     return INVALID if failed else 0
 
 

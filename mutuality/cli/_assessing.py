@@ -94,26 +94,28 @@ def assessed(job: Job, files: Sequence[Path], jobs: int) -> Iterator[Iterator[Re
 
     Enter it before anything starts a thread (a progress bar): the workers are made on entry.
     """
-    workers = min(jobs, len(files) - 1)
-    if workers <= 1:
-        yield (assess_file(job, path) for path in files)
+    if not files:
+        yield iter(())
         return
     # This process assesses the first file itself, which also readies what every worker
     # would otherwise load for itself (the rules, the instruments) before they are forked.
     first = assess_file(job, files[0])
-    # Whatever is waiting to be printed must not be printed again by each worker as it exits.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Objects frozen out of the collector's reach are not written to by it in the workers, so
-    # the memory they share with this process stays shared.
-    gc.freeze()
     rest = files[1:]
-    chunk = max(1, min(_MAX_CHUNK, len(rest) // (workers * 4)))
-    pool = multiprocessing.get_context().Pool(workers, _start_worker, (job,))
+    workers = min(jobs, len(rest))
+    # What is loaded by now lives as long as the command: frozen out of the collector's
+    # reach, it is not walked again by each collection (nor written to in the workers, so the
+    # memory they share with this process stays shared).
+    gc.freeze()
     try:
-        yield itertools.chain((first,), pool.imap(_assess_in_worker, rest, chunksize=chunk))
-        pool.close()
+        if workers <= 1:
+            yield itertools.chain((first,), (assess_file(job, path) for path in rest))
+            return
+        # Whatever is waiting to be printed must not be printed again by each worker as it
+        # exits.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        chunk = max(1, min(_MAX_CHUNK, len(rest) // (workers * 4)))
+        with multiprocessing.get_context().Pool(workers, _start_worker, (job,)) as pool:
+            yield itertools.chain((first,), pool.imap(_assess_in_worker, rest, chunksize=chunk))
     finally:
-        pool.terminate()
-        pool.join()
         gc.unfreeze()
