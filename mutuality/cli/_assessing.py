@@ -26,6 +26,8 @@ from mutuality.framework._render import render_json, render_markdown, render_tex
 # A chunk is sent to a worker at once: large enough that messages are few, small enough that
 # the workers finish together and the output keeps flowing.
 _MAX_CHUNK = 16
+# Starting a worker costs about as much as assessing a few files: each gets at least this many.
+_FILES_PER_WORKER = 4
 
 
 class ReportFormat(StrEnum):
@@ -101,7 +103,7 @@ def assessed(job: Job, files: Sequence[Path], jobs: int) -> Iterator[Iterator[Re
     # would otherwise load for itself (the rules, the instruments) before they are forked.
     first = assess_file(job, files[0])
     rest = files[1:]
-    workers = min(jobs, len(rest))
+    workers = min(jobs, len(rest) // _FILES_PER_WORKER)
     # What is loaded by now lives as long as the command: frozen out of the collector's
     # reach, it is not walked again by each collection (nor written to in the workers, so the
     # memory they share with this process stays shared).

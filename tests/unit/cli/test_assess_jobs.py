@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mutuality.cli import main
+from mutuality.cli import _assessing, main
+from mutuality.framework import DEFAULT_POLICY
 
 CaseFactory = Callable[[], dict[str, Any]]
 
@@ -122,3 +126,31 @@ def test_json_and_yaml_files_of_one_case_give_one_report(
     from_yaml, from_json = out.splitlines()
     assert code == 0
     assert from_json == from_yaml
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the stand-in reaches workers by fork"
+)
+def test_files_are_spread_over_as_many_processes_as_jobs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With --jobs 2 the files after the first are assessed in two other processes."""
+    # Arrange
+    files = [tmp_path / f"case-{n:02d}.yaml" for n in range(24)]
+
+    def where_assessed(job: _assessing.Job, path: Path) -> _assessing.Result:
+        time.sleep(0.025)  # long enough that both workers are given files
+        return _assessing.Result(str(os.getpid()), True)
+
+    monkeypatch.setattr(_assessing, "assess_file", where_assessed)
+    job = _assessing.Job(_assessing.ReportFormat.json, DEFAULT_POLICY, None, single=False)
+
+    # Act
+    with _assessing.assessed(job, files, 2) as results:
+        processes = [int(result.text) for result in results]
+
+    # Assert
+    assert len(processes) == len(files)
+    assert processes[0] == os.getpid()
+    assert len(set(processes[1:])) == 2
+    assert os.getpid() not in processes[1:]
