@@ -8,7 +8,10 @@ also times `--jobs 1` (one process), and the same cases written as JSON files (a
 a floor of the C loader on the JSON bytes).
 
 Both sides start an interpreter, so the command's start-up (importing the framework,
-Typer, Rich, pydantic) is part of what is measured. Results go to docs/performance.md.
+Typer, Rich, pydantic) is part of what is measured. The goal counts on cores that are free:
+to show whether they were, the floor is also split over every core at once, one process per
+core ("the machine's share": 1/cores on an idle machine, 1 or more when other work holds
+the cores). Results go to docs/performance.md.
 
 Run: `make bench` (or `.venv/bin/python bench/engine_cli.py --cases 3000`).
 """
@@ -33,7 +36,8 @@ _FLOOR = """
 import sys
 from pathlib import Path
 import yaml
-for path in sorted(Path(sys.argv[1]).rglob("*" + sys.argv[2])):
+share, shares = (int(n) for n in sys.argv[3:5]) if len(sys.argv) > 3 else (0, 1)
+for path in sorted(Path(sys.argv[1]).rglob("*" + sys.argv[2]))[share::shares]:
     yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 """
 
@@ -46,6 +50,13 @@ def _command() -> list[str]:
 def _run(arguments: list[str]) -> None:
     quiet = subprocess.DEVNULL
     subprocess.run(arguments, check=True, stdout=quiet, stderr=quiet)  # noqa: S603 - our own
+
+
+def _run_side_by_side(commands: list[list[str]]) -> None:
+    quiet = subprocess.DEVNULL
+    running = [subprocess.Popen(c, stdout=quiet, stderr=quiet) for c in commands]  # noqa: S603
+    if any(process.wait() != 0 for process in running):
+        raise RuntimeError("a floor process failed")
 
 
 def _write(folder: Path, files: list[bytes], as_json: bool) -> None:
@@ -67,7 +78,9 @@ def main() -> None:
     args = parser.parse_args()
     files = variants(args.cases, args.seed)
     command = _command()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
     root = Path(tempfile.mkdtemp(prefix="mutuality-bench-"))
     try:
         yaml_dir, json_dir = root / "yaml", root / "json"
@@ -77,6 +90,12 @@ def main() -> None:
         timings = Timings(
             {
                 "floor": lambda: _run([sys.executable, "-c", _FLOOR, str(yaml_dir), ".yaml"]),
+                "split floor": lambda: _run_side_by_side(
+                    [
+                        [sys.executable, "-c", _FLOOR, str(yaml_dir), ".yaml", str(n), str(cores)]
+                        for n in range(cores)
+                    ]
+                ),
                 "every core": lambda: _run([*command, "assess", str(yaml_dir)]),
                 "one process": lambda: _run([*command, "assess", str(yaml_dir), "--jobs", "1"]),
                 "json floor": lambda: _run([sys.executable, "-c", _FLOOR, str(json_dir), ".json"]),
@@ -89,6 +108,7 @@ def main() -> None:
     print(f"engine, command line: {args.cases:,} files, {cores} cores ({args.repeats} rounds)")
     for name, label in [
         ("floor", "floor (one process, PyYAML C loader):  "),
+        ("split floor", "the floor split over every core:       "),
         ("every core", "mutuality assess DIR (every core):     "),
         ("one process", "mutuality assess DIR --jobs 1:         "),
         ("json floor", "floor on the same cases as JSON files: "),
@@ -99,6 +119,9 @@ def main() -> None:
     print(f"ratio (median of rounds), every core: {verdict(every, CLI_GOAL)}")
     print(f"ratio (median of rounds), --jobs 1:   {timings.ratio('one process', 'floor'):.2f}x")
     print(f"ratio (median of rounds), JSON files: {timings.ratio('json', 'json floor'):.2f}x")
+    # How much the cores really give: on an idle machine the split floor takes 1/cores of the
+    # floor's time; on one shared with other work, more. The goal assumes idle cores.
+    print(f"the machine's share (split floor / floor): {timings.ratio('split floor', 'floor'):.2f}")
 
 
 if __name__ == "__main__":
