@@ -98,7 +98,9 @@ format: setup  ## Rewrite the code in the project's style.
 	$(BIN)/ruff check --fix .
 
 bench: setup  ## Run the benchmarks and print their ratios to a floor.
-	$(BIN)/python bench/assess.py
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/engine_cli.py
+	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/outcomes.py
 	$(DEMO) $(BIN)/python bench/service_report.py
 

@@ -24,21 +24,17 @@ from mutuality.framework import (
     PRINCIPLES,
     QUESTIONS,
     ROLES,
-    Assessment,
     FrameworkError,
     Policy,
-    assess,
     case_schema,
     catalogue_markdown,
     load_case,
     load_policy,
     parse_iso_date,
     registered_rules,
-    render_json,
-    render_markdown,
-    render_text,
 )
 
+from ._assessing import Job, ReportFormat, assessed, every_core
 from ._files import expand
 from ._instruments import instruments_command
 from ._outcomes import outcomes_command
@@ -54,12 +50,6 @@ app = typer.Typer(
 
 app.command("outcomes")(outcomes_command)
 app.command("instruments")(instruments_command)
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
 
 
 class ListFormat(StrEnum):
@@ -97,14 +87,6 @@ def _policy(path: Path | None) -> Policy:
     return DEFAULT_POLICY if path is None else load_policy(path)
 
 
-def _render(assessment: Assessment, report: ReportFormat, single: bool) -> str:
-    if report is ReportFormat.json:
-        return render_json(assessment, indent=2 if single else None) + "\n"
-    if report is ReportFormat.markdown:
-        return render_markdown(assessment)
-    return render_text(assessment)
-
-
 @app.command("assess")
 def assess_command(
     paths: Annotated[list[Path], typer.Argument(help="Case files, or directories of them.")],
@@ -113,6 +95,15 @@ def assess_command(
     ),
     policy_file: Annotated[Path | None, typer.Option("--policy", help="TOML policy file.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Assess as of YYYY-MM-DD.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="How many processes assess files at once (default: one per core).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Assess each case and print its report (JSON Lines when several are asked for as JSON)."""
     when = _as_of(as_of)
@@ -126,41 +117,34 @@ def assess_command(
         _stderr("no case files found (expected .yaml, .yml or .json files)")
         return INVALID
     single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    job = Job(report=report, policy=policy, when=when, single=single)
     show_progress = report is ReportFormat.text and len(files) > 1
-    return _assess_files(files, report, policy, when, single=single, progress=show_progress)
+    return _assess_files(files, job, every_core() if jobs is None else jobs, show_progress)
 
 
-def _assess_files(
-    files: list[Path],
-    report: ReportFormat,
-    policy: Policy,
-    when: date | None,
-    *,
-    single: bool,
-    progress: bool,
-) -> int:
+def _assess_files(files: list[Path], job: Job, jobs: int, progress: bool) -> int:
     failed = False
     console = Console(file=sys.stderr)
     # On a terminal the bar redraws and then clears; elsewhere (a log, a pipe) it is
     # printed once, complete, so the record shows how many files were assessed.
     columns = (TextColumn("Assessing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(
-        *columns, console=console, transient=console.is_terminal, disable=not progress
-    ) as bar:
+    with (
+        assessed(job, files, jobs) as results,  # before the bar, whose thread must not fork
+        Progress(
+            *columns, console=console, transient=console.is_terminal, disable=not progress
+        ) as bar,
+    ):
         task = bar.add_task("Assessing", total=len(files))
-        for number, path in enumerate(files):
-            try:
-                case = load_case(path)
-                if when is not None:
-                    case = case.with_as_of(when)
-                text = _render(assess(case, policy=policy), report, single)
-            except FrameworkError as error:
-                failed = True
-                _stderr(str(error))
+        step = max(1, len(files) // 200)  # the bar moves in steps of half a percent at most
+        for number, result in enumerate(results, start=1):
+            if result.ok:
+                separator = "\n" if job.report is not ReportFormat.json and number > 1 else ""
+                sys.stdout.write(separator + result.text)
             else:
-                separator = "\n" if report is not ReportFormat.json and number else ""
-                sys.stdout.write(separator + text)
-            bar.advance(task)
+                failed = True
+                _stderr(result.text)
+            if number % step == 0 or number == len(files):
+                bar.update(task, completed=number)
     return INVALID if failed else 0
 
 

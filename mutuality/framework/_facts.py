@@ -105,11 +105,15 @@ def _answers(case: Case) -> dict[str, dict[str, str]]:
 
 
 def _divergences(answers: dict[str, dict[str, str]]) -> tuple[Divergence, ...]:
+    by_question: dict[str, dict[str, str]] = {}
+    for pid, given in answers.items():
+        for question, answer in given.items():
+            by_question.setdefault(question, {})[pid] = answer
     found = []
-    for question in QUESTIONS:
-        given = {pid: a[question.id] for pid, a in answers.items() if question.id in a}
-        if len(set(given.values())) > 1:
-            found.append(Divergence(question.id, given))
+    for asked in QUESTIONS:  # in the order of the questions, as the report lists them
+        differing = by_question.get(asked.id)
+        if differing is not None and len(set(differing.values())) > 1:
+            found.append(Divergence(asked.id, differing))
     return tuple(found)
 
 

@@ -15,8 +15,12 @@ PRINCIPLES: tuple[Principle, ...] = ("respect", "competence", "responsibility", 
 SEVERITIES: tuple[Severity, ...] = ("info", "advisory", "concern", "contraindication")
 
 
+_RANKS: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+_PRINCIPLE_ORDER: dict[str, int] = {principle: n for n, principle in enumerate(PRINCIPLES)}
+
+
 def severity_rank(severity: Severity) -> int:
-    return SEVERITIES.index(severity)
+    return _RANKS[severity]
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,8 @@ class Finding:
 
     def sort_key(self) -> tuple[int, int, str, tuple[str, ...]]:
         return (
-            -severity_rank(self.severity),
-            PRINCIPLES.index(self.principle),
+            -_RANKS[self.severity],
+            _PRINCIPLE_ORDER[self.principle],
             self.code,
             self.concerns,
         )
@@ -67,20 +71,21 @@ class Rule:
 
     def findings(self, facts: Facts) -> list[Finding]:
         everyone = tuple(p.id for p in facts.case.participants)
-        return [
-            Finding(
-                code=self.code,
-                principle=self.principle,
-                severity=raised.severity,
-                message=raised.message,
-                actions=raised.actions,
-                basis=self.basis,
-                # A finding about the relationship as a whole concerns everyone in it.
-                concerns=raised.concerns or everyone,
-                evidence=dict(raised.evidence),
-            )
-            for raised in self.check(facts)
-        ]
+        return [self.finding(raised, everyone) for raised in self.check(facts)]
+
+    def finding(self, raised: Raised, everyone: tuple[str, ...]) -> Finding:
+        """What the check raised, as a finding of this rule (`everyone`: every participant)."""
+        return Finding(
+            code=self.code,
+            principle=self.principle,
+            severity=raised.severity,
+            message=raised.message,
+            actions=raised.actions,
+            basis=self.basis,
+            # A finding about the relationship as a whole concerns everyone in it.
+            concerns=raised.concerns or everyone,
+            evidence=dict(raised.evidence),
+        )
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -101,8 +106,14 @@ def rule(code: str, *, severity: str, basis: str) -> Callable[[Check], Check]:
     return register
 
 
+_IN_ORDER: list[tuple[Rule, ...]] = []  # the registry in catalogue order, once it is complete
+
+
 def registered_rules() -> tuple[Rule, ...]:
     """Every rule, in catalogue order (by principle, then as registered)."""
     from . import _rules  # noqa: F401  (importing the package registers its rules)
 
-    return tuple(sorted(_REGISTRY.values(), key=lambda r: PRINCIPLES.index(r.principle)))
+    if not _IN_ORDER or len(_IN_ORDER[0]) != len(_REGISTRY):
+        ordered = sorted(_REGISTRY.values(), key=lambda r: PRINCIPLES.index(r.principle))
+        _IN_ORDER[:] = [tuple(ordered)]
+    return _IN_ORDER[0]

@@ -27,47 +27,56 @@ from .exceptions import CaseError, Problem
 MAX_FILE_BYTES = 1_048_576
 
 
+class _NotAJsonNumber(ValueError):
+    pass
+
+
 def _refuse_json_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise _NotAJsonNumber(f"{name} is not a number JSON allows")
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise UnsafeDocument(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):  # a key came twice: name the first to repeat
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise UnsafeDocument(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
-def _json_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:  # Python refuses to convert very long digit strings
-        raise too_many_digits("") from None
-
-
 def _load_json(text: str) -> Any:
-    data = json.loads(
-        text,
-        object_pairs_hook=_json_object,
-        parse_constant=_refuse_json_constant,
-        parse_int=_json_int,
-    )
+    """JSON by the json module's C scanner; duplicate keys, NaN, overlong numbers refused."""
+    try:
+        data = json.loads(
+            text, object_pairs_hook=_json_object, parse_constant=_refuse_json_constant
+        )
+    except (json.JSONDecodeError, UnsafeDocument, _NotAJsonNumber):
+        raise
+    except ValueError:  # the scanner's int() refused a very long string of digits
+        raise too_many_digits("") from None
     _check_depth(data)
     return data
 
 
 def _check_depth(data: Any) -> None:
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
+    """Refuse a value more than MAX_DEPTH levels down (the document itself is level 1)."""
+    level = [data]
+    depth = 1
+    while True:
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                below.extend(value.values())
+            elif isinstance(value, list):
+                below.extend(value)
+        if not below:
+            return
+        depth += 1
         if depth > MAX_DEPTH:
             raise UnsafeDocument(f"the document is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
+        level = below
 
 
 def _describe_parse_error(error: Exception, text: str) -> str:

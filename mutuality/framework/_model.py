@@ -143,7 +143,7 @@ class _AnswersBase(Part):
 
     def given(self) -> dict[str, str]:
         """The answers this person has given, keyed by question id."""
-        return {key: value for key, value in self.model_dump().items() if value is not None}
+        return {key: value for key, value in self.__dict__.items() if value is not None}
 
 
 if TYPE_CHECKING:

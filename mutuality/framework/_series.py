@@ -8,7 +8,8 @@ series, and several entries may feed one. The same function both checks a case
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,8 +65,30 @@ def case_instruments(case: Case) -> tuple[dict[str, Instrument], list[Problem]]:
         return build_instruments(()), [Problem("instruments", str(error))]
 
 
+# Validation reads every series to check it, and the assessment reads them again: the series
+# of each case still alive are kept, by identity (a Case is frozen), so that work is done once.
+_KNOWN: dict[int, tuple[weakref.ref[Case], list[Series], list[Problem]]] = {}
+
+
 def outcome_series(case: Case) -> tuple[list[Series], list[Problem]]:
     """Every score series in the case, and every problem found on the way."""
+    key = id(case)
+    known = _KNOWN.get(key)
+    if known is None or known[0]() is not case:
+        series, problems = _outcome_series(case)
+        known = (weakref.ref(case, _forget(key)), series, problems)
+        _KNOWN[key] = known
+    return list(known[1]), list(known[2])
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Case]], None]:
+    def forget(_: weakref.ref[Case]) -> None:  # called as the case is freed
+        _KNOWN.pop(key, None)
+
+    return forget
+
+
+def _outcome_series(case: Case) -> tuple[list[Series], list[Problem]]:
     instruments, problems = case_instruments(case)
     collector = _Collector(instruments=instruments, problems=problems)
     for index, entry in enumerate(case.outcomes):

@@ -96,6 +96,23 @@ def problems_from(error: ValidationError, model: type[BaseModel] = Case) -> list
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _any_control_character(data: Any) -> bool:
+    """Whether any text or field name holds a control character (one search over them all)."""
+    texts: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            texts.extend(key for key in value if isinstance(key, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    # A line break is allowed, so joining with one cannot make a control character.
+    return _CONTROL.search("\n".join(texts)) is not None
+
+
 def _control_characters(data: Any, loc: tuple[int | str, ...]) -> Iterator[Problem]:
     """A problem for each text (or field name) holding a control character."""
     if isinstance(data, str):
@@ -121,6 +138,10 @@ def _control_characters(data: Any, loc: tuple[int | str, ...]) -> Iterator[Probl
 
 def validate_case(data: Any, source: str) -> Case:
     """Validate plain data (as read from YAML or JSON) into a `Case`, or raise CaseError."""
+    return _validate(data, source, may_hold_control_characters=True)
+
+
+def _validate(data: Any, source: str, *, may_hold_control_characters: bool) -> Case:
     if not isinstance(data, dict):
         kind = "nothing" if data is None else type(data).__name__
         raise CaseError(
@@ -131,7 +152,11 @@ def validate_case(data: Any, source: str) -> Case:
                 )
             ],
         )
-    problems = list(_control_characters(data, ()))
+    problems = (
+        list(_control_characters(data, ()))
+        if may_hold_control_characters and _any_control_character(data)
+        else []
+    )
     try:
         case = Case.model_validate(data)
     except ValidationError as error:
@@ -144,9 +169,24 @@ def validate_case(data: Any, source: str) -> Case:
     return case
 
 
+def _text_may_give_control_characters(text: str) -> bool:
+    """Whether values read from this YAML or JSON text could hold a control character.
+
+    Neither format makes one out of nothing: the text holds it, or an escape (`\\x01`,
+    `\\u0001`, `\\b`) in a quoted string spells it. Text with neither needs no walk
+    over every value afterwards.
+    """
+    return "\\" in text or _CONTROL.search(text) is not None
+
+
 def parse_case(data: bytes, source: str, *, as_json: bool = False) -> Case:
     """Read a case from the bytes of a YAML (or JSON) file."""
-    return validate_case(parse_document(decode(data, source), source, as_json=as_json), source)
+    text = decode(data, source)
+    return _validate(
+        parse_document(text, source, as_json=as_json),
+        source,
+        may_hold_control_characters=_text_may_give_control_characters(text),
+    )
 
 
 def load_case(path: str | Path) -> Case:

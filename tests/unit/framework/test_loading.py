@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -161,18 +160,17 @@ def test_non_utf8_bytes_are_named_by_offset(data: bytes) -> None:
     assert f"byte {expected_offset} is not UTF-8" in message
 
 
-def test_billion_laughs_is_refused_quickly() -> None:
-    """An alias bomb is refused by the expansion cap within a couple of seconds."""
+def test_billion_laughs_is_refused_by_the_expansion_cap() -> None:
+    """An alias bomb is refused by the expansion cap (how fast: bench/hostile.py)."""
     # Arrange
     data = _billion_laughs()
-    started = time.perf_counter()
 
     # Act
     message = _problem_text(data)
 
     # Assert
-    assert f"more than {MAX_NODES:,} values" in message
-    assert time.perf_counter() - started < 5
+    assert message.startswith(SOURCE)
+    assert f"the document expands to more than {MAX_NODES:,} values" in message
 
 
 def test_aliases_that_stay_small_are_allowed(clean_case: Callable[[], dict[str, Any]]) -> None:
@@ -433,3 +431,65 @@ def test_json_syntax_errors_give_line_and_column() -> None:
     # Assert
     assert "line 3, column 1" in message
     assert "not valid JSON" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "as_json", "code"),
+    [
+        ('mutuality: 1\ntitle: "a\\x01b"\n', False, "U+0001"),
+        ('mutuality: 1\ntitle: "bell \\a"\n', False, "U+0007"),
+        ('mutuality: 1\ntitle: "\\e[31mred"\n', False, "U+001B"),
+        ('{"mutuality": 1, "title": "a\\u0000b"}', True, "U+0000"),
+        ('{"mutuality": 1, "title": "back\\bspace"}', True, "U+0008"),
+        ('{"mutuality": 1, "title": "a\x7fb"}', True, "U+007F"),
+    ],
+    ids=["yaml-hex", "yaml-bell", "yaml-escape", "json-nul", "json-backspace", "json-raw-del"],
+)
+def test_control_characters_spelled_in_the_file_are_refused(
+    text: str, as_json: bool, code: str
+) -> None:
+    """A control character written as an escape, or raw where the format allows it, is refused."""
+    # Arrange
+    data = text.encode()
+
+    # Act
+    message = _problem_text(data, as_json=as_json)
+
+    # Assert
+    assert f"title: got text with a control character ({code})" in message
+
+
+def test_a_control_character_in_a_field_name_is_refused() -> None:
+    """A field name holding an escaped control character is named as such."""
+    # Arrange
+    data = b'{"mutuality": 1, "ti\\u0002tle": "t"}'
+
+    # Act
+    message = _problem_text(data, as_json=True)
+
+    # Assert
+    assert "got a field name with a control character: 'ti\\x02tle'" in message
+
+
+def test_json_names_the_first_key_to_repeat() -> None:
+    """With several keys repeated in one object, the first to come twice is named."""
+    # Arrange
+    data = b'{"mutuality": 1, "b": 1, "a": 2, "a": 3, "b": 4}'
+
+    # Act
+    message = _problem_text(data, as_json=True)
+
+    # Assert
+    assert "'a' appears twice in one object" in message
+
+
+def test_an_explicit_boolean_that_is_not_one_is_a_case_error() -> None:
+    """`!!bool maybe` is refused with its line, never a KeyError."""
+    # Arrange
+    data = b"mutuality: 1\ntitle: !!bool maybe\n"
+
+    # Act
+    message = _problem_text(data)
+
+    # Assert
+    assert "line 2, column 8: expected a boolean, but found 'maybe'" in message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -68,3 +69,38 @@ def test_who5_items_are_scored_as_a_percentage() -> None:
 
     assert (entry["first"], entry["latest"]) == (40, 68)
     assert entry["category"] == "recovered"
+
+
+def test_series_worked_out_once_are_forgotten_with_their_case() -> None:
+    """The series kept between validation and assessment go when their case goes (no leak)."""
+    # Arrange
+    from mutuality.framework import _series
+
+    scores = [{"date": "2026-01-01", "value": 20}, {"date": "2026-06-01", "value": 8}]
+    before = len(_series._KNOWN)
+
+    # Act
+    recommendations = [
+        assess(validate_case(_case("phq9", *scores), "t")).recommendation for _ in range(50)
+    ]
+
+    # Assert
+    assert len(set(recommendations)) == 1
+    assert len(_series._KNOWN) <= before + 1
+
+
+def test_a_copy_with_another_date_has_the_series_of_its_own_scores() -> None:
+    """A case and its copy as of another date give the same outcome classification."""
+    # Arrange
+    case = validate_case(
+        _case("phq9", {"date": "2026-01-01", "value": 20}, {"date": "2026-06-01", "value": 8}),
+        "t",
+    )
+    later = case.with_as_of(date(2027, 1, 1))
+
+    # Act
+    first, second = assess(case), assess(later)
+
+    # Assert
+    assert first.outcomes[0].change == second.outcomes[0].change
+    assert second.as_of == date(2027, 1, 1)
