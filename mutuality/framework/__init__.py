@@ -5,7 +5,7 @@ same `assess()`.
 """
 
 from ._assessment import FORMAT, Assessment, Recommendation, Status
-from ._engine import assess
+from ._engine import assess, assess_over_time
 from ._facts import Divergence, Outcome
 from ._findings import PRINCIPLES, SEVERITIES, Finding, Principle, Rule, Severity, registered_rules
 from ._loading import MAX_FILE_BYTES
@@ -45,6 +45,7 @@ __all__ = [
     "Severity",
     "Status",
     "assess",
+    "assess_over_time",
     "case_instruments",
     "case_schema",
     "load_case",

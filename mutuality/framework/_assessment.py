@@ -55,6 +55,10 @@ class Assessment:
     findings: tuple[Finding, ...]
     divergences: tuple[Divergence, ...]
     outcomes: tuple[Outcome, ...]
+    next_change: date | None = None
+    """The first later day on which the same case could be judged differently (supervision
+    or a review falling overdue, say), or None when only a change to the case can change it.
+    Not part of the JSON: it says when to look again, not what was found."""
 
     @property
     def actions(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from ._assessment import Assessment, principle_status, recommend
@@ -38,7 +39,33 @@ def assess(case: Case, *, policy: Policy = DEFAULT_POLICY, today: date | None = 
         findings=tuple(findings),
         divergences=facts.divergences,
         outcomes=facts.outcomes,
+        # A case that fixes its own date is judged on that date for ever.
+        next_change=None if case.as_of else min(facts.turning_points, default=None),
     )
+
+
+MAX_PERIODS = 24
+"""How far `assess_over_time` looks ahead: enough for every overdue rule to turn (each turns
+once or twice), with room to spare, and a bound whatever a policy says."""
+
+
+def assess_over_time(
+    case: Case, *, policy: Policy = DEFAULT_POLICY, today: date | None = None
+) -> Iterator[tuple[date, Assessment]]:
+    """The case's assessment today, then each later one that differs as the days go by.
+
+    Yields (the first day it applies, the assessment as of that day); each applies until the
+    next one begins, and the last for as long as the case stays as it is. Stored this way, a
+    list read on any later day shows what assessing the case that day would, without
+    anyone assessing it again.
+    """
+    day: date | None = today or _local_today()
+    for _ in range(MAX_PERIODS):
+        if day is None:
+            return
+        assessment = assess(case, policy=policy, today=day)
+        yield day, assessment
+        day = assessment.next_change
 
 
 def _local_today() -> date:

@@ -7,8 +7,8 @@ recomputes what another needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from mutuality.outcomes import SeriesChange, classify_series
 
@@ -62,6 +62,9 @@ class Facts:
     outcomes: tuple[Outcome, ...]
     multiple_roles: dict[str, tuple[str, ...]]
     scrutiny: Scrutiny
+    turning_points: set[date] = field(default_factory=set)
+    """Later dates on which a rule's comparison with the date would come out differently
+    (filled in by `past`), so the engine can say when its judgement next changes."""
 
     def stage_severity(self, proposed: Severity, running: Severity) -> Severity:
         """The first severity while proposed, the second once active or ending."""
@@ -76,6 +79,18 @@ class Facts:
 
     def days_since(self, earlier: date) -> int:
         return (self.as_of - earlier).days
+
+    def past(self, earlier: date, days: int) -> bool:
+        """Whether more than `days` days have gone by since `earlier`.
+
+        Every rule that depends on today's date asks through here, so that when the answer is
+        still no, the day it turns to yes is known (and stored, so lists become overdue on
+        time without anyone reassessing).
+        """
+        if self.days_since(earlier) > days:
+            return True
+        self.turning_points.add(earlier + timedelta(days=days + 1))
+        return False
 
     @property
     def consultation_recorded(self) -> bool:

@@ -445,7 +445,8 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     for code in ("supervision_insufficient", "team_uninformed", "no_public_reporting"):
         expect(findings(page, f"competence.{code}")).to_have_count(0)
     expect(findings(page, "competence.supervision_overdue")).to_contain_text(
-        "There has been no supervision in the 42 days since the work started."
+        f"There has been no supervision since the work started on {started.isoformat()}; "
+        "it is due every 28 days."
     )
 
     # 7. The supervisor signs in: the relationship needing supervision comes first.

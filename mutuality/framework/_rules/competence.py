@@ -85,15 +85,17 @@ def supervision_overdue(facts: Facts) -> Iterator[Raised]:
     )
     last = case.scrutiny.last_supervision
     since = last or case.started
-    if since is None or facts.days_since(since) <= interval:
+    if since is None or not facts.past(since, interval):
         return
     days = facts.days_since(since)
-    factor = facts.policy.scrutiny.overdue_concern_factor
-    severity: Severity = "concern" if last is None or days > factor * interval else "advisory"
+    twice = facts.past(since, facts.policy.scrutiny.overdue_concern_factor * interval)
+    severity: Severity = "concern" if last is None or twice else "advisory"
+    # Dates rather than a count of days, so the words stay true on every later day.
     message = (
-        f"There has been no supervision in the {days} days since the work started."
+        f"There has been no supervision since the work started on {since}; it is due every "
+        f"{interval} days."
         if last is None
-        else f"The last supervision was {days} days ago; it is due every {interval} days."
+        else f"The last supervision was on {last}; it is due every {interval} days."
     )
     yield Raised(
         severity,
@@ -202,7 +204,7 @@ def independent_review_due(facts: Facts) -> Iterator[Raised]:
         return
     every = facts.policy.scrutiny.independent_review_every_days
     last = facts.case.scrutiny.last_independent_review
-    if last is None or facts.days_since(last) > every:
+    if last is None or facts.past(last, every):
         when = "has never had" if last is None else f"last had one on {last}, and needs"
         yield Raised(
             "concern",

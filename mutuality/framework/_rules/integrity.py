@@ -207,11 +207,11 @@ def review_overdue(facts: Facts) -> Iterator[Raised]:
     if contract is None or not facts.case.is_running or contract.review_every_days is None:
         return
     since = contract.last_review or facts.case.started
-    if since is not None and facts.days_since(since) > contract.review_every_days:
+    if since is not None and facts.past(since, contract.review_every_days):
         yield Raised(
             "advisory",
             f"The contract was due for review {contract.review_every_days} days after "
-            f"{since}; it is {facts.days_since(since)} days since then.",
+            f"{since}, and has not been reviewed since.",
             ("Review the contract together, and record the date.",),
             evidence={
                 "since": str(since),
@@ -224,13 +224,13 @@ def review_overdue(facts: Facts) -> Iterator[Raised]:
 @rule("integrity.no_evidence", severity="concern", basis=_SEDUCTION)
 def no_evidence(facts: Facts) -> Iterator[Raised]:
     case, after = facts.case, facts.policy.evidence.no_evidence_after_days
-    if not case.is_running or case.started is None or facts.days_since(case.started) <= after:
+    if not case.is_running or case.started is None or not facts.past(case.started, after):
         return
     for p in case.recipients:
         if all(o.change.n_scores < 2 for o in facts.outcomes_of(p.id)):
             yield Raised(
                 "concern",
-                f"The work started {facts.days_since(case.started)} days ago and there "
+                f"The work started on {case.started}, more than {after} days ago, and there "
                 f"are not yet two scores for {p.id} on any measure.",
                 (
                     f"Measure {p.id}'s wellbeing now and regularly, with a measure you "
