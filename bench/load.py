@@ -186,6 +186,8 @@ def _ladder(
             f"  {user_class:<10} {users:>3} people: {result.rps:7.1f} requests/s, "
             f"p95 {result.p95:6.0f} ms, {result.failures} errors{'' if within else '  (over)'}"
         )
+        for error in result.errors:
+            print(f"    error: {error}")
         if within:
             best = max(best, result.rps)
     return best
