@@ -151,7 +151,10 @@ def _generate(args: argparse.Namespace) -> int:
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuality.web.settings")
     import django
+    from django.apps import apps
 
+    if apps.ready:  # set up already (a test, or a second command in one process): setting up
+        return  # again would point the log handlers at whatever stderr is now
     django.setup()
 
 
