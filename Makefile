@@ -15,11 +15,18 @@ DEMO := MUTUALITY_DEMO=1
 # PDF reports draw their text with Pango and subset fonts with HarfBuzz (Debian keeps each
 # package's copyright file, which is how `scripts/need` sees that a library is installed).
 PDF_LIBS := $(foreach lib,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0,$(lib):/usr/share/doc/$(lib)/copyright)
+# `make run`'s server is gunicorn with mutuality/web/gunicorn_conf.py (127.0.0.1:8000, two
+# workers a core plus one); add gunicorn options here, e.g. GUNICORN_ARGS="--workers 2".
+GUNICORN_ARGS ?=
+# `make bench`'s sizes: the web benchmark's organisation and the load benchmark's.
+BENCH_RELATIONSHIPS ?= 10000
+BENCH_LOAD_RELATIONSHIPS ?= 2000
+BENCH_STAMP := $(VENV)/.bench-stamp
 # The Nu HTML checker (npm's vnu-jar) checks every page in tests/integration/test_valid_html.py;
 # it runs on Java.
 JAVA := default-jre-headless:java
 
-.PHONY: setup assets run serve examples test test-fast test-browser test-postgres check-deploy lint format bench clean
+.PHONY: setup assets prepare run serve dev examples test test-fast test-browser test-postgres check-deploy lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -51,14 +58,21 @@ assets: $(ASSETS_STAMP)  ## Install the front-end packages with npm and copy the
 
 setup: $(STAMP) $(ASSETS_STAMP)  ## Create .venv with the project (editable) and its test tools; build the web assets.
 
-run: setup  ## The web app with a demo organisation, on http://127.0.0.1:8000 (demo logins printed).
+prepare: setup
 	@scripts/need $(PDF_LIBS)
 	$(DEMO) $(BIN)/python manage.py migrate --no-input
+	@# A database from before the stored assessment rows (ADR 0007) gets them once; cheap after.
+	$(DEMO) $(BIN)/mutuality reassess --missing
 	$(DEMO) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(DEMO) $(BIN)/python manage.py seed_demo
-	$(DEMO) $(BIN)/python manage.py runserver --noreload 127.0.0.1:8000
+
+run: prepare  ## The web app with a demo organisation, served by gunicorn on http://127.0.0.1:8000 (demo logins printed).
+	$(DEMO) $(BIN)/gunicorn -c python:mutuality.web.gunicorn_conf $(GUNICORN_ARGS)
 
 serve: run  ## The same as `make run`.
+
+dev: prepare  ## The same, but on Django's development server (one process; shows each request).
+	$(DEMO) $(BIN)/python manage.py runserver --noreload 127.0.0.1:8000
 
 examples: setup  ## Assess the example cases on the command line and print their reports.
 	$(BIN)/mutuality assess examples/
@@ -97,12 +111,18 @@ format: setup  ## Rewrite the code in the project's style.
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: setup  ## Run the benchmarks and print their ratios to a floor.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+bench: setup $(BENCH_STAMP)  ## Run the benchmarks and print their ratios to a floor (sizes: BENCH_RELATIONSHIPS, BENCH_LOAD_RELATIONSHIPS).
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/engine_cli.py
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/outcomes.py
 	$(DEMO) $(BIN)/python bench/service_report.py
+	$(DEMO) $(BIN)/python bench/web.py --relationships $(BENCH_RELATIONSHIPS)
+	$(DEMO) $(BIN)/python bench/load.py --relationships $(BENCH_LOAD_RELATIONSHIPS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis node_modules $(VENDOR)

@@ -49,12 +49,12 @@ def _command() -> list[str]:
 
 def _run(arguments: list[str]) -> None:
     quiet = subprocess.DEVNULL
-    subprocess.run(arguments, check=True, stdout=quiet, stderr=quiet)  # noqa: S603 - our own
+    subprocess.run(arguments, check=True, stdout=quiet, stderr=quiet)
 
 
 def _run_side_by_side(commands: list[list[str]]) -> None:
     quiet = subprocess.DEVNULL
-    running = [subprocess.Popen(c, stdout=quiet, stderr=quiet) for c in commands]  # noqa: S603
+    running = [subprocess.Popen(c, stdout=quiet, stderr=quiet) for c in commands]
     if any(process.wait() != 0 for process in running):
         raise RuntimeError("a floor process failed")
 

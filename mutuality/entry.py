@@ -1,7 +1,7 @@
 """The `mutuality` command: web commands go to Django, everything else to the pure CLI.
 
 `mutuality.cli` must never import Django (import-linter enforces it), so the
-commands that need the database (`import`, `export`, `report`) are routed here, before
+commands that need the database (`import`, `export`, `report`, `generate`) are routed here, before
 anything imports either side.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-WEB_COMMANDS = frozenset({"import", "export", "reassess", "report"})
+WEB_COMMANDS = frozenset({"import", "export", "reassess", "report", "generate"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

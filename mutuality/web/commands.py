@@ -1,5 +1,6 @@
-"""`mutuality import FILE... --organisation SLUG`, `mutuality export ID` and
-`mutuality report transparency --organisation SLUG [--format json|csv|html]`.
+"""`mutuality import FILE... --organisation SLUG`, `mutuality export ID`,
+`mutuality report transparency --organisation SLUG [--format json|csv|html]` and
+`mutuality generate --organisation SLUG --relationships N [--seed S] [--append]`.
 
 They use the database named by DATABASE_URL (the SQLite file under var/ by
 default), which `manage.py migrate` prepares.
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 INVALID = 2
 TRANSPARENCY_FORMATS = ("json", "csv", "html")
@@ -29,8 +31,23 @@ REASSESS_HELP = (
 )
 
 
+GENERATE_HELP = (
+    "Make a synthetic organisation of N relationships (every stage, records and about 20 "
+    "outcome scores each, all assessed) with logins for every role, and print one JSON object "
+    "per login: username, role, email, password, display_name. The same --seed makes the same "
+    "service; the logins share one password."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line, not the usage and a line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(INVALID, f"{self.prog}: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mutuality")
+    parser = _Parser(prog="mutuality")
     commands = parser.add_subparsers(dest="command", required=True)
     importing = commands.add_parser("import", help="Import case files into an organisation.")
     importing.add_argument("files", nargs="+", type=Path)
@@ -58,13 +75,106 @@ def _parser() -> argparse.ArgumentParser:
     )
     transparency.add_argument("--organisation", required=True, help="Organisation slug.")
     transparency.add_argument("--format", choices=TRANSPARENCY_FORMATS, default="json")
+    generating = commands.add_parser("generate", help=GENERATE_HELP, description=GENERATE_HELP)
+    generating.add_argument("--organisation", required=True, help="A new organisation's slug.")
+    generating.add_argument("--relationships", required=True, help="How many (at least 1).")
+    generating.add_argument("--seed", default=None, help="A whole number (default: random).")
+    generating.add_argument(
+        "--append", action="store_true", help="Add to the organisation if it exists."
+    )
     return parser
+
+
+_EXISTS = "--organisation: {slug!r} exists already; expected a new slug, or --append to add to it"
+
+
+class BadInput(ValueError):
+    """A value on the command line that cannot be used; the message names it."""
+
+
+def _generate_input(args: argparse.Namespace) -> tuple[str, int, int]:
+    """The slug, the number of relationships and the seed, or BadInput saying which is wrong."""
+    from django.utils.text import slugify
+
+    from mutuality.web.relationships.generate import MAX_RELATIONSHIPS
+
+    slug = args.organisation
+    if not slug or slugify(slug) != slug or len(slug) > 64:
+        raise BadInput(
+            f"--organisation: got {slug!r}; expected a slug of at most 64 lower-case letters, "
+            "digits, hyphens and underscores"
+        )
+    count = _whole(args.relationships)
+    if count is None or not 1 <= count <= MAX_RELATIONSHIPS:
+        raise BadInput(
+            f"--relationships: got {args.relationships!r}; expected a whole number from 1 to "
+            f"{MAX_RELATIONSHIPS:,}"
+        )
+    if args.seed is None:
+        return slug, count, secrets.randbelow(2**32)
+    seed = _whole(args.seed)
+    if seed is None or seed < 0:
+        raise BadInput(f"--seed: got {args.seed!r}; expected a whole number, 0 or more")
+    return slug, count, seed
+
+
+def _whole(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from mutuality.web.accounts.models import Organisation
+    from mutuality.web.relationships.generate import OrganisationExists, generate
+
+    try:
+        slug, count, seed = _generate_input(args)
+        if not args.append and Organisation.objects.filter(slug=slug).exists():
+            raise OrganisationExists(slug)
+    except BadInput as error:
+        print(error, file=sys.stderr)
+        return INVALID
+    except OrganisationExists:
+        print(_EXISTS.format(slug=slug), file=sys.stderr)
+        return INVALID
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        tasks = {
+            "created": bar.add_task("creating", total=count),
+            "assessed": bar.add_task("assessing", total=count),
+        }
+        try:
+            made = generate(
+                slug=slug,
+                relationships=count,
+                seed=seed,
+                append=args.append,
+                progress=lambda what, done: bar.advance(tasks[what], done),
+            )
+        except OrganisationExists:  # made by someone else since the check above
+            bar.stop()
+            print(_EXISTS.format(slug=slug), file=sys.stderr)
+            return INVALID
+    for login in made.logins:
+        print(login.to_json())
+    print(
+        f"generated {len(made.relationships)} relationships with {made.scores} scores and "
+        f"{len(made.logins)} logins in {slug!r} (seed {seed})",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuality.web.settings")
     import django
+    from django.apps import apps
 
+    if apps.ready:  # set up already (a test, or a second command in one process): setting up
+        return  # again would point the log handlers at whatever stderr is now
     django.setup()
 
 
@@ -210,6 +320,8 @@ def main(argv: Sequence[str]) -> int:
             return _reassess(args)
         if args.command == "report":
             return _transparency(args.organisation, args.format)
+        if args.command == "generate":
+            return _generate(args)
         return _export(args.id)
     except DatabaseError as error:
         print(

@@ -1,0 +1,143 @@
+"""The production server: gunicorn with mutuality/web/gunicorn_conf.py serves the app, and
+WhiteNoise its static files, on a throwaway SQLite database (each test reads one running
+server, started once for the module in a subprocess on a free loopback port)."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:mutuality.web.gunicorn_conf"]
+STATIC_FILE = "vendor/htmx/htmx.min.js"  # built by `make setup`, collected by collectstatic
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Server:
+    port: int
+    log: Path
+
+    def get(self, path: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            return response, response.read()
+        finally:
+            connection.close()
+
+    def log_lines(self, until: str) -> list[dict[str, object]]:
+        """The server's standard error, one JSON object a line (every line JSON), once a line
+        about `until` is there (a worker logs a request just after answering it)."""
+        deadline = time.monotonic() + 10
+        while True:
+            lines = [json.loads(line) for line in self.log.read_text().splitlines() if line]
+            if any(line["path"] == until for line in lines) or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn stopped: {log.read_text()[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("gunicorn did not start listening within a minute")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """gunicorn on a free port after migrate and collectstatic into a fresh var/ folder."""
+    var = tmp_path_factory.mktemp("server-var")
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("MUTUALITY_", "GUNICORN_")) and name != "DATABASE_URL"
+    }
+    environ |= {"MUTUALITY_DEMO": "1", "MUTUALITY_VAR_DIR": str(var)}
+    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--verbosity", "0"],
+            cwd=ROOT,
+            env=environ,
+            check=True,
+            timeout=300,
+        )
+    port, log = _free_port(), var / "server.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            cwd=var,  # not the project: gunicorn must find its settings by the module name
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        _wait_until_listening(port, process, log)
+        yield Server(port, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_gunicorn_serves_the_sign_in_page_with_the_apps_headers(server: Server) -> None:
+    """The sign-in page comes from the app, with its Content-Security-Policy and no-store."""
+    response, body = server.get("/accounts/login/")
+
+    assert response.status == 200
+    assert b'name="password"' in body
+    assert "script-src 'self' 'nonce-" in response.headers["Content-Security-Policy"]
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_whitenoise_serves_a_static_file_gzipped_with_caching(server: Server) -> None:
+    """A collected static file comes from WhiteNoise: gzipped, cacheable, never no-store."""
+    original = (ROOT / "static" / STATIC_FILE).read_bytes()
+
+    response, body = server.get(f"/static/{STATIC_FILE}", **{"Accept-Encoding": "gzip"})
+
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == original
+    caching = response.headers["Cache-Control"]
+    assert "public" in caching and "max-age=" in caching and "no-store" not in caching
+    assert response.headers["ETag"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response.headers
+
+
+def test_each_request_is_one_json_line_without_its_query_string(server: Server) -> None:
+    """The access log is JSON on standard error: path and status, never the query string."""
+    server.get("/accounts/login/?next=/relationships/&secret=typed")
+
+    lines = server.log_lines(until="/accounts/login/")
+
+    requests = [line for line in lines if line["event"] == "request"]
+    assert any(line["path"] == "/accounts/login/" and line["status"] == 200 for line in requests)
+    assert all("typed" not in json.dumps(line) for line in lines)
+    assert any(line["logger"] == "gunicorn.error" for line in lines)  # its own lines too
