@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from mutuality.web.accounts.models import Role
@@ -84,40 +84,96 @@ PARTICIPANT_STANDINGS = frozenset({Standing.PROFESSIONAL, Standing.CO_PRODUCER})
 
 
 def visible_relationships(user: Any) -> QuerySet[Relationship]:
-    """Every relationship this person may see, and no other (subqueries rather than joins, so
-    that no relationship is counted twice and an admin's list costs the same at any size)."""
+    """Every relationship this person may see, and no other."""
     if not user.is_authenticated:
         return Relationship.objects.none()
-    mine = (
-        Q(Exists(Participant.objects.filter(relationship=OuterRef("pk"), user=user)))
-        | Q(supervisor=user)
-        | Q(Exists(_Reviewer.objects.filter(relationship=OuterRef("pk"), user=user)))
-    )
-    if user.role == Role.ADMIN and user.organisation_id:
-        mine |= Q(organisation_id=user.organisation_id)
-    return Relationship.objects.filter(mine)
+    return Relationship.objects.filter(seen_by(user, "pk"))
 
 
 _Reviewer = Relationship.reviewers.through
 
 
-def standing_in_sql(user: Any, relationship: str = "pk") -> Case:
+def _ids_held(user: Any) -> dict[Standing, QuerySet[Any]]:
+    """The ids of the relationships in which this person holds each standing other than admin,
+    as subqueries the database runs once each (not once per row), so that a list of any size
+    can find its rows through an index."""
+    own = Participant.objects.filter(user=user).values("relationship_id")
+    return {
+        Standing.PROFESSIONAL: own.filter(role="professional"),
+        Standing.CO_PRODUCER: own.filter(role="recipient"),
+        Standing.SUPERVISOR: Relationship.objects.filter(supervisor=user).values("pk"),
+        Standing.REVIEWER: _Reviewer.objects.filter(user=user).values("relationship_id"),
+    }
+
+
+def _admin_of(user: Any) -> int | None:
+    return int(user.organisation_id) if user.role == Role.ADMIN and user.organisation_id else None
+
+
+def seen_by(user: Any, relationship: str, organisation: str = "organisation_id") -> Q:
+    """`visible_relationships` as a condition on rows that name their relationship in the field
+    `relationship` (and its organisation in `organisation`): for lists of relationships and of
+    their records."""
+    mine = Q(pk__in=[])
+    for ids in _ids_held(user).values():
+        mine |= Q(**{f"{relationship}__in": ids})
+    admin = _admin_of(user)
+    if admin is None:
+        return mine
+    if not _holds_any_outside(user, admin):
+        # Everything they see is their organisation's: one condition, which lets the database
+        # walk an index in list order and stop after a page (ADR 0007).
+        return Q(**{organisation: admin})
+    return mine | Q(**{organisation: admin})
+
+
+def _holds_any_outside(user: Any, organisation_id: int) -> bool:
+    """Whether an admin belongs to any relationship of another organisation (asked once per
+    request: the answer is kept on the user object)."""
+    cached = getattr(user, "_mutuality_outside", None)
+    if cached is None:
+        outside = Relationship.objects.exclude(organisation_id=organisation_id)
+        mine = Q(pk__in=[])
+        for ids in _ids_held(user).values():
+            mine |= Q(pk__in=ids)
+        cached = outside.filter(mine).exists()
+        user._mutuality_outside = cached
+    return bool(cached)
+
+
+def held_as(
+    user: Any, held: Standing, relationship: str, organisation: str = "organisation_id"
+) -> Q:
+    """The rows (of relationships this person sees) where `standing()` is `held`: the strongest
+    standing wins, as there."""
+    ids = _ids_held(user)
+    order = list(ids)
+    if held == Standing.ADMIN:
+        admin = _admin_of(user)
+        if admin is None:
+            return Q(pk__in=[])
+        stronger = order
+        condition = Q(**{organisation: admin})
+    else:
+        stronger = order[: order.index(held)]
+        condition = Q(**{f"{relationship}__in": ids[held]})
+    for other in stronger:
+        condition &= ~Q(**{f"{relationship}__in": ids[other]})
+    return condition
+
+
+def standing_in_sql(
+    user: Any, relationship: str = "pk", organisation: str = "organisation_id"
+) -> Case:
     """`standing()` as an SQL expression, for lists that must not ask it once per row.
 
     `relationship` is the field holding the relationship's id in the rows being annotated
     ("pk" on relationships, "relationship_id" on their records). Only for rows already narrowed
-    to `visible_relationships(user)`: anyone who sees a relationship and holds none of the
-    other standings sees it as its organisation's admin. `test_access_matrix` checks it
-    agrees with `standing()`.
+    to `visible_relationships(user)`. `test_access_matrix` checks it agrees with `standing()`.
     """
-    own = Participant.objects.filter(relationship=OuterRef(relationship), user=user)
-    supervised = Relationship.objects.filter(pk=OuterRef(relationship), supervisor=user)
-    reviewed = _Reviewer.objects.filter(relationship=OuterRef(relationship), user=user)
+    ids = _ids_held(user)
     return Case(
-        When(Exists(own.filter(role="professional")), then=Value(Standing.PROFESSIONAL.value)),
-        When(Exists(own.filter(role="recipient")), then=Value(Standing.CO_PRODUCER.value)),
-        When(Exists(supervised), then=Value(Standing.SUPERVISOR.value)),
-        When(Exists(reviewed), then=Value(Standing.REVIEWER.value)),
+        *(When(Q(**{f"{relationship}__in": ids[held]}), then=Value(held.value)) for held in ids),
         default=Value(Standing.ADMIN.value),
         output_field=CharField(),
     )

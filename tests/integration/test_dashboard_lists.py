@@ -16,7 +16,7 @@ from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import URGENCY, Relationship
-from mutuality.web.relationships.views.dashboard import PAGE_SIZE
+from mutuality.web.relationships.views.dashboard import PAGE_SIZE, steps
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 COUNT = PAGE_SIZE + 6
@@ -159,3 +159,40 @@ def test_the_pages_keep_the_filters(admin: Client) -> None:
 
     links = re.findall(r'href="\?([^"]*page=\d+)"', page)
     assert all("stage=active" in link and "q=a" in link for link in links)
+
+
+def _due_texts(client: Client, query: str = "") -> list[str]:
+    response = client.get("/relationships/due/" + query)
+    assert response.status_code == 200
+    return re.findall(r"<li>(.*?)</li>", response.content.decode(), re.S)
+
+
+def test_what_is_due_past_the_end_shows_the_last_page_and_no_number_the_first(
+    admin: Client,
+) -> None:
+    """A page of the due list past the end, or no number, is the last page or the first."""
+    first = _due_texts(admin)
+
+    assert 0 < len(first) <= PAGE_SIZE
+    assert _due_texts(admin, "?page=abc") == first
+    assert _due_texts(admin, "?page=-4") == first
+    if len(first) < PAGE_SIZE:  # one page: past the end is this page
+        assert _due_texts(admin, "?page=999") == first
+
+
+@pytest.mark.parametrize(
+    ("asked", "number", "rows", "previous", "next_"),
+    [("1", 1, PAGE_SIZE, False, True), ("2", 2, 6, True, False), ("99", 2, 6, True, False)],
+)
+def test_a_list_read_without_counting_knows_its_neighbours(
+    db: None,
+    _organisation: User, asked: str, number: int, rows: int, previous: bool, next_: bool
+) -> None:
+    """`steps` gives the page asked for, whether there are pages either side, and the last
+    page for a page past the end."""
+    page = steps(
+        Relationship.objects.filter(organisation=_organisation.organisation).order_by("pk"), asked
+    )
+
+    assert (page.number, len(page.rows)) == (number, rows)
+    assert (page.has_previous, page.has_next) == (previous, next_)

@@ -30,6 +30,7 @@ from mutuality.outcomes import (
 )
 from mutuality.web.relationships.case_io import latest_contract
 from mutuality.web.relationships.models import (
+    DUE_CATEGORIES,
     URGENCY,
     AssessedPeriod,
     CurrentFinding,
@@ -67,6 +68,8 @@ _EVERYONE: dict[str, Any] = {
 _ACTING: dict[str, Any] = {"for_professional": True, "for_supervisor": True}
 
 Periods = Sequence[tuple[date, Assessment]]
+DUE_RANKS = {key: rank for rank, (key, _) in enumerate(DUE_CATEGORIES)}
+"""Each category's place on the list: a safety flag first, then a withdrawn consent."""
 
 
 def questionnaire_every_days() -> int:
@@ -169,6 +172,9 @@ def _period(relationship: Relationship, span: Span, assessment: Assessment) -> A
     statuses = assessment.principles
     return AssessedPeriod(
         relationship=relationship,
+        organisation_id=relationship.organisation_id,
+        title=relationship.title,
+        stage=relationship.stage,
         starts=span.starts,
         ends=span.ends,
         recommendation=assessment.recommendation,
@@ -259,7 +265,10 @@ def _item(
 ) -> DueItem:
     return DueItem(
         relationship=relationship,
+        organisation_id=relationship.organisation_id,
+        title=relationship.title,
         category=category,
+        rank=DUE_RANKS[category],
         text=text,
         starts=starts,
         ends=ends,

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
-from mutuality.web.access import Standing, standing_in_sql, visible_relationships
+from mutuality.web.access import Standing, seen_by, standing_in_sql
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.assessed import (
     DEFAULT_QUESTIONNAIRE_EVERY_DAYS,
     questionnaire_every_days,
 )
-from mutuality.web.relationships.models import DueItem, Relationship
+from mutuality.web.relationships.models import DueItem, Participant, Relationship
 from mutuality.web.relationships.resolving import link_for
 
 CATEGORIES = {
@@ -61,22 +61,18 @@ def due_rows(user: Any, today: date) -> QuerySet[DueItem]:
     """Every item due today for this person, safety first, then by relationship."""
     if not user.is_authenticated:
         return DueItem.objects.none()
-    rows = current(DueItem.objects.filter(relationship__in=visible_relationships(user)), today)
-    rows = rows.annotate(held=standing_in_sql(user, "relationship_id"))
-    mine = Q(to_user=user) | Q(to_participant__user=user)
+    own = Participant.objects.filter(user=user).values("pk")
+    mine = Q(to_user=user) | Q(to_participant__in=own)
     for held in Standing:
         mine |= Q(held=held.value, **{f"for_{held.value}": True})
-    rank = Case(
-        *(When(category=key, then=Value(n)) for n, key in enumerate(CATEGORIES)),
-        output_field=IntegerField(),
+    rows = current(DueItem.objects.filter(seen_by(user, "relationship_id")), today)
+    ordered: QuerySet[DueItem] = (
+        rows.annotate(held=standing_in_sql(user, "relationship_id"))
+        .filter(mine)
+        .exclude(except_participant__in=own)
+        .order_by("rank", "title", "relationship_id", "position", "pk")
     )
-    return cast(
-        QuerySet[DueItem],
-        rows.filter(mine)
-        .exclude(except_participant__user=user)
-        .annotate(rank=rank, title=F("relationship__title"))
-        .order_by("rank", "title", "relationship_id", "position", "pk"),
-    )
+    return ordered
 
 
 def questionnaires_due(relationship: Relationship, today: date) -> set[int]:
@@ -90,7 +86,7 @@ def _item(row: DueItem) -> Item:
     if row.code:
         link = link_for(row.code, Standing(_annotated(row, "held")), row.relationship_id)
         url = link[0] if link else None
-    return Item(row.relationship_id, _annotated(row, "title"), row.text, url)
+    return Item(row.relationship_id, row.title, row.text, url)
 
 
 def _annotated(row: DueItem, name: str) -> str:

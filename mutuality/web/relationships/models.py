@@ -408,7 +408,12 @@ URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "
 
 
 class _Span(models.Model):
-    """Something that applies from one day (`starts`) until another (`ends`, exclusive)."""
+    """Something that applies from one day (`starts`) until another (`ends`, exclusive).
+
+    Rows a list reads also carry their relationship's organisation and title (written with
+    them: any change to a relationship reassesses it), so a list finds and orders its rows
+    through one index, without joining every relationship.
+    """
 
     starts = models.DateField()
     ends = models.DateField(null=True, blank=True)
@@ -417,11 +422,20 @@ class _Span(models.Model):
         abstract = True
 
 
-class AssessedPeriod(_Span):
+class _Listed(_Span):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=TEXT_LENGTH, help_text="The relationship's title.")
+
+    class Meta:
+        abstract = True
+
+
+class AssessedPeriod(_Listed):
     """The relationship's assessment over a span of days: what it recommends, its scrutiny and
     the status of each principle, and (for its own page only) the whole result."""
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="periods")
+    stage = models.CharField(max_length=20, choices=STAGES, help_text="The relationship's.")
     recommendation = models.CharField(max_length=30)
     urgency = models.PositiveSmallIntegerField(help_text="0 is the most urgent recommendation.")
     scrutiny_level = models.CharField(max_length=20)
@@ -435,7 +449,10 @@ class AssessedPeriod(_Span):
         ordering = ["starts"]
         indexes = [
             models.Index(fields=["relationship", "starts"], name="period_relationship_starts"),
-            models.Index(fields=["starts", "ends", "urgency"], name="period_current_urgency"),
+            models.Index(
+                fields=["organisation", "urgency", "title", "relationship", "starts", "ends"],
+                name="period_most_urgent",
+            ),
         ]
 
 
@@ -466,7 +483,7 @@ DUE_CATEGORIES = _choices(
 )
 
 
-class DueItem(_Span):
+class DueItem(_Listed):
     """One thing due in a relationship, and who sees it on their "what is due" list: everyone
     whose standing is ticked, and the one person it is addressed to (if any), except the person
     it must not go to (someone told "your agreement" is not also told "their agreement")."""
@@ -475,6 +492,7 @@ class DueItem(_Span):
         Relationship, on_delete=models.CASCADE, related_name="due_items"
     )
     category = models.CharField(max_length=20, choices=DUE_CATEGORIES)
+    rank = models.PositiveSmallIntegerField(help_text="Its category's place in the list.")
     text = models.TextField()
     url = models.CharField(max_length=300, blank=True)
     code = models.CharField(
@@ -512,6 +530,10 @@ class DueItem(_Span):
         ordering = ["position", "pk"]
         indexes = [
             models.Index(fields=["relationship", "starts"], name="due_relationship_starts"),
+            models.Index(
+                fields=["organisation", "rank", "title", "relationship", "position"],
+                name="due_in_order",
+            ),
         ]
 
 

@@ -11,8 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import path
@@ -20,20 +19,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mutuality.framework import HEADLINES
-from mutuality.web.access import standing_in_sql, visible_relationships
+from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships import due
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.models import (
     STAGES,
+    AssessedPeriod,
     CurrentFinding,
     Participant,
-    Relationship,
 )
 
 PAGE_SIZE = 25
 NEEDS_DOING = 3  # the findings shown on each card, most severe first
-NOT_ASSESSED = 9  # sorts after every recommendation (models.URGENCY)
 RECOMMENDATIONS = [(key, HEADLINES[key]) for key in HEADLINES]
 SCRUTINY_LEVELS = [(level, level.capitalize()) for level in ("standard", "enhanced", "intensive")]
 
@@ -63,47 +61,49 @@ def filters_from(query: QueryDict) -> dict[str, str]:
     return {name: value for name, value in form.cleaned_data.items() if value}
 
 
-def relationship_rows(user: Any, today: date, filters: dict[str, str]) -> QuerySet[Relationship]:
-    """The person's relationships with today's assessment, most urgent first."""
-    today_only = Q(periods__starts__lte=today) & (
-        Q(periods__ends__isnull=True) | Q(periods__ends__gt=today)
-    )
-    rows = (
-        visible_relationships(user)
-        .annotate(now=FilteredRelation("periods", condition=today_only))
-        .annotate(
-            urgency=Coalesce(F("now__urgency"), Value(NOT_ASSESSED)),
-            recommendation=F("now__recommendation"),
-            scrutiny_level=F("now__scrutiny_level"),
-            held=standing_in_sql(user),
-        )
-    )
+def relationship_rows(user: Any, today: date, filters: dict[str, str]) -> QuerySet[AssessedPeriod]:
+    """The person's relationships as their assessment today, most urgent first (a row per
+    relationship: the period that applies today)."""
+    rows = current(AssessedPeriod.objects.filter(seen_by(user, "relationship_id")), today)
     if "stage" in filters:
         rows = rows.filter(stage=filters["stage"])
     if "recommendation" in filters:
-        rows = rows.filter(now__recommendation=filters["recommendation"])
+        rows = rows.filter(recommendation=filters["recommendation"])
     if "scrutiny" in filters:
-        rows = rows.filter(now__scrutiny_level=filters["scrutiny"])
+        rows = rows.filter(scrutiny_level=filters["scrutiny"])
     if "q" in filters:
-        named = Participant.objects.filter(relationship=OuterRef("pk")).filter(
+        named = Participant.objects.filter(
             Q(slug__icontains=filters["q"])
             | Q(user__display_name__icontains=filters["q"])
             | Q(user__username__icontains=filters["q"])
         )
-        rows = rows.filter(Q(title__icontains=filters["q"]) | Exists(named))
-    return rows.order_by("urgency", "title", "pk")
+        rows = rows.filter(
+            Q(title__icontains=filters["q"])
+            | Q(relationship_id__in=named.values("relationship_id"))
+        )
+    ordered: QuerySet[AssessedPeriod] = (
+        rows.defer("result")  # the whole assessment is for the relationship's own page
+        .annotate(held=standing_in_sql(user, "relationship_id"))
+        .order_by("urgency", "title", "relationship_id")
+    )
+    return ordered
 
 
 @dataclass(frozen=True)
 class Card:
-    relationship: Relationship
+    pk: int
+    title: str
+    stage: str
     headline: str
     standing: str
     needs_doing: list[str]
 
 
-def _cards(page: Page[Relationship], today: date) -> list[Card]:
-    ids = [r.pk for r in page]
+STAGE_WORDS = dict(STAGES)
+
+
+def _cards(page: Page[AssessedPeriod], today: date) -> list[Card]:
+    ids = [row.relationship_id for row in page]
     findings = current(CurrentFinding.objects.filter(relationship_id__in=ids), today)
     needs: dict[int, list[str]] = {}
     for relationship_id, message in (
@@ -114,12 +114,14 @@ def _cards(page: Page[Relationship], today: date) -> list[Card]:
         needs.setdefault(relationship_id, []).append(message)
     return [
         Card(
-            relationship=r,
-            headline=HEADLINES.get(r.__dict__["recommendation"] or "", "Not assessed yet"),
-            standing=str(r.__dict__["held"]).replace("_", "-"),
-            needs_doing=needs.get(r.pk, [])[:NEEDS_DOING],
+            pk=row.relationship_id,
+            title=row.title,
+            stage=STAGE_WORDS[row.stage].lower(),
+            headline=HEADLINES[row.recommendation],
+            standing=str(row.__dict__["held"]).replace("_", "-"),
+            needs_doing=needs.get(row.relationship_id, [])[:NEEDS_DOING],
         )
-        for r in page
+        for row in page
     ]
 
 
@@ -134,6 +136,51 @@ def _query_without(query: QueryDict, name: str) -> str:
     return kept.urlencode()
 
 
+@dataclass(frozen=True)
+class Steps:
+    """One page of a list read without counting it (counting every row an admin can see would
+    cost as much as the rows): the page's rows, and whether there are pages either side."""
+
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page_number(asked: str | None) -> int:
+    try:
+        return max(1, int(asked or 1))
+    except ValueError:
+        return 1
+
+
+def steps(rows: QuerySet[Any], asked: str | None) -> Steps:
+    """The page asked for (the first if it is no number); past the end, the last page."""
+    number = _page_number(asked)
+    start = (number - 1) * PAGE_SIZE
+    found = list(rows[start : start + PAGE_SIZE + 1])
+    if not found and number > 1:  # past the end (the one case that needs counting)
+        number = max(1, -(-rows.count() // PAGE_SIZE))
+        start = (number - 1) * PAGE_SIZE
+        found = list(rows[start : start + PAGE_SIZE + 1])
+    return Steps(found[:PAGE_SIZE], number, len(found) > PAGE_SIZE)
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -142,8 +189,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request.GET)
     rows = relationship_rows(request.user, today, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    due_rows = due.due_rows(request.user, today)
-    due_page = Paginator(due_rows, PAGE_SIZE).get_page(1)
+    due_first = steps(due.due_rows(request.user, today), "1")
     return render(
         request,
         "relationships/dashboard.html",
@@ -154,9 +200,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": _query_without(request.GET, "page"),
             "filters": DashboardFilters(request.GET or None),
             "filtered": bool(filters),
-            "due": due.group(due_page),
-            "due_more": due_page.paginator.count > PAGE_SIZE,
-            "due_count": due_page.paginator.count,
+            "due": due.group(due_first.rows),
+            "due_more": due_first.has_next,
         },
     )
 
@@ -164,18 +209,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def due_list(request: HttpRequest) -> HttpResponse:
-    """Everything due for this person, a page at a time."""
-    rows = due.due_rows(request.user, timezone.localdate())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    """Everything due for this person, a page at a time (safety first)."""
+    page = steps(due.due_rows(request.user, timezone.localdate()), request.GET.get("page"))
     return render(
         request,
         "relationships/due.html",
-        {
-            "due": due.group(page),
-            "page": page,
-            "page_numbers": page_numbers(page),
-            "query": "",
-        },
+        {"due": due.group(page.rows), "page": page, "query": ""},
     )
 
 
