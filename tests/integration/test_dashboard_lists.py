@@ -185,8 +185,7 @@ def test_what_is_due_past_the_end_shows_the_last_page_and_no_number_the_first(
     [("1", 1, PAGE_SIZE, False, True), ("2", 2, 6, True, False), ("99", 2, 6, True, False)],
 )
 def test_a_list_read_without_counting_knows_its_neighbours(
-    db: None,
-    _organisation: User, asked: str, number: int, rows: int, previous: bool, next_: bool
+    db: None, _organisation: User, asked: str, number: int, rows: int, previous: bool, next_: bool
 ) -> None:
     """`steps` gives the page asked for, whether there are pages either side, and the last
     page for a page past the end."""

@@ -164,9 +164,46 @@ def test_every_relationship_is_a_valid_case_with_a_stored_assessment(
     assert all(record is not None for record in stored.values())
     assert all(stored[pk].recommendation == fresh[pk].recommendation for pk in stored)
     for relationship in relationships[::8]:
+        rows_before = _typed_rows(relationship)
         again = reassess(relationship, reason="checking the generated one")
         assert again.result == stored[relationship.pk].result
         assert again.recommendation == stored[relationship.pk].recommendation
+        assert _typed_rows(relationship) == rows_before
+
+
+def _typed_rows(relationship: Relationship) -> dict[str, list[tuple[object, ...]]]:
+    """Every typed row the lists and reports read, without ids (a reassess writes new rows)."""
+    return {
+        "periods": list(
+            relationship.periods.order_by("starts").values_list(
+                "starts", "ends", "recommendation", "scrutiny_level", "title", "stage", "result"
+            )
+        ),
+        "findings": list(
+            relationship.current_findings.order_by("starts", "position").values_list(
+                "starts", "ends", "code", "severity", "message", "since"
+            )
+        ),
+        "due": list(
+            relationship.due_items.order_by("position").values_list(
+                "starts", "ends", "category", "text", "url", "to_participant", "except_participant"
+            )
+        ),
+        "series": list(
+            relationship.series_summaries.order_by("series_id", "person").values_list(
+                "series_id",
+                "n_scores",
+                "first_score",
+                "last_score",
+                "change",
+                "category",
+                "short_score",
+                "medium_score",
+                "long_score",
+                "paired",
+            )
+        ),
+    }
 
 
 def test_the_service_looks_like_a_real_one(capsys: pytest.CaptureFixture[str]) -> None:
