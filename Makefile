@@ -81,9 +81,9 @@ test: setup lint  ## Lint, type-check, check the architecture, then run every te
 	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
 	$(BIN)/pytest -q
 
-test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint.
+test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
 	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m "not browser" -n auto
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
 	@scripts/need chromium:/usr/bin/chromium

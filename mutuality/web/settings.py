@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 10,
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use an in-memory database (Django's default for SQLite, said outright so that
+    # pytest-xdist's workers each get their own rather than a file name made from this path).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -166,7 +166,7 @@ def test_a_server_error_is_logged_with_its_traceback(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a fault made by this test")
 
-    monkeypatch.setattr("mutuality.web.relationships.views.dashboard.visible_relationships", broken)
+    monkeypatch.setattr("mutuality.web.relationships.views.dashboard.relationship_rows", broken)
     client = Client(raise_request_exception=False)
     client.force_login(world.users["professional"])
 
