@@ -79,7 +79,9 @@ examples: setup  ## Assess the example cases on the command line and print their
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
 	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
-	$(BIN)/pytest -q
+	@# The tests without a browser on every core, then the browser tests (one Chromium).
+	$(BIN)/pytest -q -m "not browser" -n auto
+	$(BIN)/pytest -q -m browser
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
 	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
