@@ -180,6 +180,7 @@ def _period(relationship: Relationship, span: Span, assessment: Assessment) -> A
         recommendation=assessment.recommendation,
         urgency=URGENCY[assessment.recommendation],
         scrutiny_level=assessment.scrutiny.level,
+        supervision_every_days=assessment.scrutiny.supervision_every_days,
         respect=statuses["respect"],
         competence=statuses["competence"],
         responsibility=statuses["responsibility"],

@@ -439,6 +439,9 @@ class AssessedPeriod(_Listed):
     recommendation = models.CharField(max_length=30)
     urgency = models.PositiveSmallIntegerField(help_text="0 is the most urgent recommendation.")
     scrutiny_level = models.CharField(max_length=20)
+    supervision_every_days = models.PositiveIntegerField(
+        help_text="The supervision interval its scrutiny level needs."
+    )
     respect = models.CharField(max_length=20)
     competence = models.CharField(max_length=20)
     responsibility = models.CharField(max_length=20)

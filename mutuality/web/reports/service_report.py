@@ -52,8 +52,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from mutuality.outcomes import (
     MEDIUM_TERM_DAYS,
@@ -252,14 +251,10 @@ class _Levels:
 
 def _levels(chosen: QuerySet[Relationship], total: int, today: date) -> _Levels:
     periods = current(AssessedPeriod.objects.filter(relationship__in=chosen), today)
-    required_days = Cast(
-        KeyTextTransform("supervision_every_days", KeyTransform("scrutiny", "result")),
-        IntegerField(),
-    )
     rows = (
         periods.order_by()
         .values("recommendation", "scrutiny_level")
-        .annotate(n=Count("relationship_id", distinct=True), required=Max(required_days))
+        .annotate(n=Count("relationship_id", distinct=True), required=Max("supervision_every_days"))
     )
     recommendations: Counter[str] = Counter()
     levels: Counter[str] = Counter()
@@ -480,9 +475,12 @@ class _Instruments:
         self.definitions: dict[int, Any] = dict(own)
         self.built: dict[int, Mapping[str, Instrument]] = {}
         self.unreadable: set[int] = set()
+        self.resolved: dict[str, Instrument | None] = {}
 
     def of(self, relationship_id: int, instrument_id: str) -> Instrument | None:
-        shipped = resolve_series(instrument_id, self.shipped)
+        if instrument_id not in self.resolved:  # a few instruments, tens of thousands of series
+            self.resolved[instrument_id] = resolve_series(instrument_id, self.shipped)
+        shipped = self.resolved[instrument_id]
         if shipped is not None:
             return shipped
         return resolve_series(instrument_id, self._own(relationship_id))

@@ -1,5 +1,6 @@
 """The rows lists read carry their relationship's organisation and title (and a period its
-stage, a due item its category's place), so a list orders them through one index."""
+stage and supervision interval, a due item its category's place), so a list orders them
+through one index and a report reads no JSON."""
 
 from typing import Any
 
@@ -28,9 +29,11 @@ def _copy_from_relationships(apps: Any, schema_editor: Any) -> None:
             organisation_id=Subquery(relationships.values("organisation_id")[:1]),
             title=Subquery(relationships.values("title")[:1]),
         )
-    apps.get_model("relationships", "AssessedPeriod").objects.update(
-        stage=Subquery(relationships.values("stage")[:1])
-    )
+    periods = apps.get_model("relationships", "AssessedPeriod").objects
+    periods.update(stage=Subquery(relationships.values("stage")[:1]))
+    for period in periods.only("result").iterator():
+        every = (period.result.get("scrutiny") or {}).get("supervision_every_days") or 0
+        periods.filter(pk=period.pk).update(supervision_every_days=every)
     apps.get_model("relationships", "DueItem").objects.update(
         rank=Case(
             *(When(category=key, then=Value(n)) for n, key in enumerate(CATEGORIES)),
@@ -85,6 +88,14 @@ class Migration(migrations.Migration):
                 default="proposed",
                 help_text="The relationship's.",
                 max_length=20,
+            ),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="assessedperiod",
+            name="supervision_every_days",
+            field=models.PositiveIntegerField(
+                default=0, help_text="The supervision interval its scrutiny level needs."
             ),
             preserve_default=False,
         ),
