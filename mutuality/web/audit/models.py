@@ -22,3 +22,5 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # An organisation's trail, newest first, a page at a time, through one index.
+        indexes = [models.Index(fields=["organisation", "-at", "-id"], name="audit_newest_first")]
