@@ -426,6 +426,11 @@ def eligible(series: Series, horizon: Horizon, today: date) -> bool:
     return (today - series.first_date).days >= _HORIZON_STARTS[horizon]
 
 
+def _begun_by(horizon: Horizon, today: date) -> date:
+    """The latest first score for which the horizon has begun by `today`."""
+    return today - timedelta(days=_HORIZON_STARTS[horizon])
+
+
 _LATER: tuple[Horizon, ...] = ("short", "medium", "long")
 _SUMMARY_FIELDS = (
     "relationship_id",
@@ -506,7 +511,8 @@ def _groups(series: Sequence[Series], today: date) -> tuple[GroupRow, ...]:
     for key in sorted(pooled):
         members = pooled[key]
         for horizon in HORIZONS:
-            ready = [s for s in members if eligible(s, horizon, today)]
+            begun = _begun_by(horizon, today)  # `eligible`, as one date for every series
+            ready = [s for s in members if s.first_date <= begun]
             pairs = [p for s in ready if (p := s.pairs[horizon]) is not None]
             rows.append(
                 GroupRow(key, horizon, len(ready), group_change(members[0].instrument, pairs))
@@ -524,8 +530,9 @@ def _paired(series: Sequence[Series], today: date) -> tuple[PairedRow, ...]:
     for horizon in HORIZONS:
         outcomes: list[PairedOutcome] = []
         ready = 0
+        begun = _begun_by(horizon, today)
         for person, own in sorted(both.items()):
-            if not all(eligible(own[m], horizon, today) for m in PAIRED):
+            if not all(own[m].first_date <= begun for m in PAIRED):
                 continue
             ready += 1
             phq9, gad7 = (own[m].pairs[horizon] for m in PAIRED)
