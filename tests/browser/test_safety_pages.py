@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.web.accounts.models import Role
+from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.models import Relationship, SafetyFlag
 from tests.factories import RelationshipFactory, UserFactory
 
@@ -51,6 +52,7 @@ def relationship(live_server: Any) -> Relationship:
     relationship.outcome_series.create(
         of=relationship.participants.get(slug="tomasz"), instrument="phq9"
     )
+    reassess(relationship, reason="set up for the test")  # as every action does
     return relationship
 
 
