@@ -93,7 +93,7 @@ test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go t
 
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	@scripts/need $(JAVA)
-	scripts/with-postgres $(BIN)/pytest -q -m "not browser" tests/integration
+	scripts/with-postgres $(BIN)/pytest -q -m "not browser" -n auto tests/integration
 
 check-deploy: setup  ## Django's deployment checks on the production settings (a throwaway key and host); any warning fails.
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

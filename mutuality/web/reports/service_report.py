@@ -139,14 +139,14 @@ def filter_relationships(
 ) -> QuerySet[Relationship]:
     """Narrow to a team or professional (a relationship's team is its professional's), and
     to the relationships whose work ran during the period (started, and not ended before)."""
-    professional = Q(participants__role="professional")
+    # Subqueries, not joins: no relationship counted twice, and no DISTINCT for the database
+    # to plan around in every query of the report that narrows to these relationships.
+    professionals = Participant.objects.filter(relationship=OuterRef("pk"), role="professional")
     if filters.team:
-        relationships = relationships.filter(
-            professional & Q(participants__user__team=filters.team)
-        )
+        relationships = relationships.filter(Exists(professionals.filter(user__team=filters.team)))
     if filters.professional is not None:
         relationships = relationships.filter(
-            professional & Q(participants__user_id=filters.professional)
+            Exists(professionals.filter(user_id=filters.professional))
         )
     if filters.active_from is not None or filters.active_to is not None:
         relationships = relationships.filter(started__isnull=False)
@@ -156,7 +156,7 @@ def filter_relationships(
         relationships = relationships.filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=filters.active_from)
         )
-    return relationships.distinct()
+    return relationships
 
 
 @dataclass(frozen=True)
@@ -546,7 +546,7 @@ def _paired(series: Sequence[Series], today: date) -> tuple[PairedRow, ...]:
 def service_report(relationships: QuerySet[Relationship], today: date) -> ServiceReport:
     """The service report over these relationships, as of `today`, in the same number of
     queries however many there are."""
-    chosen = Relationship.objects.filter(pk__in=relationships.order_by().values("pk"))
+    chosen = relationships.order_by()
     by_stage = _by("stage", chosen)
     total = sum(by_stage.values())
     levels = _levels(chosen, total, today)
