@@ -141,27 +141,6 @@ def _holds_any_outside(user: Any, organisation_id: int) -> bool:
     return bool(cached)
 
 
-def held_as(
-    user: Any, held: Standing, relationship: str, organisation: str = "organisation_id"
-) -> Q:
-    """The rows (of relationships this person sees) where `standing()` is `held`: the strongest
-    standing wins, as there."""
-    ids = _ids_held(user)
-    order = list(ids)
-    if held == Standing.ADMIN:
-        admin = _admin_of(user)
-        if admin is None:
-            return Q(pk__in=[])
-        stronger = order
-        condition = Q(**{organisation: admin})
-    else:
-        stronger = order[: order.index(held)]
-        condition = Q(**{f"{relationship}__in": ids[held]})
-    for other in stronger:
-        condition &= ~Q(**{f"{relationship}__in": ids[other]})
-    return condition
-
-
 def standing_in_sql(
     user: Any, relationship: str = "pk", organisation: str = "organisation_id"
 ) -> Case:
