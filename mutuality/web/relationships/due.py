@@ -39,7 +39,6 @@ __all__ = [
     "CATEGORIES",
     "DEFAULT_QUESTIONNAIRE_EVERY_DAYS",
     "Item",
-    "due_for",
     "due_rows",
     "group",
     "questionnaire_every_days",
@@ -100,8 +99,3 @@ def group(rows: Any) -> list[tuple[str, str, list[Item]]]:
     for row in rows:
         found.setdefault(row.category, []).append(_item(row))
     return [(key, CATEGORIES[key], found[key]) for key in CATEGORIES if key in found]
-
-
-def due_for(user: Any, today: date) -> list[tuple[str, str, list[Item]]]:
-    """Everything due for this person today, grouped (for tests and small lists)."""
-    return group(due_rows(user, today))

@@ -421,13 +421,9 @@ class Series:
     pairs: Mapping[Horizon, ScorePair | None]
 
 
-def eligible(series: Series, horizon: Horizon, today: date) -> bool:
-    """Whether the horizon has begun for this series (its first score is long enough ago)."""
-    return (today - series.first_date).days >= _HORIZON_STARTS[horizon]
-
-
 def _begun_by(horizon: Horizon, today: date) -> date:
-    """The latest first score for which the horizon has begun by `today`."""
+    """The latest first score for which the horizon has begun by `today`: a series is eligible
+    at a horizon when its first score is on or before this day."""
     return today - timedelta(days=_HORIZON_STARTS[horizon])
 
 
@@ -511,7 +507,7 @@ def _groups(series: Sequence[Series], today: date) -> tuple[GroupRow, ...]:
     for key in sorted(pooled):
         members = pooled[key]
         for horizon in HORIZONS:
-            begun = _begun_by(horizon, today)  # `eligible`, as one date for every series
+            begun = _begun_by(horizon, today)
             ready = [s for s in members if s.first_date <= begun]
             pairs = [p for s in ready if (p := s.pairs[horizon]) is not None]
             rows.append(
