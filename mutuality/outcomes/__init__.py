@@ -41,10 +41,13 @@ from mutuality.outcomes._definition import (
 from mutuality.outcomes._fhir import fhir_bundle
 from mutuality.outcomes._group import (
     GroupChange,
+    PairCounts,
+    PairSums,
     Proportion,
     ProportionName,
     ScorePair,
     group_change,
+    group_change_of_sums,
 )
 from mutuality.outcomes._instrument import (
     Band,
@@ -58,7 +61,14 @@ from mutuality.outcomes._instrument import (
     ReliableChangeRule,
     ResponseOption,
 )
-from mutuality.outcomes._paired import PairedOutcome, PairedRates, paired_outcome, paired_rates
+from mutuality.outcomes._paired import (
+    PairedCounts,
+    PairedOutcome,
+    PairedRates,
+    paired_outcome,
+    paired_rates,
+    paired_rates_of_counts,
+)
 from mutuality.outcomes._plot import trajectories_svg
 from mutuality.outcomes._questionnaire import ORGANISATION_NOTE, credit_lines, questionnaire_lines
 from mutuality.outcomes._registry import (
@@ -107,6 +117,9 @@ __all__ = [
     "NormativeCutoff",
     "OutcomesError",
     "OutcomesReport",
+    "PairCounts",
+    "PairSums",
+    "PairedCounts",
     "PairedOutcome",
     "PairedRates",
     "PersonChange",
@@ -134,6 +147,7 @@ __all__ = [
     "criterion_c",
     "fhir_bundle",
     "group_change",
+    "group_change_of_sums",
     "item_text",
     "load_instrument_file",
     "mean",
@@ -141,6 +155,7 @@ __all__ = [
     "outcomes_report",
     "paired_outcome",
     "paired_rates",
+    "paired_rates_of_counts",
     "questionnaire_lines",
     "rci",
     "read_item_text",

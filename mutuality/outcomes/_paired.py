@@ -128,20 +128,59 @@ def paired_rates(outcomes: Sequence[PairedOutcome], not_finished: int = 0) -> Pa
     Raises:
         OutcomesError: ``not_finished`` is negative.
     """
+    return paired_rates_of_counts(PairedCounts.of(outcomes), not_finished)
+
+
+@dataclass(frozen=True)
+class PairedCounts:
+    """Finished people's paired outcomes, counted (as a database counts them).
+
+    Attributes:
+        finished: People with a paired outcome.
+        caseness: Of those, at caseness at the start.
+        recovered: Of those at caseness, recovered.
+        reliable_recovery: Of those at caseness, reliably recovered.
+        reliable_improvement: Of everyone finished, reliably improved.
+        reliable_deterioration: Of everyone finished, reliably deteriorated.
+    """
+
+    finished: int = 0
+    caseness: int = 0
+    recovered: int = 0
+    reliable_recovery: int = 0
+    reliable_improvement: int = 0
+    reliable_deterioration: int = 0
+
+    @classmethod
+    def of(cls, outcomes: Sequence[PairedOutcome]) -> PairedCounts:
+        """Count these people's outcomes."""
+        at_caseness = [outcome for outcome in outcomes if outcome.caseness]
+        return cls(
+            finished=len(outcomes),
+            caseness=len(at_caseness),
+            recovered=sum(bool(o.recovered) for o in at_caseness),
+            reliable_recovery=sum(bool(o.reliable_recovery) for o in at_caseness),
+            reliable_improvement=sum(o.reliable_improvement for o in outcomes),
+            reliable_deterioration=sum(o.reliable_deterioration for o in outcomes),
+        )
+
+
+def paired_rates_of_counts(counts: PairedCounts, not_finished: int = 0) -> PairedRates:
+    """The rates of :func:`paired_rates`, from outcomes already counted.
+
+    Raises:
+        OutcomesError: ``not_finished`` is negative.
+    """
     if not_finished < 0:
         raise OutcomesError(f"not_finished counts people, so it cannot be {not_finished}")
-    finished = len(outcomes)
-    at_caseness = [outcome for outcome in outcomes if outcome.caseness]
     return PairedRates(
-        finished=finished,
+        finished=counts.finished,
         not_finished=not_finished,
-        not_at_caseness=finished - len(at_caseness),
-        recovery=_rate(sum(bool(o.recovered) for o in at_caseness), len(at_caseness)),
-        reliable_recovery=_rate(
-            sum(bool(o.reliable_recovery) for o in at_caseness), len(at_caseness)
-        ),
-        reliable_improvement=_rate(sum(o.reliable_improvement for o in outcomes), finished),
-        reliable_deterioration=_rate(sum(o.reliable_deterioration for o in outcomes), finished),
+        not_at_caseness=counts.finished - counts.caseness,
+        recovery=_rate(counts.recovered, counts.caseness),
+        reliable_recovery=_rate(counts.reliable_recovery, counts.caseness),
+        reliable_improvement=_rate(counts.reliable_improvement, counts.finished),
+        reliable_deterioration=_rate(counts.reliable_deterioration, counts.finished),
     )
 
 

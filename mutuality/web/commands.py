@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument(
         "--missing",
         action="store_true",
-        help="Every relationship with no stored assessment yet (after an upgrade; cheap to repeat).",
+        help="Every relationship whose stored assessment is missing or older than this release "
+        "(after an upgrade; cheap to repeat).",
     )
     reporting = commands.add_parser("report", help="Print a report.")
     reports = reporting.add_subparsers(dest="report", required=True)
@@ -231,17 +232,19 @@ def _export(relationship_id: int) -> int:
 
 
 def _reassess(args: argparse.Namespace) -> int:
-    from django.db.models import Count
+    from django.db.models import Count, Exists, OuterRef, Q
     from rich.progress import Progress
 
     from mutuality.web.accounts.models import Organisation
     from mutuality.web.audit.actions import record
     from mutuality.web.relationships.actions import reassess_many
-    from mutuality.web.relationships.models import Relationship
+    from mutuality.web.relationships.models import ROWS_VERSION, AssessedPeriod, Relationship
 
     relationships = Relationship.objects.all()
     if args.missing:
-        relationships = relationships.filter(periods__isnull=True)
+        # Never assessed, or its stored rows are from before the current release.
+        rows = AssessedPeriod.objects.filter(relationship=OuterRef("pk"))
+        relationships = relationships.filter(Q(rows_version__lt=ROWS_VERSION) | ~Exists(rows))
     elif args.organisation is not None:
         organisation = Organisation.objects.filter(slug=args.organisation).first()
         if organisation is None:

@@ -16,6 +16,7 @@ from mutuality.web.commands import main
 from mutuality.web.relationships.actions import reassess, reassess_many
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
+    ROWS_VERSION,
     AssessedPeriod,
     AssessmentRecord,
     CurrentFinding,
@@ -163,6 +164,24 @@ def test_the_command_can_reassess_only_what_was_never_assessed(
     assert code == 0
     assert capsys.readouterr().out.strip() == "reassessed 1 relationship"
     assert AssessedPeriod.objects.filter(relationship=world.other).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_rewrites_rows_stored_by_an_older_release(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--missing` also reassesses relationships whose rows an older release wrote (after
+    `migrate` adds what the rows hold), so `make run` brings every row up to date."""
+    world = build_world()
+    Relationship.objects.filter(pk=world.relationship.pk).update(rows_version=ROWS_VERSION - 1)
+    AssessedPeriod.objects.filter(relationship=world.relationship).update(title="stale")
+
+    code = main(["reassess", "--missing"])
+
+    assert code == 0
+    assert capsys.readouterr().out.strip() == "reassessed 1 relationship"
+    assert Relationship.objects.get(pk=world.relationship.pk).rows_version == ROWS_VERSION
+    assert not AssessedPeriod.objects.filter(title="stale").exists()
 
 
 @pytest.mark.django_db(transaction=True)

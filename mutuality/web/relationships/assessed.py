@@ -23,19 +23,25 @@ from mutuality.framework import Assessment, Case, person_series
 from mutuality.outcomes import (
     MEDIUM_TERM_DAYS,
     SHORT_TERM_DAYS,
+    Instrument,
     PersonSeries,
     ScorePair,
+    category,
     classify_series,
+    paired_outcome,
     shipped_instruments,
+    side,
 )
 from mutuality.web.relationships.case_io import latest_contract
 from mutuality.web.relationships.models import (
     DUE_CATEGORIES,
+    ROWS_VERSION,
     URGENCY,
     AssessedPeriod,
     CurrentFinding,
     DueItem,
     OutcomeSeries,
+    PairedSummary,
     Participant,
     Relationship,
     SeriesSummary,
@@ -106,7 +112,7 @@ def open_since(relationship_ids: Sequence[int], today: date) -> dict[int, dict[s
 
 def clear(relationship_ids: Sequence[int]) -> None:
     """Delete the typed rows of these relationships (before writing them again)."""
-    for model in (AssessedPeriod, CurrentFinding, DueItem, SeriesSummary):
+    for model in (AssessedPeriod, CurrentFinding, DueItem, SeriesSummary, PairedSummary):
         model.objects.filter(relationship_id__in=relationship_ids).delete()
 
 
@@ -118,6 +124,8 @@ class Rows:
         self.findings: list[CurrentFinding] = []
         self.due: list[DueItem] = []
         self.summaries: list[SeriesSummary] = []
+        self.paired: list[PairedSummary] = []
+        self.written: list[int] = []
 
     def add(
         self,
@@ -128,6 +136,7 @@ class Rows:
         today: date,
     ) -> None:
         """The periods, their findings and the due items of one relationship."""
+        self.written.append(relationship.pk)
         for span, (_, assessment) in zip(spans(periods), periods, strict=True):
             self.periods.append(_period(relationship, span, assessment))
             for position, finding in enumerate(assessment.findings):
@@ -153,13 +162,17 @@ class Rows:
     def series(
         self, relationship: Relationship, case: Case, people: dict[str, Participant]
     ) -> None:
-        self.summaries.extend(series_summaries(relationship, case, people))
+        found = [_in_date_order(one) for one in person_series(case) if one.scores]
+        self.summaries.extend(series_summaries(relationship, found, people))
+        self.paired.extend(paired_summaries(relationship, found, people))
 
     def save(self) -> None:
         AssessedPeriod.objects.bulk_create(self.periods, batch_size=500)
         CurrentFinding.objects.bulk_create(self.findings, batch_size=500)
         DueItem.objects.bulk_create(self.due, batch_size=500)
         SeriesSummary.objects.bulk_create(self.summaries, batch_size=500)
+        PairedSummary.objects.bulk_create(self.paired, batch_size=500)
+        Relationship.objects.filter(pk__in=self.written).update(rows_version=ROWS_VERSION)
 
 
 def _open_since(relationship: Relationship, today: date) -> dict[str, date]:
@@ -415,23 +428,21 @@ def group_key(series: PersonSeries) -> str:
 
 
 def series_summaries(
-    relationship: Relationship, case: Case, people: dict[str, Participant]
+    relationship: Relationship, found: Sequence[PersonSeries], people: dict[str, Participant]
 ) -> Iterator[SeriesSummary]:
-    """Each outcome series as the outcomes package classifies it, for the reports."""
-    found = person_series(case)
+    """Each outcome series (scores in date order) as the outcomes package classifies it, at
+    each horizon, for the reports to count."""
     has = {(one.person, one.series_id) for one in found}
-    for unsorted in found:
-        scores = sorted(unsorted.scores, key=lambda score: score[0])
-        if not scores:
-            continue
-        one = replace(unsorted, scores=scores)
-        change = classify_series(one.instrument, scores)
-        horizons = {h: horizon_pair(one, h) for h in HORIZONS}
+    for one in found:
+        scores = one.scores
+        instrument = one.instrument
+        change = classify_series(instrument, scores)
+        ends = {h: _end(horizon_pair(one, h)) for h in HORIZONS}
         yield SeriesSummary(
             relationship=relationship,
             person=people[one.person],
             series_id=one.series_id,
-            instrument=one.instrument.id,
+            instrument=instrument.id,
             group_key=group_key(one),
             goal=one.goal is not None,
             n_scores=len(scores),
@@ -441,14 +452,66 @@ def series_summaries(
             last_score=scores[-1][1],
             change=change.change or "",
             category=change.category or "",
-            short_score=_end(horizons["short"]),
-            medium_score=_end(horizons["medium"]),
-            long_score=_end(horizons["long"]),
+            short_score=ends["short"],
+            medium_score=ends["medium"],
+            long_score=ends["long"],
             short_change=change.horizons.short or "",
             medium_change=change.horizons.medium or "",
             long_change=change.horizons.long or "",
+            short_category=_category(instrument, scores[0][1], ends["short"]),
+            medium_category=_category(instrument, scores[0][1], ends["medium"]),
+            long_category=_category(instrument, scores[0][1], ends["long"]),
+            reliable=instrument.reliable_change is not None,
+            clinical=_can_recover(instrument) and side(instrument, scores[0][1]) == "clinical",
             paired=all((one.person, m) in has for m in PAIRED) and one.series_id in PAIRED,
         )
+
+
+def _in_date_order(series: PersonSeries) -> PersonSeries:
+    # Stable: scores given on the same day keep the order they were given in.
+    return replace(series, scores=sorted(series.scores, key=lambda score: score[0]))
+
+
+def _category(instrument: Instrument, first: float, later: float | None) -> str:
+    return "" if later is None else category(instrument, first, later) or ""
+
+
+def _can_recover(instrument: Instrument) -> bool:
+    # As the outcomes package's group change counts recovery: both statistics are needed.
+    return instrument.cutoff is not None and instrument.reliable_change is not None
+
+
+def paired_summaries(
+    relationship: Relationship, found: Sequence[PersonSeries], people: dict[str, Participant]
+) -> Iterator[PairedSummary]:
+    """Each person with both a PHQ-9 and a GAD-7 series: their paired outcome at each horizon
+    (NHS Talking Therapies), one row a horizon."""
+    mine: dict[str, dict[str, PersonSeries]] = {}
+    for one in found:
+        if one.series_id in PAIRED:
+            mine.setdefault(one.person, {})[one.series_id] = one
+    for person, own in mine.items():
+        if len(own) < len(PAIRED):
+            continue
+        phq9, gad7 = own["phq9"], own["gad7"]
+        begins = max(phq9.scores[0][0], gad7.scores[0][0])
+        for horizon in ("latest", *HORIZONS):
+            pairs = horizon_pair(phq9, horizon), horizon_pair(gad7, horizon)
+            row = PairedSummary(
+                relationship=relationship,
+                person=people[person],
+                horizon=horizon,
+                first_date=begins,
+                finished=None not in pairs,
+            )
+            if pairs[0] is not None and pairs[1] is not None:
+                outcome = paired_outcome(person, phq9=pairs[0], gad7=pairs[1])
+                row.caseness = outcome.caseness
+                row.recovered = bool(outcome.recovered)
+                row.reliable_recovery = bool(outcome.reliable_recovery)
+                row.reliable_improvement = outcome.reliable_improvement
+                row.reliable_deterioration = outcome.reliable_deterioration
+            yield row
 
 
 def _end(pair: tuple[float, float] | None) -> float | None:

@@ -124,6 +124,10 @@ class Relationship(models.Model):
     revision = models.PositiveIntegerField(
         default=1, help_text="Bumped on every change; forms carry it so a stale edit is refused."
     )
+    rows_version = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The version of the stored assessment rows last written (ROWS_VERSION).",
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -403,6 +407,12 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
+ROWS_VERSION = 2
+"""What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
+--missing` (which `make run` runs after `migrate`) writes them again for every relationship
+whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
+the paired PHQ-9 and GAD-7 outcomes (`PairedSummary`), so reports count them in SQL."""
+
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""
 
@@ -566,6 +576,17 @@ class SeriesSummary(models.Model):
     short_change = models.CharField(max_length=30, blank=True)
     medium_change = models.CharField(max_length=30, blank=True)
     long_change = models.CharField(max_length=30, blank=True)
+    short_category = models.CharField(max_length=30, blank=True)
+    medium_category = models.CharField(max_length=30, blank=True)
+    long_category = models.CharField(max_length=30, blank=True)
+    reliable = models.BooleanField(
+        default=False, help_text="Its instrument has a reliable-change statistic."
+    )
+    clinical = models.BooleanField(
+        default=False,
+        help_text="On the clinical side at the first score, on an instrument that can say "
+        "whether someone recovered (a cut-off and a reliable-change statistic).",
+    )
     paired = models.BooleanField(
         default=False, help_text="The person has both PHQ-9 and GAD-7 (NHS Talking Therapies)."
     )
@@ -573,3 +594,28 @@ class SeriesSummary(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["group_key"], name="series_summary_group")]
+
+
+class PairedSummary(models.Model):
+    """One person's paired PHQ-9 and GAD-7 outcome at one horizon (NHS Talking Therapies), as
+    the outcomes package classified it, for reports to count in SQL."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="paired_summaries"
+    )
+    person = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    horizon = models.CharField(max_length=10, help_text="latest, short, medium or long")
+    first_date = models.DateField(
+        help_text="The later of the two first scores: the horizon begins for the person when "
+        "it has begun for both measures."
+    )
+    finished = models.BooleanField(help_text="Both measures have a later score at this horizon.")
+    caseness = models.BooleanField(default=False)
+    recovered = models.BooleanField(default=False)
+    reliable_recovery = models.BooleanField(default=False)
+    reliable_improvement = models.BooleanField(default=False)
+    reliable_deterioration = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["horizon", "first_date"], name="paired_horizon_from")]

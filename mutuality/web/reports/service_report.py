@@ -58,19 +58,13 @@ from mutuality.outcomes import (
     MEDIUM_TERM_DAYS,
     SHORT_TERM_DAYS,
     GroupChange,
-    Instrument,
-    InstrumentDefinition,
-    OutcomesError,
-    PairedOutcome,
+    PairCounts,
+    PairedCounts,
     PairedRates,
+    PairSums,
     ProportionName,
-    ScorePair,
-    build_instruments,
-    group_change,
-    paired_outcome,
-    paired_rates,
-    resolve_series,
-    shipped_instruments,
+    group_change_of_sums,
+    paired_rates_of_counts,
 )
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.assessed import Horizon
@@ -81,6 +75,7 @@ from mutuality.web.relationships.models import (
     AffectedParty,
     AssessedPeriod,
     CurrentFinding,
+    PairedSummary,
     Participant,
     Relationship,
     SeriesSummary,
@@ -218,7 +213,6 @@ class ServiceReport:
     consent: ConsentCoverage
     groups: tuple[GroupRow, ...]
     paired: tuple[PairedRow, ...]
-    unreadable: int = 0  # relationships whose outcomes could not be read (their own instruments)
     notes: tuple[str, ...] = field(default=())
 
 
@@ -409,133 +403,140 @@ def _by(name: str, rows: QuerySet[Any]) -> dict[str, int]:
 # --- outcomes -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Series:
-    """One person's score series as the framework summarised it (`SeriesSummary`)."""
-
-    person: str  # "<relationship id>/<id in the case>", so people of two relationships differ
-    series_id: str
-    group_key: str
-    instrument: Instrument
-    first_date: date
-    pairs: Mapping[Horizon, ScorePair | None]
-
-
 def _begun_by(horizon: Horizon, today: date) -> date:
     """The latest first score for which the horizon has begun by `today`: a series is eligible
     at a horizon when its first score is on or before this day."""
     return today - timedelta(days=_HORIZON_STARTS[horizon])
 
 
-_LATER: tuple[Horizon, ...] = ("short", "medium", "long")
-_SUMMARY_FIELDS = (
-    "relationship_id",
-    "person__slug",
-    "series_id",
-    "instrument",
-    "group_key",
-    "n_scores",
-    "first_date",
-    "first_score",
-    "last_score",
-    "short_score",
-    "medium_score",
-    "long_score",
-)
+def _at(horizon: Horizon, latest: str, later: str) -> str:
+    """The summary's column for a horizon: first to latest has its own names."""
+    return latest if horizon == "latest" else later.format(horizon)
 
 
-def _series(chosen: QuerySet[Relationship]) -> tuple[list[Series], int]:
-    """Every series of these relationships (one query, and one more for the instruments of
-    those that define their own); returns them and how many relationships' own instruments
-    could not be read (their series are left out)."""
-    rows = (
-        SeriesSummary.objects.filter(relationship__in=chosen)
-        .order_by("relationship_id", "pk")
-        .values_list(*_SUMMARY_FIELDS)
+def _has_pair(horizon: Horizon) -> Q:
+    """A series has a pair at a horizon when a later score falls in it (first to latest: when
+    it has a second score)."""
+    if horizon == "latest":
+        return Q(n_scores__gte=2)
+    return Q(**{f"{horizon}_score__isnull": False})
+
+
+# A series is eligible at a horizon once the horizon has begun for it; by the day of its first
+# score, it is eligible at none (first score after the report's day), at the first two (first to
+# latest, and short term: from the first score), up to medium term, or at every horizon.
+_REACH: Mapping[Horizon, int] = {"latest": 1, "short": 1, "medium": 2, "long": 3}
+
+
+def _reach(today: date) -> Case:
+    """How far along the horizons a series is eligible, by its first score, as of `today`."""
+    return Case(
+        When(first_date__lte=_begun_by("long", today), then=Value(3)),
+        When(first_date__lte=_begun_by("medium", today), then=Value(2)),
+        When(first_date__lte=_begun_by("short", today), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    instruments = _Instruments(chosen)
-    found = []
-    for relationship_id, person, series_id, instrument_id, key, n, day, first, last, *ends in rows:
-        instrument = instruments.of(relationship_id, instrument_id)
-        if instrument is None:
-            continue
-        pairs: dict[Horizon, ScorePair | None] = {"latest": (first, last) if n >= 2 else None}
-        for horizon, score in zip(_LATER, ends, strict=True):
-            pairs[horizon] = None if score is None else (first, score)
-        found.append(Series(f"{relationship_id}/{person}", series_id, key, instrument, day, pairs))
-    return found, len(instruments.unreadable)
 
 
-class _Instruments:
-    """The instrument of each series: a shipped one, or one its relationship defines, built as
-    the framework builds a case's (`case_instruments`: the shipped ones plus its own)."""
-
-    def __init__(self, chosen: QuerySet[Relationship]) -> None:
-        self.shipped = shipped_instruments()
-        own = chosen.exclude(instruments=[]).order_by().values_list("pk", "instruments")
-        self.definitions: dict[int, Any] = dict(own)
-        self.built: dict[int, Mapping[str, Instrument]] = {}
-        self.unreadable: set[int] = set()
-        self.resolved: dict[str, Instrument | None] = {}
-
-    def of(self, relationship_id: int, instrument_id: str) -> Instrument | None:
-        if instrument_id not in self.resolved:  # a few instruments, tens of thousands of series
-            self.resolved[instrument_id] = resolve_series(instrument_id, self.shipped)
-        shipped = self.resolved[instrument_id]
-        if shipped is not None:
-            return shipped
-        return resolve_series(instrument_id, self._own(relationship_id))
-
-    def _own(self, relationship_id: int) -> Mapping[str, Instrument]:
-        if relationship_id not in self.built:
-            definitions = self.definitions.get(relationship_id) or []
-            try:
-                self.built[relationship_id] = build_instruments(
-                    InstrumentDefinition.model_validate(d) for d in definitions
-                )
-            except (OutcomesError, ValueError):  # pydantic's ValidationError is a ValueError
-                self.unreadable.add(relationship_id)
-                self.built[relationship_id] = {}
-        return self.built[relationship_id]
+def _group_sums(horizon: Horizon) -> dict[str, Any]:
+    """What the outcomes package's group change needs at one horizon, summed in SQL over the
+    series that have a pair there (each classified with its own instrument when stored)."""
+    paired = _has_pair(horizon)
+    first, later = F("first_score"), F(_at(horizon, "last_score", "{}_score"))
+    change = _at(horizon, "change", "{}_change")
+    recovered = Q(clinical=True, **{_at(horizon, "category", "{}_category"): "recovered"})
+    return {
+        "n": Count("pk", filter=paired),
+        "first": Sum(first, filter=paired),
+        "first_squares": Sum(first * first, filter=paired),
+        "later": Sum(later, filter=paired),
+        "later_squares": Sum(later * later, filter=paired),
+        "change_squares": Sum((later - first) * (later - first), filter=paired),
+        "reliable": Count("pk", filter=paired & Q(reliable=True)),
+        "improved": Count("pk", filter=Q(**{change: "reliable_improvement"})),
+        "deteriorated": Count("pk", filter=Q(**{change: "reliable_deterioration"})),
+        "clinical": Count("pk", filter=paired & Q(clinical=True)),
+        "recovered": Count("pk", filter=recovered),
+    }
 
 
-def _groups(series: Sequence[Series], today: date) -> tuple[GroupRow, ...]:
-    pooled: dict[str, list[Series]] = {}
-    for one in series:
-        pooled.setdefault(one.group_key, []).append(one)
+def _groups(chosen: QuerySet[Relationship], today: date) -> tuple[GroupRow, ...]:
+    """Group change per measure (goals pooled into their instrument) and horizon, from one
+    query: every series summed by measure and by how far along the horizons it is eligible."""
+    names = list(_group_sums("latest"))
+    aggregates = {
+        f"{horizon}__{name}": aggregate
+        for horizon in HORIZONS
+        for name, aggregate in _group_sums(horizon).items()
+    }
+    found = (
+        SeriesSummary.objects.filter(relationship__in=chosen)
+        .order_by()
+        .annotate(reach=_reach(today))
+        .values("group_key", "reach")
+        .annotate(instrument_id=Min("instrument"), series=Count("pk"), **aggregates)
+    )
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for part in found:
+        by_group.setdefault(part["group_key"], []).append(part)
     rows = []
-    for key in sorted(pooled):
-        members = pooled[key]
+    for key in sorted(by_group):
+        parts = by_group[key]
         for horizon in HORIZONS:
-            begun = _begun_by(horizon, today)
-            ready = [s for s in members if s.first_date <= begun]
-            pairs = [p for s in ready if (p := s.pairs[horizon]) is not None]
-            rows.append(
-                GroupRow(key, horizon, len(ready), group_change(members[0].instrument, pairs))
+            ready = [part for part in parts if part["reach"] >= _REACH[horizon]]
+            sums = {name: sum(part[f"{horizon}__{name}"] or 0 for part in ready) for name in names}
+            counts = PairCounts(
+                reliable=sums["reliable"],
+                improved=sums["improved"],
+                deteriorated=sums["deteriorated"],
+                clinical=sums["clinical"],
+                recovered=sums["recovered"],
             )
+            summed = PairSums(
+                n=sums["n"],
+                first=sums["first"],
+                first_squares=sums["first_squares"],
+                later=sums["later"],
+                later_squares=sums["later_squares"],
+                change=sums["later"] - sums["first"],
+                change_squares=sums["change_squares"],
+                counts=counts,
+            )
+            eligible = sum(part["series"] for part in ready)
+            change = group_change_of_sums(min(p["instrument_id"] for p in parts), summed)
+            rows.append(GroupRow(key, horizon, eligible, change))
     return tuple(rows)
 
 
-def _paired(series: Sequence[Series], today: date) -> tuple[PairedRow, ...]:
-    people: dict[str, dict[str, Series]] = {}
-    for one in series:
-        if one.series_id in PAIRED:
-            people.setdefault(one.person, {})[one.series_id] = one
-    both = {person: own for person, own in people.items() if len(own) == len(PAIRED)}
+_PAIRED_COUNTS = (
+    "caseness",
+    "recovered",
+    "reliable_recovery",
+    "reliable_improvement",
+    "reliable_deterioration",
+)
+
+
+def _paired(chosen: QuerySet[Relationship], today: date) -> tuple[PairedRow, ...]:
+    """NHS Talking Therapies' paired PHQ-9 and GAD-7 rates at each horizon: one query counting
+    each person's paired outcome, as `reassess` classified it."""
+    aggregates: dict[str, Count] = {}
+    for horizon in HORIZONS:
+        ready = Q(horizon=horizon, first_date__lte=_begun_by(horizon, today))
+        done = ready & Q(finished=True)
+        aggregates[f"{horizon}__ready"] = Count("pk", filter=ready)
+        aggregates[f"{horizon}__finished"] = Count("pk", filter=done)
+        for name in _PAIRED_COUNTS:
+            aggregates[f"{horizon}__{name}"] = Count("pk", filter=done & Q(**{name: True}))
+    found = PairedSummary.objects.filter(relationship__in=chosen).aggregate(**aggregates)
     rows = []
     for horizon in HORIZONS:
-        outcomes: list[PairedOutcome] = []
-        ready = 0
-        begun = _begun_by(horizon, today)
-        for person, own in sorted(both.items()):
-            if not all(own[m].first_date <= begun for m in PAIRED):
-                continue
-            ready += 1
-            phq9, gad7 = (own[m].pairs[horizon] for m in PAIRED)
-            if phq9 is not None and gad7 is not None:
-                outcomes.append(paired_outcome(person, phq9=phq9, gad7=gad7))
-        rates = paired_rates(outcomes, not_finished=ready - len(outcomes))
-        rows.append(PairedRow(horizon, ready, rates))
+        ready, finished = found[f"{horizon}__ready"], found[f"{horizon}__finished"]
+        counts = PairedCounts(
+            finished=finished, **{name: found[f"{horizon}__{name}"] for name in _PAIRED_COUNTS}
+        )
+        rows.append(PairedRow(horizon, ready, paired_rates_of_counts(counts, ready - finished)))
     return tuple(rows)
 
 
@@ -546,7 +547,6 @@ def service_report(relationships: QuerySet[Relationship], today: date) -> Servic
     by_stage = _by("stage", chosen)
     total = sum(by_stage.values())
     levels = _levels(chosen, total, today)
-    series, unreadable = _series(chosen)
     return ServiceReport(
         today=today,
         relationships=total,
@@ -556,7 +556,6 @@ def service_report(relationships: QuerySet[Relationship], today: date) -> Servic
         open_findings=_open_findings(chosen, today),
         compliance=_compliance(chosen, levels.required, today),
         consent=_consent(chosen, total),
-        groups=_groups(series, today),
-        paired=_paired(series, today),
-        unreadable=unreadable,
+        groups=_groups(chosen, today),
+        paired=_paired(chosen, today),
     )
