@@ -209,7 +209,7 @@ def _measure_order(key: str) -> tuple[int, str]:
 def _measure_tables(measure: str, changes: Sequence[OutcomeChange]) -> tuple[Table, Table]:
     name = MEASURES.get(measure, measure)
     counts: dict[str, int] = {
-        change: sum(1 for c in changes if c.change == change) for change in CHANGES
+        change: sum(c.people for c in changes if c.change == change) for change in CHANGES
     }
     known = tuple((change, CHANGE_LABELS[change]) for change in CHANGES)
     change_table = breakdown_table(
@@ -219,7 +219,7 @@ def _measure_tables(measure: str, changes: Sequence[OutcomeChange]) -> tuple[Tab
         counts,
         "People with two or more scores",
     )
-    differences = [c.difference for c in changes]
+    differences = [c.difference for c in changes for _ in range(c.people)]
     averages = Table(
         key=f"average_change_{measure}",
         caption=f"Average change in score: {name}",

@@ -20,11 +20,13 @@ CHANGES: tuple[Change, ...] = (
 
 @dataclass(frozen=True)
 class OutcomeChange:
-    """One person's (or one goal's) change from first to latest score on one measure."""
+    """One person's (or one goal's) change from first to latest score on one measure; or, with
+    `people`, the same change by that many people (a database counts them that way)."""
 
     instrument: str  # a series id: `phq9`, `who5`, `gbo.1` …
     difference: float  # latest minus first, in the measure's own points
     change: Change
+    people: int = 1
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
+from mutuality.web.relationships.views import audit_log
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 URL = "/relationships/audit/"
@@ -170,3 +171,19 @@ def test_a_page_past_the_end_shows_the_last_page(world: World, page: str) -> Non
     expected = 1 if page == "abc" else 2
     assert f"Page {expected} of 2 (60 events in all)" in html
     assert len(events(html)) == (50 if expected == 1 else 10)
+
+
+def test_a_long_log_is_counted_only_so_far(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the counting limit the page says there are more, pages stop at the limit, and the
+    dates still reach the older events (the limit is lowered here to keep the test small)."""
+    monkeypatch.setattr(audit_log, "COUNTED_AT_MOST", 60)
+    for _ in range(120):
+        _event(world.users["supervisor"], "view", world.cbt, days_ago=1)
+
+    first, last = world.get(), world.get("?page=99")
+
+    assert "More than 60 events in all: these pages show the newest 60." in first
+    assert "Page 2 of" not in last and "Page 2." in last  # the last page counted
+    assert len(events(last)) == 10  # 60 counted, 50 on the first page
+    older = world.get(f"?{_day('on_or_before', 5)}")
+    assert "Page 1 of 1" in older and len(events(older)) == 2

@@ -72,7 +72,7 @@ def test_gather_counts_what_the_database_holds(world: World) -> None:
     assert data.by_setting == {"individual_therapy": 9, "peer_support": 2}
     assert sum(data.by_recommendation.values()) == sum(data.by_scrutiny.values()) == 11
     phq9 = [c for c in data.outcomes if c.instrument == "phq9"]
-    assert len(phq9) == 9 and {c.difference for c in phq9} == {-10.0}
+    assert sum(c.people for c in phq9) == 9 and {c.difference for c in phq9} == {-10.0}
     assert {c.change for c in phq9} == {"reliable_improvement"}
 
 

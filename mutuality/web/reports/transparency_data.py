@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from mutuality.transparency import (
@@ -61,30 +61,39 @@ def _levels(periods: QuerySet[AssessedPeriod]) -> tuple[dict[str, int], dict[str
 
 def _assessed(relationships: QuerySet[Relationship], today: date) -> dict[str, dict[str, int]]:
     """Supervision and the written agreement, each relationship counted once by its most
-    telling finding of the day (as the report's categories say)."""
-    findings = current(CurrentFinding.objects.filter(relationship=OuterRef("pk")), today)
-
-    def has(code: str) -> Q:
-        return Q(Exists(findings.filter(code=code)))
-
-    periods = current(AssessedPeriod.objects.filter(relationship=OuterRef("pk")), today)
-    assessed = relationships.order_by().filter(Exists(periods))
-    counts = assessed.aggregate(
-        all=Count("pk"),
-        no_supervisor=Count("pk", filter=has(NO_INDEPENDENT_SUPERVISOR)),
-        supervision_overdue=Count(
-            "pk", filter=~has(NO_INDEPENDENT_SUPERVISOR) & has(SUPERVISION_OVERDUE)
-        ),
-        no_agreement=Count("pk", filter=has(NO_AGREEMENT)),
-        review_overdue=Count("pk", filter=~has(NO_AGREEMENT) & has(REVIEW_OVERDUE)),
+    telling finding of the day (as the report's categories say): one query, which flags each
+    relationship with these findings and counts the flags."""
+    codes = (NO_INDEPENDENT_SUPERVISOR, SUPERVISION_OVERDUE, NO_AGREEMENT, REVIEW_OVERDUE)
+    findings = current(
+        CurrentFinding.objects.filter(relationship__in=relationships, code__in=codes), today
     )
+
+    def flag(code: str) -> Max:
+        return Max(Case(When(code=code, then=Value(1)), default=Value(0)))
+
+    flagged = (
+        findings.order_by()
+        .values("relationship_id")
+        .annotate(**{f"has_{i}": flag(code) for i, code in enumerate(codes)})
+    )
+    no_supervisor, supervision_late, no_agreement, review_late = (
+        Q(**{f"has_{i}": 1}) for i in range(4)
+    )
+    counts = flagged.aggregate(
+        no_supervisor=Count("relationship_id", filter=no_supervisor),
+        supervision_overdue=Count("relationship_id", filter=~no_supervisor & supervision_late),
+        no_agreement=Count("relationship_id", filter=no_agreement),
+        review_overdue=Count("relationship_id", filter=~no_agreement & review_late),
+    )
+    assessed = current(AssessedPeriod.objects.filter(relationship__in=relationships), today)
+    everyone = assessed.order_by().count()
     supervision = {
         "no_independent_supervisor": counts["no_supervisor"],
         "overdue": counts["supervision_overdue"],
     }
     contract = {"no_agreement": counts["no_agreement"], "overdue": counts["review_overdue"]}
-    supervision["up_to_date"] = counts["all"] - sum(supervision.values())
-    contract["up_to_date"] = counts["all"] - sum(contract.values())
+    supervision["up_to_date"] = everyone - sum(supervision.values())
+    contract["up_to_date"] = everyone - sum(contract.values())
     return {
         "supervision": {key: n for key, n in supervision.items() if n},
         "contract": {key: n for key, n in contract.items() if n},
@@ -92,15 +101,19 @@ def _assessed(relationships: QuerySet[Relationship], today: date) -> dict[str, d
 
 
 def _changes(relationships: QuerySet[Relationship]) -> tuple[OutcomeChange, ...]:
-    """Outcome changes the framework classified (ONS4 items have no reliable change)."""
+    """Outcome changes the framework classified (ONS4 items have no reliable change), counted
+    by measure, change and difference: a few hundred rows whatever the number of people."""
     rows = (
         SeriesSummary.objects.filter(relationship__in=relationships, change__in=CHANGES)
-        .order_by("relationship_id", "pk")
-        .values_list("series_id", "first_score", "last_score", "change")
+        .order_by()
+        .annotate(difference=F("last_score") - F("first_score"))
+        .values_list("series_id", "change", "difference")
+        .annotate(people=Count("pk"))
+        .order_by("series_id", "change", "difference")
     )
     return tuple(
-        OutcomeChange(series_id, float(last - first), cast(Change, change))
-        for series_id, first, last, change in rows
+        OutcomeChange(series_id, float(difference), cast(Change, change), people)
+        for series_id, change, difference, people in rows
     )
 
 

@@ -68,3 +68,24 @@ def test_no_outcomes_give_an_outcomes_section_without_tables() -> None:
     outcomes = report.sections[-1]
 
     assert outcomes.tables == () and "No one" in outcomes.summary
+
+
+def test_changes_counted_by_people_report_as_the_same_changes_one_by_one() -> None:
+    """A database hands over each change with how many people had it; the report is the same."""
+    counted = (
+        OutcomeChange("phq9", -7.0, "reliable_improvement", people=6),
+        OutcomeChange("phq9", -1.0, "no_reliable_change", people=3),
+        OutcomeChange("phq9", 8.0, "reliable_deterioration", people=2),
+    )
+    one_by_one = tuple(
+        OutcomeChange(c.instrument, c.difference, c.change)
+        for c in counted
+        for _ in range(c.people)
+    )
+
+    report = build_report(OrganisationData("n", "N", "2026-11-26", outcomes=counted))
+
+    assert report == build_report(OrganisationData("n", "N", "2026-11-26", outcomes=one_by_one))
+    averages = _tables(OrganisationData("n", "N", "2026-11-26", outcomes=counted))
+    median = averages["average_change_phq9"].rows[1].figures[0]
+    assert median.text == "-7.0"  # 11 people: the sixth difference in order is -7

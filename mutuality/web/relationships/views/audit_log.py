@@ -1,13 +1,17 @@
 """The organisation's audit log, for its admins: every event, newest first, a page at a time,
 narrowed by what was done, by whom, about which relationship and when.
 
-It reads a page of events in the same few queries however long the log is. A filter with a
-value that makes no sense is shown as a problem on the form and narrows nothing.
+It reads a page of events in the same few queries however long the log is, and counts at most
+`COUNTED_AT_MOST` matching events (an index range, so a page costs the same in a log of a hundred
+thousand events or a hundred million): beyond that the page says there are more and offers the
+filters, which reach any event. A filter with a value that makes no sense is shown as a problem
+on the form and narrows nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -27,6 +31,7 @@ from mutuality.web.relationships.models import Relationship
 from mutuality.web.security_log import refused
 
 AUDIT_PAGE_SIZE = 50
+COUNTED_AT_MOST = 10_000
 LARGEST_ID = 2**63 - 1  # the largest relationship id a database column holds
 
 _VERBS = {
@@ -137,6 +142,25 @@ def _about(organisation: int, text: str) -> Q:
     return about
 
 
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # generic only to the type checker
+    """Pages of events that count no further than `COUNTED_AT_MOST` (reading one more to know
+    whether there are more): past that many, `more_than_counted` says so and the pages stop."""
+
+    object_list: QuerySet[AuditEvent]
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: COUNTED_AT_MOST + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNTED_AT_MOST)
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.counted > COUNTED_AT_MOST
+
+
 def audit_events(organisation: int, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """The organisation's events that match the filters, newest first."""
     events = AuditEvent.objects.filter(organisation_id=organisation).select_related("user")
@@ -169,7 +193,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilters(request.GET or None)
     filters = form.chosen()
     events = audit_events(organisation, filters)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = {event.relationship_id for event in page if event.relationship_id is not None}
     titles = dict(
         Relationship.objects.filter(organisation_id=organisation, pk__in=ids).values_list(
@@ -196,6 +220,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filtered": bool(filters),
             "page": page,
+            "counted_at_most": f"{COUNTED_AT_MOST:,}",
             "rows": rows,
             "page_numbers": list(
                 page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
