@@ -29,6 +29,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from mutuality.web.reports.views import service as service_views
 from mutuality.web.reports.views.service import CSV_COLUMNS
 from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
@@ -480,6 +481,33 @@ def test_the_csv_escapes_text_a_spreadsheet_would_run(world: World) -> None:
     cells = [cell for line in lines for cell in line]
     assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))]
     assert all(float(cell) < 0 for cell in cells if cell.startswith("-"))
+
+
+def test_an_admins_read_of_many_relationships_is_one_event(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the smallest count the transparency report publishes (lowered here to 2), an admin's
+    read is one event in the organisation's trail, with its filters and how many it covered."""
+    monkeypatch.setattr(service_views, "SMALLEST_SHOWN", 2)
+
+    world.client("admin").get(URL + "?team=North")
+
+    events = AuditEvent.objects.filter(user=world.users["admin"], detail__page="service report")
+    assert [(e.object_type, e.object_id, e.relationship_id) for e in events] == [
+        ("accounts.Organisation", str(world.organisation.pk), None)
+    ]
+    assert events[0].organisation_id == world.organisation.pk
+    assert events[0].detail["relationships"] == 3
+    log = world.client("admin").get("/relationships/audit/").content.decode()
+    assert (
+        "Viewed the organisation&#x27;s figures (service report page), over 3 relationships" in log
+    )
+    assert events[0].detail["filters"] == {
+        "team": "North",
+        "professional": None,
+        "active_from": None,
+        "active_to": None,
+    }
 
 
 def test_each_covered_relationship_is_audited_as_viewed(world: World) -> None:

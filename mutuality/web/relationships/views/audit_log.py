@@ -57,6 +57,7 @@ _THINGS = {
     "relationships.SupervisionRecord": "a supervision record",
     "relationships.ReviewRecord": "a review",
     "accounts.User": "a user",
+    "accounts.Organisation": "the organisation's figures",
 }
 ACTIONS = [
     ("create", "Added something"),
@@ -83,6 +84,8 @@ def describe(event: AuditEvent) -> str:
             words += f" from {detail['before']} to {detail['after']}"
     if isinstance(detail.get("changes"), dict) and detail["changes"]:
         words += ": " + ", ".join(str(name).replace("_", " ") for name in detail["changes"])
+    if isinstance(detail.get("relationships"), int):
+        words += f", over {detail['relationships']:,} relationships"
     if isinstance(detail.get("kind"), str):
         words += f" ({detail['kind'].replace('_', ' ')})"
     return words

@@ -1,9 +1,18 @@
 """Pages of the service report: the page (charts with their tables) and its CSV.
 
 Who sees which relationships is decided by `access.service_report_relationships`; everyone
-without a service report gets a 404. The numbers come from `reports.service_report`. Each
-relationship the report covers is recorded in the audit trail as viewed, since the reader
-(an admin or supervisor) is always outside it: one insert for them all.
+without a service report gets a 404. The numbers come from `reports.service_report`.
+
+The reader (an admin or supervisor) is always outside the relationships, so reading the report
+is audited. It shows counts and averages, never one relationship's record; but figures over
+few relationships can be about people one could name. So each relationship covered is recorded
+as viewed (one insert for them all), except in an admin's report over `SMALLEST_SHOWN` or more
+(the smallest count the transparency report publishes): there one event in their organisation's
+trail records the read, with the filters and how many relationships it covered, from which the
+set can be worked out again. Recording each of 10,000 relationships at every read would grow
+the trail by the organisation's size at every click. A supervisor's report covers only the
+relationships they supervise (perhaps of several organisations), so it is always recorded per
+relationship.
 """
 
 from __future__ import annotations
@@ -20,10 +29,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mutuality._csv import Cell, TextOut, write_table
+from mutuality.transparency import SMALLEST_SHOWN
 from mutuality.web.access import service_report_relationships
 from mutuality.web.accounts.forms import NhsFormMixin
-from mutuality.web.accounts.models import User
-from mutuality.web.audit.actions import record_each
+from mutuality.web.accounts.models import Role, User
+from mutuality.web.audit.actions import record, record_each
 from mutuality.web.relationships.forms.records import DateField
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.service_report import (
@@ -99,16 +109,40 @@ def _report(request: HttpRequest, page: str) -> tuple[FilterForm, ServiceReport]
         refused(request.user, 404, page=page)
         raise Http404("No such page")
     form = FilterForm(request.GET or None, scope)
-    chosen = filter_relationships(scope, form.filters())
-    record_each(
-        user=request.user,
+    filters = form.filters()
+    chosen = filter_relationships(scope, filters)
+    report = service_report(chosen, timezone.localdate())
+    _audit(request.user, chosen, report.relationships, page, filters)
+    return form, report
+
+
+def _audit(
+    user: Any, chosen: QuerySet[Relationship], covered: int, page: str, filters: Filters
+) -> None:
+    if user.role != Role.ADMIN or covered < SMALLEST_SHOWN:
+        record_each(
+            user=user,
+            action="view",
+            objects=chosen,
+            relationship="pk",
+            organisation="organisation_id",
+            page=page,
+        )
+        return
+    record(
+        user=user,
         action="view",
-        objects=chosen,
-        relationship="pk",
-        organisation="organisation_id",
+        obj=user.organisation,
+        organisation_id=user.organisation_id,
         page=page,
+        relationships=covered,
+        filters={
+            "team": filters.team,
+            "professional": filters.professional,
+            "active_from": filters.active_from.isoformat() if filters.active_from else None,
+            "active_to": filters.active_to.isoformat() if filters.active_to else None,
+        },
     )
-    return form, service_report(chosen, timezone.localdate())
 
 
 def _filter_rows(form: FilterForm) -> list[tuple[str, str]]:
