@@ -10,12 +10,15 @@ a security event (security_log.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db import router
+from django.db.models import Case, CharField, Field, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from mutuality.web.accounts.models import Role
@@ -93,17 +96,50 @@ def visible_relationships(user: Any) -> QuerySet[Relationship]:
 _Reviewer = Relationship.reviewers.through
 
 
-def _ids_held(user: Any) -> dict[Standing, QuerySet[Any]]:
+def _ids_held(user: Any) -> dict[Standing, RawSQL]:
     """The ids of the relationships in which this person holds each standing other than admin,
     as subqueries the database runs once each (not once per row), so that a list of any size
     can find its rows through an index."""
-    own = Participant.objects.filter(user=user).values("relationship_id")
+    # Django's own SQL (`_held_sql`), the person's id still a parameter: nothing is spliced in.
     return {
+        held: RawSQL(sql, tuple(user.pk if value == _ANYONE else value for value in params))  # noqa: S611
+        for held, (sql, params) in _held_sql(router.db_for_read(Relationship)).items()
+    }
+
+
+_ANYONE = -1
+"""The stand-in id the subqueries of `_held_sql` are written for (no one's: ids start at 1)."""
+
+
+@functools.cache
+def _held_sql(database: str) -> dict[Standing, tuple[str, tuple[Any, ...]]]:
+    """The SQL of `_ids_held`'s subqueries, written once per process for a stand-in person.
+
+    They are the same for everyone but the person's id, and a list names them several times
+    (which rows, each row's standing, the count): built and compiled by Django each time, they
+    were most of the time a dashboard took. SQL text only: no answer is kept."""
+    own = Participant.objects.using(database).filter(user_id=_ANYONE).values("relationship_id")
+    subqueries = {
         Standing.PROFESSIONAL: own.filter(role="professional"),
         Standing.CO_PRODUCER: own.filter(role="recipient"),
-        Standing.SUPERVISOR: Relationship.objects.filter(supervisor=user).values("pk"),
-        Standing.REVIEWER: _Reviewer.objects.filter(user=user).values("relationship_id"),
+        Standing.SUPERVISOR: Relationship.objects.using(database)
+        .filter(supervisor_id=_ANYONE)
+        .values("pk"),
+        Standing.REVIEWER: _Reviewer.objects.using(database)
+        .filter(user_id=_ANYONE)
+        .values("relationship_id"),
     }
+    held = {}
+    for standing, ids in subqueries.items():
+        # As Django writes a subquery inside another query: unordered, its tables named U0….
+        query = ids.order_by().query.clone()
+        query.bump_prefix(Relationship.objects.all().query)
+        query.subquery = True
+        sql, params = query.get_compiler(using=database).as_sql()
+        if params.count(_ANYONE) != 1:
+            raise AssertionError(f"the subquery for {standing} must name the person once")
+        held[standing] = (sql, tuple(params))
+    return held
 
 
 def _admin_of(user: Any) -> int | None:
@@ -150,11 +186,23 @@ def standing_in_sql(
     ("pk" on relationships, "relationship_id" on their records). Only for rows already narrowed
     to `visible_relationships(user)`. `test_access_matrix` checks it agrees with `standing()`.
     """
+    return by_standing_in_sql(
+        user, relationship, {held: Value(held.value) for held in Standing}, CharField()
+    )
+
+
+def by_standing_in_sql(
+    user: Any, relationship: str, values: Mapping[Standing, Any], output_field: Field[Any, Any]
+) -> Case:
+    """One of `values` for each row, chosen by this person's standing in its relationship (as
+    `standing_in_sql` works it out): e.g. a column that says whether a row is for that
+    standing, so that a list filters on it with one CASE rather than comparing
+    `standing_in_sql` with each standing in turn (a copy of every subquery each time)."""
     ids = _ids_held(user)
     return Case(
-        *(When(Q(**{f"{relationship}__in": ids[held]}), then=Value(held.value)) for held in ids),
-        default=Value(Standing.ADMIN.value),
-        output_field=CharField(),
+        *(When(Q(**{f"{relationship}__in": ids[held]}), then=values[held]) for held in ids),
+        default=values[Standing.ADMIN],
+        output_field=output_field,
     )
 
 

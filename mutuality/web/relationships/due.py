@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 
-from mutuality.web.access import Standing, seen_by, standing_in_sql
+from mutuality.web.access import Standing, by_standing_in_sql, seen_by, standing_in_sql
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.assessed import (
     DEFAULT_QUESTIONNAIRE_EVERY_DAYS,
@@ -61,9 +61,11 @@ def due_rows(user: Any, today: date) -> QuerySet[DueItem]:
     if not user.is_authenticated:
         return DueItem.objects.none()
     own = Participant.objects.filter(user=user).values("pk")
-    mine = Q(to_user=user) | Q(to_participant__in=own)
-    for held in Standing:
-        mine |= Q(held=held.value, **{f"for_{held.value}": True})
+    # Items addressed to this person, and items ticked for their standing in the relationship.
+    ticked = by_standing_in_sql(
+        user, "relationship_id", {held: F(f"for_{held.value}") for held in Standing}, BooleanField()
+    )
+    mine = Q(to_user=user) | Q(to_participant__in=own) | Q(ticked)
     rows = current(DueItem.objects.filter(seen_by(user, "relationship_id")), today)
     ordered: QuerySet[DueItem] = (
         rows.annotate(held=standing_in_sql(user, "relationship_id"))
