@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -213,20 +214,26 @@ def grants(held: Standing) -> frozenset[Permission]:
 
 def standing(user: Any, relationship: Relationship) -> Standing | None:
     """The strongest way this person belongs to the relationship, or None."""
+    return _standing_and_participant(user, relationship)[0]
+
+
+def _standing_and_participant(
+    user: Any, relationship: Relationship
+) -> tuple[Standing | None, Participant | None]:
+    """`standing()`, and the person's own participant record when that is how they belong."""
     if not user.is_authenticated:
-        return None
+        return None, None
     participant = participant_of(user, relationship)
     if participant is not None:
-        return (
-            Standing.PROFESSIONAL if participant.role == "professional" else (Standing.CO_PRODUCER)
-        )
+        held = Standing.PROFESSIONAL if participant.role == "professional" else Standing.CO_PRODUCER
+        return held, participant
     if relationship.supervisor_id == user.pk:
-        return Standing.SUPERVISOR
+        return Standing.SUPERVISOR, None
     if relationship.reviewers.filter(pk=user.pk).exists():
-        return Standing.REVIEWER
+        return Standing.REVIEWER, None
     if user.role == Role.ADMIN and user.organisation_id == relationship.organisation_id:
-        return Standing.ADMIN
-    return None
+        return Standing.ADMIN, None
+    return None, None
 
 
 def participant_of(user: Any, relationship: Relationship) -> Participant | None:
@@ -240,6 +247,29 @@ def can(user: Any, permission: Permission, relationship: Relationship) -> bool:
     return held is not None and permission in _GRANTS[held]
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How one person stands towards one relationship, worked out once for a page that asks
+    several questions of it (each `standing()` costs a query or two)."""
+
+    relationship: Relationship
+    standing: Standing
+    participant: Participant | None  # their own record, when they are a participant
+
+    def can(self, permission: Permission) -> bool:
+        return permission in _GRANTS[self.standing]
+
+    @property
+    def outsider(self) -> bool:
+        """Whether a view by this person must be audited (they are not a participant)."""
+        return self.standing not in PARTICIPANT_STANDINGS
+
+    @property
+    def acts_on_safety(self) -> bool:
+        """`may_act_on_safety`: its professional and its supervisor."""
+        return self.standing in _ACT_ON_SAFETY
+
+
 def relationship_for(user: Any, pk: int, permission: Permission = Permission.VIEW) -> Relationship:
     """The relationship if this person may do this to it.
 
@@ -247,14 +277,22 @@ def relationship_for(user: Any, pk: int, permission: Permission = Permission.VIE
         Http404: they cannot see it at all (so its existence is not revealed).
         PermissionDenied: they can see it but may not do this.
     """
+    return reach(user, pk, permission).relationship
+
+
+def reach(user: Any, pk: int, permission: Permission = Permission.VIEW) -> Reach:
+    """`relationship_for`, with how this person stands towards the relationship."""
     relationship = Relationship.objects.filter(pk=pk).select_related("organisation").first()
-    if relationship is None or not can(user, Permission.VIEW, relationship):
+    held, participant = (
+        (None, None) if relationship is None else _standing_and_participant(user, relationship)
+    )
+    if relationship is None or held is None:  # every standing may view
         refused(user, 404, relationship_id=pk, permission=permission.value)
         raise Http404("No such relationship")
-    if not can(user, permission, relationship):
+    if permission not in _GRANTS[held]:
         refused(user, 403, relationship_id=pk, permission=permission.value)
         raise PermissionDenied(f"You cannot {permission.value.replace('_', ' ')} here")
-    return relationship
+    return Reach(relationship, held, participant)
 
 
 def is_outsider(user: Any, relationship: Relationship) -> bool:
@@ -302,7 +340,10 @@ def audit_trail_organisation(user: Any) -> int | None:
 def may_act_on_safety(user: Any, relationship: Relationship) -> bool:
     """Whether this person sees the relationship's safety flags on their dashboard and records
     what was done about them: its professional and its supervisor."""
-    return standing(user, relationship) in (Standing.PROFESSIONAL, Standing.SUPERVISOR)
+    return standing(user, relationship) in _ACT_ON_SAFETY
+
+
+_ACT_ON_SAFETY = frozenset({Standing.PROFESSIONAL, Standing.SUPERVISOR})
 
 
 def service_report_relationships(user: Any) -> QuerySet[Relationship] | None:

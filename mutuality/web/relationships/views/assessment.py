@@ -21,11 +21,10 @@ from mutuality.framework import (
 )
 from mutuality.web.access import (
     Permission,
-    can,
-    is_outsider,
-    may_act_on_safety,
+    Reach,
     may_read_private_notes,
     participant_of,
+    reach,
     relationship_for,
 )
 from mutuality.web.audit.actions import record
@@ -33,8 +32,7 @@ from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import records
 from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.forms.case_file import CaseFileForm
-from mutuality.web.relationships.models import Relationship
-from mutuality.web.relationships.resolving import resolving_link
+from mutuality.web.relationships.resolving import link_for
 from mutuality.web.relationships.views.common import form_page
 from mutuality.web.relationships.views.outcomes import (
     relationship_series,
@@ -44,8 +42,9 @@ from mutuality.web.relationships.views.outcomes import (
 from mutuality.web.security_log import security_event
 
 
-def _audit_outsider_view(request: HttpRequest, relationship: Relationship, what: str) -> None:
-    if is_outsider(request.user, relationship):
+def _audit_outsider_view(request: HttpRequest, held: Reach, what: str) -> None:
+    relationship = held.relationship
+    if held.outsider:
         record(
             user=request.user,
             action="view",
@@ -81,8 +80,8 @@ def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {**outcome, "change_words": words, "name": names.get(outcome["instrument"], "")}
 
 
-def _finding(finding: dict[str, Any], user: Any, relationship: Relationship) -> dict[str, Any]:
-    link = resolving_link(finding["code"], user, relationship)
+def _finding(finding: dict[str, Any], held: Reach) -> dict[str, Any]:
+    link = link_for(finding["code"], held.standing, held.relationship.pk)
     return {
         **finding,
         "label": SEVERITY_WORDS[finding["severity"]],
@@ -91,9 +90,10 @@ def _finding(finding: dict[str, Any], user: Any, relationship: Relationship) -> 
     }
 
 
-def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[str, Any]:
+def _detail_context(held: Reach) -> dict[str, Any]:
+    relationship = held.relationship
     result = actions.current_result(relationship)
-    me = participant_of(request.user, relationship)
+    me = held.participant
     all_series = relationship_series(relationship)
     names = series_names(all_series)
     return {
@@ -105,7 +105,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
             (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()
         ],
-        "findings": [_finding(f, request.user, relationship) for f in result["findings"]],
+        "findings": [_finding(f, held) for f in result["findings"]],
         "divergences": _divergences(result["divergences"]),
         "outcomes": [_outcome(o, names) for o in result["outcomes"]],
         "history": [
@@ -116,10 +116,10 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
         "can_withdraw": me is not None
         and me.role == "recipient"
         and me.consent not in ("withdrawn", "declined"),
-        "can_export": can(request.user, Permission.EXPORT, relationship),
-        "can_upload": can(request.user, Permission.EDIT, relationship),
+        "can_export": held.can(Permission.EXPORT),
+        "can_upload": held.can(Permission.EDIT),
         "safety_flags": relationship.safety_flags.filter(resolved_at__isnull=True)
-        if may_act_on_safety(request.user, relationship)
+        if held.acts_on_safety
         else [],
         **trajectories(all_series),
     }
@@ -128,9 +128,9 @@ def _detail_context(request: HttpRequest, relationship: Relationship) -> dict[st
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The relationship's assessment, principle by principle, and its history."""
-    relationship = relationship_for(request.user, pk)
-    _audit_outsider_view(request, relationship, "detail")
-    return render(request, "relationships/detail.html", _detail_context(request, relationship))
+    held = reach(request.user, pk)
+    _audit_outsider_view(request, held, "detail")
+    return render(request, "relationships/detail.html", _detail_context(held))
 
 
 @login_required
