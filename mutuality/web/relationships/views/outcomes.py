@@ -33,7 +33,7 @@ from mutuality.outcomes import (
 from mutuality.web.access import Permission, can, questionnaire_people, relationship_for
 from mutuality.web.relationships import due
 from mutuality.web.relationships.actions import outcomes as actions
-from mutuality.web.relationships.case_io import to_case
+from mutuality.web.relationships.case_io import series_case, to_case
 from mutuality.web.relationships.forms.outcomes import (
     Questionnaire,
     QuestionnaireForm,
@@ -94,7 +94,7 @@ def _series_rows(
 def relationship_series(relationship: Relationship) -> list[PersonSeries]:
     """Every score series of the relationship, as the assessment reads them (read once per
     page, then given to `series_names` and `trajectories`)."""
-    return person_series(to_case(relationship))
+    return person_series(series_case(relationship))
 
 
 def series_names(all_series: list[PersonSeries]) -> dict[str, str]:
