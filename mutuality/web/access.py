@@ -11,15 +11,13 @@ a security event (security_log.py).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import router
-from django.db.models import Case, CharField, Field, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, CharField, Expression, F, Field, Q, QuerySet, Value
 from django.http import Http404
 
 from mutuality.web.accounts.models import Role
@@ -97,28 +95,16 @@ def visible_relationships(user: Any) -> QuerySet[Relationship]:
 _Reviewer = Relationship.reviewers.through
 
 
-def _ids_held(user: Any) -> dict[Standing, RawSQL]:
-    """The ids of the relationships in which this person holds each standing other than admin,
-    as subqueries the database runs once each (not once per row), so that a list of any size
-    can find its rows through an index."""
-    # Django's own SQL (`_held_sql`), the person's id still a parameter: nothing is spliced in.
-    return {
-        held: RawSQL(sql, tuple(user.pk if value == _ANYONE else value for value in params))  # noqa: S611
-        for held, (sql, params) in _held_sql(router.db_for_read(Relationship)).items()
-    }
-
-
 _ANYONE = -1
 """The stand-in id the subqueries of `_held_sql` are written for (no one's: ids start at 1)."""
 
 
 @functools.cache
 def _held_sql(database: str) -> dict[Standing, tuple[str, tuple[Any, ...]]]:
-    """The SQL of `_ids_held`'s subqueries, written once per process for a stand-in person.
-
-    They are the same for everyone but the person's id, and a list names them several times
-    (which rows, each row's standing, the count): built and compiled by Django each time, they
-    were most of the time a dashboard took. SQL text only: no answer is kept."""
+    """The ids of the relationships in which a person holds each standing other than admin, as
+    subqueries the database runs once each (not once per row), so that a list of any size can
+    find its rows through an index: Django's SQL for them, written once per process for a
+    stand-in person (SQL text only: no answer is kept)."""
     own = Participant.objects.using(database).filter(user_id=_ANYONE).values("relationship_id")
     subqueries = {
         Standing.PROFESSIONAL: own.filter(role="professional"),
@@ -143,6 +129,53 @@ def _held_sql(database: str) -> dict[Standing, tuple[str, tuple[Any, ...]]]:
     return held
 
 
+class _Held(Expression):
+    """Where a person stands in the relationship of each row, in SQL.
+
+    Without `values`, whether they hold any standing but admin in it (`column IN (…) OR …`);
+    with them, the value given for their strongest standing there (`CASE WHEN column IN (…)
+    THEN … ELSE <admin's> END`). Written from `_held_sql` with the person's id as a parameter:
+    lists name these conditions several times a query, and Django's `__in` lookups and
+    `Case(When(Q(…)))` cost a filter to build and a subquery to compile for every one, most of
+    the time a dashboard took."""
+
+    def __init__(
+        self,
+        user_pk: int,
+        relationship: str,
+        values: Mapping[Standing, Any] | None = None,
+        output_field: Field[Any, Any] | None = None,
+    ) -> None:
+        super().__init__(output_field=output_field or BooleanField())
+        self.user_pk = user_pk
+        self.column: Any = F(relationship)
+        self.values = None if values is None else {held: values[held] for held in Standing}
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column, *(self.values or {}).values()]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.column, *values = exprs
+        if self.values is not None:
+            self.values = dict(zip(self.values, values, strict=True))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        column, column_params = compiler.compile(self.column)
+        parts, params = [], []
+        for held, (subquery, subquery_params) in _held_sql(connection.alias).items():
+            parts.append(f"{column} IN ({subquery})")
+            params += [*column_params]
+            params += [self.user_pk if p == _ANYONE else p for p in subquery_params]
+            if self.values is not None:
+                value, value_params = compiler.compile(self.values[held])
+                parts[-1] = f"WHEN {parts[-1]} THEN {value}"
+                params += value_params
+        if self.values is None:
+            return f"({' OR '.join(parts)})", params
+        default, default_params = compiler.compile(self.values[Standing.ADMIN])
+        return f"CASE {' '.join(parts)} ELSE {default} END", [*params, *default_params]
+
+
 def _admin_of(user: Any) -> int | None:
     return int(user.organisation_id) if user.role == Role.ADMIN and user.organisation_id else None
 
@@ -151,9 +184,7 @@ def seen_by(user: Any, relationship: str, organisation: str = "organisation_id")
     """`visible_relationships` as a condition on rows that name their relationship in the field
     `relationship` (and its organisation in `organisation`): for lists of relationships and of
     their records."""
-    mine = Q(pk__in=[])
-    for ids in _ids_held(user).values():
-        mine |= Q(**{f"{relationship}__in": ids})
+    mine = Q(_Held(user.pk, relationship))
     admin = _admin_of(user)
     if admin is None:
         return mine
@@ -170,17 +201,14 @@ def _holds_any_outside(user: Any, organisation_id: int) -> bool:
     cached = getattr(user, "_mutuality_outside", None)
     if cached is None:
         outside = Relationship.objects.exclude(organisation_id=organisation_id)
-        mine = Q(pk__in=[])
-        for ids in _ids_held(user).values():
-            mine |= Q(pk__in=ids)
-        cached = outside.filter(mine).exists()
+        cached = outside.filter(_Held(user.pk, "pk")).exists()
         user._mutuality_outside = cached
     return bool(cached)
 
 
 def standing_in_sql(
     user: Any, relationship: str = "pk", organisation: str = "organisation_id"
-) -> Case:
+) -> Expression:
     """`standing()` as an SQL expression, for lists that must not ask it once per row.
 
     `relationship` is the field holding the relationship's id in the rows being annotated
@@ -194,17 +222,12 @@ def standing_in_sql(
 
 def by_standing_in_sql(
     user: Any, relationship: str, values: Mapping[Standing, Any], output_field: Field[Any, Any]
-) -> Case:
+) -> Expression:
     """One of `values` for each row, chosen by this person's standing in its relationship (as
     `standing_in_sql` works it out): e.g. a column that says whether a row is for that
     standing, so that a list filters on it with one CASE rather than comparing
     `standing_in_sql` with each standing in turn (a copy of every subquery each time)."""
-    ids = _ids_held(user)
-    return Case(
-        *(When(Q(**{f"{relationship}__in": ids[held]}), then=values[held]) for held in ids),
-        default=values[Standing.ADMIN],
-        output_field=output_field,
-    )
+    return _Held(user.pk, relationship, values, output_field)
 
 
 def grants(held: Standing) -> frozenset[Permission]:
