@@ -68,12 +68,17 @@ def due_rows(user: Any, today: date) -> QuerySet[DueItem]:
     mine = Q(to_user=user) | Q(to_participant__in=own) | Q(ticked)
     rows = current(DueItem.objects.filter(seen_by(user, "relationship_id")), today)
     ordered: QuerySet[DueItem] = (
-        rows.annotate(held=standing_in_sql(user, "relationship_id"))
+        rows.only(*_READ)
+        .annotate(held=standing_in_sql(user, "relationship_id"))
         .filter(mine)
         .exclude(except_participant__in=own)
         .order_by("rank", "title", "relationship_id", "position", "pk")
     )
     return ordered
+
+
+_READ = ("relationship_id", "title", "category", "text", "url", "code")
+"""The fields of a due item the list shows (`_item`, `group`)."""
 
 
 def questionnaires_due(relationship: Relationship, today: date) -> set[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -54,9 +54,10 @@ class DashboardFilters(NhsFormMixin, forms.Form):
     )
 
 
-def filters_from(query: QueryDict) -> dict[str, str]:
+def filters_from(form: DashboardFilters) -> dict[str, str]:
     """The filters asked for; a value that is not one of the choices narrows nothing."""
-    form = DashboardFilters(query)
+    if not form.is_bound:
+        return {}
     form.is_valid()
     return {name: value for name, value in form.cleaned_data.items() if value}
 
@@ -82,7 +83,7 @@ def relationship_rows(user: Any, today: date, filters: dict[str, str]) -> QueryS
             | Q(relationship_id__in=named.values("relationship_id"))
         )
     ordered: QuerySet[AssessedPeriod] = (
-        rows.defer("result")  # the whole assessment is for the relationship's own page
+        rows.only(*Card.READ)  # not the whole assessment, which is for the relationship's page
         .annotate(held=standing_in_sql(user, "relationship_id"))
         .order_by("urgency", "title", "relationship_id")
     )
@@ -97,6 +98,9 @@ class Card:
     headline: str
     standing: str
     needs_doing: list[str]
+
+    READ: ClassVar[tuple[str, ...]] = ("relationship_id", "title", "stage", "recommendation")
+    """The fields of an assessed period a card shows (besides the standing)."""
 
 
 STAGE_WORDS = dict(STAGES)
@@ -186,7 +190,9 @@ def steps(rows: QuerySet[Any], asked: str | None) -> Steps:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The person's relationships, the ones needing most attention first, and what is due."""
     today = timezone.localdate()
-    filters = filters_from(request.GET)
+    # One form both reads the filters and shows them (unbound when nothing was asked for).
+    form = DashboardFilters(request.GET or None)
+    filters = filters_from(form)
     rows = relationship_rows(request.user, today, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     due_first = steps(due.due_rows(request.user, today), "1")
@@ -198,7 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_numbers": page_numbers(page),
             "query": _query_without(request.GET, "page"),
-            "filters": DashboardFilters(request.GET or None),
+            "filters": form,
             "filtered": bool(filters),
             "due": due.group(due_first.rows),
             "due_more": due_first.has_next,
