@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from mutuality.framework import HEADLINES
 from mutuality.web.access import seen_by, standing_in_sql
-from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.relationships import due
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.models import (
@@ -45,12 +45,17 @@ class DashboardFilters(NhsFormMixin, forms.Form):
         max_length=200,
         strip=True,
     )
-    stage = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any"), *STAGES])
+    stage = forms.ChoiceField(
+        label="Stage", required=False, choices=[("", "Any"), *STAGES], widget=Select
+    )
     recommendation = forms.ChoiceField(
-        label="Recommendation", required=False, choices=[("", "Any"), *RECOMMENDATIONS]
+        label="Recommendation",
+        required=False,
+        choices=[("", "Any"), *RECOMMENDATIONS],
+        widget=Select,
     )
     scrutiny = forms.ChoiceField(
-        label="Scrutiny", required=False, choices=[("", "Any"), *SCRUTINY_LEVELS]
+        label="Scrutiny", required=False, choices=[("", "Any"), *SCRUTINY_LEVELS], widget=Select
     )
 
 
