@@ -16,6 +16,7 @@ from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import URGENCY, Relationship
+from mutuality.web.relationships.views import dashboard
 from mutuality.web.relationships.views.dashboard import PAGE_SIZE, steps
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
@@ -195,3 +196,21 @@ def test_a_list_read_without_counting_knows_its_neighbours(
 
     assert (page.number, len(page.rows)) == (number, rows)
     assert (page.has_previous, page.has_next) == (previous, next_)
+
+
+def test_a_list_longer_than_it_counts_pages_on_without_a_total(
+    admin: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the counting limit (lowered here to 10) the page says there are more, pages with
+    Previous and Next only, and still reaches every relationship in the same order."""
+    monkeypatch.setattr(dashboard, "COUNTED_AT_MOST", 10)
+    counted = _titles(admin) + _titles(admin, "?page=2")
+
+    page = admin.get("/relationships/?page=2").content.decode()
+
+    assert "Page 2: more than 10 relationships." in page
+    assert 'rel="prev"' in page and 'rel="next"' not in page
+    assert "nhsuk-pagination__list" not in page  # no page numbers without a total
+    monkeypatch.setattr(dashboard, "COUNTED_AT_MOST", 1_000)
+    assert counted == _titles(admin) + _titles(admin, "?page=2")
+    assert "Page 2 of 2: 31 relationships." in admin.get("/relationships/?page=2").content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django import forms
@@ -111,8 +112,8 @@ class Card:
 STAGE_WORDS = dict(STAGES)
 
 
-def _cards(page: Page[AssessedPeriod], today: date) -> list[Card]:
-    ids = [row.relationship_id for row in page]
+def _cards(rows: list[AssessedPeriod], today: date) -> list[Card]:
+    ids = [row.relationship_id for row in rows]
     findings = current(CurrentFinding.objects.filter(relationship_id__in=ids), today)
     needs: dict[int, list[str]] = {}
     for relationship_id, message in (
@@ -130,8 +131,26 @@ def _cards(page: Page[AssessedPeriod], today: date) -> list[Card]:
             standing=str(row.__dict__["held"]).replace("_", "-"),
             needs_doing=needs.get(row.relationship_id, [])[:NEEDS_DOING],
         )
-        for row in page
+        for row in rows
     ]
+
+
+COUNTED_AT_MOST = 1_000
+"""A list counts its rows no further than this (40 pages): past it, counting would read every
+row an admin can see on every visit, so the page says there are more than this, pages on with
+Previous and Next, and offers the search and filters."""
+
+
+class _Counted(Paginator):  # type: ignore[type-arg]  # generic only to the type checker
+    """A paginator told its count (already read, no further than `COUNTED_AT_MOST`)."""
+
+    def __init__(self, rows: QuerySet[AssessedPeriod], per_page: int, count: int) -> None:
+        super().__init__(rows, per_page)
+        self._known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known
 
 
 def page_numbers(page: Page[Any]) -> list[Any]:
@@ -199,15 +218,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilters(request.GET or None)
     filters = filters_from(form)
     rows = relationship_rows(request.user, today, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = rows[: COUNTED_AT_MOST + 1].count()
+    page: Page[AssessedPeriod] | Steps
+    if listed > COUNTED_AT_MOST:
+        page = steps(rows, request.GET.get("page"))
+        shown, numbers = page.rows, None
+    else:
+        page = _Counted(rows, PAGE_SIZE, listed).get_page(request.GET.get("page"))
+        shown, numbers = list(page), page_numbers(page)
     due_first = steps(due.due_rows(request.user, today), "1")
     return render(
         request,
         "relationships/dashboard.html",
         {
-            "cards": _cards(page, today),
+            "cards": _cards(shown, today),
             "page": page,
-            "page_numbers": page_numbers(page),
+            "listed": min(listed, COUNTED_AT_MOST),
+            "more_than_counted": listed > COUNTED_AT_MOST,
+            "counted_at_most": f"{COUNTED_AT_MOST:,}",
+            "page_numbers": numbers,
             "query": _query_without(request.GET, "page"),
             "filters": form,
             "filtered": bool(filters),
