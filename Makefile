@@ -123,7 +123,8 @@ bench: setup $(BENCH_STAMP)  ## Run the benchmarks and print their ratios to a f
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/outcomes.py
 	$(DEMO) $(BIN)/python bench/service_report.py
-	$(DEMO) $(BIN)/python bench/web.py --relationships $(BENCH_RELATIONSHIPS)
+	$(DEMO) $(BIN)/python bench/web.py --relationships $(BENCH_RELATIONSHIPS) --double
+	$(DEMO) scripts/with-postgres $(BIN)/python bench/web.py --postgres --relationships $(BENCH_RELATIONSHIPS) --double
 	$(DEMO) $(BIN)/python bench/load.py --relationships $(BENCH_LOAD_RELATIONSHIPS)
 
 clean:

@@ -247,7 +247,18 @@ def generate(
             batch=batch,
             via="command line",
         )
+    _update_statistics()
     return Generated(organisation, staff.logins, made, builder.scores)
+
+
+def _update_statistics() -> None:
+    """Let PostgreSQL's planner know the tables just grew by thousands of rows. Its autovacuum
+    would, but only after a while, and until then it plans the lists as if the tables were
+    empty: scanning them whole. (SQLite plans by its indexes alone until asked to ANALYZE, and
+    the lists are written for that; its statistics are left as they are.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _title(slug: str) -> str:
