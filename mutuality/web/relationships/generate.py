@@ -252,13 +252,17 @@ def generate(
 
 
 def _update_statistics() -> None:
-    """Let PostgreSQL's planner know the tables just grew by thousands of rows. Its autovacuum
-    would, but only after a while, and until then it plans the lists as if the tables were
-    empty: scanning them whole. (SQLite plans by its indexes alone until asked to ANALYZE, and
-    the lists are written for that; its statistics are left as they are.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    """Tell PostgreSQL the tables just grew by hundreds of thousands of rows, as one does after
+    a bulk load. Its autovacuum would, but only after a while: until then the planner plans the
+    lists as if the tables were empty (scanning them whole), and an index holding every column
+    a count needs still visits each row's page until VACUUM has marked the pages all-visible.
+    VACUUM cannot run inside a transaction (a caller's, or a test's), so there it only
+    ANALYZEs. SQLite plans by its indexes until asked to ANALYZE, and the lists are written for
+    that; its statistics are left as they are."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 def _title(slug: str) -> str:
