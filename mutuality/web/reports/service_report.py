@@ -31,7 +31,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -486,27 +486,22 @@ def _groups(chosen: QuerySet[Relationship], today: date) -> tuple[GroupRow, ...]
         for horizon in HORIZONS:
             ready = [part for part in parts if part["reach"] >= _REACH[horizon]]
             sums = {name: sum(part[f"{horizon}__{name}"] or 0 for part in ready) for name in names}
-            counts = PairCounts(
-                reliable=sums["reliable"],
-                improved=sums["improved"],
-                deteriorated=sums["deteriorated"],
-                clinical=sums["clinical"],
-                recovered=sums["recovered"],
-            )
-            summed = PairSums(
-                n=sums["n"],
-                first=sums["first"],
-                first_squares=sums["first_squares"],
-                later=sums["later"],
-                later_squares=sums["later_squares"],
-                change=sums["later"] - sums["first"],
-                change_squares=sums["change_squares"],
-                counts=counts,
-            )
+            summed = _pair_sums(sums)
             eligible = sum(part["series"] for part in ready)
             change = group_change_of_sums(min(p["instrument_id"] for p in parts), summed)
             rows.append(GroupRow(key, horizon, eligible, change))
     return tuple(rows)
+
+
+_COUNTED = tuple(f.name for f in fields(PairCounts))
+_SUMMED = ("n", "first", "first_squares", "later", "later_squares", "change_squares")
+
+
+def _pair_sums(sums: Mapping[str, Any]) -> PairSums:
+    """The outcomes package's sums from the query's columns (named as its fields are)."""
+    counts = PairCounts(**{name: sums[name] for name in _COUNTED})
+    change = sums["later"] - sums["first"]
+    return PairSums(**{name: sums[name] for name in _SUMMED}, change=change, counts=counts)
 
 
 _PAIRED_COUNTS = (
