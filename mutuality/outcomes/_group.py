@@ -246,9 +246,11 @@ def group_change_of_sums(instrument: str, sums: PairSums) -> GroupChange:
     """What :func:`group_change` says, from a group's sums rather than its pairs.
 
     A service report sums tens of thousands of pairs in its database and hands over only
-    the sums. Means and standard deviations from sums of squares agree with the two-pass
-    figures of :func:`group_change` to about 1e-12 at the sizes of instruments' scores; a
-    spread that rounding leaves at or below zero is exactly 0, as every score was the same.
+    the sums. For whole-number scores (every shipped instrument's), means and standard
+    deviations from sums of squares agree with the two-pass figures of :func:`group_change`
+    to about 1e-10; a spread that rounding leaves at or below zero is exactly 0. With decimal
+    scores a spread made only of rounding (7.2 − 7.1 beside 1.1 − 1.0) is 0 here where the
+    two-pass form finds a tiny one, so d_z may be None here and meaningless there.
     """
     n = sums.n
     mean_change = sums.change / n if n else None
