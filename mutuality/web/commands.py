@@ -26,8 +26,9 @@ TRANSPARENCY_HELP = (
 
 
 REASSESS_HELP = (
-    "Assess relationships again and rewrite the stored rows every list and report reads. Run "
-    "it after changing the policy or upgrading Mutuality; a progress bar goes to stderr."
+    "Assess relationships again and rewrite the stored rows every list and report reads (with "
+    "--all or --organisation, the organisation's tallies are built again from nothing too). "
+    "Run it after changing the policy or upgrading Mutuality; a progress bar goes to stderr."
 )
 
 
@@ -258,6 +259,8 @@ def _reassess(args: argparse.Namespace) -> int:
             print(f"no relationship with id {missing[0]}", file=sys.stderr)
             return INVALID
     total = relationships.count()
+    # Counted before: `--missing` matches none of them once they are reassessed.
+    counted = list(relationships.order_by().values("organisation").annotate(n=Count("pk")))
     with Progress(console=_stderr_console(), transient=True) as progress:
         task = progress.add_task("Reassessing", total=total)
         done = reassess_many(
@@ -265,7 +268,8 @@ def _reassess(args: argparse.Namespace) -> int:
             reason="reassessed from the command line",
             progress=lambda n: progress.advance(task, n),
         )
-    counted = relationships.order_by().values("organisation").annotate(n=Count("pk"))
+    if args.all or args.organisation is not None:
+        _rebuild_tallies([row["organisation"] for row in counted])
     for row in counted:
         organisation = Organisation.objects.get(pk=row["organisation"])
         record(
@@ -278,6 +282,19 @@ def _reassess(args: argparse.Namespace) -> int:
         )
     print(f"reassessed {done} relationship{'s' if done != 1 else ''}")
     return 0
+
+
+def _rebuild_tallies(organisation_ids: list[int]) -> None:
+    """Every relationship of these organisations was reassessed: build their tallies again
+    from nothing (ADR 0008), which also clears what a change of engine left in them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from mutuality.web.relationships import tallies
+
+    for organisation_id in organisation_ids:
+        with transaction.atomic():
+            tallies.rebuild(organisation_id, timezone.localdate())
 
 
 def _stderr_console() -> Any:

@@ -19,10 +19,12 @@ from django.db import connection, models
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from mutuality.framework import load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships import tallies
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import (
     AffectedParty,
@@ -75,6 +77,8 @@ class World:
                 for row in model._default_manager.filter(relationship=source)  # type: ignore[attr-defined]
             ]
             model._default_manager.bulk_create(rows)
+        # The copies' rows were written beside `reassess`: their tallies follow the rows.
+        tallies.refresh([copy.pk for copy in copies], timezone.localdate())
         _audit(self.users["supervisor"], copies)
 
 

@@ -22,7 +22,10 @@ from mutuality.web.relationships.models import (
     CurrentFinding,
     Relationship,
     SeriesSummary,
+    Tally,
 )
+from mutuality.web.reports import tallied
+from mutuality.web.reports.service_report import ServiceReport, service_report
 from tests.factories import World, build_world
 from tests.integration.test_access_matrix import OWN
 
@@ -152,6 +155,27 @@ def test_the_command_reassesses_everything_and_audits_it(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_reassessing_everything_builds_the_tallies_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--all` builds each organisation's tallies again from nothing: a tally spoiled by hand
+    (as a change of engine would leave it) gives the counted figures again."""
+    world = build_world()
+    organisation = world.relationship.organisation
+    today = timezone.localdate()
+    Tally.objects.filter(organisation=organisation, figure="stage").update(value=99)
+    assert tallied.service_report(organisation.pk, today) != _counted(organisation.pk, today)
+
+    assert main(["reassess", "--all"]) == 0
+
+    assert tallied.service_report(organisation.pk, today) == _counted(organisation.pk, today)
+
+
+def _counted(organisation_id: int, today: date) -> ServiceReport:
+    return service_report(Relationship.objects.filter(organisation_id=organisation_id), today)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_command_can_reassess_only_what_was_never_assessed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -164,6 +188,8 @@ def test_the_command_can_reassess_only_what_was_never_assessed(
     assert code == 0
     assert capsys.readouterr().out.strip() == "reassessed 1 relationship"
     assert AssessedPeriod.objects.filter(relationship=world.other).exists()
+    audited = AuditEvent.objects.get(action="reassess")
+    assert audited.detail["relationships"] == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships import tallies
 from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.models import (
     AffectedParty,
@@ -124,6 +125,8 @@ def world(db: None) -> World:
         reassess(relationship, reason="imported")
         _open_since(relationship, today, today - timedelta(days=5))
     _housing_history(r["housing"], today)
+    # The findings' first days were set beside `reassess`: their tallies follow the rows.
+    tallies.refresh([relationship.pk for relationship in relationships.values()], today)
     return World(home, relationships, users, today)
 
 

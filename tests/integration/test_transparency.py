@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from mutuality.entry import main
 from mutuality.framework import load_case
 from mutuality.transparency import CSV_COLUMNS, FORMAT
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.relationships import tallies
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.models import FrozenReport, PublishedReport
@@ -203,6 +205,8 @@ def test_the_csv_download_escapes_cells_a_spreadsheet_would_run(world: World) ->
     for relationship in Relationship.objects.all():
         latest_assessment(relationship)  # stored first: the odd setting below is never assessed
     Relationship.objects.filter(setting="peer_support").update(setting="=cmd")
+    # Written beside `reassess`, so the organisation's tallies are told (ADR 0008).
+    tallies.refresh(Relationship.objects.values_list("pk", flat=True), timezone.localdate())
     world.client("admin").post(PUBLISH)
 
     response = Client().get(f"{PUBLIC}v1.csv")

@@ -32,6 +32,7 @@ from mutuality.outcomes import (
     shipped_instruments,
     side,
 )
+from mutuality.web.relationships import tallies
 from mutuality.web.relationships.case_io import latest_contract
 from mutuality.web.relationships.models import (
     DUE_CATEGORIES,
@@ -165,6 +166,15 @@ class Rows:
         found = [_in_date_order(one) for one in person_series(case) if one.scores]
         self.summaries.extend(series_summaries(relationship, found, people))
         self.paired.extend(paired_summaries(relationship, found, people))
+
+    def shares(self, relationships: Sequence[Relationship]) -> list[tuple[Relationship, Any]]:
+        """Each relationship's share of its organisation's tallies, from its rows here."""
+        kinds: tuple[list[Any], ...] = (self.periods, self.findings, self.summaries, self.paired)
+        mine: dict[int, tuple[list[Any], ...]] = {r.pk: ([], [], [], []) for r in relationships}
+        for kind, rows in enumerate(kinds):
+            for row in rows:
+                mine[row.relationship_id][kind].append(row)
+        return [(r, tallies.facts(r, *mine[r.pk])) for r in relationships]
 
     def save(self) -> None:
         AssessedPeriod.objects.bulk_create(self.periods, batch_size=500)

@@ -129,6 +129,12 @@ class Relationship(models.Model):
         help_text="The version of the stored assessment rows last written (ROWS_VERSION).",
     )
 
+    class Meta:
+        indexes = [
+            # Whether every relationship of an organisation is counted in its tallies.
+            models.Index(fields=["organisation", "rows_version"], name="relationship_rows_version")
+        ]
+
     def __str__(self) -> str:
         return self.title
 
@@ -407,11 +413,12 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
-ROWS_VERSION = 2
+ROWS_VERSION = 3
 """What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
 --missing` (which `make run` runs after `migrate`) writes them again for every relationship
 whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
-the paired PHQ-9 and GAD-7 outcomes (`PairedSummary`), so reports count them in SQL."""
+the paired PHQ-9 and GAD-7 outcomes (`PairedSummary`), so reports count them in SQL; 3: each
+relationship's share of its organisation's tallies (`TallyShare`, ADR 0008)."""
 
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""
@@ -619,3 +626,43 @@ class PairedSummary(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["horizon", "first_date"], name="paired_horizon_from")]
+
+
+# Organisation-wide figures as tallies by day (ADR 0008). `actions.reassess` keeps them, in the
+# same transaction as the typed rows, from what each relationship adds (`TallyShare`): the
+# organisation's unfiltered service report and its transparency report read a few hundred
+# tally rows however many relationships it has (tallies.py says how).
+
+
+class Tally(models.Model):
+    """A change, from `day` on, to one of an organisation's figures: the figure as of a day is
+    the sum of its changes up to that day."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    figure = models.CharField(max_length=20, help_text="stage, period, open, group, …")
+    item = models.TextField(help_text="What within the figure, as a JSON list.")
+    day = models.DateField(help_text="From when the change applies (0001-01-01: always).")
+    value = models.FloatField(help_text="A count, or a sum of scores.")
+    written = models.DateField(help_text="The day it was last changed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "figure", "item", "day"], name="tally_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "day"], name="tally_organisation_day"),
+            models.Index(fields=["organisation", "written"], name="tally_organisation_written"),
+        ]
+
+
+class TallyShare(models.Model):
+    """What one relationship adds to its organisation's tallies, as the facts they come from
+    (tallies.py `facts`), kept so that the next reassessment can take them away again."""
+
+    relationship = models.OneToOneField(
+        Relationship, on_delete=models.CASCADE, primary_key=True, related_name="tally_share"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    facts = models.JSONField()

@@ -28,9 +28,8 @@ Decisions (also shown on the page):
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
@@ -55,8 +54,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from mutuality.outcomes import (
-    MEDIUM_TERM_DAYS,
-    SHORT_TERM_DAYS,
     GroupChange,
     PairCounts,
     PairedCounts,
@@ -80,6 +77,13 @@ from mutuality.web.relationships.models import (
     Relationship,
     SeriesSummary,
 )
+from mutuality.web.relationships.tallies import (
+    HORIZON_STARTS,
+    NOT_ASSESSED,
+    OVERDUE_CODES,
+    PAIRED_COUNTS,
+    RUNNING,
+)
 
 HORIZONS: tuple[Horizon, ...] = ("latest", "short", "medium", "long")
 HORIZON_NAMES: Mapping[Horizon, str] = {
@@ -88,23 +92,8 @@ HORIZON_NAMES: Mapping[Horizon, str] = {
     "medium": "Medium term",
     "long": "Long term",
 }
-_HORIZON_STARTS: Mapping[Horizon, int] = {
-    "latest": 0,
-    "short": 0,
-    "medium": SHORT_TERM_DAYS + 1,
-    "long": MEDIUM_TERM_DAYS + 1,
-}
 RECOMMENDATIONS = ("proceed", "proceed_with_safeguards", "consult", "alternative_model")
 SCRUTINY_LEVELS = ("standard", "enhanced", "intensive")
-RUNNING = ("active", "ending")
-NOT_ASSESSED = "not_assessed"
-# Findings that say supervision or a review is overdue (the framework's own codes).
-OVERDUE_CODES = (
-    "competence.supervision_insufficient",
-    "competence.supervision_overdue",
-    "competence.independent_review_due",
-    "integrity.review_overdue",
-)
 OVERDUE_NAMES = {
     "competence.supervision_insufficient": "supervision interval too long",
     "competence.supervision_overdue": "supervision overdue",
@@ -224,7 +213,7 @@ def _today_only(today: date, relation: str = "") -> Q:
     )
 
 
-def _tally(values: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:
+def in_order(values: Mapping[str, int], order: Sequence[str]) -> dict[str, int]:
     """Counts in the given order (every value of it, zeros too), then any others by name."""
     counts = Counter(values)
     known = {value: counts.pop(value, 0) for value in order}
@@ -247,24 +236,28 @@ def _levels(chosen: QuerySet[Relationship], total: int, today: date) -> _Levels:
     periods = current(AssessedPeriod.objects.filter(relationship__in=chosen), today)
     rows = (
         periods.order_by()
-        .values("recommendation", "scrutiny_level")
+        .values_list("recommendation", "scrutiny_level")
         .annotate(n=Count("relationship_id", distinct=True), required=Max("supervision_every_days"))
     )
+    return levels_of(rows, total)
+
+
+def levels_of(rows: Iterable[tuple[str, str, int, int | None]], total: int) -> _Levels:
+    """From relationships counted by (recommendation, level, the level's interval)."""
     recommendations: Counter[str] = Counter()
     levels: Counter[str] = Counter()
     required: dict[str, int] = {}
-    for row in rows:
-        recommendations[row["recommendation"]] += row["n"]
-        levels[row["scrutiny_level"]] += row["n"]
-        if row["required"] is not None:
-            level = row["scrutiny_level"]
-            required[level] = max(required.get(level, 0), row["required"])
+    for recommendation, level, n, days in rows:
+        recommendations[recommendation] += n
+        levels[level] += n
+        if days is not None:
+            required[level] = max(required.get(level, 0), days)
     assessed = sum(levels.values())
     recommendations[NOT_ASSESSED] += total - assessed
     levels[NOT_ASSESSED] += total - assessed
     return _Levels(
-        by_recommendation=_tally(recommendations, (*RECOMMENDATIONS, NOT_ASSESSED)),
-        by_scrutiny=_tally(levels, (*SCRUTINY_LEVELS, NOT_ASSESSED)),
+        by_recommendation=in_order(recommendations, (*RECOMMENDATIONS, NOT_ASSESSED)),
+        by_scrutiny=in_order(levels, (*SCRUTINY_LEVELS, NOT_ASSESSED)),
         required=required,
     )
 
@@ -280,13 +273,38 @@ def _open_findings(chosen: QuerySet[Relationship], today: date) -> tuple[OpenFin
         .annotate(since=Min("since"))
         .values_list("code", "since")
     )
-    days: dict[str, list[int]] = {}
-    for code, since in runs:
-        days.setdefault(code, []).append((today - since).days)
+    return open_findings_of(Counter(runs), today)
+
+
+def open_findings_of(runs: Mapping[tuple[str, date], int], today: date) -> tuple[OpenFinding, ...]:
+    """From relationships counted by each open finding's code and the day its run began."""
+    days: dict[str, Counter[int]] = {}
+    for (code, since), n in runs.items():
+        days.setdefault(code, Counter())[(today - since).days] += n
+    counted = sorted(days.items(), key=lambda item: (-item[1].total(), item[0]))
     return tuple(
-        OpenFinding(code, len(spans), statistics.median(spans), max(spans))
-        for code, spans in sorted(days.items(), key=lambda item: (-len(item[1]), item[0]))
+        OpenFinding(code, spans.total(), median_of_counts(spans), max(spans))
+        for code, spans in counted
     )
+
+
+def median_of_counts(counts: Mapping[int, int]) -> float:
+    """The median of the values, each as many times as it is counted: what
+    `statistics.median` gives for the list written out, without writing it out."""
+    ordered = sorted((value, n) for value, n in counts.items() if n)
+    total = sum(n for _, n in ordered)
+
+    def nth(place: int) -> int:
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if place < seen:
+                return value
+        raise ValueError("no values")
+
+    if total % 2:
+        return nth(total // 2)
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
 
 
 # --- supervision and reviews ----------------------------------------------------------------------
@@ -322,27 +340,47 @@ def _compliance(
         output_field=IntegerField(),
     )
     counts = {
-        row["level"]: row
+        row["level"]: Running(row["running"], row["never"], row["in_time"], row["agreed"])
         for row in running.order_by()
         .values("level")
         .annotate(
             running=Count("pk"),
             never=Count("pk", filter=Q(last_supervision__isnull=True)),
-            in_time=Sum(in_time),
-            agreed=Sum(agreed),
+            in_time=Coalesce(Sum(in_time), 0),
+            agreed=Coalesce(Sum(agreed), 0),
         )
     }
     overdue = _overdue_findings(chosen.filter(stage__in=RUNNING), today)
+    return compliance_of(counts, required, overdue)
+
+
+@dataclass
+class Running:
+    """The running relationships at one scrutiny level, counted."""
+
+    running: int = 0
+    never: int = 0
+    in_time: int = 0
+    agreed: int = 0
+
+
+def compliance_of(
+    counts: Mapping[str, Running],
+    required: Mapping[str, int],
+    overdue: Mapping[tuple[str, str], int],
+) -> tuple[LevelCompliance, ...]:
+    """Each level with running relationships: their supervision, and their overdue findings
+    (`overdue`, by level and code)."""
     return tuple(
         LevelCompliance(
             level=level,
             required_days=required.get(level),
-            running=counts[level]["running"],
-            interval_agreed=counts[level]["agreed"] or 0,
-            supervised_in_time=counts[level]["in_time"] or 0,
-            supervision_overdue=counts[level]["running"] - (counts[level]["in_time"] or 0),
-            never_supervised=counts[level]["never"],
-            overdue_findings={code: overdue[level, code] for code in OVERDUE_CODES},
+            running=counts[level].running,
+            interval_agreed=counts[level].agreed,
+            supervised_in_time=counts[level].in_time,
+            supervision_overdue=counts[level].running - counts[level].in_time,
+            never_supervised=counts[level].never,
+            overdue_findings={code: overdue.get((level, code), 0) for code in OVERDUE_CODES},
         )
         for level in (*SCRUTINY_LEVELS, NOT_ASSESSED)
         if level in counts
@@ -386,13 +424,21 @@ def _consent(chosen: QuerySet[Relationship], total: int) -> ConsentCoverage:
         identified=Count("pk", filter=Q(affected_identified=True) | Q(Exists(own_parties))),
         covered=Count("pk", filter=Q(Exists(own_parties)) & ~Q(Exists(uncovered))),
     )
+    return consent_of(_by("consent", people), _by("consent", parties), total, coverage)
+
+
+def consent_of(
+    people: Mapping[str, int], affected: Mapping[str, int], total: int, coverage: Mapping[str, int]
+) -> ConsentCoverage:
+    """From people and affected parties counted by consent, and relationships counted as
+    `everyone` informed, affected parties `identified` and all of them `covered`."""
     return ConsentCoverage(
         relationships=total,
-        people=_tally(_by("consent", people), [value for value, _ in CONSENTS]),
-        affected=_tally(_by("consent", parties), [value for value, _ in AFFECTED_CONSENTS]),
-        everyone_informed=coverage["everyone"],
-        affected_identified=coverage["identified"],
-        affected_covered=coverage["covered"],
+        people=in_order(people, [value for value, _ in CONSENTS]),
+        affected=in_order(affected, [value for value, _ in AFFECTED_CONSENTS]),
+        everyone_informed=coverage.get("everyone", 0),
+        affected_identified=coverage.get("identified", 0),
+        affected_covered=coverage.get("covered", 0),
     )
 
 
@@ -406,7 +452,7 @@ def _by(name: str, rows: QuerySet[Any]) -> dict[str, int]:
 def _begun_by(horizon: Horizon, today: date) -> date:
     """The latest first score for which the horizon has begun by `today`: a series is eligible
     at a horizon when its first score is on or before this day."""
-    return today - timedelta(days=_HORIZON_STARTS[horizon])
+    return today - timedelta(days=HORIZON_STARTS[horizon])
 
 
 def _at(horizon: Horizon, latest: str, later: str) -> str:
@@ -461,10 +507,15 @@ def _group_sums(horizon: Horizon) -> dict[str, Any]:
     }
 
 
+def group_sum_names() -> list[str]:
+    """The names of the sums `group_row` reads."""
+    return list(_group_sums("latest"))
+
+
 def _groups(chosen: QuerySet[Relationship], today: date) -> tuple[GroupRow, ...]:
     """Group change per measure (goals pooled into their instrument) and horizon, from one
     query: every series summed by measure and by how far along the horizons it is eligible."""
-    names = list(_group_sums("latest"))
+    names = group_sum_names()
     aggregates = {
         f"{horizon}__{name}": aggregate
         for horizon in HORIZONS
@@ -486,11 +537,18 @@ def _groups(chosen: QuerySet[Relationship], today: date) -> tuple[GroupRow, ...]
         for horizon in HORIZONS:
             ready = [part for part in parts if part["reach"] >= _REACH[horizon]]
             sums = {name: sum(part[f"{horizon}__{name}"] or 0 for part in ready) for name in names}
-            summed = _pair_sums(sums)
             eligible = sum(part["series"] for part in ready)
-            change = group_change_of_sums(min(p["instrument_id"] for p in parts), summed)
-            rows.append(GroupRow(key, horizon, eligible, change))
+            instrument = min(p["instrument_id"] for p in parts)
+            rows.append(group_row(key, horizon, instrument, sums, eligible))
     return tuple(rows)
+
+
+def group_row(
+    key: str, horizon: Horizon, instrument: str, sums: Mapping[str, Any], eligible: int
+) -> GroupRow:
+    """One measure at one horizon, from the sums of `_group_sums` (named as they are)."""
+    change = group_change_of_sums(instrument, _pair_sums(sums))
+    return GroupRow(key, horizon, eligible, change)
 
 
 _COUNTED = tuple(f.name for f in fields(PairCounts))
@@ -504,15 +562,6 @@ def _pair_sums(sums: Mapping[str, Any]) -> PairSums:
     return PairSums(**{name: sums[name] for name in _SUMMED}, change=change, counts=counts)
 
 
-_PAIRED_COUNTS = (
-    "caseness",
-    "recovered",
-    "reliable_recovery",
-    "reliable_improvement",
-    "reliable_deterioration",
-)
-
-
 def _paired(chosen: QuerySet[Relationship], today: date) -> tuple[PairedRow, ...]:
     """NHS Talking Therapies' paired PHQ-9 and GAD-7 rates at each horizon: one query counting
     each person's paired outcome, as `reassess` classified it."""
@@ -522,14 +571,21 @@ def _paired(chosen: QuerySet[Relationship], today: date) -> tuple[PairedRow, ...
         done = ready & Q(finished=True)
         aggregates[f"{horizon}__ready"] = Count("pk", filter=ready)
         aggregates[f"{horizon}__finished"] = Count("pk", filter=done)
-        for name in _PAIRED_COUNTS:
+        for name in PAIRED_COUNTS:
             aggregates[f"{horizon}__{name}"] = Count("pk", filter=done & Q(**{name: True}))
     found = PairedSummary.objects.filter(relationship__in=chosen).aggregate(**aggregates)
+    return paired_of(found)
+
+
+def paired_of(found: Mapping[str, int]) -> tuple[PairedRow, ...]:
+    """From people counted by `<horizon>__<what>`: ready (the horizon has begun for them),
+    finished, and each of `PAIRED_COUNTS` (of those finished)."""
     rows = []
     for horizon in HORIZONS:
-        ready, finished = found[f"{horizon}__ready"], found[f"{horizon}__finished"]
+        ready, finished = found.get(f"{horizon}__ready", 0), found.get(f"{horizon}__finished", 0)
         counts = PairedCounts(
-            finished=finished, **{name: found[f"{horizon}__{name}"] for name in _PAIRED_COUNTS}
+            finished=finished,
+            **{name: found.get(f"{horizon}__{name}", 0) for name in PAIRED_COUNTS},
         )
         rows.append(PairedRow(horizon, ready, paired_rates_of_counts(counts, ready - finished)))
     return tuple(rows)
@@ -545,7 +601,7 @@ def service_report(relationships: QuerySet[Relationship], today: date) -> Servic
     return ServiceReport(
         today=today,
         relationships=total,
-        by_stage=_tally(by_stage, [value for value, _ in STAGES]),
+        by_stage=in_order(by_stage, [value for value, _ in STAGES]),
         by_recommendation=levels.by_recommendation,
         by_scrutiny=levels.by_scrutiny,
         open_findings=_open_findings(chosen, today),

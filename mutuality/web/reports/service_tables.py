@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mutuality._csv import Cell
+from mutuality.web.relationships.tallies import OVERDUE_CODES
 from mutuality.web.reports.service_report import (
     HORIZON_NAMES,
-    OVERDUE_CODES,
     OVERDUE_NAMES,
     PROPORTIONS,
     ConsentCoverage,

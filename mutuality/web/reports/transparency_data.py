@@ -35,12 +35,14 @@ from mutuality.web.relationships.models import (
     Relationship,
     SeriesSummary,
 )
+from mutuality.web.relationships.tallies import (
+    NO_AGREEMENT,
+    NO_INDEPENDENT_SUPERVISOR,
+    REVIEW_OVERDUE,
+    SUPERVISION_OVERDUE,
+)
+from mutuality.web.reports import tallied
 from mutuality.web.reports.models import PublishedReport
-
-NO_INDEPENDENT_SUPERVISOR = "competence.no_external_authority"
-SUPERVISION_OVERDUE = "competence.supervision_overdue"
-NO_AGREEMENT = "respect.contract_missing"
-REVIEW_OVERDUE = "integrity.review_overdue"
 
 
 def _by(field: str, rows: QuerySet[Any]) -> dict[str, int]:
@@ -118,8 +120,14 @@ def _changes(relationships: QuerySet[Relationship]) -> tuple[OutcomeChange, ...]
 
 
 def gather(organisation: Organisation) -> OrganisationData:
-    """True counts for the organisation (never published as they stand)."""
+    """True counts for the organisation (never published as they stand): from its tallies
+    (ADR 0008), or counted when the tallies cannot say."""
     today = timezone.localdate()
+    return tallied.transparency_data(organisation, today) or count(organisation, today)
+
+
+def count(organisation: Organisation, today: date) -> OrganisationData:
+    """True counts for the organisation, counted from the typed rows."""
     relationships = Relationship.objects.filter(organisation=organisation)
     periods = current(AssessedPeriod.objects.filter(relationship__in=relationships), today)
     recommendations, levels = _levels(periods)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mutuality.framework import assess, assess_over_time
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships import assessed
+from mutuality.web.relationships import assessed, tallies
 from mutuality.web.relationships.case_io import to_case, with_records
 from mutuality.web.relationships.models import (
     AssessedPeriod,
@@ -96,6 +96,7 @@ def _reassess_batch(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
             )
         )
     rows.save()
+    tallies.keep(rows.shares([relationships[pk] for pk in ids]), today)
     return AssessmentRecord.objects.bulk_create(records, batch_size=500)
 
 

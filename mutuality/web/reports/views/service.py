@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -31,11 +31,12 @@ from django.views.decorators.http import require_GET
 from mutuality._csv import Cell, TextOut, write_table
 from mutuality.transparency import SMALLEST_SHOWN
 from mutuality.web.access import service_report_relationships
-from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.accounts.models import Role, User
 from mutuality.web.audit.actions import record, record_each
 from mutuality.web.relationships.forms.records import DateField
-from mutuality.web.relationships.models import Relationship
+from mutuality.web.relationships.models import Participant, Relationship
+from mutuality.web.reports import tallied
 from mutuality.web.reports.service_report import (
     Filters,
     ServiceReport,
@@ -52,9 +53,10 @@ ABOUT = "Service report"
 class FilterForm(NhsFormMixin, forms.Form):
     """Team, professional and period; every choice comes from the reader's own relationships."""
 
-    team = forms.ChoiceField(label="Team", required=False)
+    # The quick select: an organisation lists hundreds of professionals.
+    team = forms.ChoiceField(label="Team", required=False, widget=Select)
     professional = forms.TypedChoiceField(
-        label="Professional", required=False, coerce=int, empty_value=None
+        label="Professional", required=False, coerce=int, empty_value=None, widget=Select
     )
     active_from = DateField(
         label="Work under way on or after",
@@ -71,10 +73,18 @@ class FilterForm(NhsFormMixin, forms.Form):
 
     def __init__(self, data: Any, scope: QuerySet[Relationship]) -> None:
         super().__init__(data)
-        people = User.objects.filter(
-            participations__relationship__in=scope, participations__role="professional"
-        ).distinct()
-        teams = sorted({team for team in people.values_list("team", flat=True) if team})
+        # Each person asked once whether they are a professional in the scope (their first
+        # such relationship answers), so the cost follows the staff, not the relationships.
+        in_scope = scope.filter(pk=OuterRef("relationship_id"))
+        professional_in_scope = Participant.objects.filter(
+            Exists(in_scope), user=OuterRef("pk"), role="professional"
+        )
+        people = list(
+            User.objects.filter(Exists(professional_in_scope)).only(
+                "username", "display_name", "first_name", "last_name", "team"
+            )
+        )
+        teams = sorted({person.team for person in people if person.team})
         self._choices("team").choices = [("", "Every team"), *((t, t) for t in teams)]
         self.names = {p.pk: p.shown_name for p in sorted(people, key=lambda p: p.shown_name)}
         self._choices("professional").choices = [("", "Every professional"), *self.names.items()]
@@ -111,9 +121,20 @@ def _report(request: HttpRequest, page: str) -> tuple[FilterForm, ServiceReport]
     form = FilterForm(request.GET or None, scope)
     filters = form.filters()
     chosen = filter_relationships(scope, filters)
-    report = service_report(chosen, timezone.localdate())
+    report = _whole_organisation(request.user, filters) or service_report(
+        chosen, timezone.localdate()
+    )
     _audit(request.user, chosen, report.relationships, page, filters)
     return form, report
+
+
+def _whole_organisation(user: Any, filters: Filters) -> ServiceReport | None:
+    """An admin's report over their whole organisation, from its tallies (ADR 0008): the same
+    figures in the same few queries however large it is. None when it is narrowed, or when
+    the tallies cannot say; then the relationships are counted."""
+    if user.role != Role.ADMIN or filters != Filters():
+        return None
+    return tallied.service_report(user.organisation_id, timezone.localdate())
 
 
 def _audit(
