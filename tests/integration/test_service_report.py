@@ -389,6 +389,36 @@ def test_an_unknown_filter_value_is_an_error_and_narrows_nothing(world: World) -
     assert b'<strong id="relationship-count">2</strong>' in response.content
 
 
+def test_with_many_professionals_the_reader_types_a_name(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `LISTED_AT_MOST` professionals, the choice is a text field: part of a name, a login
+    or an id finds one professional; none, or several, is an error that narrows nothing."""
+    monkeypatch.setattr(service_views, "LISTED_AT_MOST", 1)
+    User.objects.filter(pk=world.users["quinn"].pk).update(display_name="Quinn Ó Briain")
+    User.objects.filter(pk=world.users["pat"].pk).update(display_name="Pat Quinlan")
+    client = world.client("admin")
+
+    def count(query: str) -> str:
+        return rows_of(page_tables(client, query), "Consent coverage")["Relationships"][0]
+
+    page = client.get(URL).content.decode()
+    assert 'name="professional"' in page and 'type="text"' in page
+    assert "<option>" not in page and "Pat Quinlan" not in page
+    assert count("?professional=briain") == "2"  # cbt2 and gambling
+    assert count("?professional=pat") == "3"  # the login
+    assert count(f"?professional={world.users['quinn'].pk}") == "2"
+    for typed, message in (
+        ("quin", "More than one professional matches"),
+        ("zed", "No professional"),
+    ):
+        response = client.get(URL, {"professional": typed})
+        assert message in response.content.decode()
+        assert b'<strong id="relationship-count">6</strong>' in response.content
+    csv_text = client.get("/reports/service.csv", {"professional": "briain"}).content.decode()
+    assert "Quinn Ó Briain" in csv_text
+
+
 def test_a_supervisor_sees_only_the_relationships_they_supervise(world: World) -> None:
     """Sam supervises the CBT and housing relationships, and the report covers just those."""
     tables = page_tables(world.client("sam"))

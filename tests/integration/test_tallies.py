@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from threading import Thread
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -150,3 +151,47 @@ def test_the_admins_whole_report_reads_no_typed_row(service: Organisation) -> No
     assert not reads(whole, "relationships_seriessummary")
     assert not reads(whole, "relationships_assessedperiod")
     assert reads(narrowed, "relationships_seriessummary")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_time_keep_them_equal() -> None:
+    """Three writers reassess relationships of one organisation at once, on a day whose changes
+    need folding (PostgreSQL only: SQLite writes one transaction at a time)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (make test-postgres runs this)")
+    organisation = generate(slug="at-once", relationships=15, seed=4).organisation
+    active = organisation.relationships.filter(stage="active").order_by("pk")
+    ids = list(active.values_list("pk", flat=True))
+    assert len(ids) >= 6
+    today = timezone.localdate()
+    # A change whose day has come but that is not yet folded, as on the first write of a day.
+    Tally.objects.create(
+        organisation=organisation,
+        figure="stage",
+        item='["active"]',
+        day=today,
+        value=0,
+        written=today,
+    )
+    failures: list[BaseException] = []
+
+    def write(chosen: list[int]) -> None:
+        try:
+            for pk in chosen:
+                with transaction.atomic():
+                    Relationship.objects.filter(pk=pk).update(stage="ending")
+                    reassess(Relationship.objects.get(pk=pk), reason="at the same time")
+        except BaseException as failure:
+            failures.append(failure)
+        finally:
+            connection.close()
+
+    writers = [Thread(target=write, args=(ids[i::3],)) for i in range(3)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+
+    assert failures == []
+    _agree(organisation, today)
+    assert not Tally.objects.filter(organisation=organisation, day=today).exists()

@@ -40,7 +40,15 @@ class User(AbstractUser):
 
     @property
     def shown_name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.name_shown(self.display_name, self.first_name, self.last_name, self.username)
+
+    SHOWN_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+    """What `name_shown` needs, for lists that read only those columns."""
+
+    @staticmethod
+    def name_shown(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """The name pages show: the display name, else the full name, else the login."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
 
 def hash_token(token: str) -> str:

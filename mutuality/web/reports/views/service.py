@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -50,10 +50,61 @@ CSV_COLUMNS = ("section", "row", "column", "value")
 ABOUT = "Service report"
 
 
+LISTED_AT_MOST = 40
+"""Professionals listed to choose from; with more, the reader types a name instead (a list of
+hundreds helps nobody, and would cost every page its length)."""
+
+
+class ProfessionalSearch(forms.CharField):
+    """A professional found by what the reader types: their login, their id, or part of their
+    name. Cleans to the professional's id (None when empty); no match, or several, is an error
+    that says so."""
+
+    def __init__(self, professionals: QuerySet[User]) -> None:
+        super().__init__(
+            label="Professional",
+            required=False,
+            max_length=200,
+            help_text="Type part of their name, or their login. Leave it empty for everyone.",
+        )
+        self.professionals = professionals
+        self.chosen = ""
+
+    def clean(self, value: Any) -> int | None:
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        named = (
+            Q(username__iexact=text)
+            | Q(display_name__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+        )
+        if text.isdigit():
+            named |= Q(pk=int(text))
+        found = list(
+            self.professionals.filter(named).values_list("pk", *User.SHOWN_NAME_FIELDS)[:6]
+        )
+        names = [User.name_shown(*name) for _, *name in found]
+        if not found:
+            raise forms.ValidationError(
+                f"No professional in this report matches “{text}”: check the spelling, or "
+                "leave it empty"
+            )
+        if len(found) > 1:
+            shown = ", ".join(names[:5]) + (" and others" if len(found) > 5 else "")
+            raise forms.ValidationError(
+                f"More than one professional matches “{text}” ({shown}): type more of the "
+                "name, or their login"
+            )
+        self.chosen = names[0]
+        return int(found[0][0])
+
+
 class FilterForm(NhsFormMixin, forms.Form):
     """Team, professional and period; every choice comes from the reader's own relationships."""
 
-    # The quick select: an organisation lists hundreds of professionals.
+    # The quick select: an organisation may have dozens of teams.
     team = forms.ChoiceField(label="Team", required=False, widget=Select)
     professional = forms.TypedChoiceField(
         label="Professional", required=False, coerce=int, empty_value=None, widget=Select
@@ -79,15 +130,27 @@ class FilterForm(NhsFormMixin, forms.Form):
         professional_in_scope = Participant.objects.filter(
             Exists(in_scope), user=OuterRef("pk"), role="professional"
         )
-        people = list(
-            User.objects.filter(Exists(professional_in_scope)).only(
-                "username", "display_name", "first_name", "last_name", "team"
-            )
-        )
-        teams = sorted({person.team for person in people if person.team})
-        self._choices("team").choices = [("", "Every team"), *((t, t) for t in teams)]
-        self.names = {p.pk: p.shown_name for p in sorted(people, key=lambda p: p.shown_name)}
+        professionals = User.objects.filter(Exists(professional_in_scope))
+        teams = professionals.exclude(team="").order_by("team").values_list("team", flat=True)
+        self._choices("team").choices = [
+            ("", "Every team"),
+            *((team, team) for team in teams.distinct()),
+        ]
+        listed = professionals.values_list("pk", *User.SHOWN_NAME_FIELDS)[: LISTED_AT_MOST + 1]
+        names = {pk: User.name_shown(*name) for pk, *name in listed}
+        if len(names) > LISTED_AT_MOST:
+            self.fields["professional"] = ProfessionalSearch(professionals)
+            return
+        self.names = dict(sorted(names.items(), key=lambda item: item[1]))
         self._choices("professional").choices = [("", "Every professional"), *self.names.items()]
+
+    @property
+    def professional_name(self) -> str:
+        """The chosen professional's name, or "" (for the page and the CSV)."""
+        field = self.fields["professional"]
+        if isinstance(field, ProfessionalSearch):
+            return str(field.chosen)
+        return self.names.get(self.filters().professional or 0, "")
 
     def _choices(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
@@ -170,7 +233,7 @@ def _filter_rows(form: FilterForm) -> list[tuple[str, str]]:
     filters = form.filters()
     return [
         ("Team", filters.team or "Every team"),
-        ("Professional", form.names.get(filters.professional or 0, "Every professional")),
+        ("Professional", form.professional_name or "Every professional"),
         ("Period from", filters.active_from.isoformat() if filters.active_from else ""),
         ("Period to", filters.active_to.isoformat() if filters.active_to else ""),
     ]
