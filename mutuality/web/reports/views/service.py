@@ -122,8 +122,12 @@ class FilterForm(NhsFormMixin, forms.Form):
         allow_future=True,
     )
 
+    names: dict[int, str]
+    """The professionals listed, by id (none when the reader types a name instead)."""
+
     def __init__(self, data: Any, scope: QuerySet[Relationship]) -> None:
         super().__init__(data)
+        self.names = {}
         # Each person asked once whether they are a professional in the scope (their first
         # such relationship answers), so the cost follows the staff, not the relationships.
         in_scope = scope.filter(pk=OuterRef("relationship_id"))
@@ -149,7 +153,7 @@ class FilterForm(NhsFormMixin, forms.Form):
         """The chosen professional's name, or "" (for the page and the CSV)."""
         field = self.fields["professional"]
         if isinstance(field, ProfessionalSearch):
-            return str(field.chosen)
+            return field.chosen
         return self.names.get(self.filters().professional or 0, "")
 
     def _choices(self, name: str) -> forms.ChoiceField:
