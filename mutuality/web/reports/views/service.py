@@ -1,7 +1,9 @@
 """Pages of the service report: the page (charts with their tables) and its CSV.
 
 Who sees which relationships is decided by `access.service_report_relationships`; everyone
-without a service report gets a 404. The numbers come from `reports.service_report`.
+without a service report gets a 404. The numbers come from `reports.service_report`, which
+counts the relationships, except in an admin's report over their whole organisation, which
+reads its tallies (`reports.tallied`, ADR 0008).
 
 The reader (an admin or supervisor) is always outside the relationships, so reading the report
 is audited. It shows counts and averages, never one relationship's record; but figures over
