@@ -234,7 +234,11 @@ def test_policy_file_changes_the_scrutiny_level(
 ) -> None:
     """`[scrutiny] enhanced_from_contrast = 1` raises a contrast-1 case to enhanced."""
     # Arrange
-    path = write_case(clean_case())
+    case = clean_case()
+    # Its professional's recorded self-disclosure counts as an indicator (format 1.1), so
+    # declaring that one alone leaves a contrast of 1.
+    case["contrast"] = ["professional_self_disclosure"]
+    path = write_case(case)
     policy = tmp_path / "policy.toml"
     policy.write_text("[scrutiny]\nenhanced_from_contrast = 1\n", encoding="utf-8")
 
