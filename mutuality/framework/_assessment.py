@@ -98,6 +98,8 @@ def _scrutiny_dict(scrutiny: Scrutiny) -> dict[str, Any]:
         "supervision_every_days": scrutiny.supervision_every_days,
         "reasons": list(scrutiny.reasons),
         "indicators": list(scrutiny.indicators),
+        "undeclared": list(scrutiny.undeclared),
+        "sources": {i: list(where) for i, where in scrutiny.sources.items()},
     }
 
 

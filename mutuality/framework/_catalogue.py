@@ -21,7 +21,8 @@ def catalogue_markdown() -> str:
         "",
         "Generated from the rules that run (`mutuality rules --format markdown`); do not edit "
         "by hand. Severities, lowest to highest: info < advisory < concern < contraindication; "
-        "`a / b` means `a` while proposed and `b` once active or ending.",
+        "`a / b` means `a` while proposed and `b` once active or ending. This is case format "
+        "1.1 (files still say `mutuality: 1`; docs/case-format.md).",
     ]
     rules = registered_rules()
     for principle in PRINCIPLES:
@@ -41,12 +42,17 @@ def catalogue_markdown() -> str:
         "",
         "## The two-sided questions",
         "",
-        "| id | professional is asked | recipient is asked | answers |",
-        "|---|---|---|---|",
+        "Where participants' answers differ, the most cautious one counts. A `yes` from anyone "
+        "to a question in the last column counts as that contrast indicator, whatever "
+        "`contrast` says.",
+        "",
+        "| id | professional is asked | recipient is asked | answers | a `yes` counts as |",
+        "|---|---|---|---|---|",
     ]
     lines += [
         f"| `{q.id}` | {_cell(q.wording['professional'])} | "
-        f"{_cell(q.wording['recipient'])} | {', '.join(q.options)} |"
+        f"{_cell(q.wording['recipient'])} | {', '.join(q.options)} | "
+        f"{f'`{q.indicates}`' if q.indicates else ''} |"
         for q in QUESTIONS
     ]
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ from ._findings import Severity
 from ._model import Case, Participant
 from ._policy import Policy
 from ._questions import QUESTIONS, QUESTIONS_BY_ID
-from ._scrutiny import SERIOUS_DYNAMICS, Risks, Scrutiny, assess_scrutiny, contrast_indicators
+from ._scrutiny import SERIOUS_DYNAMICS, Risks, Scrutiny, assess_scrutiny, contrast_sources
 from ._series import Series, outcome_series
 from .exceptions import CaseError
 
@@ -146,7 +146,7 @@ def _risks(
     )
     vulnerable = tuple(p.id for p in case.recipients if p.vulnerability == "high")
     roles = tuple(multiple_roles)
-    if "social_relationship" in case.contrast:
+    if "social_relationship" in case.declared_contrast:
         roles += ("a social relationship",)
     worse = tuple(
         f"{o.of} on {o.label}" for o in outcomes if o.change.change == "reliable_deterioration"
@@ -158,9 +158,9 @@ def build_facts(case: Case, policy: Policy, today: date) -> Facts:
     answers = _answers(case)
     outcomes = _outcomes(case)
     multiple_roles = _multiple_roles(case, answers)
-    contact_outside = any(a.get("contact_outside") == "yes" for a in answers.values())
-    indicators = contrast_indicators(case, contact_outside)
-    scrutiny = assess_scrutiny(indicators, _risks(case, outcomes, multiple_roles), policy)
+    sources = contrast_sources(case, answers)
+    risks = _risks(case, outcomes, multiple_roles)
+    scrutiny = assess_scrutiny(tuple(sources), risks, policy, sources)
     return Facts(
         case=case,
         as_of=case.as_of or today,

@@ -306,7 +306,8 @@ class Case(Part):
     context: Context = Context()
     approach: Approach = Approach()
     contract: Contract | None = None
-    contrast: list[ContrastIndicator] = []
+    # Omitted (None) means nobody has examined it yet; `[]` means they looked and found none.
+    contrast: list[ContrastIndicator] | None = None
     scrutiny: Scrutiny = Scrutiny()
     disclosures: list[Disclosure] = []
     observations: list[Observation] = []
@@ -325,6 +326,11 @@ class Case(Part):
     @property
     def recipients(self) -> list[Participant]:
         return [p for p in self.participants if p.role == "recipient"]
+
+    @property
+    def declared_contrast(self) -> list[ContrastIndicator]:
+        """The indicators `contrast` lists (none when it is omitted)."""
+        return self.contrast or []
 
     @property
     def is_running(self) -> bool:

@@ -24,6 +24,8 @@ class Question:
     wording: Mapping[Role, str]
     answers: Mapping[str, str]  # answer value -> plain-English label
     caution: tuple[str, ...]  # most cautious first
+    indicates: str | None = None
+    """The contrast indicator a `yes` from anyone counts as (docs/case-format.md, "Scrutiny")."""
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -139,6 +141,7 @@ QUESTIONS: tuple[Question, ...] = (
         },
         answers=_YES_NO,
         caution=("yes", "no"),
+        indicates="contact_outside_sessions",
     ),
     Question(
         id="preferences_asked",
@@ -187,6 +190,76 @@ QUESTIONS: tuple[Question, ...] = (
         answers=_YES_NO_UNSURE,
         caution=("no", "unsure", "yes"),
     ),
+    # Format 1.1: the questions below each ask about one way the work may depart from what
+    # others expect, so that the level of scrutiny never rests on `contrast` alone. A `yes`
+    # is the cautious reading: it can only add scrutiny.
+    Question(
+        id="shared_decisions",
+        asks="we make decisions about the recipient's care or treatment together",
+        wording={
+            "professional": "Do you and the person make decisions about their care or "
+            "treatment together?",
+            "recipient": "Do you and the professional make decisions about your care or "
+            "treatment together?",
+        },
+        answers=_YES_NO,
+        caution=("yes", "no"),
+        indicates="shared_clinical_decisions",
+    ),
+    Question(
+        id="money_between_us",
+        asks="money, gifts or favours pass between us",
+        wording={
+            "professional": "Does money, or do gifts or favours, pass between you and the "
+            "person (either way)?",
+            "recipient": "Does money, or do gifts or favours, pass between you and the "
+            "professional (either way)?",
+        },
+        answers=_YES_NO,
+        caution=("yes", "no"),
+        indicates="payment_between_participants",
+    ),
+    Question(
+        id="personal_sharing",
+        asks="the professional shares their own personal experiences in this work",
+        wording={
+            "professional": "Do you share your own personal experiences with the person in "
+            "this work?",
+            "recipient": "Does the professional share their own personal experiences with you "
+            "in this work?",
+        },
+        answers=_YES_NO,
+        caution=("yes", "no"),
+        indicates="professional_self_disclosure",
+    ),
+    Question(
+        id="informal_places",
+        asks="we meet in informal places (homes, cafés, community spaces)",
+        wording={
+            "professional": "Do you meet the person in informal places, such as a home, a "
+            "café or a community space?",
+            "recipient": "Do you meet the professional in informal places, such as a home, a "
+            "café or a community space?",
+        },
+        answers=_YES_NO,
+        caution=("yes", "no"),
+        indicates="informal_setting",
+    ),
+    Question(
+        id="confidentiality_differs",
+        asks="what is kept private works differently here from usual care",
+        wording={
+            "professional": "Does what is kept private work differently in this work from "
+            "how it works in your usual practice?",
+            "recipient": "Does what is kept private work differently in this work from "
+            "how it works in the care you usually get?",
+        },
+        answers=_YES_NO,
+        caution=("yes", "no"),
+        indicates="altered_confidentiality",
+    ),
 )
 
 QUESTIONS_BY_ID: Mapping[str, Question] = {question.id: question for question in QUESTIONS}
+INDICATING: tuple[Question, ...] = tuple(q for q in QUESTIONS if q.indicates is not None)
+"""The questions whose `yes` counts as a contrast indicator, looked at for every assessment."""

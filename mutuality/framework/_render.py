@@ -38,7 +38,8 @@ STATUS_WORDS = {
     "contraindicated": "co-production seems less suitable",
 }
 SEVERITY_WORDS = {
-    "info": "Good news",
+    # Info holds strengths and notes worth showing (format 1.1 adds a note that is no strength).
+    "info": "Worth knowing",
     "advisory": "To do",
     "concern": "Concern",
     "contraindication": "Stop",

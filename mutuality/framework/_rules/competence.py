@@ -268,3 +268,46 @@ def uncertain_unconsulted(facts: Facts) -> Iterator[Raised]:
             concerns=tuple(unsure),
             evidence={"uncertain": facts.case.uncertain, "unsure": unsure},
         )
+
+
+@rule(
+    "competence.contrast_unexamined",
+    severity="advisory",
+    basis="The more a relationship departs from what the service and wider society expect, "
+    "the more external scrutiny it needs; that is only known once someone has looked.",
+)
+def contrast_unexamined(facts: Facts) -> Iterator[Raised]:
+    if facts.case.contrast is None:
+        yield Raised(
+            "advisory",
+            "Nobody has yet said how this work departs from what the service and wider "
+            "society would expect of a helping relationship.",
+            (
+                "Together, list the ways this work departs from usual practice (shared "
+                "clinical decisions, contact outside sessions, informal settings …), or "
+                "record that it does not.",
+            ),
+            evidence={"counted": list(facts.scrutiny.indicators)},
+        )
+
+
+@rule(
+    "competence.contrast_undeclared",
+    severity="info",
+    basis="Scrutiny must not depend on what is written down as the contrast: the answers "
+    "and the record show departures too.",
+)
+def contrast_undeclared(facts: Facts) -> Iterator[Raised]:
+    scrutiny = facts.scrutiny
+    if scrutiny.undeclared:
+        listed = "; ".join(i.replace("_", " ") for i in scrutiny.undeclared)
+        yield Raised(
+            "info",
+            f"The answers or the record show departures the contrast does not list ({listed}); "
+            f"scrutiny counts them anyway.",
+            ("Add them to the contrast, so that everyone sees how the work departs.",),
+            evidence={
+                "undeclared": list(scrutiny.undeclared),
+                "sources": {i: list(scrutiny.sources[i]) for i in scrutiny.undeclared},
+            },
+        )

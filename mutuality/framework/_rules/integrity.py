@@ -169,7 +169,7 @@ def multiple_roles(facts: Facts) -> Iterator[Raised]:
             concerns=(pid,),
             evidence={"roles": list(causes), "plan": planned},
         )
-    if "social_relationship" in facts.case.contrast and not facts.multiple_roles:
+    if "social_relationship" in facts.case.declared_contrast and not facts.multiple_roles:
         yield Raised(
             severity,
             "The relationship is also a social one.",

@@ -426,7 +426,9 @@ def relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
         "as_of": data["as_of"],
         **context,
         **approach,
-        "contrast": data["contrast"],
+        # Stored as a list for now: a file that leaves `contrast` out (unexamined, format 1.1)
+        # is kept as "none declared", as before 1.1, until the web app can store unexamined.
+        "contrast": data["contrast"] if data["contrast"] is not None else [],
         "affected_identified": data["affected_parties"] is not None,
         "supervisor_name": scrutiny["supervisor"] or "",
         "supervisor_is_participant": scrutiny["supervisor_is_participant"],

@@ -234,7 +234,11 @@ def test_policy_file_changes_the_scrutiny_level(
 ) -> None:
     """`[scrutiny] enhanced_from_contrast = 1` raises a contrast-1 case to enhanced."""
     # Arrange
-    path = write_case(clean_case())
+    case = clean_case()
+    # Its professional's recorded self-disclosure counts as an indicator (format 1.1), so
+    # declaring that one alone leaves a contrast of 1.
+    case["contrast"] = ["professional_self_disclosure"]
+    path = write_case(case)
     policy = tmp_path / "policy.toml"
     policy.write_text("[scrutiny]\nenhanced_from_contrast = 1\n", encoding="utf-8")
 
@@ -335,6 +339,48 @@ def test_validate_reports_problems_with_paths_and_exit_2(
     assert code == 2
     assert out == ""
     assert f"{path}: stage: got 'paused'" in err
+
+
+def test_an_answer_outside_a_new_questions_values_exits_2_naming_the_field(
+    capsys: pytest.CaptureFixture[str], clean_case: CaseFactory, write_case: CaseWriter
+) -> None:
+    """`maybe` to money_between_us (format 1.1) is exit 2 with the field, value and options."""
+    # Arrange
+    case = clean_case()
+    case["participants"][0]["answers"] = {"money_between_us": "maybe"}
+    path = write_case(case)
+
+    # Act
+    code, out, err = _run(capsys, "assess", path)
+
+    # Assert
+    assert code == 2
+    assert out == ""
+    assert (
+        f"{path}: participants[0].answers.money_between_us: got 'maybe'; expected one of: yes, no"
+    ) in err.splitlines()
+    assert "Traceback" not in err
+
+
+def test_an_omitted_contrast_is_reported_and_an_empty_one_is_not(
+    capsys: pytest.CaptureFixture[str], clean_case: CaseFactory, write_case: CaseWriter
+) -> None:
+    """Leaving `contrast` out raises contrast_unexamined; `contrast: []` does not (format 1.1)."""
+    # Arrange
+    omitted = clean_case()
+    del omitted["contrast"]
+    empty = clean_case()
+    empty["contrast"] = []
+    paths = [write_case(omitted, "omitted.yaml"), write_case(empty, "empty.yaml")]
+
+    # Act
+    code, out, err = _run(capsys, "assess", *paths, "--format", "json")
+
+    # Assert
+    assert code == 0, err
+    codes = [{f["code"] for f in json.loads(line)["findings"]} for line in out.splitlines()]
+    assert "competence.contrast_unexamined" in codes[0]
+    assert "competence.contrast_unexamined" not in codes[1]
 
 
 def test_empty_directory_has_no_case_files(

@@ -65,6 +65,8 @@ SPEC_CODES = {
     "integrity.in_name_only",
     "integrity.false_hopes",
     "integrity.change_evidenced",
+    "competence.contrast_unexamined",
+    "competence.contrast_undeclared",
 }
 
 ANSWERS = {
@@ -81,6 +83,11 @@ ANSWERS = {
     "vulnerabilities_shared": "yes",
     "expected_change": "some",
     "confidence": "yes",
+    "shared_decisions": "no",
+    "money_between_us": "no",
+    "personal_sharing": "no",
+    "informal_places": "no",
+    "confidentiality_differs": "no",
 }
 
 
@@ -110,6 +117,7 @@ def clean_case() -> dict[str, Any]:
             "resource_review": "comparable",
             "outcome_plan": ["who5"],
         },
+        "contrast": [],
         "contract": {
             "version": 1,
             "agreed_by": ["jo", "ravi"],
@@ -297,6 +305,18 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "competence.consultation_unheeded",
         _set("consultations", [{"date": "2026-10-01", "with": "team", "outcome": "switch_model"}]),
         "concern",
+    ),
+    ("competence.contrast_unexamined", _set("contrast", _DELETE), "advisory"),
+    ("competence.contrast_unexamined", _set("contrast", None), "advisory"),
+    (
+        "competence.contrast_undeclared",
+        _set(f"{RECIPIENT}.answers.informal_places", "yes"),
+        "info",
+    ),
+    (
+        "competence.contrast_undeclared",
+        _set("disclosures", [{"by": "jo", "date": "2026-10-01", "about": "x", "rationale": "y"}]),
+        "info",
     ),
     ("competence.uncertain_unconsulted", _set("uncertain", True), "concern"),
     (
