@@ -49,6 +49,7 @@ class Permission(StrEnum):
     EDIT = "edit"  # the relationship's details, contract drafts, affected parties, records
     ANSWER = "answer"  # one's own two-sided answers
     CONSENT = "consent"  # one's own consent, including withdrawing it
+    DECLARE_CONTRAST = "declare_contrast"  # how the work departs from usual care (both people)
     AGREE_CONTRACT = "agree_contract"
     SUPERVISE = "supervise"  # supervision records, independent reviews
     CONSULT = "consult"  # record a consultation about another model of helping
@@ -64,6 +65,7 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
             Permission.VIEW,
             Permission.ANSWER,
             Permission.CONSENT,
+            Permission.DECLARE_CONTRAST,
             Permission.AGREE_CONTRACT,
             Permission.OBSERVE,
             Permission.SCORE,

@@ -52,6 +52,12 @@ ANSWERS = {
     "vulnerabilities_shared": "yes",
     "expected_change": "some",
     "confidence": "yes",
+    # Format 1.1: none of these departures from usual care.
+    "shared_decisions": "no",
+    "money_between_us": "no",
+    "personal_sharing": "no",
+    "informal_places": "no",
+    "confidentiality_differs": "no",
 }
 # What the recommendations read as on the pages (mutuality/framework/_render.py).
 SAFEGUARDS = HEADLINES["proceed_with_safeguards"]  # "Go ahead, with safeguards"

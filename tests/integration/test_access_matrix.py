@@ -54,6 +54,7 @@ MATRIX = {
     "review": "200 403 403 403 403",  # a contract review; an independent one is the supervisor's
     "review-independent": "403 403 200 403 403",
     "scrutiny": "200 403 403 403 403",
+    "contrast": "200 200 403 403 403",
     "stage": "200 403 403 403 403",
     "help-now": "200 200 200 200 200",
     "safety-flag": "200 403 200 403 403",

@@ -24,14 +24,11 @@ CASE_FILES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.name for p in CASE_FILES])
 def test_export_of_an_import_assesses_like_the_original(path: Path) -> None:
     """Import then export is lossless: the exported file's assessment equals the original's
-    (but for an omitted contrast, which the web app still stores as `[]`)."""
-    loaded = load_case(path)
+    (an omitted contrast comes back omitted, and `contrast: []` as `[]`)."""
+    original = load_case(path)
     organisation = Organisation.objects.create(slug="trust", name="Trust")
-    # Until the web app stores an unexamined contrast (issue 11, web part), an omitted one comes
-    # back as "examined, none declared"; the indicators counted, and so the level, are the same.
-    original = loaded.model_copy(update={"contrast": loaded.declared_contrast})
 
-    relationship = import_case(loaded, organisation)
+    relationship = import_case(original, organisation)
     exported = validate_case(yaml.safe_load(export_yaml(relationship)), "export")
 
     assert assess(exported).to_dict() == assess(original).to_dict()

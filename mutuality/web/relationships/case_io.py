@@ -426,9 +426,8 @@ def relationship_fields(data: dict[str, Any]) -> dict[str, Any]:
         "as_of": data["as_of"],
         **context,
         **approach,
-        # Stored as a list for now: a file that leaves `contrast` out (unexamined, format 1.1)
-        # is kept as "none declared", as before 1.1, until the web app can store unexamined.
-        "contrast": data["contrast"] if data["contrast"] is not None else [],
+        # None (left out: nobody has looked yet) and [] (looked, none) stay apart (format 1.1).
+        "contrast": data["contrast"],
         "affected_identified": data["affected_parties"] is not None,
         "supervisor_name": scrutiny["supervisor"] or "",
         "supervisor_is_participant": scrutiny["supervisor_is_participant"],

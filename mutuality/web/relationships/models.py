@@ -95,7 +95,13 @@ class Relationship(models.Model):
     resource_review = models.CharField(max_length=30, choices=RESOURCE_REVIEWS, default="not_done")
     alternatives_considered = models.JSONField(default=list, blank=True)
     outcome_plan = models.JSONField(default=list, blank=True)
-    contrast = models.JSONField(default=list, blank=True)
+    contrast = models.JSONField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text="The declared ways the work departs from usual care: empty when the two people "
+        "looked and found none, null while nobody has looked (format 1.1).",
+    )
     affected_identified = models.BooleanField(
         default=False, help_text="Whether anyone has said who else the relationship affects."
     )
@@ -413,12 +419,13 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
-ROWS_VERSION = 3
+ROWS_VERSION = 4
 """What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
 --missing` (which `make run` runs after `migrate`) writes them again for every relationship
 whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
 the paired PHQ-9 and GAD-7 outcomes (`PairedSummary`), so reports count them in SQL; 3: each
-relationship's share of its organisation's tallies (`TallyShare`, ADR 0008)."""
+relationship's share of its organisation's tallies (`TallyShare`, ADR 0008); 4: framework
+format 1.1 (contrast counted from the answers and the record; `contrast_unexamined`)."""
 
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""

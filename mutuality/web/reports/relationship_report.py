@@ -24,6 +24,7 @@ from mutuality.framework import (
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
 from mutuality.web.access import may_read_private_notes, participant_of, visible_observations
 from mutuality.web.relationships.actions import current_result
+from mutuality.web.relationships.contrast import counted_contrast
 from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
 from mutuality.web.relationships.models import ContractAgreement, Relationship
 from mutuality.web.relationships.views.outcomes import (
@@ -65,6 +66,8 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         "contracts": _contracts(relationship),
         "principles": _principles(result),
         "scrutiny": _scrutiny(relationship, result),
+        "contrast": counted_contrast(result["scrutiny"], relationship, user),
+        "contrast_examined": relationship.contrast is not None,
         "supervision": _supervision(relationship),
         "consultations": _consultations(relationship),
         "disclosures": list(relationship.disclosures.select_related("by")),

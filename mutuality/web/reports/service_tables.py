@@ -103,6 +103,22 @@ def _findings_table(report: ServiceReport) -> Table:
     return Table("findings", title, columns, rows, chart)
 
 
+CONTRAST_CODES = {
+    "competence.contrast_unexamined": "Nobody has said yet how the work differs",
+    "competence.contrast_undeclared": "Differences counted that nobody declared",
+}
+
+
+def _contrast_table(report: ServiceReport) -> Table:
+    """How contrast is recorded (framework format 1.1): relationships with each of its two
+    findings open today, out of every relationship covered."""
+    open_now = {f.code: f.relationships for f in report.open_findings}
+    rows = tuple((words, open_now.get(code, 0)) for code, words in CONTRAST_CODES.items())
+    return Table(
+        "contrast", "How contrast is recorded", ("Relationships where", "Relationships"), rows
+    )
+
+
 def _compliance_table(report: ServiceReport) -> Table:
     columns = (
         "Scrutiny level",
@@ -237,6 +253,7 @@ def tables(report: ServiceReport) -> list[Table]:
             "scrutiny", "Relationships by scrutiny level", "Scrutiny level", report.by_scrutiny
         ),
         _findings_table(report),
+        _contrast_table(report),
         _compliance_table(report),
         *_consent_tables(report.consent),
         _paired_table(report),

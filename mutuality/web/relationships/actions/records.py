@@ -231,6 +231,24 @@ def update_scrutiny(
 
 
 @transaction.atomic
+def declare_contrast(
+    *,
+    relationship: Relationship,
+    by: Any,
+    declared: list[str],
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """Either person says how the work departs from usual care (`[]`: they looked, and it
+    does not). Scrutiny also counts what the answers and the record show, declared or not."""
+    _claim(relationship, expected_revision)
+    before = relationship.contrast
+    relationship.contrast = declared
+    relationship.save(update_fields=["contrast", "updated"])
+    audit(by, "update", relationship, relationship, changes={"contrast": [before, declared]})
+    return reassess(relationship, reason="how the work differs from usual care declared")
+
+
+@transaction.atomic
 def change_stage(
     *,
     relationship: Relationship,

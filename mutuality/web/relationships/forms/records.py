@@ -355,6 +355,33 @@ class ScrutinyForm(RecordForm):
         return [value for value in CONTRAST_INDICATORS if value in chosen]
 
 
+class ContrastForm(RecordForm):
+    """The two people say how their work departs from usual care, or that it does not."""
+
+    contrast = forms.MultipleChoiceField(
+        label="Which of these are true of your work together?",
+        help_text="Choose all that apply.",
+        choices=list(CONTRAST_INDICATORS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose only from the differences in the list"},
+    )
+    none = forms.BooleanField(
+        label="None of these: we have looked, and our work does not differ from usual care",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = set(cleaned.get("contrast") or [])
+        if cleaned.get("none") and chosen:
+            self.add_error("none", "Choose the differences, or “none of these”, but not both")
+        elif not cleaned.get("none") and not chosen and "contrast" not in self.errors:
+            self.add_error("contrast", "Choose how your work differs, or “none of these”")
+        cleaned["declared"] = [value for value in CONTRAST_INDICATORS if value in chosen]
+        return cleaned
+
+
 NEXT_STAGE: dict[str, str] = {"proposed": "active", "active": "ending", "ending": "ended"}
 
 

@@ -30,13 +30,16 @@ from mutuality.web.access import (
     standing,
     visible_observations,
 )
+from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.actions import records as actions
+from mutuality.web.relationships.contrast import counted_contrast
 from mutuality.web.relationships.forms.records import (
     CONSULTATION_OUTCOMES,
     CONTRAST_INDICATORS,
     NEXT_STAGE,
     OBSERVATION_KINDS,
     ConsultationForm,
+    ContrastForm,
     DisclosureForm,
     ObservationForm,
     ResolveForm,
@@ -98,6 +101,7 @@ def _panel_context(request: HttpRequest, relationship: Relationship) -> dict[str
         "can_edit": can_edit,
         "can_supervise": can_supervise,
         "can_consult": can(user, Permission.CONSULT, relationship),
+        "can_declare_contrast": can(user, Permission.DECLARE_CONTRAST, relationship),
         "has_contract": relationship.contract_versions.exists(),
         "next_stage": NEXT_STAGE.get(relationship.stage),
         "stage_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
@@ -125,7 +129,8 @@ def records(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 (c, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
                 for c in relationship.consultations.order_by("-date", "-pk")
             ],
-            "contrast": [CONTRAST_INDICATORS.get(c, c) for c in relationship.contrast],
+            "contrast": [CONTRAST_INDICATORS.get(c, c) for c in relationship.contrast or []],
+            "contrast_examined": relationship.contrast is not None,
         }
         response = render(request, "relationships/records/records.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -350,9 +355,59 @@ def _scrutiny_initial(relationship: Relationship) -> dict[str, Any]:
         "supervision_every_days": relationship.supervision_every_days,
         "team_informed": known_choice(relationship.team_informed),
         "public_reporting": known_choice(relationship.public_reporting),
-        "contrast": list(relationship.contrast),
+        "contrast": list(relationship.contrast or []),
         "uncertain": relationship.uncertain,
     }
+
+
+SCRUTINY_WORDS = {
+    "standard": "standard",
+    "enhanced": "enhanced (closer than usual)",
+    "intensive": "intensive (the closest)",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contrast(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both people say how their work departs from usual care, and see what the assessment
+    counts and why (format 1.1: what the answers and the record show counts either way)."""
+    relationship = relationship_for(request.user, pk, Permission.DECLARE_CONTRAST)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.declare_contrast(
+            relationship=relationship,
+            by=request.user,
+            declared=data["declared"],
+            expected_revision=data["revision"],
+        )
+        if not data["declared"]:
+            return "You have said your work does not differ from usual care."
+        return "How your work differs from usual care is saved."
+
+    def initial() -> dict[str, Any]:
+        declared = relationship.contrast
+        return {"contrast": declared or [], "none": declared == []}
+
+    def context() -> dict[str, Any]:
+        scrutiny = current_result(relationship)["scrutiny"]
+        level = scrutiny["level"]
+        return {
+            "counted": counted_contrast(scrutiny, relationship, request.user),
+            "examined": relationship.contrast is not None,
+            "level": SCRUTINY_WORDS.get(level, level),
+        }
+
+    return form_page(
+        request,
+        relationship,
+        make_form=lambda data: ContrastForm(data, initial=initial()),
+        save=save,
+        template="relationships/records/contrast.html",
+        context=context,
+        page="contrast",
+        keep_input=False,
+    )
 
 
 @login_required
@@ -362,10 +417,13 @@ def scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.EDIT)
 
     def save(data: dict[str, Any]) -> str:
+        values = {field: data[field] for field in actions.SCRUTINY_FIELDS}
+        if relationship.contrast is None and not values["contrast"]:
+            values["contrast"] = None  # still unexamined: "none" is said on the contrast page
         actions.update_scrutiny(
             relationship=relationship,
             by=request.user,
-            values={field: data[field] for field in actions.SCRUTINY_FIELDS},
+            values=values,
             expected_revision=data["revision"],
         )
         return "The scrutiny settings are saved."
@@ -441,5 +499,6 @@ urlpatterns = [
     path("<int:pk>/consultations/new/", consultation, name="consultation"),
     path("<int:pk>/reviews/<slug:kind>/", review, name="review"),
     path("<int:pk>/scrutiny/", scrutiny, name="scrutiny"),
+    path("<int:pk>/contrast/", contrast, name="contrast"),
     path("<int:pk>/stage/", stage, name="stage"),
 ]

@@ -1,0 +1,43 @@
+"""The contrast the assessment counts, in words (framework format 1.1, section 7.1).
+
+What counts, and where each indicator came from, is the framework's (`scrutiny.sources` in the
+stored assessment); this only says it, for the contrast page and the relationship report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutuality.web.relationships.forms.records import CONTRAST_INDICATORS
+from mutuality.web.relationships.models import Participant, Relationship
+
+
+def counted_contrast(
+    scrutiny: dict[str, Any], relationship: Relationship, viewer: Any
+) -> list[dict[str, Any]]:
+    """Each way the assessment counts the work as departing from usual care, with where it
+    came from in words, read from the stored assessment's `scrutiny.sources` (the framework
+    decides what counts; this only says it)."""
+    sources = scrutiny.get("sources", {})
+    people = {p.slug: p for p in relationship.participants.select_related("user")}
+    return [
+        {
+            "indicator": CONTRAST_INDICATORS.get(indicator, indicator),
+            "sources": [_source_words(source, people, viewer) for source in found],
+            "declared": "declared" in found,
+        }
+        for indicator, found in sources.items()
+    ]
+
+
+def _source_words(source: str, people: dict[str, Participant], viewer: Any) -> str:
+    if source == "declared":
+        return "Declared by the people in the relationship"
+    if source == "record:disclosures":
+        return "A self-disclosure the professional recorded"
+    slug = source.removeprefix("answer:")
+    person = people.get(slug)
+    if person is not None and person.user_id is not None and person.user_id == viewer.pk:
+        return "You answered yes to a question"
+    name = person.user.shown_name if person is not None and person.user else slug
+    return f"{name} answered yes to a question"
