@@ -159,7 +159,7 @@ def test_writers_at_the_same_time_keep_them_equal() -> None:
     need folding (PostgreSQL only: SQLite writes one transaction at a time)."""
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (make test-postgres runs this)")
-    organisation = generate(slug="at-once", relationships=15, seed=4).organisation
+    organisation = generate(slug="at-once", relationships=40, seed=4).organisation
     active = organisation.relationships.filter(stage="active").order_by("pk")
     ids = list(active.values_list("pk", flat=True))
     assert len(ids) >= 6

@@ -423,13 +423,17 @@ def _apply(organisation_id: int, found: Mapping[Key, float], today: date) -> Non
 def _fold(organisation_id: int, today: date) -> None:
     """Once a day, move the changes whose day has come onto `SINCE_EVER`, so that the rows a
     report reads do not pile up day after day. The organisation's row is locked first (on
-    PostgreSQL), so that two writers never fold the same rows twice."""
+    PostgreSQL), so that two writers never fold the same rows twice; what the first folded the
+    second no longer finds."""
     due = Tally.objects.filter(
         organisation_id=organisation_id, day__gt=SINCE_EVER, day__lte=today
     ).order_by()
     if not due.exists():
         return
-    Organisation.objects.select_for_update().filter(pk=organisation_id).exists()
+    # NO KEY UPDATE: two folders wait for each other, but a writer that merely inserts rows
+    # pointing at the organisation (which takes KEY SHARE on it) is not blocked, so two
+    # reassessments that each wrote such rows before folding cannot deadlock.
+    list(Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id))
     sums = sorted(due.values_list("figure", "item").annotate(total=Sum("value")))
     _upsert(organisation_id, [((f, i, SINCE_EVER), total) for f, i, total in sums], today)
     due.delete()
