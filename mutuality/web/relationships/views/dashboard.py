@@ -4,6 +4,7 @@ relationships a person can see."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -12,7 +13,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Field, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import path
@@ -112,16 +113,34 @@ class Card:
 STAGE_WORDS = dict(STAGES)
 
 
-def _cards(rows: list[AssessedPeriod], today: date) -> list[Card]:
-    ids = [row.relationship_id for row in rows]
-    findings = current(CurrentFinding.objects.filter(relationship_id__in=ids), today)
-    needs: dict[int, list[str]] = {}
-    for relationship_id, message in (
-        findings.exclude(severity="info")
-        .order_by("relationship_id", "position")
-        .values_list("relationship_id", "message")
-    ):
-        needs.setdefault(relationship_id, []).append(message)
+class _Messages(Subquery):
+    """The messages a subquery selects, as a list: JSON text on SQLite, an array on
+    PostgreSQL (`_needs` reads either)."""
+
+    template = "(SELECT json_group_array(needs.message) FROM (%(subquery)s) needs)"
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        array = self.copy()
+        array.template = "ARRAY(%(subquery)s)"
+        return array.as_sql(compiler, connection)
+
+
+def with_needs_doing(rows: QuerySet[AssessedPeriod], today: date) -> QuerySet[AssessedPeriod]:
+    """The rows of a page with what needs doing in each relationship (its first findings but
+    the informative ones), read in the same query: one subquery per row shown."""
+    findings = current(
+        CurrentFinding.objects.filter(relationship_id=OuterRef("relationship_id")), today
+    )
+    first = findings.exclude(severity="info").order_by("position").values("message")[:NEEDS_DOING]
+    return rows.annotate(needs=_Messages(first, output_field=Field()))
+
+
+def _needs(value: Any) -> list[str]:
+    listed = json.loads(value) if isinstance(value, str) else value
+    return [str(message) for message in listed or ()]
+
+
+def _cards(rows: list[AssessedPeriod]) -> list[Card]:
     return [
         Card(
             pk=row.relationship_id,
@@ -129,7 +148,7 @@ def _cards(rows: list[AssessedPeriod], today: date) -> list[Card]:
             stage=STAGE_WORDS[row.stage].lower(),
             headline=HEADLINES[row.recommendation],
             standing=str(row.__dict__["held"]).replace("_", "-"),
-            needs_doing=needs.get(row.relationship_id, [])[:NEEDS_DOING],
+            needs_doing=_needs(row.__dict__["needs"]),
         )
         for row in rows
     ]
@@ -219,6 +238,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = filters_from(form)
     rows = relationship_rows(request.user, today, filters)
     listed = rows[: COUNTED_AT_MOST + 1].count()
+    rows = with_needs_doing(rows, today)  # after counting, which needs none of it
     page: Page[AssessedPeriod] | Steps
     if listed > COUNTED_AT_MOST:
         page = steps(rows, request.GET.get("page"))
@@ -231,7 +251,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "relationships/dashboard.html",
         {
-            "cards": _cards(shown, today),
+            "cards": _cards(shown),
             "page": page,
             "listed": min(listed, COUNTED_AT_MOST),
             "more_than_counted": listed > COUNTED_AT_MOST,
