@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Field, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Expression, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import path
@@ -228,6 +228,59 @@ def steps(rows: QuerySet[Any], asked: str | None) -> Steps:
     return Steps(found[:PAGE_SIZE], number, len(found) > PAGE_SIZE)
 
 
+class _CountOf(Expression):
+    """How many rows a query finds, as a value in another query (which the database works out
+    once, not once per row)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, rows: QuerySet[Any]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        # Django's SQL for a query of the app's, its values as parameters.
+        sql, params = self.rows.query.get_compiler(connection=connection).as_sql()
+        return f"(SELECT COUNT(*) FROM ({sql}) counted)", tuple(params)  # noqa: S608
+
+
+Listing = tuple["Page[AssessedPeriod] | Steps", list[AssessedPeriod], int]
+
+
+def _listing(
+    rows: QuerySet[AssessedPeriod], shown: QuerySet[AssessedPeriod], asked: Any
+) -> Listing:
+    """The page of `shown` (the rows of `rows`, with what a card shows) asked for, its rows,
+    and how many rows there are, no further than `COUNTED_AT_MOST` + 1: counted in the query
+    that reads the page, unless the page asked for is past either end."""
+    try:
+        number = int(asked or 1)
+    except ValueError:
+        number = 1
+    if number >= 1:
+        start = (number - 1) * PAGE_SIZE
+        counted = _CountOf(rows.order_by().values("pk")[: COUNTED_AT_MOST + 1])
+        found: list[AssessedPeriod] = list(
+            shown.annotate(listed=counted)[start : start + PAGE_SIZE + 1]
+        )
+        if found or number == 1:
+            listed = int(found[0].__dict__["listed"]) if found else 0
+            if listed > COUNTED_AT_MOST:
+                page: Page[AssessedPeriod] | Steps = Steps(
+                    found[:PAGE_SIZE], number, len(found) > PAGE_SIZE
+                )
+            else:
+                page = Page(found[:PAGE_SIZE], number, _Counted(shown, PAGE_SIZE, listed))
+            return page, found[:PAGE_SIZE], listed
+    # Past the end, or before the start: count first, then read the page it comes to.
+    listed = rows[: COUNTED_AT_MOST + 1].count()
+    if listed > COUNTED_AT_MOST:
+        walked = steps(shown, asked)
+        return walked, walked.rows, listed
+    page = _Counted(shown, PAGE_SIZE, listed).get_page(asked)
+    return page, list(page), listed
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -237,15 +290,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilters(request.GET or None)
     filters = filters_from(form)
     rows = relationship_rows(request.user, today, filters)
-    listed = rows[: COUNTED_AT_MOST + 1].count()
-    rows = with_needs_doing(rows, today)  # after counting, which needs none of it
-    page: Page[AssessedPeriod] | Steps
-    if listed > COUNTED_AT_MOST:
-        page = steps(rows, request.GET.get("page"))
-        shown, numbers = page.rows, None
-    else:
-        page = _Counted(rows, PAGE_SIZE, listed).get_page(request.GET.get("page"))
-        shown, numbers = list(page), page_numbers(page)
+    page, shown, listed = _listing(rows, with_needs_doing(rows, today), request.GET.get("page"))
+    numbers = None if isinstance(page, Steps) else page_numbers(page)
     due_first = steps(due.due_rows(request.user, today), "1")
     return render(
         request,
