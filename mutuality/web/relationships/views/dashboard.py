@@ -16,8 +16,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Expression, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from mutuality.framework import HEADLINES
@@ -108,6 +110,45 @@ class Card:
 
     READ: ClassVar[tuple[str, ...]] = ("relationship_id", "title", "stage", "recommendation")
     """The fields of an assessed period a card shows (besides the standing)."""
+
+    @property
+    def html(self) -> SafeString:
+        """The card as the dashboard lists it (an NHS.UK clickable card), written here rather
+        than in the template: 25 of them, each a dozen template nodes, were a third of the
+        page's rendering."""
+        needs = ""
+        if self.needs_doing:
+            needs = format_html(
+                _NEEDS_DOING,
+                format_html_join("", "<li>{}</li>", ((message,) for message in self.needs_doing)),
+            )
+        return format_html(
+            _CARD,
+            reverse("relationships:detail", args=[self.pk]),
+            self.title,
+            self.headline,
+            self.standing,
+            self.stage,
+            needs,
+        )
+
+
+_CARD = """<li>
+    <div class="nhsuk-card nhsuk-card--clickable">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-m">
+          <a class="nhsuk-card__link" href="{}">{}</a>
+        </h3>
+        <p class="nhsuk-card__description"><strong>{}.</strong>
+          You are the {}. Stage: {}.</p>{}
+      </div>
+    </div>
+  </li>"""
+_NEEDS_DOING = """
+        <p class="nhsuk-body-s">Needs doing:</p>
+        <ul class="nhsuk-list nhsuk-list--bullet nhsuk-body-s">
+          {}
+        </ul>"""
 
 
 STAGE_WORDS = dict(STAGES)
