@@ -4,6 +4,7 @@ relationships a person can see."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -16,10 +17,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Expression, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from mutuality.framework import HEADLINES
@@ -61,6 +63,17 @@ class DashboardFilters(NhsFormMixin, forms.Form):
     scrutiny = forms.ChoiceField(
         label="Scrutiny", required=False, choices=[("", "Any"), *SCRUTINY_LEVELS], widget=Select
     )
+
+
+@functools.cache
+def unfiltered_fields() -> SafeString:
+    """The search and filters as they stand before anything is asked for: the same on every
+    visit, so written once per process (four fields and their choices are a fifth of the
+    page's rendering)."""
+    html = render_to_string(
+        "relationships/_dashboard_filters.html", {"filters": DashboardFilters()}
+    )
+    return mark_safe(html)  # noqa: S308  # the template's own output, escaped as it rendered
 
 
 def filters_from(form: DashboardFilters) -> dict[str, str]:
@@ -346,6 +359,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page_numbers": numbers,
             "query": _query_without(request.GET, "page"),
             "filters": form,
+            "unfiltered_fields": None if form.is_bound else unfiltered_fields(),
             "filtered": bool(filters),
             "due": due.group(due_first.rows),
             "due_more": due_first.has_next,
