@@ -17,7 +17,18 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, CharField, Expression, F, Field, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Expression,
+    F,
+    Field,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 
 from mutuality.web.accounts.models import Role
@@ -148,11 +159,14 @@ class _Held(Expression):
         relationship: str,
         values: Mapping[Standing, Any] | None = None,
         output_field: Field[Any, Any] | None = None,
+        *,
+        ids_first: bool = False,
     ) -> None:
         super().__init__(output_field=output_field or BooleanField())
         self.user_pk = user_pk
         self.column: Any = F(relationship)
         self.values = None if values is None else {held: values[held] for held in Standing}
+        self.ids_first = ids_first
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column, *(self.values or {}).values()]
@@ -188,7 +202,22 @@ class _Held(Expression):
         for subquery, values in _held_sql(connection.alias).values():
             subqueries.append(subquery)
             subquery_params += [self.user_pk if p == _ANYONE else p for p in values]
-        return f"{column} IN ({' UNION ALL '.join(subqueries)})", [*params, *subquery_params]
+        union = " UNION ALL ".join(subqueries)
+        if self.ids_first and connection.vendor == "postgresql":
+            # The ids as an array the database makes once, before it reads any row: each is
+            # then looked up in the column's index (`= ANY`). Given the `IN`, PostgreSQL may
+            # instead join the subqueries to every current row of a table with many (the due
+            # items). SQLite reads the `IN` that way already.
+            return f"{column} = ANY(ARRAY({union}))", [*params, *subquery_params]
+        return f"{column} IN ({union})", [*params, *subquery_params]
+
+
+def held_by(user: Any, relationship: str) -> Q:
+    """Rows of the relationships this person holds a standing in other than admin, found by
+    reading those relationships' ids first and then each one's rows through the index on
+    `relationship` (for a table with many rows per relationship, such as the due items); in
+    one query."""
+    return Q(_Held(user.pk, relationship, ids_first=True))
 
 
 def _admin_of(user: Any) -> int | None:
@@ -256,9 +285,10 @@ def standing(user: Any, relationship: Relationship) -> Standing | None:
 
 
 def _standing_and_participant(
-    user: Any, relationship: Relationship
+    user: Any, relationship: Relationship, reviewer: bool | None = None
 ) -> tuple[Standing | None, Participant | None]:
-    """`standing()`, and the person's own participant record when that is how they belong."""
+    """`standing()`, and the person's own participant record when that is how they belong.
+    `reviewer`: whether they are assigned to review it, when already known."""
     if not user.is_authenticated:
         return None, None
     participant = participant_of(user, relationship)
@@ -267,7 +297,9 @@ def _standing_and_participant(
         return held, participant
     if relationship.supervisor_id == user.pk:
         return Standing.SUPERVISOR, None
-    if relationship.reviewers.filter(pk=user.pk).exists():
+    if reviewer is None:
+        reviewer = relationship.reviewers.filter(pk=user.pk).exists()
+    if reviewer:
         return Standing.REVIEWER, None
     if user.role == Role.ADMIN and user.organisation_id == relationship.organisation_id:
         return Standing.ADMIN, None
@@ -277,6 +309,9 @@ def _standing_and_participant(
 def participant_of(user: Any, relationship: Relationship) -> Participant | None:
     if not user.is_authenticated:
         return None
+    if "participants" in getattr(relationship, "_prefetched_objects_cache", {}):
+        # Already read, in the same order (`reach(…, people=True)`).
+        return next((p for p in relationship.participants.all() if p.user_id == user.pk), None)
     return relationship.participants.filter(user=user).first()
 
 
@@ -318,12 +353,37 @@ def relationship_for(user: Any, pk: int, permission: Permission = Permission.VIE
     return reach(user, pk, permission).relationship
 
 
-def reach(user: Any, pk: int, permission: Permission = Permission.VIEW) -> Reach:
-    """`relationship_for`, with how this person stands towards the relationship."""
-    relationship = Relationship.objects.filter(pk=pk).select_related("organisation").first()
-    held, participant = (
-        (None, None) if relationship is None else _standing_and_participant(user, relationship)
-    )
+_REVIEWER = "mutuality_reviewer"
+"""The annotation `reach` reads whether the person reviews the relationship by."""
+
+
+def reach(
+    user: Any,
+    pk: int,
+    permission: Permission = Permission.VIEW,
+    *,
+    people: bool = False,
+    also: Mapping[str, Any] | None = None,
+) -> Reach:
+    """`relationship_for`, with how this person stands towards the relationship. With `people`,
+    the relationship's participants are read too and kept on it (as `prefetch_related` keeps
+    them), for a page that lists them: the person's own record is found among them. `also`:
+    values a page reads with the relationship, in the same query (as `annotate` does)."""
+    found = Relationship.objects.filter(pk=pk).select_related("organisation")
+    if also:
+        found = found.annotate(**also)
+    if user.is_authenticated:
+        # Whether they review it, in the same query (one query fewer for reviewers and admins).
+        reviews = _Reviewer.objects.filter(relationship_id=OuterRef("pk"), user_id=user.pk)
+        found = found.annotate(**{_REVIEWER: Exists(reviews)})
+    if people:
+        found = found.prefetch_related("participants")
+    relationship = found.first()
+    held, participant = None, None
+    if relationship is not None:
+        # Asked afresh by any later `standing()` of this request.
+        reviewer = relationship.__dict__.pop(_REVIEWER, None)
+        held, participant = _standing_and_participant(user, relationship, reviewer)
     if relationship is None or held is None:  # every standing may view
         refused(user, 404, relationship_id=pk, permission=permission.value)
         raise Http404("No such relationship")

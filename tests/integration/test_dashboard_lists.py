@@ -3,6 +3,7 @@ whatever the page or filter asked for."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections.abc import Iterator
@@ -214,3 +215,32 @@ def test_a_list_longer_than_it_counts_pages_on_without_a_total(
     monkeypatch.setattr(dashboard, "COUNTED_AT_MOST", 1_000)
     assert counted == _titles(admin) + _titles(admin, "?page=2")
     assert "Page 2 of 2: 31 relationships." in admin.get("/relationships/?page=2").content.decode()
+
+
+def test_each_card_says_what_needs_doing_first_from_its_findings_today(admin: Client) -> None:
+    """Each card lists its relationship's first three findings today that are more than
+    informative, in the assessment's order, and no other."""
+    from django.utils import timezone
+
+    from mutuality.web.relationships.actions import current
+    from mutuality.web.relationships.models import CurrentFinding
+
+    page = admin.get("/relationships/").content.decode()
+    cards = re.findall(
+        r'href="/relationships/(\d+)/">.*?</h3>(.*?)</div>\s*</div>\s*</li>', page, re.S
+    )
+    today = timezone.localdate()
+    shown = {int(pk): re.findall(r"<li>(.*?)</li>", body, re.S) for pk, body in cards}
+    expected = {
+        pk: [
+            f.message
+            for f in current(CurrentFinding.objects.filter(relationship_id=pk), today)
+            .exclude(severity="info")
+            .order_by("position")[: dashboard.NEEDS_DOING]
+        ]
+        for pk in shown
+    }
+
+    assert len(shown) == PAGE_SIZE
+    assert any(len(messages) > 1 for messages in expected.values())
+    assert {pk: [html.unescape(m) for m in messages] for pk, messages in shown.items()} == expected

@@ -126,6 +126,40 @@ def test_a_dashboard_costs_the_same_at_10_and_200_relationships(
     assert 0 < _due_items(page) <= PAGE_SIZE
 
 
+# The session and the user, then the page of relationships (counted, with what needs doing on
+# each card) and the first of what is due; an admin's asks first whether they belong to any
+# relationship outside their organisation.
+DASHBOARD_QUERIES = {standing: 4 for standing in STANDINGS} | {"admin": 5}
+# At most: the session, the user, the relationship (with today's assessment, its contract's
+# version and whether one reviews it) and its people, its scores (series, then scores) and its
+# history; an outsider's view is audited; the professional and the supervisor see its open
+# safety flags; its affected parties once they are said (these examples say none).
+RELATIONSHIP_PAGE_QUERIES = {
+    "professional": 9,
+    "co_producer": 8,
+    "supervisor": 10,
+    "reviewer": 9,
+    "admin": 9,
+}
+AUDIT_CHECK = 1
+"""The query tests/integration/conftest.py adds to each request (whether it wrote unaudited)."""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_a_dashboard_and_a_relationship_page_keep_to_their_queries(
+    services: dict[int, Service], standing: str
+) -> None:
+    """Each costs the queries listed above for its standing, and no more."""
+    service = services[SIZES[-1]]
+
+    dashboard, _ = _queries(service.client(standing), "/relationships/")
+    page, _ = _queries(service.client(standing), f"/relationships/{service.first().pk}/")
+
+    assert dashboard - AUDIT_CHECK == DASHBOARD_QUERIES[standing]
+    assert page - AUDIT_CHECK <= RELATIONSHIP_PAGE_QUERIES[standing]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("standing", STANDINGS)
 def test_what_is_due_costs_the_same_at_10_and_200_relationships(

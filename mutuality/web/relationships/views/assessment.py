@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mutuality.framework import (
@@ -32,6 +35,7 @@ from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import records
 from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.forms.case_file import CaseFileForm
+from mutuality.web.relationships.models import AssessedPeriod, ContractVersion
 from mutuality.web.relationships.resolving import link_for
 from mutuality.web.relationships.views.common import form_page
 from mutuality.web.relationships.views.outcomes import (
@@ -90,9 +94,22 @@ def _finding(finding: dict[str, Any], held: Reach) -> dict[str, Any]:
     }
 
 
+def _read_with_the_relationship(today: date) -> dict[str, Any]:
+    """What the relationship page reads in the relationship's own query: today's stored
+    assessment (`actions.current_result`'s, when there is one) and the latest contract's
+    version."""
+    period = actions.current(AssessedPeriod.objects.filter(relationship_id=OuterRef("pk")), today)
+    contract = ContractVersion.objects.filter(relationship_id=OuterRef("pk")).order_by("-version")
+    return {
+        "stored_result": Subquery(period.order_by("starts").values("result")[:1]),
+        "contract_version": Subquery(contract.values("version")[:1]),
+    }
+
+
 def _detail_context(held: Reach) -> dict[str, Any]:
     relationship = held.relationship
-    result = actions.current_result(relationship)
+    stored = relationship.__dict__.get("stored_result")
+    result = dict(stored) if stored is not None else actions.current_result(relationship)
     me = held.participant
     all_series = relationship_series(relationship)
     names = series_names(all_series)
@@ -128,7 +145,12 @@ def _detail_context(held: Reach) -> dict[str, Any]:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The relationship's assessment, principle by principle, and its history."""
-    held = reach(request.user, pk)
+    held = reach(
+        request.user,
+        pk,
+        people=True,  # the page lists them
+        also=_read_with_the_relationship(timezone.localdate()),
+    )
     _audit_outsider_view(request, held, "detail")
     return render(request, "relationships/detail.html", _detail_context(held))
 

@@ -4,6 +4,8 @@ relationships a person can see."""
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -12,11 +14,14 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import path
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from mutuality.framework import HEADLINES
@@ -58,6 +63,17 @@ class DashboardFilters(NhsFormMixin, forms.Form):
     scrutiny = forms.ChoiceField(
         label="Scrutiny", required=False, choices=[("", "Any"), *SCRUTINY_LEVELS], widget=Select
     )
+
+
+@functools.cache
+def unfiltered_fields() -> SafeString:
+    """The search and filters as they stand before anything is asked for: the same on every
+    visit, so written once per process (four fields and their choices are a fifth of the
+    page's rendering)."""
+    html = render_to_string(
+        "relationships/_dashboard_filters.html", {"filters": DashboardFilters()}
+    )
+    return mark_safe(html)  # noqa: S308  # the template's own output, escaped as it rendered
 
 
 def filters_from(form: DashboardFilters) -> dict[str, str]:
@@ -108,20 +124,77 @@ class Card:
     READ: ClassVar[tuple[str, ...]] = ("relationship_id", "title", "stage", "recommendation")
     """The fields of an assessed period a card shows (besides the standing)."""
 
+    @property
+    def html(self) -> SafeString:
+        """The card as the dashboard lists it (an NHS.UK clickable card), written here rather
+        than in the template: 25 of them, each a dozen template nodes, were a third of the
+        page's rendering."""
+        needs = ""
+        if self.needs_doing:
+            needs = format_html(
+                _NEEDS_DOING,
+                format_html_join("", "<li>{}</li>", ((message,) for message in self.needs_doing)),
+            )
+        return format_html(
+            _CARD,
+            reverse("relationships:detail", args=[self.pk]),
+            self.title,
+            self.headline,
+            self.standing,
+            self.stage,
+            needs,
+        )
+
+
+_CARD = """<li>
+    <div class="nhsuk-card nhsuk-card--clickable">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-m">
+          <a class="nhsuk-card__link" href="{}">{}</a>
+        </h3>
+        <p class="nhsuk-card__description"><strong>{}.</strong>
+          You are the {}. Stage: {}.</p>{}
+      </div>
+    </div>
+  </li>"""
+_NEEDS_DOING = """
+        <p class="nhsuk-body-s">Needs doing:</p>
+        <ul class="nhsuk-list nhsuk-list--bullet nhsuk-body-s">
+          {}
+        </ul>"""
+
 
 STAGE_WORDS = dict(STAGES)
 
 
-def _cards(rows: list[AssessedPeriod], today: date) -> list[Card]:
-    ids = [row.relationship_id for row in rows]
-    findings = current(CurrentFinding.objects.filter(relationship_id__in=ids), today)
-    needs: dict[int, list[str]] = {}
-    for relationship_id, message in (
-        findings.exclude(severity="info")
-        .order_by("relationship_id", "position")
-        .values_list("relationship_id", "message")
-    ):
-        needs.setdefault(relationship_id, []).append(message)
+class _Messages(Subquery):
+    """The messages a subquery selects, as a list: JSON text on SQLite, an array on
+    PostgreSQL (`_needs` reads either)."""
+
+    template = "(SELECT json_group_array(needs.message) FROM (%(subquery)s) needs)"
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        array = self.copy()
+        array.template = "ARRAY(%(subquery)s)"
+        return array.as_sql(compiler, connection)
+
+
+def with_needs_doing(rows: QuerySet[AssessedPeriod], today: date) -> QuerySet[AssessedPeriod]:
+    """The rows of a page with what needs doing in each relationship (its first findings but
+    the informative ones), read in the same query: one subquery per row shown."""
+    findings = current(
+        CurrentFinding.objects.filter(relationship_id=OuterRef("relationship_id")), today
+    )
+    first = findings.exclude(severity="info").order_by("position").values("message")[:NEEDS_DOING]
+    return rows.annotate(needs=_Messages(first, output_field=Field()))
+
+
+def _needs(value: Any) -> list[str]:
+    listed = json.loads(value) if isinstance(value, str) else value
+    return [str(message) for message in listed or ()]
+
+
+def _cards(rows: list[AssessedPeriod]) -> list[Card]:
     return [
         Card(
             pk=row.relationship_id,
@@ -129,7 +202,7 @@ def _cards(rows: list[AssessedPeriod], today: date) -> list[Card]:
             stage=STAGE_WORDS[row.stage].lower(),
             headline=HEADLINES[row.recommendation],
             standing=str(row.__dict__["held"]).replace("_", "-"),
-            needs_doing=needs.get(row.relationship_id, [])[:NEEDS_DOING],
+            needs_doing=_needs(row.__dict__["needs"]),
         )
         for row in rows
     ]
@@ -209,6 +282,59 @@ def steps(rows: QuerySet[Any], asked: str | None) -> Steps:
     return Steps(found[:PAGE_SIZE], number, len(found) > PAGE_SIZE)
 
 
+class _CountOf(Expression):
+    """How many rows a query finds, as a value in another query (which the database works out
+    once, not once per row)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, rows: QuerySet[Any]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        # Django's SQL for a query of the app's, its values as parameters.
+        sql, params = self.rows.query.get_compiler(connection=connection).as_sql()
+        return f"(SELECT COUNT(*) FROM ({sql}) counted)", tuple(params)  # noqa: S608
+
+
+Listing = tuple["Page[AssessedPeriod] | Steps", list[AssessedPeriod], int]
+
+
+def _listing(
+    rows: QuerySet[AssessedPeriod], shown: QuerySet[AssessedPeriod], asked: Any
+) -> Listing:
+    """The page of `shown` (the rows of `rows`, with what a card shows) asked for, its rows,
+    and how many rows there are, no further than `COUNTED_AT_MOST` + 1: counted in the query
+    that reads the page, unless the page asked for is past either end."""
+    try:
+        number = int(asked or 1)
+    except ValueError:
+        number = 1
+    if number >= 1:
+        start = (number - 1) * PAGE_SIZE
+        counted = _CountOf(rows.order_by().values("pk")[: COUNTED_AT_MOST + 1])
+        found: list[AssessedPeriod] = list(
+            shown.annotate(listed=counted)[start : start + PAGE_SIZE + 1]
+        )
+        if found or number == 1:
+            listed = int(found[0].__dict__["listed"]) if found else 0
+            if listed > COUNTED_AT_MOST:
+                page: Page[AssessedPeriod] | Steps = Steps(
+                    found[:PAGE_SIZE], number, len(found) > PAGE_SIZE
+                )
+            else:
+                page = Page(found[:PAGE_SIZE], number, _Counted(shown, PAGE_SIZE, listed))
+            return page, found[:PAGE_SIZE], listed
+    # Past the end, or before the start: count first, then read the page it comes to.
+    listed = rows[: COUNTED_AT_MOST + 1].count()
+    if listed > COUNTED_AT_MOST:
+        walked = steps(shown, asked)
+        return walked, walked.rows, listed
+    page = _Counted(shown, PAGE_SIZE, listed).get_page(asked)
+    return page, list(page), listed
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -218,20 +344,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilters(request.GET or None)
     filters = filters_from(form)
     rows = relationship_rows(request.user, today, filters)
-    listed = rows[: COUNTED_AT_MOST + 1].count()
-    page: Page[AssessedPeriod] | Steps
-    if listed > COUNTED_AT_MOST:
-        page = steps(rows, request.GET.get("page"))
-        shown, numbers = page.rows, None
-    else:
-        page = _Counted(rows, PAGE_SIZE, listed).get_page(request.GET.get("page"))
-        shown, numbers = list(page), page_numbers(page)
+    page, shown, listed = _listing(rows, with_needs_doing(rows, today), request.GET.get("page"))
+    numbers = None if isinstance(page, Steps) else page_numbers(page)
     due_first = steps(due.due_rows(request.user, today), "1")
     return render(
         request,
         "relationships/dashboard.html",
         {
-            "cards": _cards(shown, today),
+            "cards": _cards(shown),
             "page": page,
             "listed": min(listed, COUNTED_AT_MOST),
             "more_than_counted": listed > COUNTED_AT_MOST,
@@ -239,6 +359,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page_numbers": numbers,
             "query": _query_without(request.GET, "page"),
             "filters": form,
+            "unfiltered_fields": None if form.is_bound else unfiltered_fields(),
             "filtered": bool(filters),
             "due": due.group(due_first.rows),
             "due_more": due_first.has_next,
