@@ -103,6 +103,21 @@ class ProfessionalSearch(forms.CharField):
         return int(found[0][0])
 
 
+def _professionals(scope: QuerySet[Relationship], staff: QuerySet[User] | None) -> QuerySet[User]:
+    """The professionals of the scope's relationships. Over an organisation (`staff`, its
+    people) each person is asked once whether they are one (their first such relationship
+    answers), so the cost follows the staff, not the relationships; over a few relationships
+    (a supervisor's), their professionals are read from them."""
+    if staff is None:
+        professional = Participant.objects.filter(relationship__in=scope, role="professional")
+        return User.objects.filter(pk__in=professional.values("user_id"))
+    in_scope = scope.filter(pk=OuterRef("relationship_id"))
+    professional_in_scope = Participant.objects.filter(
+        Exists(in_scope), user=OuterRef("pk"), role="professional"
+    )
+    return staff.filter(Exists(professional_in_scope))
+
+
 class FilterForm(NhsFormMixin, forms.Form):
     """Team, professional and period; every choice comes from the reader's own relationships."""
 
@@ -127,16 +142,15 @@ class FilterForm(NhsFormMixin, forms.Form):
     names: dict[int, str]
     """The professionals listed, by id (none when the reader types a name instead)."""
 
-    def __init__(self, data: Any, scope: QuerySet[Relationship]) -> None:
+    def __init__(
+        self, data: Any, scope: QuerySet[Relationship], staff: QuerySet[User] | None = None
+    ) -> None:
         super().__init__(data)
         self.names = {}
-        # Each person asked once whether they are a professional in the scope (their first
-        # such relationship answers), so the cost follows the staff, not the relationships.
-        in_scope = scope.filter(pk=OuterRef("relationship_id"))
-        professional_in_scope = Participant.objects.filter(
-            Exists(in_scope), user=OuterRef("pk"), role="professional"
-        )
-        professionals = User.objects.filter(Exists(professional_in_scope))
+        self.fields_from(_professionals(scope, staff))
+
+    def fields_from(self, professionals: QuerySet[User]) -> None:
+        """The team and professional choices (or the search) from the scope's professionals."""
         teams = professionals.exclude(team="").order_by("team").values_list("team", flat=True)
         self._choices("team").choices = [
             ("", "Every team"),
@@ -187,7 +201,14 @@ def _report(request: HttpRequest, page: str) -> tuple[FilterForm, ServiceReport]
     if scope is None:
         refused(request.user, 404, page=page)
         raise Http404("No such page")
-    form = FilterForm(request.GET or None, scope)
+    reader: Any = request.user
+    # An admin's report covers their organisation: its people are the candidates.
+    staff = (
+        User.objects.filter(organisation_id=reader.organisation_id)
+        if reader.role == Role.ADMIN
+        else None
+    )
+    form = FilterForm(request.GET or None, scope, staff)
     filters = form.filters()
     chosen = filter_relationships(scope, filters)
     report = _whole_organisation(request.user, filters) or service_report(
