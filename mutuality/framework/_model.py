@@ -161,6 +161,9 @@ else:
 
 class Participant(Part):
     id: Slug
+    # An optional display name, in any script ("Siân Evans", "Nguyễn Văn An"); the id stays the
+    # reference used everywhere else in the file.
+    name: Text | None = None
     role: ParticipantRole
     capacity: Capacity = "presumed"
     consent: Consent = "not_sought"

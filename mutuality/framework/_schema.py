@@ -39,6 +39,7 @@ _DESCRIPTION = (
 # Where a field's rule reaches beyond JSON Schema, its description says so.
 _FIELD_NOTES: dict[tuple[str, str], str] = {
     ("Participant", "id"): "Unique among the participants",
+    ("Participant", "name"): "An optional display name, in any script; the id stays the reference",
     ("CostsAndBenefits", "party"): "A participant's id",
     ("Payment", "to"): "A participant's id",
     ("Disclosure", "by"): "A participant's id",

@@ -96,3 +96,20 @@ def test_export_of_an_unknown_id_exits_2(capsys: pytest.CaptureFixture[str]) -> 
 
     assert code == 2
     assert "no relationship with id 999" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_participants_display_name_is_kept_and_exported() -> None:
+    """`participants[].name`, in any script, is stored and comes back in the export."""
+    data = yaml.safe_load((ROOT / "examples" / "fathers-walking-group.yaml").read_text())
+    data["participants"][0]["name"] = "Priya Ó Súilleabháin"
+    data["participants"][1]["name"] = "Tomasz Wiśniewski"
+    organisation = Organisation.objects.create(slug="trust", name="Trust")
+
+    relationship = import_case(validate_case(data, "a file"), organisation)
+
+    exported = yaml.safe_load(export_yaml(relationship))
+    assert [p.get("name") for p in exported["participants"]] == [
+        "Priya Ó Súilleabháin",
+        "Tomasz Wiśniewski",
+    ]

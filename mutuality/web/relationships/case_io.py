@@ -44,6 +44,7 @@ def _participant(p: Participant) -> dict[str, Any]:
     return _without_nulls(
         {
             "id": p.slug,
+            "name": p.name or None,
             "role": p.role,
             "capacity": p.capacity,
             "consent": p.consent,
@@ -296,6 +297,7 @@ def participant_fields(p: dict[str, Any]) -> dict[str, Any]:
     """A participant of the case format (as plain data) as Participant fields."""
     return {
         "slug": p["id"],
+        "name": p["name"] or "",
         "role": p["role"],
         "capacity": p["capacity"],
         "consent": p["consent"],

@@ -150,6 +150,13 @@ class Participant(models.Model):
         Relationship, on_delete=models.CASCADE, related_name="participants"
     )
     slug = models.SlugField(max_length=64)
+    name = models.CharField(
+        max_length=TEXT_LENGTH,
+        blank=True,
+        default="",
+        help_text="An optional display name from a case file, in any script (case format "
+        "`participants[].name`).",
+    )
     role = models.CharField(max_length=20, choices=_choices("professional", "recipient"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
