@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from mutuality.web.accounts.models import Organisation, Role
+from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.actions import reassess
+from mutuality.web.reports.views import service as service_views
 from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 pytestmark = pytest.mark.browser
@@ -77,4 +78,33 @@ def test_an_admin_narrows_the_service_report_to_a_team_by_keyboard(
         "/reports/service.csv?team=North&professional=&active_from_0=&active_from_1="
         "&active_from_2=&active_to_0=&active_to_1=&active_to_2=",
     )
+    axe(page)
+
+
+def test_with_many_professionals_the_admin_types_a_name(
+    page: Page,
+    organisation: Organisation,
+    axe: Callable[[Page], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the listed number of professionals the choice is a text field: a name that matches
+    two is an error beside the field, a login narrows the report; both pages pass axe."""
+    monkeypatch.setattr(service_views, "LISTED_AT_MOST", 1)
+    User.objects.filter(username="quinn").update(display_name="Quinn Jones")
+    User.objects.filter(username="quinn2").update(display_name="Quinn Smith")
+    sign_in(page, "ada")
+    page.goto("/reports/service/")
+    professional = page.get_by_label("Professional (optional)")
+    expect(professional).to_have_attribute("type", "text")
+
+    professional.fill("Quinn")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "More than one professional matches"
+    )
+    axe(page)
+
+    page.get_by_label("Professional (optional)").fill("smith")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#relationship-count")).to_have_text("1")
     axe(page)
