@@ -229,6 +229,8 @@ def questions_command(
                         "asks": q.asks,
                         "answers": list(q.options),
                         "wording": {r: q.wording[r] for r in roles},
+                        # The contrast indicator a `yes` from anyone counts as (format 1.1).
+                        "indicates": q.indicates,
                     }
                     for q in QUESTIONS
                 ],
@@ -241,6 +243,8 @@ def questions_command(
         for r in roles:
             print(f"  {r}: {q.wording[r]}")
         print("  answers: " + ", ".join(f"{v} ({label})" for v, label in q.answers.items()))
+        if q.indicates:
+            print(f"  a yes from anyone counts as: {q.indicates}")
     return 0
 
 

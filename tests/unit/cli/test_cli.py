@@ -476,6 +476,15 @@ def test_questions_as_json_give_both_wordings(capsys: pytest.CaptureFixture[str]
     for question in questions:
         assert set(question["wording"]) == roles
         assert question["answers"]
+    indicates = {q["id"]: q["indicates"] for q in questions if q["indicates"]}
+    assert indicates == {
+        "contact_outside": "contact_outside_sessions",
+        "shared_decisions": "shared_clinical_decisions",
+        "money_between_us": "payment_between_participants",
+        "personal_sharing": "professional_self_disclosure",
+        "informal_places": "informal_setting",
+        "confidentiality_differs": "altered_confidentiality",
+    }
 
 
 @pytest.mark.parametrize("role", ["professional", "recipient"])
