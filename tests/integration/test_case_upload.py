@@ -208,3 +208,28 @@ def test_only_the_professional_may_upload(
     response = _client(user).get(f"/relationships/{relationship.pk}/case/upload/")
 
     assert response.status_code == status
+
+
+def test_a_file_carries_the_new_answers_and_an_unexamined_contrast(
+    relationship: Relationship,
+) -> None:
+    """Format 1.1 by upload: the professional's own answer to a new question comes in and
+    counts; a file that leaves `contrast` out leaves it unexamined; the download says both."""
+    data = _data(relationship)
+    professional = next(p for p in data["participants"] if p["role"] == "professional")
+    professional["answers"] = {**professional.get("answers", {}), "money_between_us": "yes"}
+    del data["contrast"]
+
+    response = _upload(relationship, data)
+
+    relationship.refresh_from_db()
+    assert response.status_code == 302
+    mine = relationship.participants.get(slug=professional["id"])
+    assert mine.answers["money_between_us"] == "yes"
+    assert relationship.contrast is None
+    scrutiny = relationship.periods.order_by("-starts").first().result["scrutiny"]
+    assert scrutiny["sources"]["payment_between_participants"] == [f"answer:{mine.slug}"]
+    downloaded = _data(relationship)
+    assert "contrast" not in downloaded
+    again = next(p for p in downloaded["participants"] if p["id"] == mine.slug)
+    assert again["answers"]["money_between_us"] == "yes"
