@@ -104,15 +104,16 @@ def test_the_page_names_where_each_counted_indicator_came_from(world: World) -> 
 
     assert "You meet somewhere informal" in as_professional
     assert "Declared by the people in the relationship" in as_professional
-    assert f"Money passes between you {name} answered yes to a question" in as_professional
-    assert "Money passes between you You answered yes to a question" in as_co_producer
+    asked = "Does money, or do gifts or favours, pass between you and the professional"
+    assert f"Money passes between you {name} answered yes to “{asked}" in as_professional
+    assert f"Money passes between you You answered yes to “{asked}" in as_co_producer
     assert "A self-disclosure the professional recorded" in as_professional
     assert UNDECLARED in _codes(world.relationship)
     report = _text(
         world.client("supervisor").get(f"/reports/relationship/{world.relationship.pk}/")
     )
     assert "How the work differs from usual care" in report
-    assert f"{name} answered yes to a question" in report
+    assert f"{name} answered yes to “{asked}" in report
 
 
 def test_saving_the_scrutiny_settings_leaves_an_unexamined_contrast_unexamined(

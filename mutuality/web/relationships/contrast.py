@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mutuality.framework import QUESTIONS, Question
 from mutuality.web.relationships.forms.records import CONTRAST_INDICATORS
 from mutuality.web.relationships.models import Participant, Relationship
 
@@ -23,21 +24,29 @@ def counted_contrast(
     return [
         {
             "indicator": CONTRAST_INDICATORS.get(indicator, indicator),
-            "sources": [_source_words(source, people, viewer) for source in found],
+            "sources": [_source_words(indicator, source, people, viewer) for source in found],
             "declared": "declared" in found,
         }
         for indicator, found in sources.items()
     ]
 
 
-def _source_words(source: str, people: dict[str, Participant], viewer: Any) -> str:
+def _source_words(indicator: str, source: str, people: dict[str, Participant], viewer: Any) -> str:
     if source == "declared":
         return "Declared by the people in the relationship"
     if source == "record:disclosures":
         return "A self-disclosure the professional recorded"
     slug = source.removeprefix("answer:")
     person = people.get(slug)
-    if person is not None and person.user_id is not None and person.user_id == viewer.pk:
-        return "You answered yes to a question"
-    name = person.user.shown_name if person is not None and person.user else slug
-    return f"{name} answered yes to a question"
+    if person is None:
+        return f"{slug} answered yes to a question"
+    asked = _ASKED_BY_INDICATOR.get(indicator)
+    question = f"“{asked.wording[person.role]}”" if asked else "a question"  # type: ignore[index]
+    if person.user_id is not None and person.user_id == viewer.pk:
+        return f"You answered yes to {question}"
+    name = person.user.shown_name if person.user else (person.name or slug)
+    return f"{name} answered yes to {question}"
+
+
+_ASKED_BY_INDICATOR: dict[str, Question] = {q.indicates: q for q in QUESTIONS if q.indicates}
+"""The question whose `yes` counts as each indicator (the framework's own mapping)."""
