@@ -169,6 +169,7 @@ ACCOUNT_FORMS = {
     "reset_password": "mutuality.web.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "mutuality.web.accounts.forms.ResetPasswordKeyForm",
     "change_password": "mutuality.web.accounts.forms.ChangePasswordForm",
+    "set_password": "mutuality.web.accounts.forms.SetNewPasswordForm",
 }
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, and once
 LOGIN_URL = "accounts:login"

@@ -76,6 +76,7 @@ def public_pages() -> list[Page]:
         Page("/accounts/password/reset/done/"),
         Page("/accounts/password/reset/key/1-not-a-key/"),  # the page of a link that does not work
         Page("/accounts/password/reset/key/done/"),
+        Page("/accounts/inactive/"),
         Page("/reports/public/home/"),
         Page("/reports/public/home/v1/"),
         Page("/reports/public/home/v1.csv", html=False),

@@ -227,17 +227,54 @@ def test_change_password_is_for_signed_in_people(db: None) -> None:
     assert response["Location"].startswith(f"{LOGIN}?next=")
 
 
-def test_signing_up_is_closed(db: None) -> None:
-    """Logins come from invitations: allauth's sign-up page creates no one."""
-    response = Client().post(
-        "/accounts/signup/",
-        {
-            "username": "x",
-            "email": "x@example.org",
-            "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD,
-        },
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/signup/", "/accounts/email/", "/accounts/login/code/", "/accounts/reauthenticate/"],
+)
+def test_allauths_other_pages_are_not_served(db: None, path: str) -> None:
+    """Logins come from invitations, and email addresses are managed elsewhere: allauth's
+    sign-up, email and code pages do not exist here."""
+    assert Client().get(path).status_code == 404
+
+
+def test_a_turned_off_account_is_told_so_plainly(sian: User) -> None:
+    """The right password for an account that is turned off signs no one in and says why."""
+    sian.is_active = False
+    sian.save()
+    client = Client()
+
+    response = client.post(LOGIN, {"username": "sian", "password": PASSWORD}, follow=True)
+
+    assert SESSION_KEY not in client.session
+    assert "<h1>This account is turned off</h1>" in response.content.decode()
+
+
+def test_asking_for_too_many_reset_emails_is_refused_plainly(sian: User) -> None:
+    """A sixth request for the same address within a minute gets a plain 429 page, no email."""
+    for _ in range(5):
+        Client().post(RESET, {"email": EMAIL})
+    sent = len(mail.outbox)
+
+    response = Client().post(RESET, {"email": EMAIL})
+
+    assert response.status_code == 429
+    assert "<h1>Too many requests</h1>" in response.content.decode()
+    assert len(mail.outbox) == sent == 5
+
+
+def test_a_signed_in_person_without_a_password_sets_one(sian: User) -> None:
+    """Someone signed in whose account has no usable password is sent to set one, audited."""
+    sian.set_unusable_password()
+    sian.save()
+    client = Client()
+    client.force_login(sian)
+
+    sent_on = client.get(CHANGE)
+    saved = client.post(
+        "/accounts/password/set/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
 
-    assert response.status_code == 200
-    assert not User.objects.filter(username="x").exists()
+    assert sent_on["Location"] == "/accounts/password/set/"
+    assert saved.status_code == 302
+    assert _sign_in("sian", NEW_PASSWORD) == 302
+    assert AuditEvent.objects.get(object_id=str(sian.pk)).detail["how"] == "set"

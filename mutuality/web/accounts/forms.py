@@ -170,6 +170,16 @@ class ResetPasswordKeyForm(NhsFormMixin, allauth_forms.ResetPasswordKeyForm):  #
         )
 
 
+class SetNewPasswordForm(NhsFormMixin, allauth_forms.SetPasswordForm):  # type: ignore[misc]  # allauth is untyped
+    """A password for a signed-in account that has none (allauth sends them here from the
+    change page)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["password1"], "Choose a password", "Choose a password")
+        _plain(self.fields["password2"], "Type the password again", "Type the password again")
+
+
 class ChangePasswordForm(NhsFormMixin, allauth_forms.ChangePasswordForm):  # type: ignore[misc]  # allauth is untyped
     """The current password, then the new one twice."""
 

@@ -14,6 +14,7 @@ from typing import Any
 from allauth.account.signals import (
     password_changed,
     password_reset,
+    password_set,
 )
 from axes.signals import user_locked_out  # type: ignore[import-untyped]  # no type hints
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -76,3 +77,16 @@ def reset_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) 
     security_event(
         "password_reset", "Password reset from an emailed link", user=user, request=request
     )
+
+
+@receiver(password_set)
+def set_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(
+        user=user,
+        action="update",
+        obj=user,
+        organisation_id=user.organisation_id,
+        field="password",
+        how="set",
+    )
+    security_event("password_changed", "Password set", user=user, request=request)
