@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -74,6 +75,56 @@ def env_origins(name: str, *, demo: bool, environ: Mapping[str, str] | None = No
                 f"starting with {expected} and with no path; got {origin!r}"
             )
     return [origin.rstrip("/") for origin in origins]
+
+
+class EmailServer(NamedTuple):
+    """Where to send email: an SMTP server, and how to talk to it."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool  # STARTTLS after connecting (smtp://)
+    use_ssl: bool  # TLS from the start (smtps://)
+
+
+def env_email(name: str, environ: Mapping[str, str] | None = None) -> EmailServer | None:
+    """An SMTP server as smtp://user:password@host:port (STARTTLS) or smtps://… (TLS from the
+    start); user and password may be left out, and characters such as @ in them written as
+    %40. None when the variable is unset."""
+    value = _value(name, environ)
+    if value is None or value == "":
+        return None
+    expected = (
+        f"{name} must be smtp://user:password@host:port or smtps://user:password@host:port "
+        "(user and password may be left out; write @ in them as %40)"
+    )
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+        parts = parts._replace(scheme="")  # a port that is not a number
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname or parts.path not in ("", "/"):
+        raise ConfigurationError(f"{expected}; got {_hide_password(value)!r}")
+    secure = parts.scheme == "smtps"
+    return EmailServer(
+        host=parts.hostname,
+        port=port or (465 if secure else 587),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=not secure,
+        use_ssl=secure,
+    )
+
+
+def _hide_password(url: str) -> str:
+    """The URL with any password replaced by ***, for an error message."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
 def secret_key(*, demo: bool, dev_key: str, environ: Mapping[str, str] | None = None) -> str:

@@ -22,6 +22,7 @@ from django.utils.log import DEFAULT_LOGGING
 from mutuality.web.environment import (
     ConfigurationError,
     env_bool,
+    env_email,
     env_list,
     env_origins,
     env_proxy_count,
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "mutuality.web.relationships",
     "mutuality.web.audit",
     "mutuality.web.reports",
+    "allauth",
+    "allauth.account",
     "axes",
     "csp",
 ]
@@ -88,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before checking it
-    "django.contrib.auth.backends.ModelBackend",
+    # A username or an email address with the password (django-allauth; ADR 0009).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Brute force and credential stuffing (ASVS v5 6.3.1, v4 2.2.1): after 10 wrong passwords for
 # one username from one address, that pair is locked out for 15 minutes. Keying on the pair
@@ -142,8 +147,31 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# An email address typed to sign in counts against the account's username (ADR 0009).
+AXES_USERNAME_CALLABLE = "mutuality.web.accounts.lockout.username_tried"
 # The client's own address, behind a trusted proxy too (MUTUALITY_TRUSTED_PROXY).
 AXES_CLIENT_IP_CALLABLE = "mutuality.web.client_ip.client_ip"
+# Accounts on django-allauth (ADR 0009): sign in with a username or an email address; reset a
+# forgotten password by email (a link that works once, for an hour); change a password.
+# Logins are made by invitation, never by signing up; django-axes alone counts wrong passwords,
+# so allauth's own sign-in limits are off (its limits on asking for reset emails stay).
+ACCOUNT_ADAPTER = "mutuality.web.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # verified addresses come with a later step of issue 12
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # mail only addresses that belong to someone
+ACCOUNT_SESSION_REMEMBER = False  # the session ends with the browser, as it always has
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # the sign-in page tells them who they are
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Mutuality: "
+ACCOUNT_FORMS = {
+    "login": "mutuality.web.accounts.forms.SignInForm",
+    "reset_password": "mutuality.web.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "mutuality.web.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "mutuality.web.accounts.forms.ChangePasswordForm",
+    "set_password": "mutuality.web.accounts.forms.SetNewPasswordForm",
+}
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, and once
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "relationships:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -278,5 +306,18 @@ LOGGING = {
         "axes": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Email: files under var/mail/ in the demo; otherwise the SMTP server MUTUALITY_EMAIL_URL names
+# (smtp://user:password@host:port, or smtps:// for TLS from the start).
+if DEMO:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+else:
+    _MAIL = env_email("MUTUALITY_EMAIL_URL")  # unset: Django's default, SMTP on localhost:25
+    if _MAIL is not None:
+        EMAIL_HOST, EMAIL_PORT = _MAIL.host, _MAIL.port
+        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _MAIL.user, _MAIL.password
+        EMAIL_USE_TLS, EMAIL_USE_SSL = _MAIL.use_tls, _MAIL.use_ssl
+DEFAULT_FROM_EMAIL = os.environ.get("MUTUALITY_EMAIL_FROM", "Mutuality <mutuality@localhost>")
 
 INVITATION_DAYS = 7  # how long a co-producer's invitation link stays valid

@@ -45,7 +45,7 @@ def relationship_pages(world: World, standing: str) -> list[Page]:
 
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
-    PDF), the dashboard and the pages of their role."""
+    PDF), the dashboard, changing their password and the pages of their role."""
     pk = world.relationship.pk
     extra = {
         "professional": [Page("/relationships/propose/")],
@@ -60,6 +60,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
     return [
         Page("/relationships/"),
         Page("/relationships/due/"),
+        Page("/accounts/password/change/"),
         *extra.get(standing, []),
         Page(f"/reports/relationship/{pk}/"),
         Page(f"/reports/relationship/{pk}/report.pdf", html=False),
@@ -71,6 +72,11 @@ def public_pages() -> list[Page]:
     """Pages anyone can open signed out (call `publish_transparency` first)."""
     return [
         Page("/accounts/login/"),
+        Page("/accounts/password/reset/"),
+        Page("/accounts/password/reset/done/"),
+        Page("/accounts/password/reset/key/1-not-a-key/"),  # the page of a link that does not work
+        Page("/accounts/password/reset/key/done/"),
+        Page("/accounts/inactive/"),
         Page("/reports/public/home/"),
         Page("/reports/public/home/v1/"),
         Page("/reports/public/home/v1.csv", html=False),

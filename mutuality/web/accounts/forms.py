@@ -1,4 +1,4 @@
-"""Sign-in and password forms, and the mixin that gives any form the NHS.UK look.
+"""Sign-in and password forms (django-allauth's, in plain English), and the mixin that gives any form the NHS.UK look.
 
 Use `NhsFormMixin` on every form in the web app and render each field with
 `{% include "_components/field.html" with field=form.name %}`: the mixin adds the NHS.UK
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -109,21 +110,86 @@ class NhsFormMixin:
     bound_field_class: type[forms.BoundField] | None = NhsBoundField  # as BaseForm declares it
 
 
-class SignInForm(NhsFormMixin, AuthenticationForm):
-    """Username and password, with plain-English messages."""
+def _plain(field: forms.Field, label: str, required: str, *, exact: bool = False) -> None:
+    """Our label and "required" message on one of allauth's fields, without its placeholder
+    or help text (NHS.UK forms put what a field wants in its label)."""
+    field.label, field.help_text = label, ""
+    field.error_messages["required"] = required
+    for name in ("placeholder", "autofocus"):
+        field.widget.attrs.pop(name, None)
+    if exact:
+        field.widget.attrs.update(_EXACT_TEXT)
 
-    error_messages: dict[str, StrOrPromise] = {  # noqa: RUF012 (Django reads it from the class; the stubs type it per instance)
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": "This account has been turned off. Ask your organisation's admin about it.",
-    }
+
+class SignInForm(NhsFormMixin, allauth_forms.LoginForm):  # type: ignore[misc]  # allauth is untyped
+    """A username or an email address, and a password, with plain-English messages.
+
+    allauth calls the first field `login`; here it keeps the name `username`, which the
+    sign-in page, password managers and django-axes (AXES_USERNAME_FORM_FIELD) know it by.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        username, password = self.fields["username"], self.fields["password"]
-        username.widget.attrs.pop("autofocus", None)  # focus starts at the top of the page
-        username.widget.attrs.update(_EXACT_TEXT)
-        username.error_messages["required"] = "Enter your username"
-        password.error_messages["required"] = "Enter your password"
+        # (read through vars(): mypy cannot type `self.fields` below an untyped base class)
+        fields: dict[str, forms.Field] = vars(self)["fields"]
+        login = fields.pop("login")
+        login.widget.attrs["autocomplete"] = "username"
+        _plain(login, "Username or email address", "Enter your username", exact=True)
+        _plain(fields["password"], "Password", "Enter your password")
+        self.fields = {"username": login, **fields}
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip()
+
+    def user_credentials(self) -> dict[str, Any]:
+        self.cleaned_data["login"] = self.cleaned_data["username"]
+        return dict(super().user_credentials())
+
+
+class ResetPasswordForm(NhsFormMixin, allauth_forms.ResetPasswordForm):  # type: ignore[misc]  # allauth is untyped
+    """The email address to send a reset link to."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        _plain(email, "Email address", "Enter your email address", exact=True)
+        email.widget.attrs["autocomplete"] = "email"
+        email.error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
+
+
+class ResetPasswordKeyForm(NhsFormMixin, allauth_forms.ResetPasswordKeyForm):  # type: ignore[misc]  # allauth is untyped
+    """A new password, from the link in a reset email."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["password1"], "Choose a new password", "Choose a new password")
+        _plain(
+            self.fields["password2"], "Type the new password again", "Type the new password again"
+        )
+
+
+class SetNewPasswordForm(NhsFormMixin, allauth_forms.SetPasswordForm):  # type: ignore[misc]  # allauth is untyped
+    """A password for a signed-in account that has none (allauth sends them here from the
+    change page)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["password1"], "Choose a password", "Choose a password")
+        _plain(self.fields["password2"], "Type the password again", "Type the password again")
+
+
+class ChangePasswordForm(NhsFormMixin, allauth_forms.ChangePasswordForm):  # type: ignore[misc]  # allauth is untyped
+    """The current password, then the new one twice."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["oldpassword"], "Current password", "Enter your current password")
+        _plain(self.fields["password1"], "Choose a new password", "Choose a new password")
+        _plain(
+            self.fields["password2"], "Type the new password again", "Type the new password again"
+        )
 
 
 class NhsSetPasswordForm(NhsFormMixin, _SetPasswordForm):

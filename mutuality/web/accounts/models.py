@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -37,6 +38,11 @@ class User(AbstractUser):
     team = models.CharField(
         max_length=200, blank=True, help_text="The team a professional works in (service report)."
     )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Email addresses are kept in lower case, as django-allauth looks them up (ADR 0009).
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
 
     @property
     def shown_name(self) -> str:

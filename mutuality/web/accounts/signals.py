@@ -1,4 +1,5 @@
-"""Signing in and out, as security events in the logs (ASVS v5 16.3.1).
+"""Signing in and out, and changing a password, as security events in the logs (ASVS v5
+16.3.1); a changed password is also in the audit trail.
 
 A failed sign-in is logged without the username typed, which might be someone's password
 typed in the wrong box; the address it came from is there, and a lockout (django-axes) is
@@ -10,11 +11,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from allauth.account.signals import (
+    password_changed,
+    password_reset,
+    password_set,
+)
 from axes.signals import user_locked_out  # type: ignore[import-untyped]  # no type hints
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from mutuality.web.audit.actions import record
 from mutuality.web.security_log import security_event
 
 
@@ -42,3 +49,44 @@ def locked_out(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -
         status=429,
         request=request,
     )
+
+
+@receiver(password_changed)
+def changed_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(
+        user=user,
+        action="update",
+        obj=user,
+        organisation_id=user.organisation_id,
+        field="password",
+        how="changed",
+    )
+    security_event("password_changed", "Password changed", user=user, request=request)
+
+
+@receiver(password_reset)
+def reset_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(
+        user=user,
+        action="update",
+        obj=user,
+        organisation_id=user.organisation_id,
+        field="password",
+        how="reset by email",
+    )
+    security_event(
+        "password_reset", "Password reset from an emailed link", user=user, request=request
+    )
+
+
+@receiver(password_set)
+def set_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(
+        user=user,
+        action="update",
+        obj=user,
+        organisation_id=user.organisation_id,
+        field="password",
+        how="set",
+    )
+    security_event("password_changed", "Password set", user=user, request=request)

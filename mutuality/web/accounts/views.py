@@ -1,20 +1,21 @@
-"""Signing in and out. Setting a password from an invitation lives with the invitations."""
+"""Signing in and out. Resetting and changing a password are django-allauth's own views (with
+our forms and templates: templates/account/); setting a password from an invitation lives with
+the invitations."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.views import LoginView
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
-from mutuality.web.accounts.forms import SignInForm
 
+class SignInView(LoginView):  # type: ignore[misc]  # allauth is untyped
+    """allauth's sign-in (by username or email: settings.ACCOUNT_FORMS), with our template.
+    A signed-in visitor sees who they are."""
 
-class SignInView(auth_views.LoginView):
-    """Django's sign-in, with our form and template. A signed-in visitor sees who they are."""
-
-    form_class = SignInForm
     template_name = "accounts/login.html"
 
 

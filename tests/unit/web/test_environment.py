@@ -8,7 +8,9 @@ import pytest
 
 from mutuality.web.environment import (
     ConfigurationError,
+    EmailServer,
     env_bool,
+    env_email,
     env_list,
     env_origins,
     env_proxy_count,
@@ -135,3 +137,46 @@ def test_a_key_file_that_is_missing_or_empty_is_refused(
         secret_key(
             demo=False, dev_key=DEV_KEY, environ={"MUTUALITY_SECRET_KEY_FILE": str(key_file)}
         )
+
+
+def test_an_email_url_names_the_smtp_server_with_starttls() -> None:
+    """smtp://user:password@host:port gives that server, STARTTLS, and %-escapes undone."""
+    server = env_email("E", {"E": "smtp://mutuality:p%40ss@smtp.example.org:2525"})
+
+    assert server == EmailServer("smtp.example.org", 2525, "mutuality", "p@ss", True, False)
+
+
+def test_smtps_is_tls_from_the_start_on_port_465_by_default() -> None:
+    """smtps:// without a port or credentials uses port 465 and TLS from the start."""
+    assert env_email("E", {"E": "smtps://smtp.example.org"}) == EmailServer(
+        "smtp.example.org", 465, "", "", False, True
+    )
+
+
+def test_an_unset_email_url_is_none() -> None:
+    """Without the variable there is no server to configure (Django's default applies)."""
+    assert env_email("E", {}) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "smpt://user:secret@host:587",
+        "smtp://user:secret@host:port",
+        "smtp://user:secret@:587",
+        "smtp://user:secret@host:587/path",
+        "host:587",
+    ],
+)
+def test_a_malformed_email_url_is_refused_naming_the_variable_without_the_password(
+    value: str,
+) -> None:
+    """A wrong scheme, port, host or a path: one message naming the variable and the form
+    it wants, which never repeats the password."""
+    with pytest.raises(ConfigurationError) as refused:
+        env_email("MUTUALITY_EMAIL_URL", {"MUTUALITY_EMAIL_URL": value})
+
+    message = str(refused.value)
+    assert message.startswith("MUTUALITY_EMAIL_URL must be smtp://user:password@host:port")
+    assert "secret" not in message
+    assert "\n" not in message

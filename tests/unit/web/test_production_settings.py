@@ -22,6 +22,7 @@ print(json.dumps({name: getattr(s, name, None) for name in (
     "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME",
     "SECURE_PROXY_SSL_HEADER", "TRUSTED_PROXY_COUNT", "CSRF_TRUSTED_ORIGINS", "ALLOWED_HOSTS",
+    "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS",
 )}))
 """
 
@@ -136,3 +137,35 @@ def test_the_mutuality_command_also_names_the_missing_key(production_env: dict[s
     assert result.returncode == 2
     assert "MUTUALITY_SECRET_KEY is not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_sends_email_through_the_server_its_url_names(
+    production_env: dict[str, str], manage: Manage
+) -> None:
+    """MUTUALITY_EMAIL_URL sets Django's SMTP backend's host, port and STARTTLS."""
+    production_env["MUTUALITY_EMAIL_URL"] = "smtp://mutuality:secret@smtp.example.org:587"
+
+    result = manage("shell", "--no-imports", "-c", SHOW_SETTINGS, env=production_env)
+
+    values = json.loads(result.stdout)
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
+        "smtp.example.org",
+        587,
+        True,
+    )
+
+
+def test_a_malformed_email_url_stops_the_app_with_one_line_naming_it(
+    production_env: dict[str, str], manage: Manage
+) -> None:
+    """A MUTUALITY_EMAIL_URL that is not smtp(s)://… stops manage.py with one line, no traceback."""
+    production_env["MUTUALITY_EMAIL_URL"] = "smtp://mutuality:secret@smtp.example.org:port"
+
+    result = manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "MUTUALITY_EMAIL_URL must be smtp://" in result.stderr
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -187,7 +187,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 form = AcceptInvitationForm(people_actions.new_user(), request.POST)
                 form.is_valid()
             else:
-                login(request, created, backend="django.contrib.auth.backends.ModelBackend")
+                login(
+                    request, created, backend="allauth.account.auth_backends.AuthenticationBackend"
+                )
                 messages.success(
                     request,
                     "Your password is saved and you are signed in. This is your "
