@@ -51,42 +51,39 @@ def locked_out(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -
     )
 
 
-@receiver(password_changed)
-def changed_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def _password_written(
+    request: HttpRequest, user: Any, *, how: str, event: str, message: str
+) -> None:
+    """A person's password written (changed, reset or set): audited and logged, ids only."""
     record(
         user=user,
         action="update",
         obj=user,
         organisation_id=user.organisation_id,
         field="password",
-        how="changed",
+        how=how,
     )
-    security_event("password_changed", "Password changed", user=user, request=request)
+    security_event(event, message, user=user, request=request)
+
+
+@receiver(password_changed)
+def changed_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    _password_written(
+        request, user, how="changed", event="password_changed", message="Password changed"
+    )
 
 
 @receiver(password_reset)
 def reset_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    record(
-        user=user,
-        action="update",
-        obj=user,
-        organisation_id=user.organisation_id,
-        field="password",
+    _password_written(
+        request,
+        user,
         how="reset by email",
-    )
-    security_event(
-        "password_reset", "Password reset from an emailed link", user=user, request=request
+        event="password_reset",
+        message="Password reset from an emailed link",
     )
 
 
 @receiver(password_set)
 def set_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    record(
-        user=user,
-        action="update",
-        obj=user,
-        organisation_id=user.organisation_id,
-        field="password",
-        how="set",
-    )
-    security_event("password_changed", "Password set", user=user, request=request)
+    _password_written(request, user, how="set", event="password_changed", message="Password set")
