@@ -68,9 +68,14 @@ INSTALLED_APPS = [
     "mutuality.web.relationships",
     "mutuality.web.audit",
     "mutuality.web.reports",
+    "mutuality.web.outbox",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -319,5 +324,26 @@ else:
         EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _MAIL.user, _MAIL.password
         EMAIL_USE_TLS, EMAIL_USE_SSL = _MAIL.use_tls, _MAIL.use_ssl
 DEFAULT_FROM_EMAIL = os.environ.get("MUTUALITY_EMAIL_FROM", "Mutuality <mutuality@localhost>")
+
+# Background work (Django's Tasks API through the django-tasks backport). MUTUALITY_TASKS picks
+# where tasks wait: "database" (the default; `make run` starts its worker, `manage.py
+# db_worker`), "rq" (Redis at MUTUALITY_REDIS_URL, for several machines; `manage.py rqworker`),
+# or "immediate" (inside the request that enqueues them: the tests and tiny installs).
+# Messages go through the outbox (mutuality/web/outbox), which makes either engine safe.
+TASK_ENGINES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASK_ENGINE = os.environ.get("MUTUALITY_TASKS", "database")
+if TASK_ENGINE not in TASK_ENGINES:
+    raise ConfigurationError(
+        f"MUTUALITY_TASKS is {TASK_ENGINE!r}: expected one of {', '.join(TASK_ENGINES)}"
+    )
+TASKS = {"default": {"BACKEND": TASK_ENGINES[TASK_ENGINE]}}
+REDIS_URL = os.environ.get("MUTUALITY_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+if TASK_ENGINE == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 INVITATION_DAYS = 7  # how long a co-producer's invitation link stays valid
