@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -59,6 +59,13 @@ class Assessment:
     """The first later day on which the same case could be judged differently (supervision
     or a review falling overdue, say), or None when only a change to the case can change it.
     Not part of the JSON: it says when to look again, not what was found."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Each participant's id → their `name`, for those the case names (the reports name
+    people with it). Not part of the JSON, whose references stay ids."""
+
+    def called(self, participant_id: str) -> str:
+        """How the reports name a participant: their name, else their id."""
+        return self.names.get(participant_id, participant_id)
 
     @property
     def actions(self) -> list[str]:

@@ -45,6 +45,7 @@ def assess(case: Case, *, policy: Policy = DEFAULT_POLICY, today: date | None = 
         outcomes=facts.outcomes,
         # A case that fixes its own date is judged on that date for ever.
         next_change=None if case.as_of else min(facts.turning_points, default=None),
+        names={p.id: p.name for p in case.participants if p.name},
     )
 
 

@@ -74,6 +74,14 @@ class Facts:
         """Ids of the participants who gave one of these answers."""
         return [pid for pid, given in self.answers.items() if given.get(question) in values]
 
+    def called(self, participant_id: str) -> str:
+        """How a message names this participant: their name, else their id."""
+        return self.case.called(participant_id)
+
+    def called_all(self, participant_ids: list[str]) -> str:
+        """Several participants named in a message, in the order given."""
+        return ", ".join(self.case.called(pid) for pid in participant_ids)
+
     def answer_of(self, participant: Participant, question: str) -> str | None:
         return self.answers[participant.id].get(question)
 
@@ -144,12 +152,15 @@ def _risks(
         for o in case.observations
         if o.status == "open" and o.kind in SERIOUS_DYNAMICS
     )
-    vulnerable = tuple(p.id for p in case.recipients if p.vulnerability == "high")
-    roles = tuple(multiple_roles)
+    # Words for the scrutiny's reasons, so people are named as the case names them.
+    vulnerable = tuple(p.called for p in case.recipients if p.vulnerability == "high")
+    roles = tuple(case.called(pid) for pid in multiple_roles)
     if "social_relationship" in case.declared_contrast:
         roles += ("a social relationship",)
     worse = tuple(
-        f"{o.of} on {o.label}" for o in outcomes if o.change.change == "reliable_deterioration"
+        f"{case.called(o.of)} on {o.label}"
+        for o in outcomes
+        if o.change.change == "reliable_deterioration"
     )
     return Risks(serious, vulnerable, roles, worse)
 
@@ -160,7 +171,7 @@ def build_facts(case: Case, policy: Policy, today: date) -> Facts:
     multiple_roles = _multiple_roles(case, answers)
     sources = contrast_sources(case, answers)
     risks = _risks(case, outcomes, multiple_roles)
-    scrutiny = assess_scrutiny(tuple(sources), risks, policy, sources)
+    scrutiny = assess_scrutiny(tuple(sources), risks, policy, sources, case.called)
     return Facts(
         case=case,
         as_of=case.as_of or today,

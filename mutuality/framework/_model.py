@@ -178,6 +178,11 @@ class Participant(Part):
     def recipient_vulnerability(self) -> Vulnerability:
         return self.vulnerability or "not_assessed"
 
+    @property
+    def called(self) -> str:
+        """How words name this person: their `name` when the case gives one, else their id."""
+        return self.name or self.id
+
 
 class AffectedParty(Part):
     id: RecordId | None = None
@@ -321,6 +326,12 @@ class Case(Part):
 
     def participant(self, participant_id: str) -> Participant | None:
         return next((p for p in self.participants if p.id == participant_id), None)
+
+    def called(self, participant_id: str) -> str:
+        """How words name the participant with this id (see `Participant.called`); any other
+        text, such as an observation's free-text `by`, is named as it is written."""
+        found = self.participant(participant_id)
+        return found.called if found is not None else participant_id
 
     @property
     def professionals(self) -> list[Participant]:

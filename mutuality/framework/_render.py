@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 
 from ._assessment import Assessment
-from ._facts import Divergence, Outcome
+from ._facts import Outcome
 from ._findings import PRINCIPLES, Finding
 from ._questions import QUESTIONS_BY_ID
 
@@ -67,10 +67,11 @@ def _answer_words(question_id: str, answer: str) -> str:
     return question.answers.get(answer, answer) if question else answer
 
 
-def outcome_sentence(outcome: Outcome) -> str:
-    """One outcome series in a sentence, for people rather than statisticians."""
+def outcome_sentence(outcome: Outcome, called: str | None = None) -> str:
+    """One outcome series in a sentence, for people rather than statisticians (`called`: how
+    to name the person the scores are of, when not by their id)."""
     change = outcome.change
-    head = f"{outcome.of}, {outcome.label} ({outcome.name})"
+    head = f"{called or outcome.of}, {outcome.label} ({outcome.name})"
     if change.n_scores < 2:
         return f"{head}: one score so far ({_number(change.first)}); nothing to compare yet."
     text = (
@@ -89,18 +90,23 @@ def outcome_sentence(outcome: Outcome) -> str:
     return text + f"; reliable change needs {_number(change.reliable_change_threshold)} points."
 
 
-def _finding_lines(number: int, finding: Finding) -> Iterator[str]:
+def _about(a: Assessment, finding: Finding) -> str:
+    return ", ".join(a.called(pid) for pid in finding.concerns)
+
+
+def _finding_lines(a: Assessment, number: int, finding: Finding) -> Iterator[str]:
     yield f"{number}. {SEVERITY_WORDS[finding.severity]}: {finding.message}"
-    yield f"   [{finding.code}; about {', '.join(finding.concerns)}]"
+    yield f"   [{finding.code}; about {_about(a, finding)}]"
     for action in finding.actions:
         yield f"   - {action}"
     yield f"   Why this matters: {finding.basis}"
 
 
-def _divergence_lines(divergences: tuple[Divergence, ...]) -> Iterator[str]:
+def _divergence_lines(a: Assessment) -> Iterator[str]:
+    divergences = a.divergences
     people = sorted({pid for d in divergences for pid in d.answers})
     width = max(len(_question_words(d.question)) for d in divergences)
-    yield "  " + "Question".ljust(width) + "  " + "  ".join(p.ljust(14) for p in people)
+    yield "  " + "Question".ljust(width) + "  " + "  ".join(a.called(p).ljust(14) for p in people)
     for d in divergences:
         answers = [_answer_words(d.question, d.answers.get(p, "–"))[:14].ljust(14) for p in people]
         yield "  " + _question_words(d.question).ljust(width) + "  " + "  ".join(answers)
@@ -121,7 +127,7 @@ def render_text(assessment: Assessment) -> str:
     lines += [f"  {p.capitalize():<15} {STATUS_WORDS[a.principles[p]]}" for p in PRINCIPLES]
     lines += ["", "What we found, most important first"]
     for number, finding in enumerate(a.findings, start=1):
-        lines += _finding_lines(number, finding)
+        lines += _finding_lines(a, number, finding)
     if not a.findings:
         lines.append("  Nothing to report.")
     s = a.scrutiny
@@ -133,9 +139,11 @@ def render_text(assessment: Assessment) -> str:
     lines += [f"  - {reason}" for reason in s.reasons]
     if a.divergences:
         lines += ["", "Where your answers differ (the more cautious answer counts)"]
-        lines += list(_divergence_lines(a.divergences))
+        lines += list(_divergence_lines(a))
     if a.outcomes:
-        lines += ["", "Outcome evidence"] + [f"  - {outcome_sentence(o)}" for o in a.outcomes]
+        lines += ["", "Outcome evidence"] + [
+            f"  - {outcome_sentence(o, a.called(o.of))}" for o in a.outcomes
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -143,16 +151,17 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _markdown_findings(findings: tuple[Finding, ...]) -> Iterator[str]:
-    for number, f in enumerate(findings, start=1):
+def _markdown_findings(a: Assessment) -> Iterator[str]:
+    for number, f in enumerate(a.findings, start=1):
         yield f"{number}. **{SEVERITY_WORDS[f.severity]}:** {f.message}  "
-        yield f"   `{f.code}`, about {', '.join(f.concerns)}"
+        yield f"   `{f.code}`, about {_md_cell(_about(a, f))}"
         for action in f.actions:
             yield f"   - {action}"
         yield f"   - *Why this matters:* {f.basis}"
 
 
-def _markdown_divergences(divergences: tuple[Divergence, ...]) -> list[str]:
+def _markdown_divergences(a: Assessment) -> list[str]:
+    divergences = a.divergences
     people = sorted({pid for d in divergences for pid in d.answers})
     lines = [
         "",
@@ -160,7 +169,7 @@ def _markdown_divergences(divergences: tuple[Divergence, ...]) -> list[str]:
         "",
         "The more cautious answer counts until you agree.",
         "",
-        "| Question | " + " | ".join(people) + " |",
+        "| Question | " + " | ".join(_md_cell(a.called(p)) for p in people) + " |",
         "|---|" + "---|" * len(people),
     ]
     for d in divergences:
@@ -202,13 +211,13 @@ def render_markdown(assessment: Assessment) -> str:
         "## What we found, most important first",
         "",
     ]
-    lines += list(_markdown_findings(a.findings)) or ["Nothing to report."]
+    lines += list(_markdown_findings(a)) or ["Nothing to report."]
     lines += _markdown_scrutiny(a)
     if a.divergences:
-        lines += _markdown_divergences(a.divergences)
+        lines += _markdown_divergences(a)
     if a.outcomes:
         lines += ["", "## Outcome evidence", ""]
-        lines += [f"- {_md_cell(outcome_sentence(o))}" for o in a.outcomes]
+        lines += [f"- {_md_cell(outcome_sentence(o, a.called(o.of)))}" for o in a.outcomes]
     return "\n".join(lines) + "\n"
 
 

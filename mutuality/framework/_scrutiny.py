@@ -6,7 +6,7 @@ show (format 1.1), so that nobody lowers the level by leaving an indicator out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ._model import Case
@@ -65,23 +65,36 @@ def contrast_reason(indicators: Sequence[str], level: Level) -> str:
     )
 
 
-def _source_words(source: str) -> str:
+def _as_written(participant_id: str) -> str:
+    return participant_id
+
+
+def _source_words(source: str, called: Callable[[str], str]) -> str:
     if source.startswith("answer:"):
-        return f"{source.removeprefix('answer:')} answered yes"
+        return f"{called(source.removeprefix('answer:'))} answered yes"
     return "a professional's recorded self-disclosure"
 
 
-def undeclared_reason(indicator: str, sources: Sequence[str]) -> str:
-    where = "; ".join(_source_words(s) for s in sources)
+def undeclared_reason(
+    indicator: str, sources: Sequence[str], called: Callable[[str], str] = _as_written
+) -> str:
+    """Why an indicator counts though `contrast` leaves it out (`called` names a participant
+    from their id)."""
+    where = "; ".join(_source_words(s, called) for s in sources)
     return f"Counted though not declared in the contrast: {_words(indicator)} ({where})."
 
 
 def assess_scrutiny(
-    indicators: Sequence[str], risks: Risks, policy: Policy, sources: Sources | None = None
+    indicators: Sequence[str],
+    risks: Risks,
+    policy: Policy,
+    sources: Sources | None = None,
+    called: Callable[[str], str] = _as_written,
 ) -> Scrutiny:
     """The level from contrast, then raised (never lowered) by open dynamics and risks.
 
     `sources` says where each indicator came from; without it, every one was declared.
+    `called` names a participant in the reasons from their id (their name, else the id).
     """
     rules = policy.scrutiny
     level = rules.level_for_contrast(len(indicators))
@@ -89,7 +102,7 @@ def assess_scrutiny(
         sources = {i: (DECLARED,) for i in indicators}
     undeclared = tuple(sorted(i for i in indicators if DECLARED not in sources[i]))
     reasons = [contrast_reason(indicators, level)]
-    reasons += [undeclared_reason(i, sources[i]) for i in undeclared]
+    reasons += [undeclared_reason(i, sources[i], called) for i in undeclared]
     raises: list[tuple[Level, tuple[str, ...], str]] = [
         ("intensive", risks.serious_open_observations, "an open observation of {}"),
         ("enhanced", risks.high_vulnerability, "high vulnerability ({})"),

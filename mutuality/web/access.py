@@ -41,6 +41,8 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
     Score,
+    people_with_names,
+    with_names,
 )
 from mutuality.web.security_log import refused
 
@@ -377,7 +379,7 @@ def reach(
         reviews = _Reviewer.objects.filter(relationship_id=OuterRef("pk"), user_id=user.pk)
         found = found.annotate(**{_REVIEWER: Exists(reviews)})
     if people:
-        found = found.prefetch_related("participants")
+        found = found.prefetch_related(people_with_names())  # a page names them
     relationship = found.first()
     held, participant = None, None
     if relationship is not None:
@@ -419,7 +421,7 @@ def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Part
     The professional may do it for anyone they work with (say, from a paper copy); a
     co-producer only for themselves; nobody else at all.
     """
-    recipients = relationship.participants.filter(role="recipient")
+    recipients = with_names(relationship.participants.filter(role="recipient"))  # for labels
     held = standing(user, relationship)
     if held == Standing.PROFESSIONAL:
         return recipients

@@ -89,11 +89,25 @@ FIELDS = {
     "consultations": ["date", "with", "outcome"],
     "outcomes": ["instrument", "of", "goal"],
     "scores": ["date", "value", "items"],
-    "participants": ["consent", "answers", "role", "capacity", "vulnerability", "access_needs"],
+    "participants": [
+        "name",
+        "consent",
+        "answers",
+        "role",
+        "capacity",
+        "vulnerability",
+        "access_needs",
+    ],
 }
 
 
 SHORT_TEXT = st.text(st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=20)
+# A person's name in any script: letters with their marks (Vietnamese, Welsh, Arabic, Chinese),
+# spaces, hyphens and apostrophes.
+NAME_IN_ANY_SCRIPT = st.one_of(
+    st.sampled_from(["Siân Evans", "Nguyễn Văn An", "محمد الأحمد", "李小龙", "Zoë O'Brien-Ngata"]),
+    st.text(st.characters(categories=["L", "M", "N", "Zs", "Pd", "Po"]), min_size=1, max_size=40),
+).filter(str.strip)
 DATES = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 11, 25)).map(str)
 # Values the case format accepts, so that many changed files are saved and merged.
 VALID = {
@@ -313,3 +327,32 @@ def test_random_uploads_by_every_standing_change_nothing_out_of_reach(world: Wor
 
     # The run reached both sides of the merge: uploads saved, and uploads refused.
     assert outcomes["professional", 302] and outcomes["professional", 200]
+
+
+def test_names_in_any_script_round_trip_through_upload_and_export(world: World) -> None:
+    """Each participant's `name`, in any script, is kept by an upload and carried by the export
+    (the world's logins have no display name of their own, so the relationship's names show)."""
+    exported = yaml.safe_load(export_as(world, "professional"))
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(names=st.lists(NAME_IN_ANY_SCRIPT, min_size=2, max_size=2))
+    def round_trip(names: list[str]) -> None:
+        with transaction.atomic():
+            data = copy.deepcopy(exported)
+            for person, name in zip(data["participants"], names, strict=True):
+                person["name"] = name
+
+            response = upload(
+                world, "professional", yaml.safe_dump(data, allow_unicode=True).encode()
+            )
+            again = yaml.safe_load(export_as(world, "professional"))
+
+            assert response.status_code == 302
+            assert [p.get("name") for p in again["participants"]] == [n.strip() for n in names]
+            transaction.set_rollback(True)
+
+    round_trip()

@@ -97,7 +97,7 @@ def test_the_page_names_where_each_counted_indicator_came_from(world: World) -> 
         relationship=world.relationship, by=professional, date=date(2026, 11, 1), about="x"
     )
     reassess(world.relationship, reason="set up")
-    name = world.users["co_producer"].shown_name
+    name = recipient.called  # the name on their login, else the relationship's name for them
 
     as_professional = _text(world.client("professional").get(_url(world)))
     as_co_producer = _text(world.client("co_producer").get(_url(world)))

@@ -549,7 +549,8 @@ def test_the_professional_never_sees_a_supervisor_only_observation(
     assert {"detail", "records", "observe", "scrutiny", "stage", "panel"} <= set(pages)
     for name, html in pages.items():
         assert SECRET not in html, name
-        assert "Tomasz Nowak" not in html, name
+        # Pages name the co-producer as a person in the relationship, never as this one's raiser.
+        assert "by Tomasz Nowak" not in html, name
         assert f'data-observation="{private_observation.pk}"' not in html, name
 
 

@@ -118,7 +118,7 @@ def _dynamic(facts: Facts, kinds: tuple[str, ...], severity: Severity) -> Iterat
             )
             yield Raised(
                 severity,
-                f"An open observation of {name}, raised by {o.by} on {o.date}.",
+                f"An open observation of {name}, raised by {facts.called(o.by)} on {o.date}.",
                 (
                     "Discuss it in supervision soon, with everyone involved where it is safe to.",
                     "Agree what will change, and record the observation as resolved only once it has.",
@@ -256,7 +256,7 @@ def uncertain_unconsulted(facts: Facts) -> Iterator[Raised]:
         if c.outcome != "switch_model" and (since is None or c.date >= since)
     ]
     if not recorded:
-        who = ", ".join(unsure) if unsure else "someone involved"
+        who = facts.called_all(unsure) if unsure else "someone involved"
         yield Raised(
             "concern",
             f"{who} is unsure co-production is the right model, and this has not been "

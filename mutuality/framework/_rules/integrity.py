@@ -35,8 +35,8 @@ def costs_benefits_unstated(facts: Facts) -> Iterator[Raised]:
         if p.id not in stated:
             yield Raised(
                 facts.stage_severity("advisory", "concern"),
-                f"The contract does not say what this may cost {p.id} and what they may gain.",
-                (f"Write down, with {p.id}, the likely costs and benefits for them.",),
+                f"The contract does not say what this may cost {p.called} and what they may gain.",
+                (f"Write down, with {p.called}, the likely costs and benefits for them.",),
                 concerns=(p.id,),
             )
 
@@ -65,9 +65,9 @@ def costs_benefits_uncommunicated(facts: Facts) -> Iterator[Raised]:
             )
             yield Raised(
                 facts.stage_severity("advisory", "concern"),
-                f"{p.id} {why}.",
+                f"{p.called} {why}.",
                 (
-                    f"Go through the costs and benefits with {p.id}, in plain words, "
+                    f"Go through the costs and benefits with {p.called}, in plain words, "
                     "and check they make sense to them.",
                 ),
                 concerns=(p.id,),
@@ -114,8 +114,10 @@ def financial_inequality(facts: Facts) -> Iterator[Raised]:
     for pid in facts.answered("payment_fair", "no"):
         yield Raised(
             "advisory",
-            f"{pid} says the money arrangements do not feel fair.",
-            (f"Talk with {pid} about the money arrangements and what would feel fair.",),
+            f"{facts.called(pid)} says the money arrangements do not feel fair.",
+            (
+                f"Talk with {facts.called(pid)} about the money arrangements and what would feel fair.",
+            ),
             concerns=(pid,),
         )
 
@@ -140,7 +142,7 @@ def power_unacknowledged(facts: Facts) -> Iterator[Raised]:
     for pid in facts.answered("power_discussed", "no"):
         yield Raised(
             "advisory",
-            f"{pid} says the power difference has not been talked about openly.",
+            f"{facts.called(pid)} says the power difference has not been talked about openly.",
             ("Talk openly about the power the professional holds, and how it affects the work.",),
             concerns=(pid,),
         )
@@ -164,7 +166,7 @@ def multiple_roles(facts: Facts) -> Iterator[Raised]:
     for pid, causes in facts.multiple_roles.items():
         yield Raised(
             severity,
-            f"{pid} holds another role towards someone in this relationship ({'; '.join(causes)}).",
+            f"{facts.called(pid)} holds another role towards someone in this relationship ({'; '.join(causes)}).",
             (action,),
             concerns=(pid,),
             evidence={"roles": list(causes), "plan": planned},
@@ -231,9 +233,9 @@ def no_evidence(facts: Facts) -> Iterator[Raised]:
             yield Raised(
                 "concern",
                 f"The work started on {case.started}, more than {after} days ago, and there "
-                f"are not yet two scores for {p.id} on any measure.",
+                f"are not yet two scores for {p.called} on any measure.",
                 (
-                    f"Measure {p.id}'s wellbeing now and regularly, with a measure you "
+                    f"Measure {p.called}'s wellbeing now and regularly, with a measure you "
                     "chose together.",
                 ),
                 concerns=(p.id,),
@@ -249,7 +251,7 @@ def no_reliable_improvement(facts: Facts) -> Iterator[Raised]:
             yield Raised(
                 "concern",
                 f"After {after} days or more of measuring, no measure shows reliable "
-                f"improvement for {p.id}: a promise of change without real change.",
+                f"improvement for {p.called}: a promise of change without real change.",
                 (
                     "Share the scores openly with each other and in supervision.",
                     "Consider, with others, whether another model of helping would do more good.",
@@ -265,10 +267,10 @@ def deterioration(facts: Facts) -> Iterator[Raised]:
         if o.change.change == "reliable_deterioration":
             yield Raised(
                 "concern",
-                f"{o.of}'s scores on {o.label} have reliably got worse "
+                f"{facts.called(o.of)}'s scores on {o.label} have reliably got worse "
                 f"({o.change.first} to {o.change.latest}).",
                 (
-                    f"Talk with {o.of} about how they are, and check their safety.",
+                    f"Talk with {facts.called(o.of)} about how they are, and check their safety.",
                     "Discuss in supervision soon whether this way of working is helping.",
                 ),
                 concerns=(o.of,),
@@ -311,7 +313,7 @@ def false_hopes(facts: Facts) -> Iterator[Raised]:
         if _span_reached(outcomes, after) and not _improved(outcomes):
             yield Raised(
                 "advisory",
-                f"{', '.join(hopeful)} expect a lot of change, but {p.id}'s scores do "
+                f"{facts.called_all(hopeful)} expect a lot of change, but {p.called}'s scores do "
                 "not yet show reliable improvement.",
                 (
                     "Look at the scores together, so that hopes for the relationship can "
@@ -328,7 +330,7 @@ def change_evidenced(facts: Facts) -> Iterator[Raised]:
         if o.change.change == "reliable_improvement":
             yield Raised(
                 "info",
-                f"{o.of}'s scores on {o.label} show reliable improvement "
+                f"{facts.called(o.of)}'s scores on {o.label} show reliable improvement "
                 f"({o.change.first} to {o.change.latest}).",
                 (),
                 concerns=(o.of,),

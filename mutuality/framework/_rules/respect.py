@@ -28,12 +28,12 @@ def capacity_lacking(facts: Facts) -> Iterator[Raised]:
         if p.capacity == "lacks":
             yield Raised(
                 "contraindication",
-                f"Co-production seems less suitable here: {p.id} is recorded as lacking capacity "
+                f"Co-production seems less suitable here: {p.called} is recorded as lacking capacity "
                 "for the decisions this work would share.",
                 (
                     _ANOTHER_MODEL,
-                    f"Or narrow the co-produced work, with others, to decisions {p.id} has capacity "
-                    f"for, then record {p.id}'s capacity for the narrowed work as `has`.",
+                    f"Or narrow the co-produced work, with others, to decisions {p.called} has capacity "
+                    f"for, then record {p.called}'s capacity for the narrowed work as `has`.",
                 ),
                 concerns=(p.id,),
                 evidence={"capacity": p.capacity},
@@ -51,10 +51,10 @@ def capacity_fluctuating(facts: Facts) -> Iterator[Raised]:
         if p.capacity == "fluctuating":
             yield Raised(
                 "concern",
-                f"{p.id}'s capacity for the shared decisions comes and goes.",
+                f"{p.called}'s capacity for the shared decisions comes and goes.",
                 (
                     "Agree which decisions are shared and which are not.",
-                    f"Check {p.id}'s capacity each time a shared decision is made, and record it.",
+                    f"Check {p.called}'s capacity each time a shared decision is made, and record it.",
                 ),
                 concerns=(p.id,),
                 evidence={"capacity": p.capacity},
@@ -72,9 +72,9 @@ def capacity_uncertain(facts: Facts) -> Iterator[Raised]:
         if p.capacity == "uncertain":
             yield Raised(
                 "advisory",
-                f"It is not clear whether {p.id} has capacity for the shared decisions.",
+                f"It is not clear whether {p.called} has capacity for the shared decisions.",
                 (
-                    f"Assess {p.id}'s capacity for the decisions this work would share, and record "
+                    f"Assess {p.called}'s capacity for the decisions this work would share, and record "
                     "the result; otherwise capacity is presumed.",
                 ),
                 concerns=(p.id,),
@@ -165,9 +165,9 @@ def consent_missing(facts: Facts) -> Iterator[Raised]:
         if p.consent == "not_sought":
             yield Raised(
                 facts.stage_severity("advisory", "concern"),
-                f"{p.id} has not yet been asked to consent to working this way.",
+                f"{p.called} has not yet been asked to consent to working this way.",
                 (
-                    f"Ask {p.id} for informed consent: explain the costs, the benefits and the "
+                    f"Ask {p.called} for informed consent: explain the costs, the benefits and the "
                     "other ways of working first.",
                 ),
                 concerns=(p.id,),
@@ -185,10 +185,10 @@ def consent_uninformed(facts: Facts) -> Iterator[Raised]:
         if p.consent == "given":
             yield Raised(
                 facts.stage_severity("advisory", "concern"),
-                f"{p.id} has agreed, but has not yet had the costs, benefits and other ways of "
+                f"{p.called} has agreed, but has not yet had the costs, benefits and other ways of "
                 "working explained.",
                 (
-                    f"Explain to {p.id} what this may cost and give them, and what else is on "
+                    f"Explain to {p.called} what this may cost and give them, and what else is on "
                     "offer; then record their consent as informed.",
                 ),
                 concerns=(p.id,),
@@ -207,11 +207,11 @@ def consent_refused(facts: Facts) -> Iterator[Raised]:
         if p.consent in ("declined", "withdrawn"):
             yield Raised(
                 "contraindication",
-                f"{p.id} has {p.consent} consent, so co-production seems less suitable here.",
+                f"{p.called} has {p.consent} consent, so co-production seems less suitable here.",
                 (
-                    f"Offer {p.id} another model of helping, with no loss of service.",
+                    f"Offer {p.called} another model of helping, with no loss of service.",
                     "Stop the co-produced work. Keep the case record of what happened, and handle anything "
-                    f"{p.id} contributed as they ask.",
+                    f"{p.called} contributed as they ask.",
                 ),
                 concerns=(p.id,),
                 evidence={"consent": p.consent},
@@ -317,9 +317,9 @@ def contract_missing(facts: Facts) -> Iterator[Raised]:
     for pid in missing:
         yield Raised(
             severity,
-            f"{pid} has not agreed version {contract.version} of the contract.",
+            f"{facts.called(pid)} has not agreed version {contract.version} of the contract.",
             (
-                f"Go through version {contract.version} of the contract with {pid} and "
+                f"Go through version {contract.version} of the contract with {facts.called(pid)} and "
                 "record their agreement, or change it until both of you agree.",
             ),
             concerns=(pid,),
@@ -344,9 +344,9 @@ def preferences_assumed(facts: Facts) -> Iterator[Raised]:
             )
             yield Raised(
                 "advisory",
-                f"{p.id} {why}.",
+                f"{p.called} {why}.",
                 (
-                    f"Ask {p.id} how they want to work and be treated, and record their "
+                    f"Ask {p.called} how they want to work and be treated, and record their "
                     "answers to the two-sided questions.",
                 ),
                 concerns=(p.id,),

@@ -19,9 +19,9 @@ def burden_high(facts: Facts) -> Iterator[Raised]:
         if p.vulnerability == "high":
             yield Raised(
                 "concern",
-                f"{p.id} is highly vulnerable just now; co-producing may be a burden.",
+                f"{p.called} is highly vulnerable just now; co-producing may be a burden.",
                 (
-                    f"Ask {p.id} what they can take on now, and offer a lighter share of "
+                    f"Ask {p.called} what they can take on now, and offer a lighter share of "
                     "the work, or a pause, without any loss of service.",
                     "Discuss in supervision whether to go on as planned.",
                 ),
@@ -40,8 +40,8 @@ def burden_unassessed(facts: Facts) -> Iterator[Raised]:
         if p.recipient_vulnerability == "not_assessed":
             yield Raised(
                 "advisory",
-                f"Nobody has yet considered whether co-producing could be a burden for {p.id}.",
-                (f"Consider with {p.id} how vulnerable they are just now, and record it.",),
+                f"Nobody has yet considered whether co-producing could be a burden for {p.called}.",
+                (f"Consider with {p.called} how vulnerable they are just now, and record it.",),
                 concerns=(p.id,),
             )
 
@@ -64,10 +64,10 @@ def not_optional(facts: Facts) -> Iterator[Raised]:
         if p.can_decline_freely is False or answered_no:
             yield Raised(
                 "concern",
-                f"{p.id} may not be able to say no to this way of working, or stop it, "
+                f"{p.called} may not be able to say no to this way of working, or stop it, "
                 "without losing help.",
                 (
-                    f"Make sure {p.id} can decline or leave the co-produced work with no "
+                    f"Make sure {p.called} can decline or leave the co-produced work with no "
                     "loss of service, and tell them so in writing.",
                 ),
                 concerns=(p.id,),
@@ -85,9 +85,9 @@ def decline_unknown(facts: Facts) -> Iterator[Raised]:
         if p.can_decline_freely is None and not _decline_answers(facts, p) & {"yes", "no"}:
             yield Raised(
                 "advisory",
-                f"It is not known whether {p.id} could say no, or stop, without losing help.",
+                f"It is not known whether {p.called} could say no, or stop, without losing help.",
                 (
-                    f"Check, and tell {p.id}, whether they can decline or leave without "
+                    f"Check, and tell {p.called}, whether they can decline or leave without "
                     "losing any service.",
                 ),
                 concerns=(p.id,),
@@ -104,9 +104,9 @@ def adjustments_missing(facts: Facts) -> Iterator[Raised]:
         if p.access_needs and not p.adjustments:
             yield Raised(
                 "advisory",
-                f"{p.id} has access needs ({'; '.join(p.access_needs)}) and no "
+                f"{p.called} has access needs ({'; '.join(p.access_needs)}) and no "
                 "adjustments are recorded.",
-                (f"Agree adjustments with {p.id} and record them.",),
+                (f"Agree adjustments with {p.called} and record them.",),
                 concerns=(p.id,),
                 evidence={"access_needs": list(p.access_needs)},
             )
@@ -192,7 +192,7 @@ def disclosure_unjustified(facts: Facts) -> Iterator[Raised]:
         if not (d.rationale or "").strip():
             yield Raised(
                 "concern",
-                f"{d.by} shared something personal ({d.about}) on {d.date} with no "
+                f"{facts.called(d.by)} shared something personal ({d.about}) on {d.date} with no "
                 "reason recorded.",
                 (
                     "Record why the disclosure was in the person's best interests, and "
@@ -213,7 +213,7 @@ def vulnerabilities_unshared(facts: Facts) -> Iterator[Raised]:
         if facts.answer_of(p, "vulnerabilities_shared") == "no":
             yield Raised(
                 "advisory",
-                f"{p.id} says the professional has not been open about their limits "
+                f"{p.called} says the professional has not been open about their limits "
                 "or about what change involves.",
                 (
                     "The professional talks openly about their own limits and about "

@@ -46,6 +46,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
     SeriesSummary,
+    with_names,
 )
 
 DEFAULT_QUESTIONNAIRE_EVERY_DAYS = 28
@@ -235,7 +236,7 @@ def rewrite_due(relationship: Relationship, today: date) -> None:
     (a safety flag raised or resolved), from the findings already stored."""
     stored = relationship.current_findings.order_by("starts", "position")
     findings = [FindingSpan(f.code, f.message, f.starts, f.ends) for f in stored]
-    people = {p.slug: p for p in relationship.participants.all()}
+    people = {p.slug: p for p in with_names(relationship.participants.all())}
     relationship.due_items.all().delete()
     DueItem.objects.bulk_create(due_items(relationship, findings, people, today), batch_size=500)
 
@@ -267,7 +268,7 @@ def _due(
     detail = reverse("relationships:detail", kwargs={"pk": pk})
     for person in people.values():
         if person.consent == "withdrawn":
-            text = f"{person.slug} has withdrawn their consent"
+            text = f"{person.called} has withdrawn their consent"
             yield _item(relationship, "withdrawn", text, today, url=detail, **_ACTING)
     if relationship.stage == "ended":
         return  # nothing more is asked of an ended relationship
@@ -275,7 +276,7 @@ def _due(
     yield from _contract(relationship, people, today)
     yield from _from_findings(relationship, findings, "overdue", OVERDUE_CODES)
     yield from _observations(relationship, today)
-    yield from _questionnaires(relationship, today)
+    yield from _questionnaires(relationship, people, today)
 
 
 def _item(
@@ -341,7 +342,7 @@ def _contract(
         yield _item(
             relationship,
             "contract",
-            f"Contract version {latest.version} is waiting for {person.slug}'s agreement",
+            f"Contract version {latest.version} is waiting for {person.called}'s agreement",
             today,
             url=reverse("relationships:contract", kwargs={"pk": pk}),
             except_participant=person,
@@ -364,7 +365,9 @@ def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
         yield _item(relationship, "observations", text, today, url=url, **audience)
 
 
-def _questionnaires(relationship: Relationship, today: date) -> Iterator[DueItem]:
+def _questionnaires(
+    relationship: Relationship, people: dict[str, Participant], today: date
+) -> Iterator[DueItem]:
     """A series never filled in is due now; one filled in is due again `every` days after its
     last score, while the work goes on. The professional and the person themselves see it."""
     if relationship.stage not in MEASURING_STAGES:
@@ -387,7 +390,8 @@ def _questionnaires(relationship: Relationship, today: date) -> Iterator[DueItem
         yield _item(
             relationship,
             "questionnaires",
-            f"{_series_name(relationship, series)} for {series.of.slug}",
+            # Named from `people`, who were fetched with their names.
+            f"{_series_name(relationship, series)} for {people[series.of.slug].called}",
             due_from,
             url=url,
             for_professional=True,

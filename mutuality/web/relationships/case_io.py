@@ -28,6 +28,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
     Score,
+    people_with_names,
 )
 
 
@@ -44,7 +45,9 @@ def _participant(p: Participant) -> dict[str, Any]:
     return _without_nulls(
         {
             "id": p.slug,
-            "name": p.name or None,
+            # The person's own name wins over the one a case file gave (models.Participant.called);
+            # an export carries it, so the file assesses, and reads, as the relationship does.
+            "name": p.own_name or p.name or None,
             "role": p.role,
             "capacity": p.capacity,
             "consent": p.consent,
@@ -231,7 +234,7 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
 
 
 CASE_RECORDS = (
-    "participants",
+    people_with_names(),
     "affected_parties",
     "contract_versions__agreements__participant",
     "disclosures__by",
@@ -266,7 +269,7 @@ def series_case(relationship: Relationship) -> Case:
     lists its people too."""
     prefetch_related_objects(
         [relationship],
-        "participants",
+        people_with_names(),
         Prefetch("outcome_series", OutcomeSeries.objects.select_related("of")),
         "outcome_series__scores",
     )

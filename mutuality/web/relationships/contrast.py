@@ -10,7 +10,7 @@ from typing import Any
 
 from mutuality.framework import QUESTIONS, Question
 from mutuality.web.relationships.forms.records import CONTRAST_INDICATORS
-from mutuality.web.relationships.models import Participant, Relationship
+from mutuality.web.relationships.models import Participant, Relationship, with_names
 
 
 def counted_contrast(
@@ -20,7 +20,7 @@ def counted_contrast(
     came from in words, read from the stored assessment's `scrutiny.sources` (the framework
     decides what counts; this only says it)."""
     sources = scrutiny.get("sources", {})
-    people = {p.slug: p for p in relationship.participants.select_related("user")}
+    people = {p.slug: p for p in with_names(relationship.participants.all())}
     return [
         {
             "indicator": CONTRAST_INDICATORS.get(indicator, indicator),
@@ -44,8 +44,7 @@ def _source_words(indicator: str, source: str, people: dict[str, Participant], v
     question = f"“{asked.wording[person.role]}”" if asked else "a question"  # type: ignore[index]
     if person.user_id is not None and person.user_id == viewer.pk:
         return f"You answered yes to {question}"
-    name = person.user.shown_name if person.user else (person.name or slug)
-    return f"{name} answered yes to {question}"
+    return f"{person.called} answered yes to {question}"
 
 
 _ASKED_BY_INDICATOR: dict[str, Question] = {q.indicates: q for q in QUESTIONS if q.indicates}

@@ -10,6 +10,7 @@ observations, scores …) are rows.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -183,6 +184,41 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def own_name(self) -> str:
+        """The name the person chose on their login (display name, else full name), '' if
+        none: it wins over the relationship's `name`, because people say what they are called.
+        Reads `user`, so lists fetch it with the participants (`select_related("user")`)."""
+        if self.user_id is None or self.user is None:
+            return ""
+        user = self.user
+        return user.display_name or f"{user.first_name} {user.last_name}".strip()
+
+    @property
+    def called(self) -> str:
+        """How pages and findings name this person: their own name, else the name this
+        relationship gives them (`name`, from a case file), else their id here."""
+        return self.own_name or self.name or self.slug
+
+
+def with_names(people: models.QuerySet[Participant]) -> models.QuerySet[Participant]:
+    """Participants with what `called` reads, in the same query."""
+    return people.select_related("user")
+
+
+def named_people(relationship: Relationship) -> list[Participant]:
+    """The relationship's participants with what `called` reads: those fetched with it (by
+    `people_with_names`), else in one query."""
+    if "participants" in getattr(relationship, "_prefetched_objects_cache", {}):
+        return list(relationship.participants.all())
+    return list(with_names(relationship.participants.all()))
+
+
+def people_with_names() -> models.Prefetch[Any]:
+    """A relationship's participants with what `called` reads, for `prefetch_related`, in the
+    one query that fetches them anyway."""
+    return models.Prefetch("participants", with_names(Participant.objects.all()))
 
 
 class AffectedParty(models.Model):
@@ -426,13 +462,14 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
-ROWS_VERSION = 4
+ROWS_VERSION = 5
 """What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
 --missing` (which `make run` runs after `migrate`) writes them again for every relationship
 whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
 the paired PHQ-9 and GAD-7 outcomes (`PairedSummary`), so reports count them in SQL; 3: each
 relationship's share of its organisation's tallies (`TallyShare`, ADR 0008); 4: framework
-format 1.1 (contrast counted from the answers and the record; `contrast_unexamined`)."""
+format 1.1 (contrast counted from the answers and the record; `contrast_unexamined`); 5: the
+stored findings and due items name people by their display names, not their ids."""
 
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""

@@ -53,7 +53,8 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
     """Everything the report shows to this reader, ready for the templates."""
     result = current_result(relationship)
     last = relationship.assessments.only("created").first()
-    all_series = relationship_series(relationship)
+    all_series = relationship_series(relationship)  # fetches the people, with their names
+    called = {p.slug: p.called for p in relationship.participants.all()}
     return {
         "relationship": relationship,
         "made_on": timezone.localdate(),
@@ -63,18 +64,18 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         "summary": _summary(result),
         "people": _people(user, relationship),
         "affected": list(relationship.affected_parties.all()),
-        "contracts": _contracts(relationship),
+        "contracts": _contracts(relationship, called),
         "principles": _principles(result),
         "scrutiny": _scrutiny(relationship, result),
         "contrast": counted_contrast(result["scrutiny"], relationship, user),
         "contrast_examined": relationship.contrast is not None,
         "supervision": _supervision(relationship),
         "consultations": _consultations(relationship),
-        "disclosures": list(relationship.disclosures.select_related("by")),
+        "disclosures": list(relationship.disclosures.select_related("by__user")),
         "observations": _observations(user, relationship),
-        "outcomes": _outcomes(all_series, result),
+        "outcomes": _outcomes(all_series, result, called),
         "horizon_names": [words for _, words in HORIZONS],
-        **trajectories(all_series),
+        **trajectories(all_series, called),
     }
 
 
@@ -91,7 +92,7 @@ def _people(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
     """The two people (or more), with their consent as it stands today."""
     return [
         {
-            "name": p.slug,
+            "name": p.called,
             "is_reader": p.user_id is not None and p.user_id == user.pk,
             "role": "the professional" if p.role == "professional" else "the co-producer",
             "consent": p.consent,
@@ -100,8 +101,9 @@ def _people(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
     ]
 
 
-def _contracts(relationship: Relationship) -> list[dict[str, Any]]:
-    """Every version of the contract, newest first, with who agreed it and when."""
+def _contracts(relationship: Relationship, called: dict[str, str]) -> list[dict[str, Any]]:
+    """Every version of the contract, newest first, with who agreed it and when (`called`:
+    each participant's name by their id)."""
     agreements = ContractAgreement.objects.select_related("participant").order_by("agreed_at")
     versions = relationship.contract_versions.prefetch_related(
         Prefetch("agreements", queryset=agreements)
@@ -110,8 +112,11 @@ def _contracts(relationship: Relationship) -> list[dict[str, Any]]:
         {
             "version": v.version,
             "created": v.created,
-            "agreed": [(a.participant.slug, a.agreed_at) for a in v.agreements.all()],
-            "costs_and_benefits": v.costs_and_benefits,
+            "agreed": [(called[a.participant.slug], a.agreed_at) for a in v.agreements.all()],
+            "costs_and_benefits": [
+                {**row, "party": called.get(row["party"], row["party"])}
+                for row in v.costs_and_benefits
+            ],
             "power_differential": v.power_differential,
             "exit_plan": v.exit_plan,
             "review_every_days": v.review_every_days,
@@ -201,8 +206,10 @@ def _change_words(change: str | None) -> str:
     return CHANGE_WORDS[change] if change else "no scores in this period yet"
 
 
-def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    """One series' change in words, overall and at each horizon."""
+def _outcome(
+    outcome: dict[str, Any], names: dict[str, str], called: dict[str, str]
+) -> dict[str, Any]:
+    """One series' change in words, overall and at each horizon, and whose it is."""
     if outcome["change"] is not None:
         overall = CHANGE_WORDS[outcome["change"]]
     elif outcome.get("n_scores", 0) < 2:
@@ -211,7 +218,7 @@ def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
         overall = "this questionnaire has no reliable-change figure"
     horizons = outcome.get("horizons") or {}
     return {
-        "of": outcome["of"],
+        "of": called.get(outcome["of"], outcome["of"]),
         "name": names.get(outcome["instrument"], outcome["instrument"]),
         "first": outcome["first"],
         "latest": outcome["latest"],
@@ -223,6 +230,8 @@ def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _outcomes(all_series: list[PersonSeries], result: dict[str, Any]) -> list[dict[str, Any]]:
+def _outcomes(
+    all_series: list[PersonSeries], result: dict[str, Any], called: dict[str, str]
+) -> list[dict[str, Any]]:
     names = series_names(all_series)
-    return [_outcome(o, names) for o in result["outcomes"]]
+    return [_outcome(o, names, called) for o in result["outcomes"]]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from mutuality.framework import CaseError, assess, case_schema, validate_case
+from mutuality.framework import (
+    CaseError,
+    assess,
+    case_schema,
+    render_json,
+    render_markdown,
+    render_text,
+    validate_case,
+)
 
 
 def _case(**alex: Any) -> dict[str, Any]:
@@ -45,3 +54,18 @@ def test_the_schema_describes_the_name() -> None:
     participant = case_schema()["$defs"]["Participant"]["properties"]
 
     assert "name" in participant
+
+
+def test_the_reports_name_people_while_the_json_keeps_their_ids() -> None:
+    """Text and Markdown reports say whom a finding is about by name; the JSON keeps ids."""
+    case = validate_case(_case(name="Siân Evans"), "a file")
+
+    assessment = assess(case)
+    text, markdown = render_text(assessment), render_markdown(assessment)
+
+    assert "about Siân Evans, Nguyễn Văn An]" in text
+    assert "about Siân Evans, Nguyễn Văn An" in markdown
+    assert "Siân Evans has not yet been asked to consent" in text
+    assert ["alex", "an"] in [
+        f["concerns"] for f in json.loads(render_json(assessment))["findings"]
+    ]

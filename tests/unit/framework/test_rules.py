@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -641,3 +642,48 @@ def test_goal_based_series_are_numbered_per_goal() -> None:
     ]
     assert outcomes[0]["change"] == "reliable_improvement"
     assert outcomes[1]["change"] is None
+
+
+NAMES = {"jo": "Siân Evans", "ravi": "Nguyễn Văn An"}
+# An id as a word, but not inside the affected party's name ("ravi's partner"), which is a name.
+_AN_ID = re.compile(r"\b(jo|ravi)\b(?!'s partner)")
+
+
+def _words(case: dict[str, Any]) -> list[str]:
+    """Every sentence an assessment says: messages, actions and the scrutiny's reasons."""
+    assessment = _assess(case)
+    said = [w for f in assessment.findings for w in (f.message, *f.actions)]
+    return said + list(assessment.scrutiny.reasons)
+
+
+@pytest.mark.parametrize(("code", "change", "severity"), CASES, ids=[c[0] for c in CASES])
+def test_a_case_with_names_names_people_by_them_in_every_sentence(
+    code: str, change: Callable[[dict[str, Any]], None], severity: str
+) -> None:
+    """Giving both people names changes each sentence only where it named someone by id."""
+    case = clean_case()
+    change(case)
+    named = copy.deepcopy(case)
+    for participant in named["participants"]:
+        participant["name"] = NAMES.get(participant["id"], participant["id"].title())
+
+    plain, with_names = _words(case), _words(named)
+
+    assert with_names == [_AN_ID.sub(lambda m: NAMES[m[1]], w) for w in plain]
+
+
+def test_a_case_with_names_reads_them_and_one_without_reads_the_ids() -> None:
+    """The same finding names the person by name when given and by id when not."""
+    case = clean_case()
+    case["participants"][1]["consent"] = "not_sought"
+    named = copy.deepcopy(case)
+    named["participants"][1]["name"] = "Nguyễn Văn An"
+
+    [plain] = [f for f in _assess(case).findings if f.code == "respect.consent_missing"]
+    [with_name] = [f for f in _assess(named).findings if f.code == "respect.consent_missing"]
+
+    assert plain.message == "ravi has not yet been asked to consent to working this way."
+    assert with_name.message == (
+        "Nguyễn Văn An has not yet been asked to consent to working this way."
+    )
+    assert with_name.concerns == plain.concerns == ("ravi",)

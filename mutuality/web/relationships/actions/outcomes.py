@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from mutuality.framework import case_instruments
@@ -150,7 +150,7 @@ def _safety_item_flags(
         _raise(
             series,
             "self_harm_thoughts",
-            f"{series.of.slug} answered {items[number - 1]} to question {number} of the "
+            f"{series.of.called} answered {items[number - 1]} to question {number} of the "
             f"{instrument.name}, which asks about thoughts of being better off dead or of "
             "self-harm.",
             by,
@@ -173,8 +173,12 @@ def _deterioration_flags(
     for outcome in assessment.result["outcomes"]:
         if outcome["of"] != series.of.slug or outcome["change"] != "reliable_deterioration":
             continue
-        which = f"{series.of.slug}'s {outcome['instrument']} scores are reliably worse"
-        if not still_open.filter(detail__startswith=which).exists():
+        which = f"{series.of.called}'s {outcome['instrument']} scores are reliably worse"
+        # Flags raised before people were named by name began with their id.
+        as_before = f"{series.of.slug}'s {outcome['instrument']} scores are reliably worse"
+        if not still_open.filter(
+            Q(detail__startswith=which) | Q(detail__startswith=as_before)
+        ).exists():
             detail = f"{which}: {outcome['first']:g} at first, {outcome['latest']:g} now."
             flags.append(_raise(series, "reliable_deterioration", detail, by))
     return flags

@@ -93,7 +93,7 @@ class StartQuestionnaireForm(RecordForm):
         self.people = {p.slug: p for p in people}
         self.instruments = instruments
         self.taken = taken
-        field_of(self, "of", forms.ChoiceField).choices = [(p.slug, p.slug) for p in people]
+        field_of(self, "of", forms.ChoiceField).choices = [(p.slug, p.called) for p in people]
         if len(people) == 1:
             self.fields["of"].initial = people[0].slug
         field_of(self, "instrument", forms.ChoiceField).choices = [

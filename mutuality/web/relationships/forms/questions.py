@@ -40,8 +40,8 @@ def revision_field() -> forms.IntegerField:
 
 
 def who(participant: Participant) -> str:
-    """A participant as the pages name them: their id in the case and their part in it."""
-    return f"{participant.slug} ({ROLE_WORDS.get(participant.role, participant.role)})"
+    """A participant as the pages name them: their name and their part in it."""
+    return f"{participant.called} ({ROLE_WORDS.get(participant.role, participant.role)})"
 
 
 class AnswersForm(NhsFormMixin, forms.Form):
@@ -191,12 +191,12 @@ class ContractForm(NhsFormMixin, forms.Form):
         fields: dict[str, forms.Field] = {}
         for p in participants:
             fields[f"costs__{p.slug}"] = LinesField(
-                label=f"What this work may cost {p.slug}",
+                label=f"What this work may cost {p.called}",
                 help_text="Write each cost on its own line, for example time, money, "
                 "or going back over hard experiences.",
             )
             fields[f"benefits__{p.slug}"] = LinesField(
-                label=f"What {p.slug} may gain",
+                label=f"What {p.called} may gain",
                 help_text="Write each benefit on its own line.",
             )
         fields["communicated_to"] = forms.MultipleChoiceField(
@@ -209,7 +209,7 @@ class ContractForm(NhsFormMixin, forms.Form):
         )
         for p in participants:
             fields[f"payment__{p.slug}"] = forms.ChoiceField(
-                label=f"How is {p.slug} paid for this work?",
+                label=f"How is {p.called} paid for this work?",
                 choices=[*PAYMENT_KINDS.items(), ("", "Not decided yet")],
                 widget=forms.RadioSelect,
                 required=False,

@@ -59,20 +59,23 @@ def _audit_outsider_view(request: HttpRequest, held: Reach, what: str) -> None:
         )
 
 
-def _divergences(divergences: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _divergences(divergences: list[dict[str, Any]], called: dict[str, str]) -> list[dict[str, Any]]:
     """Each differing question in its own words, with each person's answer as they chose it."""
     shown = []
     for d in divergences:
         question = QUESTIONS_BY_ID[d["question"]]
         answers = [
-            (who, question.answers.get(answer, answer)) for who, answer in d["answers"].items()
+            (called.get(who, who), question.answers.get(answer, answer))
+            for who, answer in d["answers"].items()
         ]
         shown.append({"question": question.asks, "answers": answers})
     return shown
 
 
-def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    """One series' change in words: reliable or not, or why it cannot say yet."""
+def _outcome(
+    outcome: dict[str, Any], names: dict[str, str], called: dict[str, str]
+) -> dict[str, Any]:
+    """One series' change in words: reliable or not, or why it cannot say yet; whose it is."""
     if outcome["change"] is not None:
         words = CHANGE_WORDS[outcome["change"]]
         if outcome.get("category"):
@@ -81,7 +84,12 @@ def _outcome(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
         words = "not enough scores yet"
     else:
         words = "this measure has no reliable-change statistic"
-    return {**outcome, "change_words": words, "name": names.get(outcome["instrument"], "")}
+    return {
+        **outcome,
+        "of": called.get(outcome["of"], outcome["of"]),
+        "change_words": words,
+        "name": names.get(outcome["instrument"], ""),
+    }
 
 
 def _finding(finding: dict[str, Any], held: Reach) -> dict[str, Any]:
@@ -113,6 +121,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
     me = held.participant
     all_series = relationship_series(relationship)
     names = series_names(all_series)
+    called = {p.slug: p.called for p in relationship.participants.all()}  # fetched with it
     return {
         "relationship": relationship,
         "result": result,
@@ -123,8 +132,8 @@ def _detail_context(held: Reach) -> dict[str, Any]:
             for name, value in result["principles"].items()
         ],
         "findings": [_finding(f, held) for f in result["findings"]],
-        "divergences": _divergences(result["divergences"]),
-        "outcomes": [_outcome(o, names) for o in result["outcomes"]],
+        "divergences": _divergences(result["divergences"], called),
+        "outcomes": [_outcome(o, names, called) for o in result["outcomes"]],
         "history": [
             (past.created, HEADLINES[past.recommendation], past.reason)
             for past in relationship.assessments.all()[:20]
@@ -138,7 +147,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "safety_flags": relationship.safety_flags.filter(resolved_at__isnull=True)
         if held.acts_on_safety
         else [],
-        **trajectories(all_series),
+        **trajectories(all_series, called),
     }
 
 

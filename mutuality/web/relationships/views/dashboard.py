@@ -97,6 +97,7 @@ def relationship_rows(user: Any, today: date, filters: dict[str, str]) -> QueryS
     if "q" in filters:
         named = Participant.objects.filter(
             Q(slug__icontains=filters["q"])
+            | Q(name__icontains=filters["q"])
             | Q(user__display_name__icontains=filters["q"])
             | Q(user__username__icontains=filters["q"])
         )

@@ -8,6 +8,8 @@ agree. Who may fill in whose questionnaire is decided in access.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -75,7 +77,7 @@ def _series_rows(
     mine = set(questionnaire_people(user, relationship).values_list("pk", flat=True))
     due_now = due.questionnaires_due(relationship, timezone.localdate())
     rows = []
-    for series in relationship.outcome_series.select_related("of").prefetch_related("scores"):
+    for series in relationship.outcome_series.select_related("of__user").prefetch_related("scores"):
         instrument = resolve_series(series.instrument, instruments)
         scores = list(series.scores.all())
         rows.append(
@@ -102,9 +104,10 @@ def series_names(all_series: list[PersonSeries]) -> dict[str, str]:
     return {s.series_id: s.instrument.name + (f": {s.goal}" if s.goal else "") for s in all_series}
 
 
-def trajectories(all_series: list[PersonSeries]) -> dict[str, Any]:
-    """The picture of every series over time, and the same numbers as a table."""
-    series = [s for s in all_series if s.scores]
+def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> dict[str, Any]:
+    """The picture of every series over time, and the same numbers as a table, each person
+    named as `called` says (their name by their id)."""
+    series = [replace(s, person=called.get(s.person, s.person)) for s in all_series if s.scores]
     if not series:
         return {"svg": None, "table": []}
     table = [
@@ -134,7 +137,7 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
         "can_start": can(request.user, Permission.SCORE, relationship)
         and questionnaire_people(request.user, relationship).exists(),
         "every_days": due.questionnaire_every_days(),
-        **trajectories(person_series(case)),
+        **trajectories(person_series(case), {p.id: p.called for p in case.participants}),
     }
     return render(request, "relationships/outcomes/outcomes.html", context)
 
@@ -162,7 +165,9 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
             goal=data["goal"],
             expected_revision=data["revision"],
         )
-        return f"The {instruments[data['instrument']].name} questionnaire is started for {of.slug}."
+        return (
+            f"The {instruments[data['instrument']].name} questionnaire is started for {of.called}."
+        )
 
     return form_page(
         request,
@@ -183,7 +188,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
     """Fill in one questionnaire, item by item, with the credit its words need."""
     relationship = relationship_for(request.user, pk, Permission.SCORE)
-    series = get_object_or_404(relationship.outcome_series.select_related("of"), pk=series_pk)
+    series = get_object_or_404(relationship.outcome_series.select_related("of__user"), pk=series_pk)
     if not questionnaire_people(request.user, relationship).filter(pk=series.of_id).exists():
         raise PermissionDenied("You cannot fill in this person's questionnaire")
     questionnaire = _questionnaire(series, _instruments(relationship))

@@ -35,7 +35,7 @@ from mutuality.web.relationships.forms.people import (
     NobodyAffectedForm,
     ProposeForm,
 )
-from mutuality.web.relationships.models import Relationship
+from mutuality.web.relationships.models import Relationship, with_names
 
 F = TypeVar("F", bound=Form)
 EXPIRED_LINK = (
@@ -101,7 +101,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 def _invite_page(
     request: HttpRequest, relationship: Relationship, form: InviteForm
 ) -> HttpResponse:
-    waiting = relationship.participants.filter(role="recipient", user__isnull=True)
+    waiting = with_names(relationship.participants.filter(role="recipient", user__isnull=True))
     return render(
         request,
         "relationships/people/invite.html",

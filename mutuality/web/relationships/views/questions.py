@@ -33,7 +33,12 @@ from mutuality.web.relationships.forms.questions import (
     same_terms,
     who,
 )
-from mutuality.web.relationships.models import ContractVersion, Participant, Relationship
+from mutuality.web.relationships.models import (
+    ContractVersion,
+    Participant,
+    Relationship,
+    named_people,
+)
 
 
 def _me(request: HttpRequest, relationship: Relationship) -> Participant:
@@ -44,7 +49,7 @@ def _me(request: HttpRequest, relationship: Relationship) -> Participant:
 
 
 def _other_side(relationship: Relationship, me: Participant) -> list[Participant]:
-    return [p for p in relationship.participants.all() if p.role != me.role]
+    return [p for p in named_people(relationship) if p.role != me.role]
 
 
 def _side_by_side(me: Participant, others: list[Participant]) -> list[dict[str, Any]]:
@@ -183,7 +188,7 @@ def _agreements(relationship: Relationship, people: list[Participant]) -> list[d
 
 
 def _contract_context(request: HttpRequest, relationship: Relationship) -> dict[str, Any]:
-    people = list(relationship.participants.all())
+    people = named_people(relationship)
     contract = actions.current_contract(relationship)
     me = participant_of(request.user, relationship)
     mine = (
@@ -255,7 +260,7 @@ def _stale_contract_form(relationship: Relationship, people: list[Participant]) 
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The professional drafts the contract; saving any change makes a new version."""
     relationship = relationship_for(request.user, pk, Permission.EDIT)
-    people = list(relationship.participants.all())
+    people = named_people(relationship)
     current = actions.current_contract(relationship)
     if request.method == "POST":
         form = ContractForm(request.POST, participants=people)

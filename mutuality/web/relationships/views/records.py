@@ -124,7 +124,7 @@ def records(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context |= {
             "supervision": relationship.supervision_records.select_related("recorded_by"),
             "reviews": relationship.review_records.select_related("recorded_by"),
-            "disclosures": relationship.disclosures.select_related("by").order_by("-date"),
+            "disclosures": relationship.disclosures.select_related("by__user").order_by("-date"),
             "consultations": [
                 (c, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
                 for c in relationship.consultations.order_by("-date", "-pk")

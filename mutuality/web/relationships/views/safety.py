@@ -37,7 +37,7 @@ def act_on_flag(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk)
     if not may_act_on_safety(request.user, relationship):
         raise PermissionDenied("Only the professional and the supervisor act on safety flags")
-    flag = get_object_or_404(relationship.safety_flags.select_related("about"), pk=flag_pk)
+    flag = get_object_or_404(relationship.safety_flags.select_related("about__user"), pk=flag_pk)
     form = SafetyActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and flag.resolved_at is None and form.is_valid():
         try:
