@@ -159,16 +159,16 @@ def _ended_words(count: int) -> str:
     return "Session ended." if count == 1 else f"{count} sessions ended."
 
 
-@require_GET
 @login_required
+@require_GET
 def session_status(request: HttpRequest) -> JsonResponse:
     """How long this session has left, for the warning (asking is not activity)."""
     now = standing(request.session)
     return JsonResponse({"seconds_left": now.seconds_left, "renewable": now.renewable})
 
 
-@require_POST
 @login_required
+@require_POST
 def stay_signed_in(request: HttpRequest) -> HttpResponse:
     """ "Stay signed in": the session's activity stamp moves to now. Nothing to show."""
     note_activity(request, force=True)
