@@ -139,12 +139,23 @@ def test_the_status_says_how_long_is_left(world: World) -> None:
     assert 25 * 60 - 5 <= seconds_left <= 25 * 60
 
 
-def test_a_background_request_on_an_ended_session_is_told_401(world: World) -> None:
-    """The warning's question after the limit gets 401 (its script then reloads the page)."""
+def test_the_status_of_an_ended_session_says_none_is_left(world: World) -> None:
+    """The warning's question after the limit signs out and answers 0 (the script reloads)."""
     client = world.client("professional")
     _age(client, unused=31 * 60)
 
     response = client.get(STATUS)
+
+    assert response.json() == {"seconds_left": 0, "renewable": False}
+    assert SESSION_KEY not in client.session
+
+
+def test_a_background_request_on_an_ended_session_is_told_401(world: World) -> None:
+    """Any other request marked as background gets 401 after the limit, not a page."""
+    client = world.client("professional")
+    _age(client, unused=31 * 60)
+
+    response = client.get(PAGE, headers={"Mutuality-Background": "true"})
 
     assert response.status_code == 401
     assert SESSION_KEY not in client.session

@@ -34,7 +34,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -178,8 +178,10 @@ def _sign_out(request: HttpRequest, ended_by: str) -> HttpResponse:
     login = resolve_url(settings.LOGIN_URL)
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(login)  # the whole page goes, not a fragment
+    if request.path == reverse("accounts:session-status"):
+        return JsonResponse({"seconds_left": 0, "renewable": False})  # the script reloads
     if not is_activity(request):
-        return HttpResponse(status=401)  # the warning's script then reloads the page
+        return HttpResponse(status=401)
     if request.method in ("GET", "HEAD"):
         return redirect_to_login(request.get_full_path())
     return HttpResponseRedirect(login)
