@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.web.accounts.sessions import ACTIVE_AT
 from tests.factories import PASSWORD, USERNAMES, World
+from tests.integration.test_access_matrix import OWN
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +103,17 @@ def test_the_sessions_page_ends_another_browser_from_the_keyboard(
     axe(page)
     other.reload()
     expect(other.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+@pytest.mark.parametrize("standing", OWN)
+def test_the_sessions_page_and_the_warning_pass_axe_for_every_role(
+    page: Page, world: World, standing: str, short_limits: None, axe: Callable[[Page], None]
+) -> None:
+    """Each role's sessions page, and the warning over it, have no accessibility violation."""
+    _sign_in(page, standing)
+
+    page.goto("/accounts/sessions/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where you are signed in")
+    axe(page)
+    expect(page.get_by_role("alertdialog", name=WARNING)).to_be_visible(timeout=10_000)
+    axe(page)
