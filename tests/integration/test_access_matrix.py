@@ -246,3 +246,44 @@ def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: Wor
         "private worry 7f3a" not in texts[s] for s in ("professional", "co_producer", "admin")
     )
     assert all("kind: collusion" in text for text in texts.values())
+
+
+# Pages about the signed-in person's own account (accounts/urls.py), the same for every
+# standing: what a GET gets when signed in. Each shows and changes only that person's own (the
+# feature's tests show it: test_sessions.py); signed out, everyone is sent to sign in.
+ACCOUNT_PAGES = {
+    "accounts:sessions": 200,
+    "accounts:session-status": 200,
+    "accounts:session-stay": 405,  # POST only: 204
+}
+SIGNING_IN_AND_OUT = {"accounts:login", "accounts:logout"}
+
+
+def test_the_matrix_has_every_page_of_ones_own_account() -> None:
+    """A new page of one's own account cannot be added without a row here."""
+    from mutuality.web.accounts import urls as account_urls
+
+    pages = {f"accounts:{page.name}" for page in account_urls.urlpatterns}
+
+    assert pages - SIGNING_IN_AND_OUT == set(ACCOUNT_PAGES)
+
+
+@pytest.mark.parametrize("name", list(ACCOUNT_PAGES))
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_own_account_page_access(world: World, name: str, standing: str) -> None:
+    """Every standing gets its own account's pages; signed out, the sign-in page."""
+    response = world.client(standing).get(reverse(name))
+
+    if standing == "anonymous":
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == ACCOUNT_PAGES[name]
+
+
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_stay_signed_in_is_for_anyone_signed_in(world: World, standing: str) -> None:
+    """Its POST answers 204 to every standing signed in; signed out, the sign-in page."""
+    response = world.client(standing).post(reverse("accounts:session-stay"))
+
+    assert response.status_code == (302 if standing == "anonymous" else 204)

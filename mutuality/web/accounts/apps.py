@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
-        from mutuality.web.accounts import signals  # noqa: F401  (connects the receivers)
+        from mutuality.web.accounts import (  # noqa: F401  (connect the receivers)
+            sessions,
+            signals,
+        )

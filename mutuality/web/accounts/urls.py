@@ -1,11 +1,14 @@
-"""Signing in and out: /accounts/login/ and /accounts/logout/."""
+"""Signing in and out: /accounts/login/ and /accounts/logout/; a person's sessions."""
 
 from django.urls import path
 
-from mutuality.web.accounts import views
+from mutuality.web.accounts import session_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("sessions/", session_views.sessions, name="sessions"),
+    path("session/", session_views.session_status, name="session-status"),
+    path("session/stay/", session_views.stay_signed_in, name="session-stay"),
 ]

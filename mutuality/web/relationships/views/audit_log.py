@@ -57,6 +57,7 @@ _THINGS = {
     "relationships.SupervisionRecord": "a supervision record",
     "relationships.ReviewRecord": "a review",
     "accounts.User": "a user",
+    "usersessions.UserSession": "a session",
     "accounts.Organisation": "the organisation's figures",
 }
 ACTIONS = [
