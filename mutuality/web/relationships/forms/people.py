@@ -232,6 +232,10 @@ class InviteForm(NhsFormMixin, RevisionMixin):
         self.relationship = relationship
         super().__init__(*args, **kwargs)
 
+    def clean_email(self) -> str:
+        # Addresses are kept in lower case, as logins' are (accounts/models.py).
+        return str(self.cleaned_data["email"]).lower()
+
     def clean_participant(self) -> str:
         slug = _check_id(self.cleaned_data["participant"])
         found = self.relationship.participants.filter(slug=slug).first()
