@@ -11,12 +11,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox import events
 from mutuality.web.outbox.models import Kind, MessageChoice, OutgoingMessage, State
 from mutuality.web.relationships.actions.questions import save_contract
+from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.models import CurrentFinding, Relationship, SafetyFlag
 from tests.factories import World
 
@@ -348,3 +351,28 @@ def test_the_same_event_twice_posts_once(world: World) -> None:
     events.safety_flag(flag)
 
     assert OutgoingMessage.objects.filter(kind=Kind.SAFETY_FLAG).count() == 2
+
+
+def test_a_worry_and_a_contract_from_an_uploaded_file_are_sent_like_typed_ones(
+    world: World,
+) -> None:
+    """A case file that adds a worry and a new contract version posts the worry to the
+    supervisor and the contract to the co-producer, as the forms do."""
+    relationship = world.relationship
+    data = yaml.safe_load(export_yaml(relationship, private_notes=True))
+    data["observations"] = [
+        {"date": "2026-11-02", "kind": "boundary_drift", "by": "priya", "status": "open"}
+    ]
+    data["contract"] = {**data["contract"], "exit_plan": "A new exit plan."}
+
+    response = world.client("professional").post(
+        f"/relationships/{relationship.pk}/case/upload/",
+        {
+            "case_file": SimpleUploadedFile("case.yaml", yaml.safe_dump(data).encode()),
+            "revision": _revision(world),
+        },
+    )
+
+    assert response.status_code == 302
+    assert set(_posted(Kind.WORRY_RAISED)) == {"sup"}
+    assert set(_posted(Kind.CONTRACT_WAITING)) == {"co"}
