@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def test_a_safety_flag_goes_to_the_professional_and_supervisor_at_once(world: Wo
     assert posted["pro"].to == "pro@example.org"
     assert posted["pro"].key == f"safety_flag:{flag.pk}:{world.users['professional'].pk}"
     assert posted["sup"].body.startswith("Hello Supervisor Person,")
-    link = f"http://127.0.0.1:8000/relationships/{world.relationship.pk}/safety/{flag.pk}/"
+    link = f"{settings.SITE_URL}/relationships/{world.relationship.pk}/safety/{flag.pk}/"
     assert link in posted["sup"].body
 
 
@@ -263,7 +264,7 @@ def test_an_invitation_with_an_address_is_emailed_and_still_shown(world: World) 
     assert message.to == "tomasz@example.org"
     assert message.recipient is None
     assert message.body.startswith("Hello Tomasz Nowak,")
-    assert f"http://127.0.0.1:8000/relationships/invitation/{token}/" in message.body
+    assert f"{settings.SITE_URL}/relationships/invitation/{token}/" in message.body
 
 
 def test_an_invitation_without_an_address_posts_nothing(world: World) -> None:
