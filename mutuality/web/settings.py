@@ -359,4 +359,17 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 if TASK_ENGINE == "rq":
     INSTALLED_APPS.append("django_rq")
 
+# The address people open Mutuality at, for the links in emails (a message is sent by a worker,
+# outside any request): MUTUALITY_SITE_URL, else the first allowed host over https, and in the
+# demo the address `make run` serves.
+_SITE_URLS = env_origins("MUTUALITY_SITE_URL", demo=DEMO)
+if len(_SITE_URLS) > 1:
+    raise ConfigurationError(
+        f"MUTUALITY_SITE_URL must be one address such as https://mutuality.example.org; "
+        f"got {len(_SITE_URLS)}"
+    )
+SITE_URL = next(
+    iter(_SITE_URLS), "http://127.0.0.1:8000" if DEMO else f"https://{ALLOWED_HOSTS[0]}"
+)
+
 INVITATION_DAYS = 7  # how long a co-producer's invitation link stays valid

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mutuality.web.access import standing as standing_of
 from mutuality.web.access import standing_in_sql, visible_relationships
@@ -36,6 +37,8 @@ MATRIX = {
     "outcomes": "200 200 200 200 200",
     "outcomes-start": "200 200 403 403 403",
     "outcomes-fill-in": "200 200 403 403 403",
+    "outcomes-schedule": "200 200 403 403 403",
+    "outcomes-schedule-agree": "200 200 403 403 403",
     "invite": "200 403 403 403 403",
     "consent": "200 200 403 403 403",
     "affected": "200 403 403 403 403",
@@ -70,6 +73,11 @@ def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, An
             "series_pk": relationship.outcome_series.get_or_create(of=recipient, instrument="gad7")[
                 0
             ].pk
+        },
+        "outcomes-schedule-agree": lambda: {
+            "schedule_pk": relationship.questionnaire_schedules.get_or_create(
+                instrument="gad7", defaults={"every_weeks": 4, "set_at": timezone.now()}
+            )[0].pk
         },
         "affected-change": lambda: {
             "party": relationship.affected_parties.get_or_create(name="Her sister")[0].pk

@@ -1,17 +1,21 @@
-"""How django-allauth behaves here: no signing up (logins come from invitations), and
-messages in plain English."""
+"""How django-allauth behaves here: no signing up (logins come from invitations), messages in
+plain English, and its reset emails posted to the outbox like every other message."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from mutuality.web.client_ip import client_ip
+from mutuality.web.outbox import events
 
 WRONG_USERNAME = "Enter a correct username and password. Both are case-sensitive."
+RESET_EMAIL = "account/email/password_reset_key"
 WRONG_EMAIL = "Enter a correct email address and password. The password is case-sensitive."
 
 
@@ -35,3 +39,21 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         if not address:
             raise PermissionDenied("The client's address is not known")
         return address
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """A reset link goes through the outbox (sent by the worker, retried if the mail
+        server is away). allauth calls this only for an address that belongs to someone
+        (ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS is off), and answers every address the same way."""
+        if template_prefix != RESET_EMAIL:
+            super().send_mail(template_prefix, email, context)
+            return
+        request = allauth_context.request
+        written = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        events.password_reset(
+            user=context.get("user"), to=email, subject=written.subject, body=written.body
+        )

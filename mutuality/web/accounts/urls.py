@@ -1,8 +1,10 @@
-"""Signing in and out: /accounts/login/ and /accounts/logout/; a person's sessions."""
+"""Signing in and out (/accounts/login/, /accounts/logout/), a person's sessions, and
+choosing which messages to get (/accounts/messages/)."""
 
 from django.urls import path
 
 from mutuality.web.accounts import session_views, views
+from mutuality.web.outbox.views import message_choices
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +13,5 @@ urlpatterns = [
     path("sessions/", session_views.sessions, name="sessions"),
     path("session/", session_views.session_status, name="session-status"),
     path("session/stay/", session_views.stay_signed_in, name="session-stay"),
+    path("messages/", message_choices, name="messages"),
 ]

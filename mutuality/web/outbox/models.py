@@ -87,3 +87,26 @@ class OutgoingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.state})"
+
+
+class MessageChoice(models.Model):
+    """A person's choice about one kind of non-urgent message (choices.py); without a row, they
+    get it. Kinds in ALWAYS_SENT are never asked about."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_choices"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    wanted = models.BooleanField(default=True)
+    changed = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="message_choice_once")]
+
+
+class ScheduledRun(models.Model):
+    """A piece of scheduled work done once (the weekly digest of `digest:2026-W49`), so that the
+    scheduler, calling every minute, does not work the week's digest out again."""
+
+    name = models.CharField(max_length=100, unique=True)
+    done_at = models.DateTimeField(auto_now_add=True)

@@ -96,7 +96,7 @@ def spans(periods: Periods) -> list[Span]:
     return [Span(start, end) for start, end in zip(starts, [*starts[1:], None], strict=True)]
 
 
-DUE_RECORDS = ("safety_flags",)
+DUE_RECORDS = ("safety_flags", "questionnaire_schedules")
 """What the due items read besides the case's own records (case_io.CASE_RECORDS)."""
 
 
@@ -369,14 +369,21 @@ def _questionnaires(
     relationship: Relationship, people: dict[str, Participant], today: date
 ) -> Iterator[DueItem]:
     """A series never filled in is due now; one filled in is due again `every` days after its
-    last score, while the work goes on. The professional and the person themselves see it."""
+    last score (or as often as the schedule the two people agreed says), while the work goes
+    on. The professional and the person themselves see it."""
     if relationship.stage not in MEASURING_STAGES:
         return
-    every = timedelta(days=questionnaire_every_days())
+    usual = timedelta(days=questionnaire_every_days())
+    agreed = {
+        s.instrument: timedelta(weeks=s.every_weeks)
+        for s in relationship.questionnaire_schedules.all()
+        if s.agreed_at is not None
+    }
     fixed = relationship.as_of  # an imported case that fixes its own date is judged on it
     for series in relationship.outcome_series.all():
         if series.of.role != "recipient":
             continue
+        every = agreed.get(series.instrument, usual)
         dates = [score.date for score in series.scores.all()]
         due_from = max(dates) + every if dates else today
         if fixed is not None:

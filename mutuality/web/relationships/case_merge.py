@@ -29,6 +29,7 @@ from typing import Any
 
 from mutuality.framework import Case
 from mutuality.web.access import speaks_for
+from mutuality.web.outbox import events
 from mutuality.web.relationships.case_io import (
     contract_fields,
     participant_fields,
@@ -177,6 +178,7 @@ class _Merge(RecordsMixin):
         if latest is None or any(getattr(latest, k) != v for k, v in fields.items()):
             number = 1 if latest is None else latest.version + 1
             latest = ContractVersion.objects.create(relationship=r, version=number, **fields)
+            events.contract_waiting(latest, by=self.uploader)
             if number > 1:
                 self.notes.append(f"The file changes the contract, so it is now version {number}.")
         agreed = set(latest.agreements.values_list("participant__slug", flat=True))

@@ -19,6 +19,7 @@ from mutuality.web.access import (
     questionnaire_people,
     speaks_for,
 )
+from mutuality.web.outbox import events
 from mutuality.web.relationships.actions import Refused
 from mutuality.web.relationships.case_io import (
     affected_party_data,
@@ -246,9 +247,11 @@ class RecordsMixin:
         return update_changed(observation, fields)
 
     def _add_observation(self, o: dict[str, Any], index: int, path: str) -> Observation:
-        return Observation.objects.create(
+        observation = Observation.objects.create(
             relationship=self.relationship, raised_by=self.uploader, **observation_fields(o)
         )
+        events.worry_raised(observation, by=self.uploader)
+        return observation
 
     def _change_consultation(self, c: Consultation, entry: dict[str, Any], index: int) -> list[str]:
         fields = {"date": entry["date"], "with_whom": entry["with"], "outcome": entry["outcome"]}

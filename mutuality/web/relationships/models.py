@@ -717,3 +717,31 @@ class TallyShare(models.Model):
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     facts = models.JSONField()
+
+
+class QuestionnaireSchedule(models.Model):
+    """How often the two people agreed a questionnaire is due (every so many weeks): a reminder
+    is emailed on each due date (outbox/scheduled.py) once the other person has agreed to it.
+    Setting or changing it by one person waits for the other's agreement again."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="questionnaire_schedules"
+    )
+    instrument = models.CharField(max_length=TEXT_LENGTH, help_text="An instrument's id.")
+    every_weeks = models.PositiveSmallIntegerField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["instrument", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "instrument"], name="questionnaire_schedule_once"
+            )
+        ]

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from mutuality.framework import assess, assess_over_time
 from mutuality.web.audit.actions import record
+from mutuality.web.outbox import events
+from mutuality.web.outbox.posting import cancel_on_withdrawal
 from mutuality.web.relationships import assessed, tallies
 from mutuality.web.relationships.case_io import to_case, with_records
 from mutuality.web.relationships.models import (
@@ -162,5 +164,9 @@ def set_consent(
     participant.save(update_fields=["consent"])
     audit(by, "update", participant, relationship, field="consent", before=before, after=consent)
     if consent == "withdrawn":
-        return reassess(relationship, reason=f"{participant.slug} withdrew consent")
+        assessment = reassess(relationship, reason=f"{participant.slug} withdrew consent")
+        # Nothing more goes out about the relationship but safety messages and this notice.
+        cancel_on_withdrawal(relationship)
+        events.consent_withdrawn(participant, by=by)
+        return assessment
     return reassess(relationship, reason=f"{participant.slug}'s consent is now {consent}")

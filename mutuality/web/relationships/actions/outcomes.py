@@ -18,13 +18,21 @@ from django.utils import timezone
 
 from mutuality.framework import case_instruments
 from mutuality.outcomes import Instrument, safety_answers, shipped_instruments
+from mutuality.web.outbox import events
 from mutuality.web.relationships import assessed
-from mutuality.web.relationships.actions import audit, bump_revision, reassess, spoken_date
+from mutuality.web.relationships.actions import (
+    Refused,
+    audit,
+    bump_revision,
+    reassess,
+    spoken_date,
+)
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     OutcomeSeries,
     Participant,
+    QuestionnaireSchedule,
     Relationship,
     SafetyFlag,
     Score,
@@ -137,6 +145,7 @@ def _raise(series: OutcomeSeries, kind: str, detail: str, by: Any) -> SafetyFlag
         relationship=series.relationship, about=series.of, kind=kind, series=series, detail=detail
     )
     audit(by, "create", flag, series.relationship, kind=kind, series=series.pk)
+    events.safety_flag(flag)
     return flag
 
 
@@ -204,3 +213,71 @@ def resolve_flag(*, flag: SafetyFlag, by: Any, action_taken: str) -> SafetyFlag:
     audit(by, "update", flag, flag.relationship, field="resolved", action_taken=action_taken)
     assessed.rewrite_due(flag.relationship, timezone.localdate())
     return flag
+
+
+# --- the schedule the two people agree ---------------------------------------------------------
+
+
+@transaction.atomic
+def set_schedule(
+    *,
+    relationship: Relationship,
+    by: Any,
+    instrument: str,
+    every_weeks: int,
+    expected_revision: int | None,
+) -> QuestionnaireSchedule:
+    """Either person sets how often a questionnaire is due. A new or changed schedule waits for
+    the other person's agreement before any reminder is sent (`agree_schedule`)."""
+    bump_revision(relationship, expected_revision)
+    schedule = relationship.questionnaire_schedules.filter(instrument=instrument).first()
+    now = timezone.now()
+    if schedule is None:
+        schedule = QuestionnaireSchedule.objects.create(
+            relationship=relationship,
+            instrument=instrument,
+            every_weeks=every_weeks,
+            set_by=by,
+            set_at=now,
+        )
+        audit(by, "create", schedule, relationship, instrument=instrument, every_weeks=every_weeks)
+    else:
+        before = schedule.every_weeks
+        schedule.every_weeks, schedule.set_by, schedule.set_at = every_weeks, by, now
+        schedule.agreed_by, schedule.agreed_at = None, None
+        schedule.save()
+        audit(
+            by,
+            "update",
+            schedule,
+            relationship,
+            instrument=instrument,
+            every_weeks=[before, every_weeks],
+            agreed=False,
+        )
+    # Only the "what is due" rows follow a schedule: the assessment does not read it.
+    assessed.rewrite_due(relationship, timezone.localdate())
+    return schedule
+
+
+@transaction.atomic
+def agree_schedule(
+    *, schedule: QuestionnaireSchedule, by: Any, expected_revision: int | None
+) -> QuestionnaireSchedule:
+    """The other person agrees to a schedule; from then on its reminders are sent.
+
+    Raises:
+        Refused: the person set it themselves, or it is already agreed.
+    """
+    relationship = schedule.relationship
+    bump_revision(relationship, expected_revision)
+    schedule.refresh_from_db()
+    if schedule.set_by_id == by.pk:
+        raise Refused("You set this schedule. The other person in the relationship agrees to it.")
+    if schedule.agreed_at is not None:
+        raise Refused("This schedule is already agreed.")
+    schedule.agreed_by, schedule.agreed_at = by, timezone.now()
+    schedule.save(update_fields=["agreed_by", "agreed_at"])
+    audit(by, "update", schedule, relationship, field="agreed", before=False, after=True)
+    assessed.rewrite_due(relationship, timezone.localdate())
+    return schedule

@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mutuality.web.accounts.models import Role, hash_token
 from mutuality.web.audit.actions import record
+from mutuality.web.outbox import events
 from mutuality.web.relationships.actions import StaleEdit, bump_revision, reassess
 from mutuality.web.relationships.models import (
     AffectedParty,
@@ -89,11 +91,13 @@ def invite(
     slug: str,
     display_name: str,
     expected_revision: int,
+    email: str = "",
 ) -> tuple[Invitation, str]:
     """A new single-use link for a co-producer; returns the invitation and its secret token.
 
-    Only the token's hash is stored, so the link can be shown once and never again. A new
-    link for the same person replaces any earlier one that has not been used.
+    Only the token's hash is stored, so the link can be shown once and never again (and, given
+    an `email` address, emailed once). A new link for the same person replaces any earlier one
+    that has not been used.
     """
     bump_revision(relationship, expected_revision)
     participant = relationship.participants.filter(slug=slug).first()
@@ -135,7 +139,11 @@ def invite(
         **_where(relationship),
         participant=slug,
         display_name=display_name,
+        emailed=bool(email),
     )
+    if email:
+        accept = events.link(reverse("relationships:invitation", args=[token]))
+        events.invitation(invitation, to=email, link_to_accept=accept)
     reassess(relationship, reason=f"{slug} was invited to set up their login")
     return invitation, token
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from mutuality.web.audit.actions import record
+from mutuality.web.outbox import events
 from mutuality.web.relationships.actions import StaleEdit, bump_revision, reassess
 from mutuality.web.relationships.models import (
     ContractAgreement,
@@ -87,6 +88,7 @@ def save_contract(
         previous_version=previous.version if previous else None,
         terms=terms,
     )
+    events.contract_waiting(contract, by=by)
     reassess(
         relationship,
         reason=f"version {contract.version} of the contract was written; "

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutuality.framework import Case
+from mutuality.web.outbox import events
 from mutuality.web.relationships.actions import audit, bump_revision, reassess, spoken_date
 from mutuality.web.relationships.case_merge import merge_case
 from mutuality.web.relationships.models import (
@@ -105,6 +106,7 @@ def raise_observation(
         date=on.isoformat(),
         supervisor_only=supervisor_only,
     )
+    events.worry_raised(observation, by=by)
     return reassess(relationship, reason=f"an observation of {kind.replace('_', ' ')} raised")
 
 

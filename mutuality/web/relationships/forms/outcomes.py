@@ -220,3 +220,42 @@ def value(data: dict[str, Any]) -> float | None:
     """The rating or the total, when the questionnaire is not answered item by item."""
     given: str | float | None = data.get("rating", data.get("total"))  # a choice, or a number
     return float(given) if given is not None and given != "" else None
+
+
+MAX_WEEKS = 52
+
+
+class ScheduleForm(RecordForm):
+    """Either person sets how often a questionnaire already started is due."""
+
+    instrument = forms.ChoiceField(
+        label="Which questionnaire?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a questionnaire",
+            "invalid_choice": "Choose one of the questionnaires listed",
+        },
+    )
+    every_weeks = forms.IntegerField(
+        label="How many weeks apart?",
+        help_text=f"A whole number from 1 to {MAX_WEEKS}, for example 4 for about once a month.",
+        min_value=1,
+        max_value=MAX_WEEKS,
+        error_messages={
+            "required": "Enter how many weeks apart the questionnaire is due",
+            "invalid": "Enter a whole number of weeks, like 4",
+            "min_value": "Enter at least 1 week",
+            "max_value": f"Enter {MAX_WEEKS} weeks or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, instruments: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_of(self, "instrument", forms.ChoiceField).choices = list(instruments.items())
+        if len(instruments) == 1:
+            self.fields["instrument"].initial = next(iter(instruments))
+
+
+class AgreeScheduleForm(RecordForm):
+    """Agreeing to a schedule needs nothing but the revision."""

@@ -211,12 +211,30 @@ class InviteForm(NhsFormMixin, RevisionMixin):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="If you give it, Mutuality also emails them the link. You will see the link "
+        "to copy either way.",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Use 254 characters or fewer",
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
 
-    field_order = ("participant", "display_name", "revision")
+    field_order = ("participant", "display_name", "email", "revision")
 
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         self.relationship = relationship
         super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        # Addresses are kept in lower case, as logins' are (accounts/models.py).
+        return str(self.cleaned_data["email"]).lower()
 
     def clean_participant(self) -> str:
         slug = _check_id(self.cleaned_data["participant"])

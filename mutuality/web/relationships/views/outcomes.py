@@ -32,18 +32,31 @@ from mutuality.outcomes import (
     resolve_series,
     trajectories_svg,
 )
-from mutuality.web.access import Permission, can, questionnaire_people, relationship_for
+from mutuality.web.access import (
+    Permission,
+    can,
+    participant_of,
+    questionnaire_people,
+    relationship_for,
+)
 from mutuality.web.relationships import due
 from mutuality.web.relationships.actions import outcomes as actions
+from mutuality.web.relationships.assessed import instrument_name
 from mutuality.web.relationships.case_io import series_case, to_case
 from mutuality.web.relationships.forms.outcomes import (
+    AgreeScheduleForm,
     Questionnaire,
     QuestionnaireForm,
+    ScheduleForm,
     StartQuestionnaireForm,
     answers,
     value,
 )
-from mutuality.web.relationships.models import OutcomeSeries, Relationship
+from mutuality.web.relationships.models import (
+    OutcomeSeries,
+    QuestionnaireSchedule,
+    Relationship,
+)
 from mutuality.web.relationships.views.common import audit_view, form_page, long_date
 
 log = logging.getLogger(__name__)
@@ -137,6 +150,8 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
         "can_start": can(request.user, Permission.SCORE, relationship)
         and questionnaire_people(request.user, relationship).exists(),
         "every_days": due.questionnaire_every_days(),
+        "schedules": _schedules(request.user, relationship),
+        "can_schedule": _can_schedule(request.user, relationship),
         **trajectories(person_series(case), {p.id: p.called for p in case.participants}),
     }
     return render(request, "relationships/outcomes/outcomes.html", context)
@@ -231,8 +246,118 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
     return response
 
 
+# --- the schedule of reminders the two people agree ---------------------------------------------
+
+
+def _can_schedule(user: Any, relationship: Relationship) -> bool:
+    """The two people who fill in the questionnaires (SCORE) set their schedule together."""
+    return (
+        can(user, Permission.SCORE, relationship) and participant_of(user, relationship) is not None
+    )
+
+
+def _scheduled_instruments(relationship: Relationship) -> dict[str, str]:
+    """The questionnaires started for someone in the relationship, by id, with their names."""
+    started = relationship.outcome_series.filter(of__role="recipient").values_list(
+        "instrument", flat=True
+    )
+    return {i: instrument_name(relationship, i) for i in sorted(set(started))}
+
+
+def _schedules(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
+    """Each schedule as both people see it: how often, set by whom, agreed by whom."""
+    rows = relationship.questionnaire_schedules.select_related("set_by", "agreed_by")
+    mine = _can_schedule(user, relationship)
+    return [
+        {
+            "schedule": s,
+            "name": instrument_name(relationship, s.instrument),
+            "set_by": s.set_by.shown_name if s.set_by else "someone no longer here",
+            "agreed_by": s.agreed_by.shown_name if s.agreed_by else "",
+            "can_agree": mine and s.agreed_at is None and s.set_by_id != user.pk,
+        }
+        for s in rows
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either person sets how often a questionnaire is due; the other then agrees to it."""
+    relationship = relationship_for(request.user, pk, Permission.SCORE)
+    if participant_of(request.user, relationship) is None:
+        raise PermissionDenied("Only the two people in the relationship set its schedule")
+    instruments = _scheduled_instruments(relationship)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.set_schedule(
+            relationship=relationship,
+            by=request.user,
+            instrument=data["instrument"],
+            every_weeks=data["every_weeks"],
+            expected_revision=data["revision"],
+        )
+        weeks = data["every_weeks"]
+        return (
+            f"The {instruments[data['instrument']]} questionnaire is now due every {weeks} "
+            f"week{'s' if weeks != 1 else ''}, once the other person agrees."
+        )
+
+    return form_page(
+        request,
+        relationship,
+        make_form=lambda data: ScheduleForm(data, instruments=instruments),
+        save=save,
+        template="relationships/outcomes/schedule.html",
+        context=lambda: {
+            "instruments": instruments,
+            "schedules": _schedules(request.user, relationship),
+        },
+        page="outcomes-schedule",
+        next_page="relationships:outcomes",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agree_schedule(request: HttpRequest, pk: int, schedule_pk: int) -> HttpResponse:
+    """The other person agrees to a schedule, so that its reminders start."""
+    relationship = relationship_for(request.user, pk, Permission.SCORE)
+    if participant_of(request.user, relationship) is None:
+        raise PermissionDenied("Only the two people in the relationship agree its schedule")
+    found: QuestionnaireSchedule = get_object_or_404(
+        relationship.questionnaire_schedules.select_related("set_by"), pk=schedule_pk
+    )
+    name = instrument_name(relationship, found.instrument)
+
+    def save(data: dict[str, Any]) -> str:
+        actions.agree_schedule(schedule=found, by=request.user, expected_revision=data["revision"])
+        return f"You agreed: the {name} questionnaire is due every {found.every_weeks} weeks."
+
+    return form_page(
+        request,
+        relationship,
+        make_form=lambda data: AgreeScheduleForm(data),
+        save=save,
+        template="relationships/outcomes/schedule_agree.html",
+        context=lambda: {
+            "found": found,
+            "name": name,
+            "set_by": found.set_by.shown_name if found.set_by else "someone no longer here",
+        },
+        page="outcomes-schedule-agree",
+        next_page="relationships:outcomes",
+    )
+
+
 urlpatterns = [
     path("<int:pk>/outcomes/", outcomes, name="outcomes"),
+    path("<int:pk>/outcomes/schedule/", schedule, name="outcomes-schedule"),
+    path(
+        "<int:pk>/outcomes/schedule/<int:schedule_pk>/agree/",
+        agree_schedule,
+        name="outcomes-schedule-agree",
+    ),
     path("<int:pk>/outcomes/new/", start, name="outcomes-start"),
     path("<int:pk>/outcomes/<int:series_pk>/", fill_in, name="outcomes-fill-in"),
 ]

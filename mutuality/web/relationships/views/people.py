@@ -132,6 +132,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             slug=data["participant"],
             display_name=data["display_name"],
             expected_revision=data["revision"],
+            email=data["email"],
         )
     except (actions.StaleEdit, people_actions.InvalidChoice):
         stale = _stale(form, relationship, relationship=relationship)
@@ -146,6 +147,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             "link": link,
             "invitation": invitation,
             "name": data["display_name"],
+            "emailed_to": data["email"],
         },
     )
 

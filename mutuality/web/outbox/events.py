@@ -1,0 +1,198 @@
+"""The messages that changes cause: one small function for each, called by the action that makes
+the change, inside its transaction (docs/messages.md, "What is sent").
+
+Every message says what happened in general words, greets the person by name and links to the
+page where they can see more; it never holds health details (no answers, scores, findings,
+worries or relationship titles, which people write freely). The texts are templates/email/.
+A person gets a non-urgent kind unless they turned it off (choices.py); safety flags and the
+messages of signing in always go. Once someone in a relationship has withdrawn consent, only
+safety messages and the withdrawal notices are posted about it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from mutuality.web.outbox import choices
+from mutuality.web.outbox.models import SURVIVE_WITHDRAWAL, Kind
+from mutuality.web.outbox.posting import post
+from mutuality.web.relationships.models import (
+    ContractVersion,
+    Invitation,
+    Observation,
+    Participant,
+    Relationship,
+    SafetyFlag,
+)
+
+SUBJECTS: dict[Kind, str] = {
+    Kind.INVITATION: "You are invited to Mutuality",
+    Kind.PASSWORD_RESET: "Reset your password",
+    Kind.SAFETY_FLAG: "A safety flag needs your attention",
+    Kind.CONSENT_WITHDRAWN: "Consent was withdrawn in a relationship",
+    Kind.CONTRACT_WAITING: "A contract is waiting for your agreement",
+    Kind.QUESTIONNAIRE_DUE: "A wellbeing questionnaire is due",
+    Kind.OVERDUE_DIGEST: "Supervision or reviews are overdue",
+    Kind.WORRY_RAISED: "A worry was recorded in a relationship you supervise",
+}
+SUBJECT_PREFIX = "Mutuality: "
+
+
+def link(path: str) -> str:
+    """An absolute link to a page, for an email (read outside any request)."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def compose(kind: Kind, **context: Any) -> tuple[str, str]:
+    """The subject and body of a message of this kind (templates/email/<kind>.txt)."""
+    body = render_to_string(f"email/{kind.value}.txt", context)
+    return SUBJECT_PREFIX + SUBJECTS[kind], body
+
+
+def send_to(
+    kind: Kind,
+    key: str,
+    users: Iterable[Any],
+    *,
+    relationship: Relationship | None = None,
+    **context: Any,
+) -> int:
+    """Post one message of this kind to each of these people who can and chose to get it (an
+    active login with an email address); `key` is made unique per person. Returns how many."""
+    reachable = {u.pk: u for u in users if u is not None and u.is_active and u.email}
+    if relationship is not None and kind not in SURVIVE_WITHDRAWAL and withdrawn(relationship):
+        return 0
+    off = choices.turned_off(reachable, kind)
+    posted = 0
+    for user in reachable.values():
+        if user.pk in off:
+            continue
+        subject, body = compose(kind, name=user.shown_name, **context)
+        post(
+            kind=kind,
+            key=f"{key}:{user.pk}",
+            to=user.email,
+            subject=subject,
+            body=body,
+            recipient=user,
+            relationship=relationship,
+        )
+        posted += 1
+    return posted
+
+
+def withdrawn(relationship: Relationship) -> bool:
+    """Whether anyone in the relationship has withdrawn their consent."""
+    return relationship.participants.filter(consent="withdrawn").exists()
+
+
+def _users(relationship: Relationship, **which: Any) -> list[Any]:
+    found = relationship.participants.filter(user__isnull=False, **which).select_related("user")
+    return [p.user for p in found]
+
+
+def _supervisor(relationship: Relationship) -> list[Any]:
+    return [relationship.supervisor] if relationship.supervisor_id else []
+
+
+def _page(name: str, relationship: Relationship, **kwargs: Any) -> str:
+    return link(reverse(f"relationships:{name}", kwargs={"pk": relationship.pk, **kwargs}))
+
+
+# --- one function per message ------------------------------------------------------------------
+
+
+def invitation(invitation: Invitation, *, to: str, link_to_accept: str) -> None:
+    """The invitation to set up a login, to the address the professional typed (no login yet).
+    Always sent: it is the only way in."""
+    relationship = invitation.participant.relationship
+    inviter = invitation.created_by.shown_name if invitation.created_by else "Someone"
+    subject, body = compose(
+        Kind.INVITATION,
+        name=invitation.display_name,
+        inviter=inviter,
+        organisation=relationship.organisation.name,
+        link=link_to_accept,
+        expires_at=invitation.expires_at,
+    )
+    post(
+        kind=Kind.INVITATION,
+        key=f"invitation:{invitation.pk}",
+        to=to,
+        subject=subject,
+        body=body,
+        relationship=relationship,
+    )
+
+
+def password_reset(*, user: Any, to: str, subject: str, body: str) -> None:
+    """allauth's reset email, as it wrote it (accounts/adapter.py): one for each time someone
+    asks (allauth limits how often), so its key is new each time."""
+    post(
+        kind=Kind.PASSWORD_RESET,
+        key=f"password_reset:{secrets.token_hex(16)}",
+        to=to,
+        subject=subject,
+        body=body,
+        recipient=user,
+        organisation=getattr(user, "organisation", None),
+    )
+
+
+def safety_flag(flag: SafetyFlag) -> None:
+    """A safety flag, at once to the professional and the supervisor; never turned off and sent
+    after a withdrawal too."""
+    relationship = flag.relationship
+    send_to(
+        Kind.SAFETY_FLAG,
+        f"safety_flag:{flag.pk}",
+        [*_users(relationship, role="professional"), *_supervisor(relationship)],
+        relationship=relationship,
+        link=_page("safety-flag", relationship, flag_pk=flag.pk),
+    )
+
+
+def consent_withdrawn(participant: Participant, *, by: Any) -> None:
+    """The notice that someone withdrew consent, to the others in the relationship and the
+    supervisor; pending messages about the relationship were cancelled just before."""
+    relationship = participant.relationship
+    others = [u for u in [*_users(relationship), *_supervisor(relationship)] if u.pk != by.pk]
+    send_to(
+        Kind.CONSENT_WITHDRAWN,
+        f"consent_withdrawn:{participant.pk}:{relationship.revision}",
+        others,
+        relationship=relationship,
+        link=_page("detail", relationship),
+    )
+
+
+def contract_waiting(contract: ContractVersion, *, by: Any) -> None:
+    """A new contract version, to each person in the relationship who must agree to it, but the
+    one who wrote it (they are looking at it)."""
+    relationship = contract.relationship
+    send_to(
+        Kind.CONTRACT_WAITING,
+        f"contract_waiting:{contract.pk}",
+        [u for u in _users(relationship) if u.pk != by.pk],
+        relationship=relationship,
+        link=_page("contract-agree", relationship),
+    )
+
+
+def worry_raised(observation: Observation, *, by: Any) -> None:
+    """A worry recorded about the relationship, to its supervisor (not the worry itself, nor who
+    raised it: a co-producer may have raised it for the supervisor's eyes only)."""
+    relationship = observation.relationship
+    send_to(
+        Kind.WORRY_RAISED,
+        f"worry_raised:{observation.pk}",
+        [u for u in _supervisor(relationship) if u.pk != by.pk],
+        relationship=relationship,
+        link=_page("records", relationship),
+    )
