@@ -258,11 +258,12 @@ def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: Wor
 
 # Pages about the signed-in person's own account (accounts/urls.py), the same for every
 # standing: what a GET gets when signed in. Each shows and changes only that person's own (the
-# feature's tests show it: test_sessions.py); signed out, everyone is sent to sign in.
+# feature's tests show it: test_sessions.py, test_message_events.py); signed out, everyone is sent to sign in.
 ACCOUNT_PAGES = {
     "accounts:sessions": 200,
     "accounts:session-status": 200,
     "accounts:session-stay": 405,  # POST only: 204
+    "accounts:messages": 200,
 }
 SIGNING_IN_AND_OUT = {"accounts:login", "accounts:logout"}
 
