@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff without a second factor are sent to set one up before anything else (ADR 0010).
+    "mutuality.web.accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +158,10 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "mutuality.web.accounts.lockout.username_tried"
 # The client's own address, behind a trusted proxy too (MUTUALITY_TRUSTED_PROXY).
 AXES_CLIENT_IP_CALLABLE = "mutuality.web.client_ip.client_ip"
+# The counts live in the cache every server process shares (CACHES below), not in a table of
+# attempts: a wrong password and a wrong second-factor code count alike (ADR 0010).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
 # Accounts on django-allauth (ADR 0009): sign in with a username or an email address; reset a
 # forgotten password by email (a link that works once, for an hour); change a password.
 # Logins are made by invitation, never by signing up; django-axes alone counts wrong passwords,
@@ -175,7 +181,24 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "mutuality.web.accounts.forms.ResetPasswordKeyForm",
     "change_password": "mutuality.web.accounts.forms.ChangePasswordForm",
     "set_password": "mutuality.web.accounts.forms.SetNewPasswordForm",
+    "reauthenticate": "mutuality.web.accounts.forms.ReauthenticatePasswordForm",
 }
+# Second factors (allauth.mfa; ADR 0010): an authenticator app (TOTP) with recovery codes, and
+# passkeys or security keys (WebAuthn). Every staff role must have one (SecondFactorRequired-
+# Middleware); co-producers are offered them. Wrong codes count towards the axes lockout.
+MFA_ADAPTER = "mutuality.web.accounts.adapter.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mutuality"
+MFA_TOTP_TOLERANCE = 1  # a code from the step before or after still works (clocks drift)
+MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor here, never the only one
+# Browsers allow WebAuthn on http://localhost; allauth checks the origin is https unless told.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO
+MFA_FORMS = {
+    "authenticate": "mutuality.web.accounts.forms.SecondFactorCodeForm",
+    "reauthenticate": "mutuality.web.accounts.forms.SecondFactorReauthenticateForm",
+    "activate_totp": "mutuality.web.accounts.forms.ActivateTOTPForm",
+}
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")  # never by an emailed code
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, and once
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "relationships:dashboard"
@@ -240,8 +263,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Permissions-Policy (django-permissions-policy): the service needs none of the browser's
-# powerful features, so each is off for its pages and anything they embed. (Passkeys would
-# need publickey-credentials-* set to [SELF].)
+# powerful features but passkeys, so each other is off for its pages and anything they embed;
+# passkeys (WebAuthn: publickey-credentials-*) work for this site's own pages only.
 _FEATURES_OFF = (
     "accelerometer",
     "autoplay",
@@ -264,8 +287,6 @@ _FEATURES_OFF = (
     "otp-credentials",
     "payment",
     "picture-in-picture",
-    "publickey-credentials-create",
-    "publickey-credentials-get",
     "screen-wake-lock",
     "serial",
     "storage-access",
@@ -273,7 +294,10 @@ _FEATURES_OFF = (
     "window-management",
     "xr-spatial-tracking",
 )
-PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF}
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF} | {
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (a promise to browsers' built-in lists, hard to take back) is the choice of
     # whoever runs the domain, not of the app; everything else check --deploy asks for is on.
@@ -342,6 +366,25 @@ if TASK_ENGINE not in TASK_ENGINES:
     )
 TASKS = {"default": {"BACKEND": TASK_ENGINES[TASK_ENGINE]}}
 REDIS_URL = os.environ.get("MUTUALITY_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# The cache every server process shares (ADR 0010): the sign-in lockout's counts (django-axes),
+# second-factor codes already used, and allauth's limits on sending email. MUTUALITY_CACHE picks
+# it: "database" (the default: a table the migrations make) or "redis" (MUTUALITY_REDIS_URL,
+# for several machines or a busy service). Never a per-process memory cache, in which each of
+# gunicorn's workers would count on its own.
+CACHE_ENGINES = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mutuality_cache",
+    },
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+}
+CACHE_ENGINE = os.environ.get("MUTUALITY_CACHE", "database")
+if CACHE_ENGINE not in CACHE_ENGINES:
+    raise ConfigurationError(
+        f"MUTUALITY_CACHE is {CACHE_ENGINE!r}: expected one of {', '.join(CACHE_ENGINES)}"
+    )
+CACHES = {"default": CACHE_ENGINES[CACHE_ENGINE]}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 if TASK_ENGINE == "rq":
     INSTALLED_APPS.append("django_rq")

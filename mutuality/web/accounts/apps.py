@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
-        from mutuality.web.accounts import signals  # noqa: F401  (connects the receivers)
+        # (importing them connects their receivers)
+        from mutuality.web.accounts import second_factors, signals  # noqa: F401
