@@ -183,16 +183,14 @@ ACCOUNT_FORMS = {
     "set_password": "mutuality.web.accounts.forms.SetNewPasswordForm",
     "reauthenticate": "mutuality.web.accounts.forms.ReauthenticatePasswordForm",
 }
-# Second factors (allauth.mfa; ADR 0010): an authenticator app (TOTP) with recovery codes, and
-# passkeys or security keys (WebAuthn). Every staff role must have one (SecondFactorRequired-
-# Middleware); co-producers are offered them. Wrong codes count towards the axes lockout.
+# Second factors (allauth.mfa; ADR 0010): an authenticator app (TOTP) with recovery codes;
+# passkeys (WebAuthn) once their pages have our templates. Every staff role must have one
+# (SecondFactorRequiredMiddleware); co-producers are offered one. Wrong codes count towards the
+# axes lockout.
 MFA_ADAPTER = "mutuality.web.accounts.adapter.SecondFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mutuality"
 MFA_TOTP_TOLERANCE = 1  # a code from the step before or after still works (clocks drift)
-MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor here, never the only one
-# Browsers allow WebAuthn on http://localhost; allauth checks the origin is https unless told.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO
 MFA_FORMS = {
     "authenticate": "mutuality.web.accounts.forms.SecondFactorCodeForm",
     "reauthenticate": "mutuality.web.accounts.forms.SecondFactorReauthenticateForm",
@@ -263,8 +261,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Permissions-Policy (django-permissions-policy): the service needs none of the browser's
-# powerful features but passkeys, so each other is off for its pages and anything they embed;
-# passkeys (WebAuthn: publickey-credentials-*) work for this site's own pages only.
+# powerful features, so each is off for its pages and anything they embed. (Passkeys, when
+# their pages come (ADR 0010), need publickey-credentials-create/get set to ["self"].)
 _FEATURES_OFF = (
     "accelerometer",
     "autoplay",
@@ -287,6 +285,8 @@ _FEATURES_OFF = (
     "otp-credentials",
     "payment",
     "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
     "screen-wake-lock",
     "serial",
     "storage-access",
@@ -294,10 +294,7 @@ _FEATURES_OFF = (
     "window-management",
     "xr-spatial-tracking",
 )
-PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF} | {
-    "publickey-credentials-create": ["self"],
-    "publickey-credentials-get": ["self"],
-}
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (a promise to browsers' built-in lists, hard to take back) is the choice of
     # whoever runs the domain, not of the app; everything else check --deploy asks for is on.
