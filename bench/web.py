@@ -94,7 +94,11 @@ def _fetcher(client: Any, url: str) -> Callable[[], Any]:
 
 
 def _signed_in(logins: list[Any]) -> dict[str, Any]:
-    """A client signed in through the sign-in page as the first login of each role."""
+    """A client signed in through the sign-in page as the first login of each role (staff
+    then type the code their authenticator app would show, from the printed key)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from django.test import Client
 
     clients: dict[str, Any] = {"anonymous": Client()}
@@ -104,7 +108,10 @@ def _signed_in(logins: list[Any]) -> dict[str, Any]:
         answer = client.post(
             "/accounts/login/", {"username": login.username, "password": login.password}
         )
-        if answer.status_code != 302:
+        if login.totp_secret:
+            code = format_hotp_value(hotp_value(login.totp_secret, int(time.time()) // 30))
+            answer = client.post("/accounts/2fa/authenticate/", {"code": code})
+        if answer.status_code != 302 or "_auth_user_id" not in client.session:
             raise SystemExit(f"{login.username} could not sign in ({answer.status_code})")
         clients[role] = client
     return clients

@@ -9,11 +9,15 @@ needs more asks for `world` in a fixture of the same name and adds to it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import factory
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 from factory.django import DjangoModelFactory, Password
 
@@ -25,6 +29,15 @@ from mutuality.web.relationships.models import Participant, Relationship
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WALKING_GROUP = "fathers-walking-group.yaml"
 PASSWORD = "a long test password 123"
+# The key of the authenticator app every member of staff the factories make has (ADR 0010).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(step: int = 0, secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app with this key shows now (`step` 1: the next one, which
+    the service also takes, for a second sign-in while a code it has seen is still current)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + step
+    return str(format_hotp_value(hotp_value(secret, counter)))
 
 
 def example(name: str = WALKING_GROUP) -> Case:
@@ -53,6 +66,17 @@ class UserFactory(DjangoModelFactory[User]):
     password = Password(PASSWORD)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.PROFESSIONAL
+
+    @factory.post_generation
+    def second_factor(obj: User, create: bool, extracted: bool | None, **_: Any) -> None:
+        """Staff get an authenticator app with TOTP_SECRET, as the service requires of them;
+        `second_factor=False` makes one without, `second_factor=True` a co-producer with."""
+        wanted = extracted if extracted is not None else obj.role != Role.CO_PRODUCER
+        if create and wanted:
+            Authenticator.objects.create(
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
+            )
+            obj.has_second_factor = True
 
 
 class RelationshipFactory(DjangoModelFactory[Relationship]):

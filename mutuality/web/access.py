@@ -430,6 +430,15 @@ def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Part
     return recipients.none()
 
 
+def must_set_up_second_factor(user: Any) -> bool:
+    """Whether this person must set up a second factor before reaching any relationship,
+    report or organisation page: everyone on staff who has none (ADR 0010). Co-producers are
+    offered one and never made to. Reads the user already loaded, so it costs no query."""
+    return bool(
+        user.is_authenticated and user.role != Role.CO_PRODUCER and not user.has_second_factor
+    )
+
+
 def audit_trail_organisation(user: Any) -> int | None:
     """The organisation whose audit trail this person may read (its admins only), or None."""
     if user.is_authenticated and user.role == Role.ADMIN and user.organisation_id:

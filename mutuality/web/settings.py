@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Signs out a session past its idle or absolute limit (docs/security.md, "Sessions").
     "mutuality.web.accounts.sessions.SessionLimitsMiddleware",
+    # Staff without a second factor are sent to set one up before anything else (ADR 0010).
+    "mutuality.web.accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,6 +161,10 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "mutuality.web.accounts.lockout.username_tried"
 # The client's own address, behind a trusted proxy too (MUTUALITY_TRUSTED_PROXY).
 AXES_CLIENT_IP_CALLABLE = "mutuality.web.client_ip.client_ip"
+# The counts live in the cache every server process shares (CACHES below), not in a table of
+# attempts: a wrong password and a wrong second-factor code count alike (ADR 0010).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
 # Accounts on django-allauth (ADR 0009): sign in with a username or an email address; reset a
 # forgotten password by email (a link that works once, for an hour); change a password.
 # Logins are made by invitation, never by signing up; django-axes alone counts wrong passwords,
@@ -181,7 +187,22 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "mutuality.web.accounts.forms.ResetPasswordKeyForm",
     "change_password": "mutuality.web.accounts.forms.ChangePasswordForm",
     "set_password": "mutuality.web.accounts.forms.SetNewPasswordForm",
+    "reauthenticate": "mutuality.web.accounts.forms.ReauthenticatePasswordForm",
 }
+# Second factors (allauth.mfa; ADR 0010): an authenticator app (TOTP) with recovery codes;
+# passkeys (WebAuthn) once their pages have our templates. Every staff role must have one
+# (SecondFactorRequiredMiddleware); co-producers are offered one. Wrong codes count towards the
+# axes lockout.
+MFA_ADAPTER = "mutuality.web.accounts.adapter.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mutuality"
+MFA_TOTP_TOLERANCE = 1  # a code from the step before or after still works (clocks drift)
+MFA_FORMS = {
+    "authenticate": "mutuality.web.accounts.forms.SecondFactorCodeForm",
+    "reauthenticate": "mutuality.web.accounts.forms.SecondFactorReauthenticateForm",
+    "activate_totp": "mutuality.web.accounts.forms.ActivateTOTPForm",
+}
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")  # never by an emailed code
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, and once
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "relationships:dashboard"
@@ -253,8 +274,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Permissions-Policy (django-permissions-policy): the service needs none of the browser's
-# powerful features, so each is off for its pages and anything they embed. (Passkeys would
-# need publickey-credentials-* set to [SELF].)
+# powerful features, so each is off for its pages and anything they embed. (Passkeys, when
+# their pages come (ADR 0010), need publickey-credentials-create/get set to ["self"].)
 _FEATURES_OFF = (
     "accelerometer",
     "autoplay",
@@ -355,6 +376,25 @@ if TASK_ENGINE not in TASK_ENGINES:
     )
 TASKS = {"default": {"BACKEND": TASK_ENGINES[TASK_ENGINE]}}
 REDIS_URL = os.environ.get("MUTUALITY_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# The cache every server process shares (ADR 0010): the sign-in lockout's counts (django-axes),
+# second-factor codes already used, and allauth's limits on sending email. MUTUALITY_CACHE picks
+# it: "database" (the default: a table the migrations make) or "redis" (MUTUALITY_REDIS_URL,
+# for several machines or a busy service). Never a per-process memory cache, in which each of
+# gunicorn's workers would count on its own.
+CACHE_ENGINES = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mutuality_cache",
+    },
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+}
+CACHE_ENGINE = os.environ.get("MUTUALITY_CACHE", "database")
+if CACHE_ENGINE not in CACHE_ENGINES:
+    raise ConfigurationError(
+        f"MUTUALITY_CACHE is {CACHE_ENGINE!r}: expected one of {', '.join(CACHE_ENGINES)}"
+    )
+CACHES = {"default": CACHE_ENGINES[CACHE_ENGINE]}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 if TASK_ENGINE == "rq":
     INSTALLED_APPS.append("django_rq")

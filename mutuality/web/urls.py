@@ -1,8 +1,13 @@
 """URL configuration."""
 
 from allauth.account import urls as allauth_urls
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.recovery_codes import views as recovery_code_views
+from allauth.mfa.totp import views as totp_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from mutuality.web.accounts.views import SecondFactorSignInView, SecondFactorsView
 
 # The pages of django-allauth that Mutuality serves (ADR 0009). Its others (signing up,
 # managing email addresses, signing in by code …) are left out until they have our templates
@@ -17,7 +22,30 @@ ALLAUTH_PAGES = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    "account_reauthenticate",
 }
+# The pages of allauth.mfa that Mutuality serves, by allauth's names, each with our template
+# (templates/mfa/; ADR 0010). The list and the code step are ours, built on allauth's views.
+SECOND_FACTOR_PAGES = [
+    path("", SecondFactorsView.as_view(), name="mfa_index"),
+    path("authenticate/", SecondFactorSignInView.as_view(), name="mfa_authenticate"),
+    path("reauthenticate/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
+    path("totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
+    path("totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
+    path(
+        "recovery-codes/", recovery_code_views.view_recovery_codes, name="mfa_view_recovery_codes"
+    ),
+    path(
+        "recovery-codes/generate/",
+        recovery_code_views.generate_recovery_codes,
+        name="mfa_generate_recovery_codes",
+    ),
+    path(
+        "recovery-codes/download/",
+        recovery_code_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="relationships:dashboard", permanent=False)),
@@ -26,6 +54,7 @@ urlpatterns = [
         "accounts/",
         include([page for page in allauth_urls.urlpatterns if page.name in ALLAUTH_PAGES]),
     ),
+    path("accounts/2fa/", include(SECOND_FACTOR_PAGES)),
     path("relationships/", include("mutuality.web.relationships.urls")),
     path("reports/", include("mutuality.web.reports.urls")),
 ]

@@ -92,6 +92,17 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
+    """Empty the shared cache (a database table the live server's tests do not roll back), so
+    that no test meets another's sign-in counts or used codes."""
+    if "live_server" in request.fixturenames:
+        from django.core.cache import cache
+
+        request.getfixturevalue("transactional_db")
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _land_on_the_home_page(settings: Any) -> None:
     """After signing in, go to "/" (these tests do not need the dashboard)."""
     settings.LOGIN_REDIRECT_URL = "/"

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mutuality.web.relationships.models import Relationship
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 
 
@@ -31,10 +31,7 @@ def relationship(live_server: Any) -> Relationship:
 def test_the_case_file_goes_out_and_comes_back_in(
     page: Page, relationship: Relationship, axe: Callable[[Page], None], tmp_path: Path
 ) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("priya")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
+    sign_in(page, "priya")
     page.goto(f"/relationships/{relationship.pk}/")
 
     with page.expect_download() as download:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.signing_in import sign_in
 from tests.factories import PASSWORD, USERNAMES, World
 from tests.integration.pages import error_pages, pages_for
 from tests.integration.test_access_matrix import OWN
@@ -30,11 +31,7 @@ def test_every_page_this_role_may_open_passes_axe(
 ) -> None:
     # pytest-playwright's `new_context` closes the context (and its connections) at teardown.
     page = new_context().new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(USERNAMES[standing])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
+    sign_in(page, USERNAMES[standing], PASSWORD, axe=axe)
 
     for url in _pages_for(world, standing):
         response = page.goto(url)

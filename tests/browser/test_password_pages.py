@@ -21,10 +21,15 @@ NEW_PASSWORD = "a new and long enough password"
 
 @pytest.fixture
 def user(live_server: Any) -> Any:
-    """A professional with an email address and a known password (the live server sees it)."""
+    """A co-producer with an email address and a known password (the live server sees it);
+    a co-producer, so that signing in needs the password alone (staff: test_second_factor_pages)."""
     cache.clear()  # allauth counts requests for reset emails in the cache
     return get_user_model().objects.create_user(
-        username="alex", email="alex@example.org", password=PASSWORD, display_name="Alex Morgan"
+        username="alex",
+        email="alex@example.org",
+        password=PASSWORD,
+        display_name="Alex Morgan",
+        role="co_producer",
     )
 
 

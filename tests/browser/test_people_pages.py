@@ -13,11 +13,11 @@ from playwright.sync_api import Locator, Page, expect
 
 from mutuality.web.accounts.models import Role, User
 from mutuality.web.relationships.models import Relationship
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 NEW_PASSWORD = "walking with the pushchair 42"
 TITLE = "Planning the fathers' walking group together"
 
@@ -43,14 +43,6 @@ def people(live_server: Any) -> dict[str, User]:
             ("kaur", Role.SUPERVISOR, "Dr Kaur"),
         )
     }
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
 
 
 def tab_to(page: Page, target: Locator, most: int = 80) -> None:

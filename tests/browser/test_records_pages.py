@@ -14,11 +14,11 @@ from playwright.sync_api import Page, expect
 
 from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Observation, Relationship, SupervisionRecord
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 SECRET = "He asked me to keep our Saturday meet-ups from the team"
 
@@ -50,14 +50,6 @@ def relationship(live_server: Any) -> Relationship:
     relationship.supervisor = people["kaur"]
     relationship.save()
     return relationship
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
 
 
 def sign_out(page: Page) -> None:

@@ -16,11 +16,11 @@ from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.reports.views import relationship as report_views
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 CASE = Path(__file__).resolve().parents[2] / "examples" / "cbt-shared-formulation.yaml"
 TITLE = "A shared formulation in CBT for panic and low mood"
 
@@ -39,14 +39,6 @@ def relationship(live_server: Any) -> Relationship:
     )
     relationship.participants.filter(slug="gethin").update(user=user)
     return relationship
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    page.wait_for_url("**/")
 
 
 def tab_to(page: Page, name: str, limit: int = 80) -> None:

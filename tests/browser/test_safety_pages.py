@@ -16,11 +16,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.models import Relationship, SafetyFlag
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 CASE = Path(__file__).resolve().parents[2] / "examples" / "fathers-walking-group.yaml"
 
 
@@ -59,11 +59,7 @@ def relationship(live_server: Any) -> Relationship:
 def _sign_in(new_context: Callable[..., BrowserContext], username: str) -> Page:
     # pytest-playwright's `new_context` closes each context (and its connections) at teardown.
     page = new_context().new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
+    sign_in(page, username)
     return page
 
 

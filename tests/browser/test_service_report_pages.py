@@ -13,11 +13,11 @@ from playwright.sync_api import Page, expect
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.actions import reassess
 from mutuality.web.reports.views import service as service_views
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -38,14 +38,6 @@ def organisation(live_server: Any) -> Organisation:
         relationship.participants.filter(role="professional").update(user=professional)
         reassess(relationship, reason="imported")
     return organisation
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    page.wait_for_load_state()
 
 
 def test_an_admin_narrows_the_service_report_to_a_team_by_keyboard(

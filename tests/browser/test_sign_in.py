@@ -16,9 +16,10 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def user(live_server: Any) -> Any:
-    """A professional with a known password (the live server sees it: transactional DB)."""
+    """A co-producer with a known password (the live server sees it: transactional DB), who
+    signs in with it alone (staff's code step: test_second_factor_pages.py)."""
     return get_user_model().objects.create_user(
-        username="alex", password=PASSWORD, display_name="Alex Morgan"
+        username="alex", password=PASSWORD, display_name="Alex Morgan", role="co_producer"
     )
 
 

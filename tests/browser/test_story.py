@@ -26,11 +26,12 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, e
 
 from mutuality.framework import HEADLINES, QUESTIONS
 from mutuality.web.accounts.models import Role, User
+from tests.browser import signing_in
+from tests.browser.signing_in import PASSWORD
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 TOMASZ_PASSWORD = "walking with the pushchair 42"
 TITLE = "Planning the fathers' walking group together"
 # A second relationship with the same professional and supervisor. Its title sorts first, so
@@ -120,13 +121,8 @@ def tab_to(page: Page, target: Locator, most: int = 150) -> None:
 
 
 def sign_in(page: Page, username: str, axe: Callable[[Page], None]) -> None:
-    page.goto("/accounts/login/")
-    axe(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(h1(page)).to_have_text("Your relationships")
-    axe(page)
+    """Sign in (password, then a code for staff), checking every page on the way with axe."""
+    signing_in.sign_in(page, username, axe=axe)
 
 
 def relationship_page(page: Page, axe: Callable[[Page], None], url: str | None = None) -> None:

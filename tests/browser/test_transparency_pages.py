@@ -12,11 +12,11 @@ from playwright.sync_api import Page, expect
 
 from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.reports.models import PublishedReport
+from tests.browser.signing_in import PASSWORD, sign_in
 from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -28,14 +28,6 @@ def organisation(live_server: Any) -> Organisation:
         RelationshipFactory.create_batch(copies, organisation=trust, case=example(name))
     UserFactory(username="ada", password=PASSWORD, organisation=trust, role=Role.ADMIN)
     return trust
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    page.wait_for_load_state()
 
 
 def tab_to(page: Page, name: str, most: int = 60) -> None:

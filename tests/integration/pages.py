@@ -45,8 +45,8 @@ def relationship_pages(world: World, standing: str) -> list[Page]:
 
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
-    PDF), the dashboard, changing their password, their sessions, choosing their messages and
-    the pages of their role."""
+    PDF), the dashboard, their account, changing their password, their second factors, their
+    sessions, choosing their messages and the pages of their role."""
     pk = world.relationship.pk
     extra = {
         "professional": [Page("/relationships/propose/")],
@@ -62,6 +62,8 @@ def pages_for(world: World, standing: str) -> list[Page]:
         Page("/relationships/"),
         Page("/relationships/due/"),
         Page("/accounts/password/change/"),
+        Page("/accounts/"),
+        Page("/accounts/2fa/"),
         Page("/accounts/sessions/"),
         Page("/accounts/messages/"),
         *extra.get(standing, []),

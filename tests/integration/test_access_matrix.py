@@ -260,6 +260,7 @@ def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: Wor
 # standing: what a GET gets when signed in. Each shows and changes only that person's own (the
 # feature's tests show it: test_sessions.py, test_message_events.py); signed out, everyone is sent to sign in.
 ACCOUNT_PAGES = {
+    "accounts:account": 200,
     "accounts:sessions": 200,
     "accounts:session-status": 200,
     "accounts:session-stay": 405,  # POST only: 204

@@ -45,6 +45,7 @@ def _user(name: str, organisation: Organisation, role: str, shown: str = "") -> 
         organisation=organisation,
         role=role,
         display_name=shown,
+        has_second_factor=True,  # staff need one (ADR 0010)
     )
 
 

@@ -31,7 +31,11 @@ def _organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[Use
     with django_db_blocker.unblock():
         organisation = Organisation.objects.create(slug="big", name="Big trust")
         user = User.objects.create_user(
-            username="adm", password="x", organisation=organisation, role=Role.ADMIN
+            username="adm",
+            password="x",
+            organisation=organisation,
+            role=Role.ADMIN,
+            has_second_factor=True,  # staff need one (ADR 0010)
         )
         for path in itertools.islice(itertools.cycle(EXAMPLES), COUNT):
             import_case(load_case(path), organisation)

@@ -27,6 +27,7 @@ from mutuality.web.relationships.models import (
     Score,
     SupervisionRecord,
 )
+from tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db
 SIZE = 40
@@ -92,10 +93,11 @@ def test_another_seed_makes_another_service(capsys: pytest.CaptureFixture[str]) 
     ]
 
 
-def test_each_line_is_one_login_with_its_five_fields_and_every_role_several_times(
+def test_each_line_is_one_login_with_its_fields_and_every_role_several_times(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Every stdout line is a JSON object of the five fields; each role has three or more."""
+    """Every stdout line is a JSON object of the five fields (staff: and `totp_secret`); each
+    role has three or more."""
     code, lines, err = _generate(
         capsys, "--organisation", "west", "--relationships", str(SIZE), "--seed", "1"
     )
@@ -103,27 +105,39 @@ def test_each_line_is_one_login_with_its_five_fields_and_every_role_several_time
     logins = _logins(lines)
     roles = [login["role"] for login in logins]
     assert code == 0
-    assert all(list(login) == KEYS for login in logins)
+    staff = [login for login in logins if login["role"] != "coproducer"]
+    others = [login for login in logins if login["role"] == "coproducer"]
+    assert all(list(login) == [*KEYS, "totp_secret"] for login in staff)
+    assert all(list(login) == KEYS for login in others)
+    assert all(login["email"] for login in logins)
     assert set(roles) == ROLES
     assert all(roles.count(role) >= 3 for role in ROLES)
     assert len({login["username"] for login in logins}) == len(logins)
     assert f"generated {SIZE} relationships" in err
 
 
-def test_every_printed_password_signs_its_login_in(capsys: pytest.CaptureFixture[str]) -> None:
-    """Each printed username and password signs in through the sign-in page."""
+def test_every_printed_login_signs_in(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each printed username and password signs in through the sign-in page, staff then with
+    a code computed from their printed `totp_secret` (ADR 0010)."""
     _, lines, _ = _generate(capsys, "--organisation", "south", "--relationships", "30")
 
-    signed_in = [
-        Client().post(
-            "/accounts/login/", {"username": login["username"], "password": login["password"]}
-        )
-        for login in _logins(lines)
-    ]
+    signed_in = [_sign_in(login) for login in _logins(lines)]
 
     assert lines
     assert all(response.status_code == 302 for response in signed_in)
     assert all(response["Location"] == "/relationships/" for response in signed_in)
+
+
+def _sign_in(login: dict[str, Any]) -> Any:
+    """The password, then (for staff) the code: the last response."""
+    client = Client()
+    credentials = {"username": login["username"], "password": login["password"]}
+    response = client.post("/accounts/login/", credentials)
+    if "totp_secret" in login:
+        assert response["Location"] == "/accounts/2fa/authenticate/"
+        code = totp_code(secret=login["totp_secret"])
+        response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    return response
 
 
 def test_logins_stand_where_their_role_says(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,8 +35,9 @@ def _land_on_the_home_page(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """allauth's limit on asking for reset emails counts in the cache: start each test at 0."""
+def _fresh_rate_limits(db: None) -> None:
+    """allauth's limit on asking for reset emails counts in the cache (a table of the
+    database: ADR 0010): start each test at 0."""
     cache.clear()
 
 
@@ -243,11 +244,18 @@ def test_change_password_is_for_signed_in_people(db: None) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/accounts/signup/", "/accounts/email/", "/accounts/login/code/", "/accounts/reauthenticate/"],
+    [
+        "/accounts/signup/",
+        "/accounts/email/",
+        "/accounts/login/code/",
+        "/accounts/2fa/webauthn/",
+        "/accounts/2fa/trust/",
+    ],
 )
 def test_allauths_other_pages_are_not_served(db: None, path: str) -> None:
     """Logins come from invitations, and email addresses are managed elsewhere: allauth's
-    sign-up, email and code pages do not exist here."""
+    sign-up, email and code pages do not exist here, nor second-factor pages without our
+    templates."""
     assert Client().get(path).status_code == 404
 
 

@@ -145,7 +145,9 @@ def test_only_professionals_may_propose(world: World, standing: str) -> None:
 
 def test_a_professional_without_an_organisation_cannot_propose(db: None) -> None:
     client = Client()
-    client.force_login(User.objects.create_user(username="loner", password=PASSWORD))
+    client.force_login(
+        User.objects.create_user(username="loner", password=PASSWORD, has_second_factor=True)
+    )
 
     assert client.get("/relationships/propose/").status_code == 403
 

@@ -52,6 +52,7 @@ class Service:
                 password="x",
                 organisation=organisation,
                 role=ROLES[standing],
+                has_second_factor=True,  # staff need one (ADR 0010)
             )
             for standing in STANDINGS
         }

@@ -134,6 +134,7 @@ def _user(name: str, organisation: Organisation, role: str, team: str = "") -> U
         organisation=organisation,
         role=role,
         team=team,
+        has_second_factor=True,  # staff need one (ADR 0010)
     )
 
 

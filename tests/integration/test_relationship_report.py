@@ -322,7 +322,10 @@ def test_a_machine_that_cannot_make_pdfs_says_so_plainly(
     organisation = Organisation.objects.create(slug="pdfless", name="Trust")
     relationship = import_case(load_case(EXAMPLES / "cbt-shared-formulation.yaml"), organisation)
     user = User.objects.create_user(
-        username="pdfless", password="a long test password 123", organisation=organisation
+        username="pdfless",
+        password="a long test password 123",
+        organisation=organisation,
+        has_second_factor=True,  # staff need one (ADR 0010)
     )
     relationship.participants.filter(role="professional").update(user=user)
 

@@ -46,3 +46,19 @@ def test_seed_demo_leaves_an_existing_database_alone(logins: Path) -> None:
 
     assert (Relationship.objects.count(), AssessmentRecord.objects.count()) == counts
     assert second.getvalue() == first.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_its_staff_an_authenticator_app(logins: Path) -> None:
+    """Every demo member of staff has an authenticator app (so they reach their pages after
+    the code the demo shows); the co-producer has none and is not asked for one."""
+    call_command("seed_demo", stdout=StringIO())
+
+    has = dict(User.objects.values_list("username", "has_second_factor"))
+    assert has == {
+        "professional": True,
+        "coproducer": False,
+        "supervisor": True,
+        "reviewer": True,
+        "admin": True,
+    }

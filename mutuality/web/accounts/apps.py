@@ -7,7 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
-        from mutuality.web.accounts import (  # noqa: F401  (connect the receivers)
-            sessions,
-            signals,
-        )
+        # (importing them connects their receivers)
+        from mutuality.web.accounts import second_factors, sessions, signals  # noqa: F401

@@ -1,4 +1,4 @@
-"""Sign-in and password forms (django-allauth's, in plain English), and the mixin that gives any form the NHS.UK look.
+"""Sign-in, password and second-factor forms (django-allauth's, in plain English), and the mixin that gives any form the NHS.UK look.
 
 Use `NhsFormMixin` on every form in the web app and render each field with
 `{% include "_components/field.html" with field=form.name %}`: the mixin adds the NHS.UK
@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_base_forms
+from allauth.mfa.totp import forms as mfa_totp_forms
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.html import format_html, format_html_join
@@ -207,3 +209,69 @@ class NhsSetPasswordForm(NhsFormMixin, _SetPasswordForm):
         first.widget.attrs.pop("autofocus", None)
         first.error_messages["required"] = "Choose a password"
         second.error_messages["required"] = "Type the password again"
+
+
+# --- Second factors (allauth.mfa; ADR 0010) ----------------------------------------------------
+
+_CODE_REQUIRED = "Enter the code from your authenticator app, or a recovery code"
+
+
+def _code_field(field: forms.Field, label: str, required: str, hint: str) -> None:
+    """allauth's code box as an NHS.UK one: our words, numbers only on a phone's keyboard,
+    and no placeholder (the label says what goes in)."""
+    _plain(field, label, required, exact=True)
+    field.help_text = hint
+    field.widget.attrs.update(
+        {"inputmode": "numeric", "autocomplete": "one-time-code", "class": "nhsuk-input--width-10"}
+    )
+
+
+class SecondFactorCodeForm(NhsFormMixin, mfa_base_forms.AuthenticateForm):  # type: ignore[misc]  # allauth is untyped
+    """The code that signs a person in after their password: from their authenticator app, or
+    one of their recovery codes. A wrong one counts towards the sign-in lockout
+    (second_factors.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(
+            self.fields["code"],
+            "Code",
+            _CODE_REQUIRED,
+            "The 6-digit code your authenticator app shows for Mutuality now, "
+            "or one of your 8-digit recovery codes.",
+        )
+
+
+class SecondFactorReauthenticateForm(NhsFormMixin, mfa_base_forms.ReauthenticateForm):  # type: ignore[misc]  # allauth is untyped
+    """The same code, asked again before a change to how someone signs in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(
+            self.fields["code"],
+            "Code",
+            _CODE_REQUIRED,
+            "The 6-digit code your authenticator app shows for Mutuality now.",
+        )
+
+
+class ActivateTOTPForm(NhsFormMixin, mfa_totp_forms.ActivateTOTPForm):  # type: ignore[misc]  # allauth is untyped
+    """The first code from a newly added authenticator app, which shows it was set up right."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(
+            self.fields["code"],
+            "Code from your authenticator app",
+            "Enter the 6-digit code your authenticator app shows for Mutuality",
+            "After you add Mutuality to the app, it shows a 6-digit code that changes "
+            "every 30 seconds.",
+        )
+
+
+class ReauthenticatePasswordForm(NhsFormMixin, allauth_forms.ReauthenticateForm):  # type: ignore[misc]  # allauth is untyped
+    """The password again, before a change to how someone signs in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["password"], "Password", "Enter your password")

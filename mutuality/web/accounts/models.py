@@ -38,6 +38,10 @@ class User(AbstractUser):
     team = models.CharField(
         max_length=200, blank=True, help_text="The team a professional works in (service report)."
     )
+    # Whether they have an authenticator app or a passkey (allauth.mfa's Authenticator rows),
+    # kept in step with those rows by accounts/second_factors.py, so that the check every page
+    # makes for staff (ADR 0010) reads the user already loaded and costs no query.
+    has_second_factor = models.BooleanField(default=False, editable=False)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Email addresses are kept in lower case, as django-allauth looks them up (ADR 0009).

@@ -1,5 +1,5 @@
-"""Signing in and out (/accounts/login/, /accounts/logout/), a person's sessions, and
-choosing which messages to get (/accounts/messages/)."""
+"""Your account (/accounts/); signing in and out (/accounts/login/, /accounts/logout/); a
+person's sessions; choosing which messages to get (/accounts/messages/)."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ from mutuality.web.outbox.views import message_choices
 
 app_name = "accounts"
 urlpatterns = [
+    path("", views.AccountView.as_view(), name="account"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("sessions/", session_views.sessions, name="sessions"),

@@ -1,15 +1,26 @@
-"""Signing in and out. Resetting and changing a password are django-allauth's own views (with
-our forms and templates: templates/account/); setting a password from an invitation lives with
-the invitations."""
+"""Signing in and out, the second-factor step, and a person's account page. Resetting and
+changing a password and managing second factors are django-allauth's own views (with our forms
+and templates: templates/account/, templates/mfa/); setting a password from an invitation
+lives with the invitations."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.views import LoginView
+from allauth.mfa.base.views import AuthenticateView, IndexView
+from allauth.mfa.models import Authenticator
+from axes.handlers.proxy import AxesProxyHandler  # type: ignore[import-untyped]  # no type hints
+from axes.helpers import get_lockout_response  # type: ignore[import-untyped]
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
+from django.views.generic import TemplateView
+
+from mutuality.web.access import must_set_up_second_factor
+from mutuality.web.accounts.second_factors import SECOND_FACTORS, current_code
 
 
 class SignInView(LoginView):  # type: ignore[misc]  # allauth is untyped
@@ -26,3 +37,65 @@ class SignOutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You have signed out.")
         return response
+
+
+class SecondFactorSignInView(AuthenticateView):  # type: ignore[misc]  # allauth is untyped
+    """The code after the password (/accounts/2fa/authenticate/): allauth's step, refused
+    while django-axes has this username paused at this address, whether by wrong passwords or
+    wrong codes (ADR 0010). In the demo the page shows the account's current code."""
+
+    template_name = "mfa/authenticate.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._paused() or super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._paused() or super().post(request, *args, **kwargs)
+
+    def _paused(self) -> HttpResponse | None:
+        credentials = {"username": self.stage.login.user.get_username()}
+        if AxesProxyHandler.is_locked(self.request, credentials):
+            response: HttpResponse = get_lockout_response(self.request, None, credentials)
+            return response
+        return None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        # Only the demo, whose accounts are public, shows a code: it is what lets the README's
+        # two commands sign in as its staff with nothing else (docs/security.md).
+        context["demo_code"] = current_code(self.stage.login.user) if settings.DEMO else None
+        return context
+
+
+class SecondFactorsView(IndexView):  # type: ignore[misc]  # allauth is untyped
+    """The list of someone's second factors (/accounts/2fa/), where staff without one are sent
+    to set one up, with a word on why."""
+
+    template_name = "mfa/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["must_set_up"] = must_set_up_second_factor(self.request.user)
+        return context
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """Your account (/accounts/): who you are, and the pages that change how you sign in."""
+
+    template_name = "accounts/account.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        kinds = set(
+            Authenticator.objects.filter(user_id=self.request.user.pk).values_list(
+                "type", flat=True
+            )
+        )
+        context.update(
+            has_app=Authenticator.Type.TOTP in kinds,
+            has_passkey=Authenticator.Type.WEBAUTHN in kinds,
+            has_recovery_codes=Authenticator.Type.RECOVERY_CODES in kinds,
+            has_second_factor=bool(kinds & set(SECOND_FACTORS)),
+            must_set_up=must_set_up_second_factor(self.request.user),
+        )
+        return context

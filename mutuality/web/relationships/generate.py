@@ -12,11 +12,14 @@ scores a relationship. Every relationship is then assessed once, in bulk, by
 
 The same seed gives the same people, logins and relationships (dates are counted back from
 the day it runs). Every login shares one password, hashed once: hashing a password per login
-would take longer than everything else together.
+would take longer than everything else together. Every member of staff has an authenticator
+app (ADR 0010), made in bulk, whose key is printed with their login as `totp_secret`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 import random
@@ -26,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -176,16 +180,21 @@ class OrganisationExists(Exception):
 
 @dataclass(frozen=True)
 class Login:
-    """One printed login; the keys of `to_json` are the public format of `generate`'s output."""
+    """One printed login; the keys of `to_json` are the public format of `generate`'s output.
+    Staff have a `totp_secret`: the key of their authenticator app, to compute its codes."""
 
     username: str
     role: str
     email: str
     password: str
     display_name: str
+    totp_secret: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self))
+        fields = asdict(self)
+        if fields["totp_secret"] is None:
+            del fields["totp_secret"]
+        return json.dumps(fields)
 
 
 @dataclass
@@ -333,6 +342,7 @@ class _Staff:
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 username = f"{prefix}.{role}-{number:0{width}d}"
                 name = f"Dr {first} {last}" if role == "supervisor" else f"{first} {last}"
+                staff = ROLES[role] != Role.CO_PRODUCER
                 user = User(
                     username=username,
                     email=f"{username}@{domain}",
@@ -342,15 +352,18 @@ class _Staff:
                     display_name=name,
                     role=ROLES[role],
                     organisation=organisation,
+                    has_second_factor=staff,
                 )
                 users[role].append(user)
-                logins.append(Login(username, role, user.email, password, name))
+                secret = _totp_secret(password, username) if staff else None
+                logins.append(Login(username, role, user.email, password, name, secret))
         supervisors, professionals = users["supervisor"], users["professional"]
         for index, supervisor in enumerate(supervisors):
             supervisor.team = teams[index]
         for index, professional in enumerate(professionals):
             professional.team = supervisors[index % len(supervisors)].team
         User.objects.bulk_create([u for role in counts for u in users[role]], batch_size=BATCH)
+        _authenticator_apps(users, logins)
         supervisor_of = {
             p.pk: supervisors[i % len(supervisors)] for i, p in enumerate(professionals)
         }
@@ -360,6 +373,28 @@ class _Staff:
     def people_for(self, index: int) -> People:
         professional, reviewer, coproducer = self.plan[index]
         return People(professional, self.supervisor_of[professional.pk], reviewer, coproducer)
+
+
+def _totp_secret(password: str, username: str) -> str:
+    """A person's authenticator key, from the shared password and their login: the same seed
+    gives the same keys, without drawing from the seed's random numbers."""
+    digest = hashlib.sha256(f"{password}:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+def _authenticator_apps(users: dict[str, list[User]], logins: list[Login]) -> None:
+    """Every member of staff's authenticator app, in bulk (bulk_create sends no signals, so
+    `has_second_factor` was set on the users themselves)."""
+    secrets = {login.username: login.totp_secret for login in logins if login.totp_secret}
+    Authenticator.objects.bulk_create(
+        [
+            Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+            for people in users.values()
+            for user in people
+            if (secret := secrets.get(user.username))
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _head_counts(relationships: int) -> dict[str, int]:
