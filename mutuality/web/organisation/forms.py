@@ -182,6 +182,12 @@ class DetailsForm(_Revision):
     )
 
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a browser cuts pasted text short without a word
+            field.widget.attrs.pop("maxlength", None)
+
+
 class InstrumentsForm(_Revision):
     instruments = forms.CharField(
         label="Your organisation's own instruments",

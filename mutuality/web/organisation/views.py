@@ -97,11 +97,11 @@ def invite(request: HttpRequest) -> HttpResponse:
             context = {"person": person, "invitation": invitation, "link": link}
             return render(request, "organisation/invite_sent.html", context)
     context = {"form": form, "days": settings.INVITATION_DAYS}
-    return render(request, "organisation/invite.html", context, status=400 if form.errors else 200)
+    return render(request, "organisation/invite.html", context)
 
 
 def _person_page(
-    request: HttpRequest, person: Any, role_form: RoleForm | None = None, status: int = 200
+    request: HttpRequest, person: Any, role_form: RoleForm | None = None
 ) -> HttpResponse:
     has_factor = Authenticator.objects.filter(user=person).exists()
     supervises = Relationship.objects.filter(supervisor=person).count()
@@ -114,7 +114,7 @@ def _person_page(
         "is_staff_login": person.role in actions.STAFF_ROLES,
         "is_me": person.pk == request.user.pk,
     }
-    return render(request, "organisation/person.html", context, status=status)
+    return render(request, "organisation/person.html", context)
 
 
 @login_required
@@ -136,7 +136,7 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
     person = staff_member_for(request.user, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return _person_page(request, person, form, status=400)
+        return _person_page(request, person, form)
     try:
         actions.change_role(
             person=person,
@@ -146,7 +146,7 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except actions.Refused as refused:
         form.add_error("role" if refused.field else None, refused.message)
-        return _person_page(request, person, form, status=409)
+        return _person_page(request, person, form)
     except actions.Stale as stale:
         return _refused_here(request, person, stale)
     messages.success(request, f"{person.shown_name}'s role is saved.")
@@ -291,9 +291,7 @@ def _settings_form(
         else:
             messages.success(request, done if changed else "Nothing was changed.")
             return redirect("organisation:settings")
-    status = 400 if form.errors else 200
-    context = {"form": form, "organisation": organisation}
-    return render(request, template, context, status=status)
+    return render(request, template, {"form": form, "organisation": organisation})
 
 
 @login_required
