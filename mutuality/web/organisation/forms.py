@@ -181,7 +181,6 @@ class DetailsForm(_Revision):
         error_messages={"max_length": "Write at most 200 characters (you wrote %(show_value)d)"},
     )
 
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # a browser cuts pasted text short without a word
