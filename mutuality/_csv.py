@@ -8,7 +8,7 @@ each file has one header row and every row as wide as it, and every cell goes th
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Protocol
 
@@ -56,3 +56,30 @@ def write_table(out: TextOut, header: Sequence[str], rows: Iterable[Sequence[Cel
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_cell(name) for name in header])
     writer.writerows([csv_cell(cell) for cell in row] for row in body)
+
+
+class _Line:
+    """Where `csv.writer` puts one row, to be handed on as text."""
+
+    text = ""
+
+    def write(self, text: str, /) -> None:
+        self.text = text
+
+
+def stream_table(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
+    """`write_table` a line at a time, for a download of any length in constant memory: the
+    header, then each row as it comes (every cell through `csv_cell`).
+
+    Raises:
+        ValueError: a row is not as wide as the header (the lines before it are already out).
+    """
+    line = _Line()
+    writer = csv.writer(line, lineterminator="\r\n")
+    writer.writerow([csv_cell(name) for name in header])
+    yield line.text
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise ValueError(f"CSV row {number} has {len(row)} cells; the header has {len(header)}")
+        writer.writerow([csv_cell(cell) for cell in row])
+        yield line.text

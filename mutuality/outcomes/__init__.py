@@ -73,6 +73,7 @@ from mutuality.outcomes._plot import trajectories_svg
 from mutuality.outcomes._questionnaire import ORGANISATION_NOTE, credit_lines, questionnaire_lines
 from mutuality.outcomes._registry import (
     build_instruments,
+    instruments_from_text,
     load_instrument_file,
     resolve_series,
     shipped_instruments,
@@ -148,6 +149,7 @@ __all__ = [
     "fhir_bundle",
     "group_change",
     "group_change_of_sums",
+    "instruments_from_text",
     "item_text",
     "load_instrument_file",
     "mean",

@@ -113,16 +113,42 @@ def load_instrument_file(path: Path) -> list[InstrumentDefinition]:
             a definition is invalid; the message names the file and the path
             inside it, such as ``my.yaml: [0].reliability: ...``.
     """
-    data = read_yaml_file(path)
+    return _definitions(read_yaml_file(path), path)
+
+
+def instruments_from_text(text: str, source: str = "instruments") -> list[InstrumentDefinition]:
+    """An organisation's instrument definitions typed into a form (YAML, or JSON, which is YAML
+    too): as `load_instrument_file` reads a file, with the same caps, checked against the
+    shipped instruments and each other (`build_instruments`).
+
+    Raises:
+        OutcomesError: The text is too long or not YAML, a definition is invalid, or an id is
+            shipped or repeated; each line names `source` and the place inside it.
+    """
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise OutcomesError(f"{source}: larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        data = load_yaml(text) if text.strip() else []
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise OutcomesError(f"{source}: {describe_yaml_error(error, text)}") from None
+    definitions = _definitions(data, source)
+    try:
+        build_instruments(definitions)
+    except OutcomesError as error:
+        raise OutcomesError(f"{source}: {error}") from None
+    return definitions
+
+
+def _definitions(data: object, source: Path | str) -> list[InstrumentDefinition]:
     try:
         if isinstance(data, dict):
             return [InstrumentDefinition.model_validate(data)]
         if isinstance(data, list):
             return _DEFINITIONS.validate_python(data)
     except ValidationError as error:
-        raise OutcomesError(validation_message(path, error)) from None
+        raise OutcomesError(validation_message(source, error)) from None
     raise OutcomesError(
-        f"{path}: expected an instrument definition or a list of them; got {_kind(data)}"
+        f"{source}: expected an instrument definition or a list of them; got {_kind(data)}"
     )
 
 
@@ -149,7 +175,7 @@ def read_yaml_file(path: Path) -> object:
         raise OutcomesError(f"{path}: {describe_yaml_error(error, text)}") from None
 
 
-def validation_message(path: Path, error: ValidationError) -> str:
+def validation_message(path: Path | str, error: ValidationError) -> str:
     """One line per problem, each naming the file and the path inside it."""
     return "\n".join(
         f"{path}: {_location(problem['loc'])}: {problem['msg']}" for problem in error.errors()

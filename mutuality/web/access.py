@@ -4,8 +4,9 @@ A person sees only the relationships they belong to: as a participant (the
 professional or the co-producer), as its supervisor, as an independent reviewer
 assigned to it, or as an admin of its organisation. Anyone else is told the
 relationship does not exist (404), so its existence is not revealed. Views call
-`relationship_for()`; they never query relationships themselves. Each refusal is logged as
-a security event (security_log.py).
+`relationship_for()`; they never query relationships themselves. An organisation's own pages
+(people, assignments, settings) are its admins' alone (`administered_organisation`). Each
+refusal is logged as a security event (security_log.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -31,7 +33,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from mutuality.web.accounts.models import Role
+from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.relationships.models import (
     AffectedParty,
     Consultation,
@@ -444,6 +446,39 @@ def audit_trail_organisation(user: Any) -> int | None:
     if user.is_authenticated and user.role == Role.ADMIN and user.organisation_id:
         return int(user.organisation_id)
     return None
+
+
+def administered_organisation(user: Any, page: str) -> Organisation:
+    """The organisation whose own pages (people, assignments, settings) this person runs: its
+    admins only. Anyone else is told the page does not exist (404), as with the audit log."""
+    organisation_id = audit_trail_organisation(user)
+    found = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if found is None:
+        refused(user, 404, page=page)
+        raise Http404("No such page")
+    return found
+
+
+def staff_member_for(user: Any, pk: int) -> Any:
+    """A person with a login in the organisation this admin runs (404 for anyone else, and for
+    people of other organisations, whose existence is not revealed)."""
+    organisation = administered_organisation(user, "organisation person")
+    found = get_user_model().objects.filter(pk=pk, organisation=organisation).first()
+    if found is None:
+        refused(user, 404, page="organisation person")
+        raise Http404("No such person")
+    return found
+
+
+def relationship_to_assign(user: Any, pk: int) -> Relationship:
+    """A relationship of the organisation this admin runs, whose supervisor and reviewers they
+    choose (whatever their own standing in it); 404 for anyone else."""
+    organisation = administered_organisation(user, "assign supervisor and reviewers")
+    found = Relationship.objects.filter(pk=pk, organisation=organisation).first()
+    if found is None:
+        refused(user, 404, relationship_id=pk, page="assign supervisor and reviewers")
+        raise Http404("No such relationship")
+    return found
 
 
 def may_act_on_safety(user: Any, relationship: Relationship) -> bool:

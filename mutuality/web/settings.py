@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mutuality.web.audit",
     "mutuality.web.reports",
     "mutuality.web.outbox",
+    "mutuality.web.organisation",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -57,4 +57,5 @@ urlpatterns = [
     path("accounts/2fa/", include(SECOND_FACTOR_PAGES)),
     path("relationships/", include("mutuality.web.relationships.urls")),
     path("reports/", include("mutuality.web.reports.urls")),
+    path("organisation/", include("mutuality.web.organisation.urls")),
 ]

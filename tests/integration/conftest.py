@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from mutuality.web.audit.models import AuditEvent
 
 _NOT_CHECKED = {"audit.AuditEvent", "relationships.AssessmentRecord"}
-_OURS = ("accounts.", "relationships.", "reports.")
+_OURS = ("accounts.", "relationships.", "reports.", "organisation.")
 
 
 class _Watch:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from django.test import Client
 
 from tests.factories import World
-from tests.integration.test_access_matrix import MATRIX, OWN, _url
+from tests.integration.test_access_matrix import (
+    MATRIX,
+    ORGANISATION_PAGES,
+    OWN,
+    _organisation_url,
+    _url,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,13 @@ def relationship_pages(world: World, standing: str) -> list[Page]:
     ]
 
 
+def organisation_pages(world: World) -> list[Page]:
+    """The organisation's own pages its admin opens (from the access matrix)."""
+    return [
+        Page(_organisation_url(world, name)) for name, (_, get) in ORGANISATION_PAGES.items() if get
+    ]
+
+
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
     PDF), the dashboard, their account, changing their password, their second factors, their
@@ -53,6 +66,8 @@ def pages_for(world: World, standing: str) -> list[Page]:
         "supervisor": [Page("/reports/service/"), Page("/reports/service.csv", html=False)],
         "admin": [
             Page("/relationships/audit/"),
+            Page("/relationships/audit.csv", html=False),
+            *organisation_pages(world),
             Page("/reports/service/"),
             Page("/reports/service.csv", html=False),
             Page("/reports/transparency/"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mutuality.web.access import standing as standing_of
 from mutuality.web.access import standing_in_sql, visible_relationships
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.organisation import urls as organisation_urls
 from mutuality.web.relationships import urls as relationship_urls
 from mutuality.web.relationships.models import Relationship
 from tests.factories import World
@@ -297,3 +298,82 @@ def test_stay_signed_in_is_for_anyone_signed_in(world: World, standing: str) -> 
     response = world.client(standing).post(reverse("accounts:session-stay"))
 
     assert response.status_code == (302 if standing == "anonymous" else 204)
+
+
+# The organisation's own pages (mutuality/web/organisation): its admins' alone. Everyone else is
+# told they do not exist (404); an admin of another organisation sees their own organisation's
+# pages, and 404 for a person or relationship of this one. Each entry: the URL's arguments
+# (a person's or a relationship's id) and whether the page takes a GET (else only POST).
+ORGANISATION_PAGES: dict[str, tuple[str | None, bool]] = {
+    "home": (None, True),
+    "people": (None, True),
+    "invite": (None, True),
+    "person": ("person", True),
+    "role": ("person", False),
+    "active": ("person", False),
+    "second-factor": ("person", False),
+    "relationships": (None, True),
+    "assign": ("relationship", True),
+    "settings": (None, True),
+    "policy": (None, True),
+    "details": (None, True),
+    "instruments": (None, True),
+}
+ORGANISATION_READ_ONLY = {"home", "people", "person", "relationships", "settings"}  # no POST
+PUBLIC_ORGANISATION_PAGES = {"invitation"}  # a link's token is the key: tested on its own
+
+
+def _organisation_url(world: World, name: str) -> str:
+    about = ORGANISATION_PAGES[name][0]
+    args = {
+        None: [],
+        "person": [world.users["supervisor"].pk],
+        "relationship": [world.relationship.pk],
+    }
+    return reverse(f"organisation:{name}", args=args[about])
+
+
+def _organisation_expected(name: str, standing: str) -> int:
+    if standing == "anonymous":
+        return 302
+    if standing == "admin" or (standing == "other_admin" and ORGANISATION_PAGES[name][0] is None):
+        return 200
+    return 404
+
+
+def test_the_matrix_has_every_organisation_page() -> None:
+    """A new organisation page cannot be added without deciding who may open it."""
+    pages = {p.name for p in organisation_urls.urlpatterns}
+
+    assert pages == set(ORGANISATION_PAGES) | PUBLIC_ORGANISATION_PAGES
+
+
+@pytest.mark.parametrize("page", [name for name, (_, get) in ORGANISATION_PAGES.items() if get])
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_organisation_page_access(world: World, page: str, standing: str) -> None:
+    """Only the organisation's admin opens its pages; others are told they do not exist."""
+    response = world.client(standing).get(_organisation_url(world, page))
+
+    assert response.status_code == _organisation_expected(page, standing)
+
+
+@pytest.mark.parametrize("page", list(ORGANISATION_PAGES))
+@pytest.mark.parametrize("standing", [s for s in STANDINGS if s != "admin"])
+def test_refused_organisation_writes_change_nothing(world: World, page: str, standing: str) -> None:
+    """A POST from anyone but the admin is refused as a GET is, and writes nothing."""
+    if standing == "other_admin" and ORGANISATION_PAGES[page][0] is None:
+        pytest.skip("their own organisation's page: each action's tests cover it")
+    data = {"revision": 1, "role": "admin", "was": "supervisor", "active": "no"}
+
+    expected = _organisation_expected(page, standing)
+    if page in ORGANISATION_READ_ONLY and standing != "anonymous":
+        expected = 405  # these pages take no POST at all, from anyone
+
+    response = world.client(standing).post(_organisation_url(world, page), data)
+
+    assert response.status_code == expected
+    assert not AuditEvent.objects.exclude(action="view").exists()
+    assert (
+        world.users["supervisor"].__class__.objects.get(pk=world.users["supervisor"].pk).role
+        == "supervisor"
+    )

@@ -13,6 +13,7 @@ from django.test import Client
 
 from mutuality.entry import main
 from mutuality.transparency import CSV_COLUMNS as TRANSPARENCY_COLUMNS
+from mutuality.web.relationships.views.audit_log import CSV_COLUMNS as AUDIT_CSV_COLUMNS
 from mutuality.web.reports.views.service import CSV_COLUMNS as SERVICE_COLUMNS
 from tests.factories import World
 from tests.integration.pages import pages_for, public_pages, publish_transparency
@@ -30,7 +31,8 @@ def _one_table(text: str) -> pd.DataFrame:
 
 
 def test_every_csv_download_loads_in_pandas(world: World) -> None:
-    """The service report (admin, supervisor) and the public transparency report load whole."""
+    """The service report (admin, supervisor), the audit log (admin) and the public
+    transparency report load whole."""
     publish_transparency(world)
     downloads: dict[str, str] = {}
     for standing in OWN:
@@ -38,7 +40,7 @@ def test_every_csv_download_loads_in_pandas(world: World) -> None:
         client.force_login(world.users[standing])
         for page in pages_for(world, standing):
             if page.url.endswith(".csv"):
-                downloads[f"{standing}: {page.url}"] = client.get(page.url).content.decode()
+                downloads[f"{standing}: {page.url}"] = client.get(page.url).getvalue().decode()
     for page in public_pages():
         if page.url.endswith(".csv"):
             downloads[f"signed out: {page.url}"] = Client().get(page.url).content.decode()
@@ -48,8 +50,10 @@ def test_every_csv_download_loads_in_pandas(world: World) -> None:
     assert set(frames) == {
         "supervisor: /reports/service.csv",
         "admin: /reports/service.csv",
+        "admin: /relationships/audit.csv",
         "signed out: /reports/public/home/v1.csv",
     }
+    assert tuple(frames["admin: /relationships/audit.csv"].columns) == AUDIT_CSV_COLUMNS
     assert tuple(frames["admin: /reports/service.csv"].columns) == SERVICE_COLUMNS
     assert tuple(frames["supervisor: /reports/service.csv"].columns) == SERVICE_COLUMNS
     transparency = frames["signed out: /reports/public/home/v1.csv"]

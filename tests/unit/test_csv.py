@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from mutuality._csv import Cell, csv_cell, write_table
+from mutuality._csv import Cell, csv_cell, stream_table, write_table
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,21 @@ def test_a_cell_with_a_line_break_or_comma_stays_one_cell() -> None:
     write_table(out, ["text"], [['a, "b"\nc']])
 
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [["text"], ['a, "b"\nc']]
+
+
+def test_a_streamed_table_is_the_written_table_a_line_at_a_time() -> None:
+    """`stream_table` yields the same text as `write_table`, one line each."""
+    rows: list[list[Cell]] = [["=1+1", -3], ["plain", None]]
+    whole = io.StringIO()
+    write_table(whole, ["a", "b"], rows)
+
+    lines = list(stream_table(["a", "b"], iter(rows)))
+
+    assert "".join(lines) == whole.getvalue()
+    assert len(lines) == 3
+
+
+def test_a_streamed_row_of_the_wrong_width_is_refused() -> None:
+    """A row narrower than the header stops the stream with the row's number."""
+    with pytest.raises(ValueError, match="row 3"):
+        list(stream_table(["a", "b"], iter([["x", "y"], ["z"]])))

@@ -8,15 +8,58 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+CRISIS_TEXT_LENGTH = 1000
+
 
 class Organisation(models.Model):
     """A service or team; everything in Mutuality belongs to one."""
 
     slug = models.SlugField(unique=True, max_length=64)
     name = models.CharField(max_length=200)
+    # Its own settings, which its admins change (mutuality/web/organisation; ADR 0012).
+    policy = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The numbers of the framework's policy this organisation sets, as a TOML policy "
+        "file holds them; what it leaves out (all of it, when empty) is the framework's default.",
+    )
+    crisis_text = models.TextField(
+        blank=True,
+        max_length=CRISIS_TEXT_LENGTH,
+        help_text="The organisation's own lines for someone who needs help now (plain text).",
+    )
+    report_name = models.CharField(
+        max_length=200, blank=True, help_text="The name its public transparency report goes by."
+    )
+    instruments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Its own instrument definitions (the case format's), offered to every "
+        "relationship of the organisation beside the shipped ones and a relationship's own.",
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every change of settings; a stale form is refused."
+    )
+    policy_revision = models.PositiveIntegerField(
+        default=0, help_text="Bumped on every change of policy; each asks for a reassessment."
+    )
+    reassessed_revision = models.PositiveIntegerField(
+        default=0, help_text="The policy revision every relationship was last reassessed for."
+    )
+    reassessed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def public_name(self) -> str:
+        """The name its public transparency report goes by."""
+        return self.report_name or self.name
+
+    @property
+    def reassessing(self) -> bool:
+        """Whether a change of policy is still being applied to its relationships."""
+        return self.reassessed_revision < self.policy_revision
 
 
 class Role(models.TextChoices):

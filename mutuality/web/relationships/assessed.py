@@ -33,7 +33,7 @@ from mutuality.outcomes import (
     side,
 )
 from mutuality.web.relationships import tallies
-from mutuality.web.relationships.case_io import latest_contract
+from mutuality.web.relationships.case_io import instrument_definitions, latest_contract
 from mutuality.web.relationships.models import (
     DUE_CATEGORIES,
     ROWS_VERSION,
@@ -413,10 +413,12 @@ def _series_name(relationship: Relationship, series: OutcomeSeries) -> str:
 
 
 def instrument_name(relationship: Relationship, instrument_id: str) -> str:
-    """The instrument's name for people (a shipped one, or one the relationship defines)."""
+    """The instrument's name for people (a shipped one, or one the relationship or its
+    organisation defines)."""
     parent = instrument_id.split(".", 1)[0]
     shipped = shipped_instruments().get(parent)
-    own = next((d for d in relationship.instruments if d.get("id") == parent), None)
+    defined = instrument_definitions(relationship)
+    own = next((d for d in defined if d.get("id") == parent), None)
     name = shipped.name if shipped else (own or {}).get("name", parent)
     return f"{name}: {instrument_id.split('.', 1)[1]}" if "." in instrument_id else str(name)
 

@@ -228,9 +228,19 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
         "uncertain": r.uncertain,
         "consultations": [consultation_data(c) for c in r.consultations.all()],
         "outcomes": _outcomes(r),
-        "instruments": r.instruments,
+        "instruments": instrument_definitions(r),
     }
     return _without_nulls(data)
+
+
+def instrument_definitions(r: Relationship) -> list[dict[str, Any]]:
+    """The instruments a relationship's case defines: its own (from a case file), then those of
+    its organisation it does not define itself (ADR 0012). A case file carries both, so that
+    it is whole on its own."""
+    own = list(r.instruments)
+    ids = {definition.get("id") for definition in own}
+    shared = r.organisation.instruments or []
+    return own + [definition for definition in shared if definition.get("id") not in ids]
 
 
 CASE_RECORDS = (
@@ -248,7 +258,8 @@ relationships (`case_data` itself only reads what is fetched)."""
 
 
 def with_records(relationships: QuerySet[Relationship]) -> QuerySet[Relationship]:
-    return relationships.prefetch_related(*CASE_RECORDS)
+    # The organisation comes in the same query: its policy and instruments are the case's too.
+    return relationships.select_related("organisation").prefetch_related(*CASE_RECORDS)
 
 
 def _fresh(relationship: Relationship) -> Relationship:
@@ -278,7 +289,7 @@ def series_case(relationship: Relationship) -> Case:
         "title": relationship.title,
         "participants": [_participant(p) for p in relationship.participants.all()],
         "outcomes": _outcomes(relationship),
-        "instruments": relationship.instruments,
+        "instruments": instrument_definitions(relationship),
     }
     return validate_case(data, f"relationship {relationship.pk}")
 

@@ -149,7 +149,7 @@ def transparency_data(organisation: Organisation, today: date) -> OrganisationDa
     flags = {(kind, name): int(n) for (kind, name), n in _items(found, "flag")}
     return OrganisationData(
         slug=organisation.slug,
-        name=organisation.name,
+        name=organisation.public_name,  # the name it chose for its public report
         as_of=today.isoformat(),
         by_setting=_counts(found, "setting"),
         by_stage=_counts(found, "stage"),

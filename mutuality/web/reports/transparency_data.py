@@ -134,7 +134,7 @@ def count(organisation: Organisation, today: date) -> OrganisationData:
     assessed = _assessed(relationships, today)
     return OrganisationData(
         slug=organisation.slug,
-        name=organisation.name,
+        name=organisation.public_name,  # the name it chose for its public report
         as_of=today.isoformat(),
         by_setting=_by("setting", relationships),
         by_stage=_by("stage", relationships),

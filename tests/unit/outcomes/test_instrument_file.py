@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from mutuality._safe_yaml import MAX_NODES
-from mutuality.outcomes import OutcomesError, build_instruments
+from mutuality.outcomes import OutcomesError, build_instruments, instruments_from_text
 from mutuality.outcomes._registry import MAX_FILE_BYTES, load_instrument_file
 
 ONE = """\
@@ -174,3 +174,27 @@ def test_a_byte_order_mark_is_allowed(tmp_path: Path) -> None:
 
     # Assert
     assert definitions[0].id == "my_scale"
+
+
+def test_instruments_typed_into_a_form_are_read_like_a_file() -> None:
+    """A list of definitions as text comes back as definitions, with the same model."""
+    definitions = instruments_from_text(f"- {ONE.replace(chr(10), chr(10) + '  ')}")
+
+    assert [d.id for d in definitions] == ["my_scale"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (ONE.replace("range: [0, 40]", "range: [40, 0]"), "instruments: range"),
+        ("- [unclosed", "(not valid YAML)"),
+        (ONE.replace("my_scale", "phq9"), "instruments: instrument 'phq9' is shipped"),
+        (f"[{ONE!r}]", "instruments: [0]"),
+    ],
+)
+def test_instruments_typed_into_a_form_are_refused_naming_the_place(text: str, words: str) -> None:
+    """Bad text names where the problem is, prefixed with what the text is."""
+    with pytest.raises(OutcomesError) as raised:
+        instruments_from_text(text)
+
+    assert words in str(raised.value)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mutuality.framework import assess, assess_over_time
 from mutuality.web.audit.actions import record
+from mutuality.web.organisation.policy import policy_of
 from mutuality.web.outbox import events
 from mutuality.web.outbox.posting import cancel_on_withdrawal
 from mutuality.web.relationships import assessed, tallies
@@ -84,7 +85,8 @@ def _reassess_batch(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
     for pk in ids:
         relationship = relationships[pk]
         case = to_case(relationship, fetched=True)
-        periods = list(assess_over_time(case, today=today))
+        policy = policy_of(relationship.organisation)  # with_records read it in the same query
+        periods = list(assess_over_time(case, policy=policy, today=today))
         people = {p.slug: p for p in relationship.participants.all()}
         rows.add(relationship, periods, since[pk], people, today)
         rows.series(relationship, case, people)
@@ -123,7 +125,7 @@ def current_result(relationship: Relationship) -> dict[str, Any]:
     period = current_period(relationship)
     if period is not None:
         return dict(period.result)
-    return assess(to_case(relationship)).to_dict()
+    return assess(to_case(relationship), policy=policy_of(relationship.organisation)).to_dict()
 
 
 def current(rows: QuerySet[Any], today: date) -> QuerySet[Any]:

@@ -1,0 +1,198 @@
+"""The forms of an organisation's own pages; each carries what the page showed, so a change
+made from an out-of-date page is refused (actions.Stale)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from mutuality.framework import PolicyError
+from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.accounts.models import CRISIS_TEXT_LENGTH, Organisation, Role
+from mutuality.web.organisation.actions import STAFF_ROLES
+from mutuality.web.organisation.policy import CHOICE, LEVEL_CHOICES, NUMBERS, policy_of
+
+ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
+_ROLE_ERRORS = {
+    "required": "Choose a role",
+    "invalid_choice": "Choose a role from the list: professional, supervisor, "
+    "independent reviewer or organisation admin",
+}
+
+
+class _Revision(NhsFormMixin, forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class InviteStaffForm(NhsFormMixin, forms.Form):
+    display_name = forms.CharField(
+        label="Their name",
+        help_text="As people in your organisation know them, for example Priya Shah.",
+        max_length=200,
+        error_messages={"required": "Enter their name"},
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="The link to choose a password goes here.",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the right form, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    username = forms.CharField(
+        label="Their username",
+        help_text="What they sign in with. Letters, numbers and @ . + - _ only.",
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        error_messages={"required": "Enter a username"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Their role",
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages=_ROLE_ERRORS,
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
+
+
+class RoleForm(NhsFormMixin, forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages=_ROLE_ERRORS,
+    )
+    was = forms.ChoiceField(choices=Role.choices, widget=forms.HiddenInput)
+
+
+class AssignForm(_Revision):
+    supervisor = forms.ModelChoiceField(
+        label="Who supervises this work?",
+        help_text="One of your organisation's supervisors.",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": "Choose a supervisor from the list"},
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        label="Who reviews it independently?",
+        help_text="Choose any of your organisation's independent reviewers.",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose reviewers from the list",
+            "invalid_pk_value": "Choose reviewers from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = get_user_model().objects.filter(organisation=organisation, is_active=True)
+        staff = staff.order_by("display_name", "username")
+        for name, role in (("supervisor", Role.SUPERVISOR), ("reviewers", Role.REVIEWER)):
+            field: Any = self.fields[name]
+            field.queryset = staff.filter(role=role)
+            field.label_from_instance = lambda person: person.shown_name
+
+
+class PolicyForm(_Revision):
+    """Every number of the policy, each labelled with the framework's default."""
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        current = policy_of(organisation)
+        initial = {n.name: n.value_in(current) for n in NUMBERS}
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        for number in NUMBERS:
+            default = number.default()
+            hint = " ".join(
+                part for part in (number.hint, f"The default is {str(default).lower()}.") if part
+            )
+            field: forms.Field
+            if number.path == CHOICE:
+                field = forms.ChoiceField(
+                    choices=LEVEL_CHOICES,
+                    widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": "Choose standard, enhanced or intensive"},
+                )
+            else:
+                field = forms.IntegerField(
+                    widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}),
+                    error_messages={"invalid": "Enter a whole number, like 28"},
+                )
+            field.label, field.help_text = number.label, hint
+            field.error_messages["required"] = (
+                "Enter a number"
+                if number.path != CHOICE
+                else ("Choose standard, enhanced or intensive")
+            )
+            self.fields[number.name] = field
+
+    def number_fields(self) -> list[forms.BoundField]:
+        return [self[number.name] for number in NUMBERS]
+
+    def values(self) -> dict[tuple[str, ...], Any]:
+        return {number.path: self.cleaned_data[number.name] for number in NUMBERS}
+
+    def refused(self, error: PolicyError) -> None:
+        """Show the framework's reasons beside the numbers they are about."""
+        by_path = {".".join(n.path): n for n in NUMBERS}
+        for problem in error.problems:
+            number = by_path.get(problem.path)
+            message = problem.message
+            if number is None:  # a rule across numbers: name them as the form does
+                named = [n for n in NUMBERS if n.path[-1] in message or n.name in message]
+                number = named[0] if named else None
+                message = message.split("expected ", 1)[-1]
+                for n in sorted(NUMBERS, key=lambda n: -len(n.path[-1])):
+                    message = message.replace(n.path[-1], f"“{n.label}”")
+                message = message[:1].upper() + message[1:]
+            self.add_error(number.name if number else None, message)
+
+
+class DetailsForm(_Revision):
+    crisis_text = forms.CharField(
+        label="Your organisation's own crisis lines",
+        help_text="Shown on the help-now page beside the national numbers, as plain text: for "
+        "example your crisis team's phone number and hours. At most "
+        f"{CRISIS_TEXT_LENGTH:,} characters.",
+        required=False,
+        max_length=CRISIS_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "max_length": f"Write at most {CRISIS_TEXT_LENGTH:,} characters "
+            "(you wrote %(show_value)d)"
+        },
+    )
+    report_name = forms.CharField(
+        label="The name on your public transparency report",
+        help_text="Leave it empty to use your organisation's name.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Write at most 200 characters (you wrote %(show_value)d)"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a browser cuts pasted text short without a word
+            field.widget.attrs.pop("maxlength", None)
+
+
+class InstrumentsForm(_Revision):
+    instruments = forms.CharField(
+        label="Your organisation's own instruments",
+        help_text="A list of instrument definitions in YAML (or JSON), in the form of "
+        "“Instrument definitions” in the case format. Every relationship of your organisation "
+        "can use them. Leave it empty for none.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+    )
