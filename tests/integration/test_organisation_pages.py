@@ -70,8 +70,8 @@ def _home(world: World) -> Organisation:
 
 
 def test_the_people_list_shows_each_login_with_role_and_second_factor(world: World) -> None:
-    """The list names each person with their username, role, email, login and second factor."""
-    Authenticator.objects.create(user=world.users["supervisor"], type="totp", data={})
+    """The list names each person with their username, role, email, login and second factor
+    (the factories give staff an authenticator app)."""
 
     response = world.client("admin").get("/organisation/people/")
 
@@ -225,14 +225,15 @@ def test_an_admin_cannot_turn_off_their_own_login(world: World) -> None:
 
 def test_resetting_a_second_factor_removes_it_and_is_audited(world: World) -> None:
     """Every second factor of the person is removed, and the reset is in the audit trail."""
-    person = world.users["supervisor"]
-    Authenticator.objects.create(user=person, type="totp", data={})
+    person = world.users["supervisor"]  # with an authenticator app, from the factories
     Authenticator.objects.create(user=person, type="recovery_codes", data={})
 
     response = world.client("admin").post(f"/organisation/people/{person.pk}/second-factor/")
 
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=person).exists()
+    person.refresh_from_db()
+    assert not person.has_second_factor  # so they are taken to set one up again (ADR 0010)
     event = AuditEvent.objects.get(detail__field="second_factor")
     assert event.detail["kinds"] == ["recovery_codes", "totp"]
 

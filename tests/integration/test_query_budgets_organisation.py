@@ -37,7 +37,7 @@ def _service(size: int) -> User:
         Relationship(organisation=organisation, title=f"Work {n}") for n in range(size)
     )
     return User.objects.create_user(
-        username=f"admin-{size}", organisation=organisation, role=Role.ADMIN
+        username=f"admin-{size}", organisation=organisation, role=Role.ADMIN, has_second_factor=True
     )
 
 
