@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("relationships/", include("mutuality.web.relationships.urls")),
     path("reports/", include("mutuality.web.reports.urls")),
+    path("", include("mutuality.web.outbox.urls")),
 ]

@@ -168,10 +168,9 @@ def test_a_message_is_sent_when_its_change_commits(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     """Immediate mode: committing the change runs the sending task, once for many messages."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            _post("first")
-            _post("second")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        _post("first")
+        _post("second")
 
     assert len(callbacks) == 1
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
@@ -187,10 +186,13 @@ def test_nothing_is_sent_when_the_change_rolls_back(
     class Failed(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Failed), transaction.atomic():
-            _post()
-            raise Failed
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Failed),
+        transaction.atomic(),
+    ):
+        _post()
+        raise Failed
 
     assert callbacks == []
     assert OutgoingMessage.objects.count() == 0

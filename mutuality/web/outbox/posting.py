@@ -25,10 +25,10 @@ def _committed() -> None:
         hook()
 
 
-def _once_after_commit() -> None:
+def send_after_commit() -> None:
     """Call the hooks when the current transaction commits, once however often this is asked
     (a rolled-back transaction, or savepoint, drops the callback with it)."""
-    if any(callback is _committed for _, callback, _ in connection.run_on_commit):
+    if any(entry[1] is _committed for entry in connection.run_on_commit):
         return
     transaction.on_commit(_committed, robust=True)
 
@@ -60,7 +60,7 @@ def post(
             "not_before": timezone.now(),
         },
     )
-    _once_after_commit()
+    send_after_commit()
     return message
 
 

@@ -57,7 +57,7 @@ BATCH = 50
 
 def lease() -> timedelta:
     """How long a claim holds (a test's worker shortens it through its settings)."""
-    return timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+    return timedelta(seconds=float(getattr(settings, "OUTBOX_LEASE_SECONDS", 300)))
 
 
 def time_budget() -> float:
@@ -68,7 +68,8 @@ def time_budget() -> float:
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most an hour."""
-    return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), LONGEST_BACKOFF)
+    doublings: int = 2 ** max(attempts - 1, 0)
+    return min(FIRST_BACKOFF * doublings, LONGEST_BACKOFF)
 
 
 def message_id(key: str) -> str:

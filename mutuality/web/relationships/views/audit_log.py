@@ -58,6 +58,7 @@ _THINGS = {
     "relationships.ReviewRecord": "a review",
     "accounts.User": "a user",
     "accounts.Organisation": "the organisation's figures",
+    "outbox.OutgoingMessage": "an undelivered message",
 }
 ACTIONS = [
     ("create", "Added something"),
