@@ -150,3 +150,15 @@ def test_outside_the_demo_there_is_no_mailbox(world: World, tmp_path: Path) -> N
 
     assert response.status_code == 404
     assert b"Reset your password" not in response.content
+
+
+def test_trying_again_twice_puts_the_message_back_once(world: World) -> None:
+    """A second "try again" (from another tab, say) changes and audits nothing more."""
+    message = _failed(world, "failed")
+    admin = world.client("admin")
+    admin.post(f"{UNDELIVERED}{message.pk}/try-again/")
+
+    second = admin.post(f"{UNDELIVERED}{message.pk}/try-again/", follow=True)
+
+    assert "no longer waiting to be tried again" in second.content.decode()
+    assert AuditEvent.objects.filter(object_type="outbox.OutgoingMessage").count() == 1

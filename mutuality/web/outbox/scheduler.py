@@ -27,6 +27,7 @@ def tick(now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         posted = scheduled.post_due(now)
-    if sending.is_any_due():
+    # Posting asked for sending already when it posted; otherwise ask if anything waits.
+    if not posted and sending.is_any_due():
         sending.enqueue_sending()
     return posted

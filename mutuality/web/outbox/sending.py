@@ -132,9 +132,7 @@ def general_words(error: BaseException) -> str:
         return "The mail server refused Mutuality's sign-in (check MUTUALITY_EMAIL_URL)."
     if isinstance(error, smtplib.SMTPResponseException):
         return f"The mail server refused the message (code {error.smtp_code})."
-    if isinstance(error, ConnectionError | socket.timeout | smtplib.SMTPServerDisconnected):
-        return "The mail server could not be reached."
-    if isinstance(error, OSError):
+    if isinstance(error, OSError):  # refused, timed out, disconnected (SMTPException too)
         return "The mail server could not be reached."
     return "The message could not be handed to the mail server."
 

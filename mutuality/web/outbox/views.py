@@ -89,8 +89,10 @@ def try_again(request: HttpRequest, pk: int) -> HttpResponse:
         if message is None:
             refused(request.user, 404, page="try a message again")
             raise Http404("No such message")
-        if message.state == State.FAILED:
-            _send_again(request, message, organisation)
+        if message.state != State.FAILED:  # tried again already, from another tab say
+            messages.info(request, "That message is no longer waiting to be tried again.")
+            return redirect("outbox:undelivered")
+        _send_again(request, message, organisation)
     messages.success(request, f"We will try again to send the message to {_to_whom(message)}.")
     return redirect("outbox:undelivered")
 
