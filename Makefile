@@ -25,6 +25,8 @@ BENCH_STAMP := $(VENV)/.bench-stamp
 # The Nu HTML checker (npm's vnu-jar) checks every page in tests/integration/test_valid_html.py;
 # it runs on Java.
 JAVA := default-jre-headless:java
+# The message tests run the outbox on RQ against a private Redis server too.
+REDIS := redis-server:redis-server
 
 .PHONY: setup assets prepare run serve dev examples test test-fast test-browser test-postgres check-deploy lint format bench clean
 
@@ -66,25 +68,27 @@ prepare: setup
 	$(DEMO) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(DEMO) $(BIN)/python manage.py seed_demo
 
-run: prepare  ## The web app with a demo organisation, served by gunicorn on http://127.0.0.1:8000 (demo logins printed).
-	$(DEMO) $(BIN)/gunicorn -c python:mutuality.web.gunicorn_conf $(GUNICORN_ARGS)
+# `make run` and `make dev` start the task worker and the scheduler beside the web server and
+# stop them together (scripts/serve; docs/messages.md).
+run: prepare  ## The web app with a demo organisation, served by gunicorn on http://127.0.0.1:8000 (demo logins printed), with its task worker and scheduler.
+	$(DEMO) PYTHON=$(BIN)/python scripts/serve $(BIN)/gunicorn -c python:mutuality.web.gunicorn_conf $(GUNICORN_ARGS)
 
 serve: run  ## The same as `make run`.
 
 dev: prepare  ## The same, but on Django's development server (one process; shows each request).
-	$(DEMO) $(BIN)/python manage.py runserver --noreload 127.0.0.1:8000
+	$(DEMO) PYTHON=$(BIN)/python scripts/serve $(BIN)/python manage.py runserver --noreload 127.0.0.1:8000
 
 examples: setup  ## Assess the example cases on the command line and print their reports.
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
-	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
+	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS)
 	@# The tests without a browser on every core, then the browser tests (one Chromium).
 	$(BIN)/pytest -q -m "not browser" -n auto
 	$(BIN)/pytest -q -m browser
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
-	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA)
+	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS)
 	$(BIN)/pytest -q -m "not browser" -n auto
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
@@ -92,7 +96,7 @@ test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go t
 	$(BIN)/pytest -q -m browser
 
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
-	@scripts/need $(JAVA)
+	@scripts/need $(JAVA) $(REDIS)
 	scripts/with-postgres $(BIN)/pytest -q -m "not browser" -n auto tests/integration
 
 check-deploy: setup  ## Django's deployment checks on the production settings (a throwaway key and host); any warning fails.

@@ -481,6 +481,12 @@ def relationship_to_assign(user: Any, pk: int) -> Relationship:
     return found
 
 
+def undelivered_messages_organisation(user: Any) -> int | None:
+    """The organisation whose undelivered messages this person may see and send again (its
+    admins only), or None."""
+    return audit_trail_organisation(user)
+
+
 def may_act_on_safety(user: Any, relationship: Relationship) -> bool:
     """Whether this person sees the relationship's safety flags on their dashboard and records
     what was done about them: its professional and its supervisor."""

@@ -58,4 +58,5 @@ urlpatterns = [
     path("relationships/", include("mutuality.web.relationships.urls")),
     path("reports/", include("mutuality.web.reports.urls")),
     path("organisation/", include("mutuality.web.organisation.urls")),
+    path("", include("mutuality.web.outbox.urls")),
 ]

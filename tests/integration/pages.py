@@ -71,6 +71,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
             Page("/reports/service/"),
             Page("/reports/service.csv", html=False),
             Page("/reports/transparency/"),
+            Page("/messages/undelivered/"),
         ],
     }
     return [
@@ -98,6 +99,7 @@ def public_pages() -> list[Page]:
         Page("/accounts/password/reset/key/done/"),
         Page("/accounts/inactive/"),
         Page("/reports/public/home/"),
+        Page("/demo/mail/"),  # the demo's mailbox (the tests run the demo's settings)
         Page("/reports/public/home/v1/"),
         Page("/reports/public/home/v1.csv", html=False),
         Page("/reports/public/home/v1.json", html=False),

@@ -4,7 +4,7 @@ person's sessions; choosing which messages to get (/accounts/messages/)."""
 from django.urls import path
 
 from mutuality.web.accounts import session_views, views
-from mutuality.web.outbox.views import message_choices
+from mutuality.web.outbox.choice_views import message_choices
 
 app_name = "accounts"
 urlpatterns = [

@@ -1,7 +1,8 @@
 """Posting a message to the outbox, and cancelling what is pending (docs/messages.md).
 
 `post` is called inside the transaction of the change that causes the message; the sending task
-is enqueued only when that transaction commits, so a rolled-back change sends nothing.
+is enqueued only when that transaction commits, so a rolled-back change sends nothing, and once
+per transaction however many messages it posts.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mutuality.web.outbox.models import SURVIVE_WITHDRAWAL, Kind, OutgoingMessage, State
@@ -17,6 +18,19 @@ from mutuality.web.outbox.models import SURVIVE_WITHDRAWAL, Kind, OutgoingMessag
 # Set by the sending engine (mutuality/web/outbox/sending.py) when it loads: what to call once a
 # message has been committed. Kept as a hook so that posting never imports the engine.
 after_commit: list[Callable[[], Any]] = []
+
+
+def _committed() -> None:
+    for hook in after_commit:
+        hook()
+
+
+def send_after_commit() -> None:
+    """Call the hooks when the current transaction commits, once however often this is asked
+    (a rolled-back transaction, or savepoint, drops the callback with it)."""
+    if any(entry[1] is _committed for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_committed, robust=True)
 
 
 def post(
@@ -46,8 +60,7 @@ def post(
             "not_before": timezone.now(),
         },
     )
-    for hook in after_commit:
-        transaction.on_commit(hook)
+    send_after_commit()
     return message
 
 

@@ -1,68 +1,128 @@
-"""The page where each person chooses which non-urgent messages they get (/accounts/messages/)."""
+"""The messages' pages: what could not be delivered, for an organisation's admins, and in the
+demo the emails written under var/mail/ (docs/messages.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
-from mutuality.web.accounts.forms import NhsFormMixin
-from mutuality.web.accounts.models import Role
-from mutuality.web.outbox import choices
-from mutuality.web.outbox.models import Kind
-from mutuality.web.relationships.forms.common import field_of
+from mutuality.web.access import undelivered_messages_organisation
+from mutuality.web.audit.actions import record
+from mutuality.web.outbox import demo_mail
+from mutuality.web.outbox.models import OutgoingMessage, State
+from mutuality.web.outbox.posting import send_after_commit
+from mutuality.web.security_log import refused
 
-
-class ChoicesForm(NhsFormMixin, forms.Form):
-    """The kinds of message a person may turn off, ticked when they get them."""
-
-    wanted = forms.MultipleChoiceField(
-        label="Email me when",
-        help_text="Untick any you do not want. You can change this at any time.",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose only messages from the list"},
-    )
-
-    def __init__(self, *args: Any, offered: tuple[Kind, ...], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field_of(self, "wanted", forms.MultipleChoiceField).choices = [
-            (kind.value, choices.WORDS[kind]) for kind in offered
-        ]
+PAGE_SIZE = 50
 
 
-ALWAYS = {
-    Role.PROFESSIONAL: "a safety flag is raised in a relationship you work in",
-    Role.SUPERVISOR: "a safety flag is raised in a relationship you supervise",
-}
-"""The always-sent message a role gets beyond the ones of signing in, in the page's words."""
+def _organisation(request: HttpRequest, page: str) -> int:
+    organisation = undelivered_messages_organisation(request.user)
+    if organisation is None:
+        refused(request.user, 404, page=page)
+        raise Http404("No such page")
+    return organisation
+
+
+def _to_whom(message: OutgoingMessage) -> str:
+    if message.recipient is not None:
+        return str(message.recipient.shown_name)
+    return f"{message.to} (who has no login yet)"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def message_choices(request: HttpRequest) -> HttpResponse:
-    """Choose which messages to get; safety messages and password links always go."""
-    user: Any = request.user
-    offered = choices.offered(user)
-    if request.method == "POST":
-        form = ChoicesForm(request.POST, offered=offered)
-        if form.is_valid():
-            wanted = {Kind(value) for value in form.cleaned_data["wanted"]}
-            changed = choices.choose(user=user, wanted_kinds=wanted)
-            messages.success(
-                request, "Your choices are saved." if changed else "Nothing needed to change."
-            )
-            return redirect("accounts:messages")
-    else:
-        initial = {"wanted": [kind.value for kind in offered if kind in choices.wanted(user)]}
-        form = ChoicesForm(initial=initial, offered=offered)
+@require_GET
+def undelivered(request: HttpRequest) -> HttpResponse:
+    """The organisation's messages that could not be delivered, newest first (admins only)."""
+    organisation = _organisation(request, "undelivered messages")
+    failed = (
+        OutgoingMessage.objects.filter(organisation_id=organisation, state=State.FAILED)
+        .select_related("recipient")
+        .order_by("-created", "-pk")
+    )
+    page = Paginator(failed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "pk": message.pk,
+            "what": message.get_kind_display(),
+            "to": _to_whom(message),
+            "written": message.created,
+            "attempts": message.attempts,
+            "error": message.last_error or "The mail server did not say why.",
+        }
+        for message in page
+    ]
     return render(
         request,
-        "accounts/messages.html",
-        {"form": form, "offered": offered, "always": ALWAYS.get(user.role, "")},
+        "outbox/undelivered.html",
+        {
+            "rows": rows,
+            "page": page,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "query": "",
+        },
     )
+
+
+@login_required
+@require_POST
+def try_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed message again from the first attempt; audited."""
+    organisation = _organisation(request, "try a message again")
+    with transaction.atomic():
+        message = (
+            OutgoingMessage.objects.select_for_update()
+            .filter(pk=pk, organisation_id=organisation)
+            .first()
+        )
+        if message is None:
+            refused(request.user, 404, page="try a message again")
+            raise Http404("No such message")
+        if message.state != State.FAILED:  # tried again already, from another tab say
+            messages.info(request, "That message is no longer waiting to be tried again.")
+            return redirect("outbox:undelivered")
+        _send_again(request, message, organisation)
+    messages.success(request, f"We will try again to send the message to {_to_whom(message)}.")
+    return redirect("outbox:undelivered")
+
+
+def _send_again(request: HttpRequest, message: OutgoingMessage, organisation: int) -> None:
+    message.state = State.PENDING
+    message.attempts = 0
+    message.not_before = timezone.now()
+    message.lease_until = None
+    message.last_error = ""
+    message.save(update_fields=["state", "attempts", "not_before", "lease_until", "last_error"])
+    record(
+        user=request.user,
+        action="update",
+        obj=message,
+        organisation_id=organisation,
+        relationship_id=message.relationship_id,
+        field="state",
+        before=State.FAILED.value,
+        after="to be sent again",
+        kind=message.kind,
+    )
+    send_after_commit()
+
+
+@require_GET
+def demo_mailbox(request: HttpRequest) -> HttpResponse:
+    """In the demo only: the emails the app has written to files, newest first. Open without
+    signing in, because a person who forgot their password reads their reset link here."""
+    if not settings.DEMO:
+        raise Http404("No such page")
+    context: dict[str, Any] = {"emails": demo_mail.newest(settings.EMAIL_FILE_PATH)}
+    return render(request, "outbox/demo_mail.html", context)

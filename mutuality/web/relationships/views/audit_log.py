@@ -64,6 +64,7 @@ _THINGS = {
     "accounts.User": "a user",
     "usersessions.UserSession": "a session",
     "accounts.Organisation": "the organisation's figures",
+    "outbox.OutgoingMessage": "an undelivered message",
 }
 ACTIONS = [
     ("create", "Added something"),

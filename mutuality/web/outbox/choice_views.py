@@ -1,0 +1,68 @@
+"""The page where each person chooses which non-urgent messages they get (/accounts/messages/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mutuality.web.accounts.forms import NhsFormMixin
+from mutuality.web.accounts.models import Role
+from mutuality.web.outbox import choices
+from mutuality.web.outbox.models import Kind
+from mutuality.web.relationships.forms.common import field_of
+
+
+class ChoicesForm(NhsFormMixin, forms.Form):
+    """The kinds of message a person may turn off, ticked when they get them."""
+
+    wanted = forms.MultipleChoiceField(
+        label="Email me when",
+        help_text="Untick any you do not want. You can change this at any time.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose only messages from the list"},
+    )
+
+    def __init__(self, *args: Any, offered: tuple[Kind, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_of(self, "wanted", forms.MultipleChoiceField).choices = [
+            (kind.value, choices.WORDS[kind]) for kind in offered
+        ]
+
+
+ALWAYS = {
+    Role.PROFESSIONAL: "a safety flag is raised in a relationship you work in",
+    Role.SUPERVISOR: "a safety flag is raised in a relationship you supervise",
+}
+"""The always-sent message a role gets beyond the ones of signing in, in the page's words."""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_choices(request: HttpRequest) -> HttpResponse:
+    """Choose which messages to get; safety messages and password links always go."""
+    user: Any = request.user
+    offered = choices.offered(user)
+    if request.method == "POST":
+        form = ChoicesForm(request.POST, offered=offered)
+        if form.is_valid():
+            wanted = {Kind(value) for value in form.cleaned_data["wanted"]}
+            changed = choices.choose(user=user, wanted_kinds=wanted)
+            messages.success(
+                request, "Your choices are saved." if changed else "Nothing needed to change."
+            )
+            return redirect("accounts:messages")
+    else:
+        initial = {"wanted": [kind.value for kind in offered if kind in choices.wanted(user)]}
+        form = ChoicesForm(initial=initial, offered=offered)
+    return render(
+        request,
+        "accounts/messages.html",
+        {"form": form, "offered": offered, "always": ALWAYS.get(user.role, "")},
+    )
