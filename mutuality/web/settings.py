@@ -190,18 +190,23 @@ ACCOUNT_FORMS = {
     "set_password": "mutuality.web.accounts.forms.SetNewPasswordForm",
     "reauthenticate": "mutuality.web.accounts.forms.ReauthenticatePasswordForm",
 }
-# Second factors (allauth.mfa; ADR 0010): an authenticator app (TOTP) with recovery codes;
-# passkeys (WebAuthn) once their pages have our templates. Every staff role must have one
+# Second factors (allauth.mfa; ADR 0010): an authenticator app (TOTP) or a passkey (WebAuthn),
+# with recovery codes; a passkey is a second step after the password, never a way to sign in
+# without one (MFA_PASSKEY_LOGIN_ENABLED stays off). Every staff role must have one
 # (SecondFactorRequiredMiddleware); co-producers are offered one. Wrong codes count towards the
 # axes lockout.
 MFA_ADAPTER = "mutuality.web.accounts.adapter.SecondFactorAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mutuality"
 MFA_TOTP_TOLERANCE = 1  # a code from the step before or after still works (clocks drift)
 MFA_FORMS = {
     "authenticate": "mutuality.web.accounts.forms.SecondFactorCodeForm",
     "reauthenticate": "mutuality.web.accounts.forms.SecondFactorReauthenticateForm",
     "activate_totp": "mutuality.web.accounts.forms.ActivateTOTPForm",
+    "authenticate_webauthn": "mutuality.web.accounts.forms.PasskeySignInForm",
+    "reauthenticate_webauthn": "mutuality.web.accounts.forms.PasskeyReauthenticateForm",
+    "add_webauthn": "mutuality.web.accounts.forms.AddPasskeyForm",
+    "edit_webauthn": "mutuality.web.accounts.forms.RenamePasskeyForm",
 }
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")  # never by an emailed code
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, and once
@@ -275,8 +280,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Permissions-Policy (django-permissions-policy): the service needs none of the browser's
-# powerful features, so each is off for its pages and anything they embed. (Passkeys, when
-# their pages come (ADR 0010), need publickey-credentials-create/get set to ["self"].)
+# powerful features but passkeys, so each other is off for its pages and anything they embed;
+# making and using a passkey (publickey-credentials-create/get) is allowed to this site alone,
+# never to a frame from elsewhere (ADR 0010).
 _FEATURES_OFF = (
     "accelerometer",
     "autoplay",
@@ -299,8 +305,6 @@ _FEATURES_OFF = (
     "otp-credentials",
     "payment",
     "picture-in-picture",
-    "publickey-credentials-create",
-    "publickey-credentials-get",
     "screen-wake-lock",
     "serial",
     "storage-access",
@@ -308,7 +312,10 @@ _FEATURES_OFF = (
     "window-management",
     "xr-spatial-tracking",
 )
-PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF}
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _FEATURES_OFF} | {
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (a promise to browsers' built-in lists, hard to take back) is the choice of
     # whoever runs the domain, not of the app; everything else check --deploy asks for is on.

@@ -4,10 +4,17 @@ from allauth.account import urls as allauth_urls
 from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
+from allauth.mfa.webauthn import views as webauthn_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from mutuality.web.accounts.views import SecondFactorSignInView, SecondFactorsView
+from mutuality.web.accounts.views import (
+    AddPasskeyView,
+    PasskeyReauthenticateView,
+    RenamePasskeyView,
+    SecondFactorSignInView,
+    SecondFactorsView,
+)
 
 # The pages of django-allauth that Mutuality serves (ADR 0009). Its others (signing up,
 # managing email addresses, signing in by code …) are left out until they have our templates
@@ -25,7 +32,8 @@ ALLAUTH_PAGES = {
     "account_reauthenticate",
 }
 # The pages of allauth.mfa that Mutuality serves, by allauth's names, each with our template
-# (templates/mfa/; ADR 0010). The list and the code step are ours, built on allauth's views.
+# (templates/mfa/; ADR 0010). The list, the code step and some passkey pages are ours, built on
+# allauth's views. Passkeys are a second step only: allauth's passwordless sign-in is not served.
 SECOND_FACTOR_PAGES = [
     path("", SecondFactorsView.as_view(), name="mfa_index"),
     path("authenticate/", SecondFactorSignInView.as_view(), name="mfa_authenticate"),
@@ -45,6 +53,19 @@ SECOND_FACTOR_PAGES = [
         recovery_code_views.download_recovery_codes,
         name="mfa_download_recovery_codes",
     ),
+    path("webauthn/", webauthn_views.list_webauthn, name="mfa_list_webauthn"),
+    path("webauthn/add/", AddPasskeyView.as_view(), name="mfa_add_webauthn"),
+    path(
+        "webauthn/reauthenticate/",
+        PasskeyReauthenticateView.as_view(),
+        name="mfa_reauthenticate_webauthn",
+    ),
+    path(
+        "webauthn/keys/<int:pk>/remove/",
+        webauthn_views.remove_webauthn,
+        name="mfa_remove_webauthn",
+    ),
+    path("webauthn/keys/<int:pk>/edit/", RenamePasskeyView.as_view(), name="mfa_edit_webauthn"),
 ]
 
 urlpatterns = [

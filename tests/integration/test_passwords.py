@@ -248,14 +248,15 @@ def test_change_password_is_for_signed_in_people(db: None) -> None:
         "/accounts/signup/",
         "/accounts/email/",
         "/accounts/login/code/",
-        "/accounts/2fa/webauthn/",
+        "/accounts/2fa/webauthn/login/",
+        "/accounts/2fa/webauthn/signup/",
         "/accounts/2fa/trust/",
     ],
 )
 def test_allauths_other_pages_are_not_served(db: None, path: str) -> None:
     """Logins come from invitations, and email addresses are managed elsewhere: allauth's
-    sign-up, email and code pages do not exist here, nor second-factor pages without our
-    templates."""
+    sign-up, email and code pages do not exist here, nor signing in with a passkey alone, nor
+    second-factor pages without our templates."""
     assert Client().get(path).status_code == 404
 
 

@@ -8,13 +8,20 @@ itself adds `aria-invalid` and `aria-describedby` pointing at the hint and error
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
+from allauth.mfa import signals as mfa_signals
 from allauth.mfa.base import forms as mfa_base_forms
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import forms as mfa_totp_forms
+from allauth.mfa.webauthn import forms as mfa_webauthn_forms
+from allauth.mfa.webauthn.forms import ReauthenticateWebAuthnForm
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -27,6 +34,8 @@ if TYPE_CHECKING:
     _SetPasswordForm = SetPasswordForm[User]
 else:
     _SetPasswordForm = SetPasswordForm
+
+_T = TypeVar("_T")
 
 # Widget type (BoundField.widget_type) -> the NHS.UK classes for the widget itself.
 _WIDGET_CLASSES: dict[str, str] = {
@@ -275,3 +284,108 @@ class ReauthenticatePasswordForm(NhsFormMixin, allauth_forms.ReauthenticateForm)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain(self.fields["password"], "Password", "Enter your password")
+
+
+# --- Passkeys (WebAuthn; ADR 0010) -------------------------------------------------------------
+
+PASSKEY_NOT_ACCEPTED = (
+    "Your passkey was not accepted. Try again, or use another way to confirm it is you."
+)
+NOT_ADDED = "The passkey was not added. Select Add a passkey again and follow your device's steps."
+NAME_LENGTH = 60
+NAME_TOO_LONG = f"The name must be {NAME_LENGTH} characters or fewer"
+# What may come out of reading a posted credential that is not what a browser sends: allauth
+# catches some of these, and fido2 raises the others on malformed parts.
+_MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError, LookupError)
+
+
+def _checked(check: Callable[[], _T], message: str) -> _T:
+    """Run allauth's check of a posted credential; whatever it finds wrong, forged or
+    malformed, comes back as one plain error on the form, never a 500."""
+    try:
+        return check()
+    except forms.ValidationError:
+        raise forms.ValidationError(message) from None
+    except _MALFORMED:
+        raise forms.ValidationError(message) from None
+
+
+def _credential_field(field: forms.Field, message: str) -> None:
+    field.error_messages.update(required=message, invalid=message)
+
+
+class _CountedPasskeyForm:
+    """A passkey that fails to confirm who someone is counts as a wrong code: it is told to
+    allauth's `authentication_failed` signal, which second_factors.py passes to django-axes."""
+
+    reauthenticated: bool
+    user: Any
+    data: Any
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]  # the form class this is mixed into
+        if "credential" in self.errors and self.data.get("credential") is not None:  # type: ignore[attr-defined]
+            mfa_signals.authentication_failed.send(
+                sender=Authenticator,
+                request=allauth_context.request,
+                user=self.user,
+                authenticator=None,
+                reauthentication=self.reauthenticated,
+            )
+
+
+class PasskeySignInForm(_CountedPasskeyForm, mfa_webauthn_forms.AuthenticateWebAuthnForm):  # type: ignore[misc]  # allauth is untyped
+    """The passkey's answer after the password, as the browser posts it (a hidden field)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _credential_field(vars(self)["fields"]["credential"], PASSKEY_NOT_ACCEPTED)
+
+    def clean_credential(self) -> Any:
+        return _checked(super().clean_credential, PASSKEY_NOT_ACCEPTED)
+
+
+class PasskeyReauthenticateForm(_CountedPasskeyForm, ReauthenticateWebAuthnForm):  # type: ignore[misc]  # allauth is untyped
+    """The passkey again, before a change to how someone signs in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _credential_field(vars(self)["fields"]["credential"], PASSKEY_NOT_ACCEPTED)
+
+    def clean_credential(self) -> Any:
+        return _checked(super().clean_credential, PASSKEY_NOT_ACCEPTED)
+
+
+class AddPasskeyForm(NhsFormMixin, mfa_webauthn_forms.AddWebAuthnForm):  # type: ignore[misc]  # allauth is untyped
+    """A name for a new passkey; the browser fills in the hidden credential when the person's
+    device has made it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = vars(self)["fields"]
+        _plain(fields["name"], "Name for this passkey", "Enter a name for this passkey")
+        fields[
+            "name"
+        ].help_text = (
+            "So that you can tell your passkeys apart, for example 'Work laptop' or 'My phone'."
+        )
+        fields["name"].validators.append(MaxLengthValidator(NAME_LENGTH))
+        fields["name"].error_messages["max_length"] = NAME_TOO_LONG
+        fields["name"].widget.attrs.update(maxlength=str(NAME_LENGTH), autocomplete="off")
+        _credential_field(fields["credential"], NOT_ADDED)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = _checked(super().clean, NOT_ADDED)
+        return cleaned
+
+
+class RenamePasskeyForm(NhsFormMixin, mfa_webauthn_forms.EditWebAuthnForm):  # type: ignore[misc]  # allauth is untyped
+    """A passkey's new name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name: forms.Field = vars(self)["fields"]["name"]
+        _plain(name, "Name for this passkey", "Enter a name for this passkey")
+        name.validators.append(MaxLengthValidator(NAME_LENGTH))
+        name.error_messages["max_length"] = NAME_TOO_LONG
+        name.widget.attrs.update(maxlength=str(NAME_LENGTH), autocomplete="off")

@@ -4,9 +4,9 @@
   passkey; recovery codes alone are not one), so that the check every staff request makes reads
   the user already loaded. It follows the rows themselves, not allauth's signals, so an admin's
   reset that deletes them, by any route, leaves the account needing setup again.
-- Adding or removing a second factor, making new recovery codes and using one are audited
-  writes, and security events in the logs.
-- A wrong code is a failed sign-in to django-axes, on the account's username, so it counts
+- Adding or removing a second factor, renaming a passkey, making new recovery codes and using
+  one are audited writes, and security events in the logs.
+- A wrong code, or a passkey that is refused, is a failed sign-in to django-axes, on the account's username, so it counts
   in the same [username, address] lockout as a wrong password (ADR 0009).
 - `current_code` is the code an authenticator app would show now: for the demo's code page
   and the tests, never shown outside the demo.
@@ -83,6 +83,11 @@ def _reset(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **_
     _audited(request, user, authenticator, "made again")
 
 
+def renamed(request: HttpRequest, authenticator: Authenticator) -> None:
+    """A passkey given a new name (allauth sends no signal for it)."""
+    _audited(request, request.user, authenticator, "renamed")
+
+
 @receiver(mfa_signals.authenticator_used)
 def _used(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **_: Any) -> None:
     # Using a recovery code spends it (a write); a code from an app or a passkey spends nothing.
@@ -92,7 +97,7 @@ def _used(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **_:
 
 @receiver(mfa_signals.authentication_failed)
 def _wrong_code(sender: Any, request: HttpRequest, user: Any, **_: Any) -> None:
-    """A wrong code, told to django-axes as a failed sign-in by this username, so it counts
+    """A wrong code or a refused passkey, told to django-axes as a failed sign-in by this username, so it counts
     towards the same lockout as a wrong password (and is logged like one)."""
     user_login_failed.send(
         sender=__name__, credentials={"username": user.get_username()}, request=request

@@ -10,6 +10,7 @@ from typing import Any
 from allauth.account.views import LoginView
 from allauth.mfa.base.views import AuthenticateView, IndexView
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn import views as webauthn_views
 from axes.handlers.proxy import AxesProxyHandler  # type: ignore[import-untyped]  # no type hints
 from axes.helpers import get_lockout_response  # type: ignore[import-untyped]
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 
 from mutuality.web.access import must_set_up_second_factor
-from mutuality.web.accounts.second_factors import SECOND_FACTORS, current_code
+from mutuality.web.accounts.second_factors import SECOND_FACTORS, current_code, renamed
 
 
 class SignInView(LoginView):  # type: ignore[misc]  # allauth is untyped
@@ -42,7 +43,8 @@ class SignOutView(auth_views.LogoutView):
 class SecondFactorSignInView(AuthenticateView):  # type: ignore[misc]  # allauth is untyped
     """The code after the password (/accounts/2fa/authenticate/): allauth's step, refused
     while django-axes has this username paused at this address, whether by wrong passwords or
-    wrong codes (ADR 0010). In the demo the page shows the account's current code."""
+    wrong codes (ADR 0010). Someone with a passkey may use it instead of a code. In the demo
+    the page shows the account's current code."""
 
     template_name = "mfa/authenticate.html"
 
@@ -63,7 +65,13 @@ class SecondFactorSignInView(AuthenticateView):  # type: ignore[misc]  # allauth
         context: dict[str, Any] = super().get_context_data(**kwargs)
         # Only the demo, whose accounts are public, shows a code: it is what lets the README's
         # two commands sign in as its staff with nothing else (docs/security.md).
-        context["demo_code"] = current_code(self.stage.login.user) if settings.DEMO else None
+        user = self.stage.login.user
+        context["demo_code"] = current_code(user) if settings.DEMO else None
+        # The passkey choice is offered only to someone who has one (allauth builds its form
+        # and challenge for everyone, as passkeys are a supported type).
+        kinds = set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
+        context["has_app"] = Authenticator.Type.TOTP in kinds
+        context["has_passkey"] = Authenticator.Type.WEBAUTHN in kinds
         return context
 
 
@@ -99,3 +107,37 @@ class AccountView(LoginRequiredMixin, TemplateView):
             must_set_up=must_set_up_second_factor(self.request.user),
         )
         return context
+
+
+class _FormKeptOnError:
+    """allauth's passkey views build their page's context without the form they were given,
+    so a refused post would show an empty form; this keeps the refused form and its errors."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        if "form" in kwargs:
+            context["form"] = kwargs["form"]
+        return context
+
+
+class AddPasskeyView(_FormKeptOnError, webauthn_views.AddWebAuthnView):  # type: ignore[misc]  # allauth is untyped
+    """Add a passkey (/accounts/2fa/webauthn/add/): a name, then the device's own steps, run
+    by allauth's script (a static file: no inline script under our CSP)."""
+
+
+class PasskeyReauthenticateView(_FormKeptOnError, webauthn_views.ReauthenticateWebAuthnView):  # type: ignore[misc]  # allauth is untyped
+    """Confirm it is you with a passkey. A refused one shows the page again with the error
+    (allauth's own view sends the person to the sign-in page)."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = self.render_to_response(self.get_context_data(form=form))
+        return response
+
+
+class RenamePasskeyView(webauthn_views.EditWebAuthnView):  # type: ignore[misc]  # allauth is untyped
+    """A passkey's new name: an audited write, like every other change to how someone signs in."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)
+        renamed(self.request, self.object)
+        return response
