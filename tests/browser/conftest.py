@@ -98,8 +98,11 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
     if "live_server" in request.fixturenames:
         from django.core.cache import cache
 
+        from tests.browser import signing_in
+
         request.getfixturevalue("transactional_db")
         cache.clear()
+        signing_in.forget_typed_codes()  # the service's record of them has just gone
 
 
 @pytest.fixture(autouse=True)

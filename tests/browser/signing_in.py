@@ -48,6 +48,12 @@ def sign_in(
             axe(page)
 
 
+def forget_typed_codes() -> None:
+    """Start afresh, as the service does when the shared cache that records used codes is
+    emptied (before each browser test; ids are used again from one test to the next)."""
+    _TYPED.clear()
+
+
 def enter_code(page: Page, username: str) -> None:
     """Type a code this person's app would show now, that the service has not yet taken."""
     pk = User.objects.get(username=username).pk

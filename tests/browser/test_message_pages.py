@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from mutuality.web.accounts.models import Role
 from mutuality.web.outbox.models import Kind, MessageChoice
 from mutuality.web.relationships.models import OutcomeSeries, QuestionnaireSchedule, Relationship
+from tests.browser.signing_in import sign_in
 from tests.factories import RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -56,14 +57,6 @@ def relationship(live_server: Any) -> Relationship:
         instrument="phq9",
     )
     return relationship
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
 
 
 def test_a_kind_of_message_is_turned_off_with_the_keyboard(

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mutuality.web.accounts.models import Role, User
+from tests.browser import signing_in
 from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -32,10 +33,7 @@ def admin(live_server: Any) -> User:
 
 
 def sign_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
+    signing_in.sign_in(page, "ada", PASSWORD, lands_on=None)
 
 
 def tab_to_and_press(page: Page, name: str, role: str = "link", most: int = 60) -> None:

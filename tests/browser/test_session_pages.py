@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.web.accounts.sessions import ACTIVE_AT
+from tests.browser.signing_in import sign_in
 from tests.factories import PASSWORD, USERNAMES, World
 from tests.integration.test_access_matrix import OWN
 
@@ -29,11 +30,7 @@ def short_limits(settings: Any) -> None:
 
 
 def _sign_in(page: Page, standing: str = "professional") -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(USERNAMES[standing])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
+    sign_in(page, USERNAMES[standing], PASSWORD)
 
 
 def _last_active() -> int:

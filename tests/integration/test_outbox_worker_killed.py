@@ -112,7 +112,15 @@ def database(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def redis(tmp_path: Path) -> Iterator[str]:
-    """A private redis-server on a free loopback port, keeping nothing on disk; its URL."""
+    """The Redis server CI started (MUTUALITY_TEST_REDIS_URL, emptied first), else a private
+    redis-server on a free loopback port, keeping nothing on disk; its URL."""
+    started = os.environ.get("MUTUALITY_TEST_REDIS_URL")
+    if started:
+        import redis as redis_client  # only RQ's runs need it
+
+        redis_client.Redis.from_url(started).flushdb()
+        yield started
+        return
     found = shutil.which("redis-server")
     if found is None:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
