@@ -157,7 +157,9 @@ def test_propose_invite_accept_and_consent(
     page.keyboard.press("Enter")
 
     expect(heading(page)).to_have_text(TITLE)
-    row = page.locator("#people + dl .nhsuk-summary-list__row", has_text="tomasz (co-producer)")
+    row = page.locator(
+        "#people + dl .nhsuk-summary-list__row", has_text="Tomasz Nowak (co-producer)"
+    )
     expect(row).to_contain_text("Agrees, and the costs, benefits and other options were explained")
     axe(page)
     relationship.refresh_from_db()

@@ -290,7 +290,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     # Still advisories only, but the professional's answers settle two findings.
     expect_assessment(page, SAFEGUARDS, "Priya answered the two-sided questions")
     expect(findings(page, "respect.preferences_assumed")).to_have_count(1)
-    expect(findings(page, "respect.preferences_assumed")).to_contain_text("tomasz")
+    expect(findings(page, "respect.preferences_assumed")).to_contain_text("Tomasz Nowak")
     expect(findings(page, "responsibility.decline_unknown")).to_have_count(0)
 
     tomasz.reload()  # the same address now offers the form
@@ -299,7 +299,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     expect(tomasz.locator("#side-by-side")).to_have_count(0)  # not before their own answers
     axe(tomasz)
     answer_questions(tomasz, "recipient", axe)
-    expect(tomasz.locator("#side-by-side")).to_contain_text("Answer from priya (professional)")
+    expect(tomasz.locator("#side-by-side")).to_contain_text("Answer from Priya Shah (professional)")
     expect(tomasz.locator("#side-by-side .nhsuk-tag")).to_have_count(0)  # "Your answers differ"
     tomasz.get_by_role("link", name="Go back to the relationship without saving").click()
     relationship_page(tomasz, axe)
@@ -316,16 +316,18 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     page.get_by_role("link", name="Write the contract").click()
     expect(h1(page)).to_have_text("Write the contract")
     axe(page)
-    page.get_by_label("What this work may cost tomasz").fill("Two hours every Saturday")
-    page.get_by_label("What tomasz may gain").fill("Paid sessional work\nA group he wished for")
-    page.get_by_label("What this work may cost priya").fill("Weekend working")
-    page.get_by_label("What priya may gain").fill("Reaching fathers we rarely see")
-    page.get_by_label("tomasz (co-producer)", exact=True).check()
-    page.get_by_label("priya (professional)", exact=True).check()
-    page.get_by_role("group", name="How is tomasz paid").get_by_label(
+    page.get_by_label("What this work may cost Tomasz Nowak").fill("Two hours every Saturday")
+    page.get_by_label("What Tomasz Nowak may gain").fill(
+        "Paid sessional work\nA group he wished for"
+    )
+    page.get_by_label("What this work may cost Priya Shah").fill("Weekend working")
+    page.get_by_label("What Priya Shah may gain").fill("Reaching fathers we rarely see")
+    page.get_by_label("Tomasz Nowak (co-producer)", exact=True).check()
+    page.get_by_label("Priya Shah (professional)", exact=True).check()
+    page.get_by_role("group", name="How is Tomasz Nowak paid").get_by_label(
         "A payment for this work"
     ).check()
-    page.get_by_role("group", name="How is priya paid").get_by_label("A salary").check()
+    page.get_by_role("group", name="How is Priya Shah paid").get_by_label("A salary").check()
     page.get_by_label("How are differences in pay").fill("tomasz is paid the involvement rate")
     page.get_by_label("How have you talked about the power").fill("At our first meeting")
     page.get_by_label("How can either of you end this way of working?").fill(
@@ -343,11 +345,11 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     axe(page)
     page.goto(detail)
     relationship_page(page, axe)
-    # Written and agreed by one: the "no contract" finding becomes "tomasz has not agreed".
+    # Written and agreed by one: the "no contract" finding becomes "Tomasz Nowak has not agreed".
     expect_assessment(page, SAFEGUARDS, "Priya agreed to version 1 of the contract")
     expect(findings(page, "respect.contract_missing")).to_have_count(1)
     expect(findings(page, "respect.contract_missing")).to_contain_text(
-        "tomasz has not agreed version 1 of the contract"
+        "Tomasz Nowak has not agreed version 1 of the contract"
     )
 
     tomasz.reload()
@@ -394,7 +396,9 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     relationship_page(tomasz, axe)
     expect_assessment(tomasz, SAFEGUARDS, "Tomasz's consent is now informed")
     expect(findings(tomasz, "respect.consent_missing")).to_have_count(0)
-    row = tomasz.locator("#people + dl .nhsuk-summary-list__row", has_text="tomasz (co-producer)")
+    row = tomasz.locator(
+        "#people + dl .nhsuk-summary-list__row", has_text="Tomasz Nowak (co-producer)"
+    )
     expect(row).to_contain_text("Agrees, and the costs, benefits and other options were explained")
 
     # The professional records that the relationship affects nobody else.
@@ -524,6 +528,6 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
         dashboard(staff_page, axe)
         first = expect_first_card(staff_page, TITLE, ALTERNATIVE)
         expect(first).to_contain_text(f"You are the {standing}.")
-        expect(first).to_contain_text("tomasz has withdrawn consent")
+        expect(first).to_contain_text("Tomasz Nowak has withdrawn consent")
 
     assert not problems, "The pages reported problems:\n" + "\n".join(problems)
