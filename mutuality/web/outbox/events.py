@@ -145,6 +145,20 @@ def password_reset(*, user: Any, to: str, subject: str, body: str) -> None:
     )
 
 
+def email_confirmation(*, user: Any, to: str, subject: str, body: str) -> None:
+    """allauth's link to confirm an address, as it wrote it (accounts/adapter.py), to that
+    address, which need not be the one Mutuality writes to yet: one for each time it is asked."""
+    post(
+        kind=Kind.EMAIL_CONFIRMATION,
+        key=f"email_confirmation:{secrets.token_hex(16)}",
+        to=to,
+        subject=subject,
+        body=body,
+        recipient=user,
+        organisation=getattr(user, "organisation", None),
+    )
+
+
 def safety_flag(flag: SafetyFlag) -> None:
     """A safety flag, at once to the professional and the supervisor; never turned off and sent
     after a withdrawal too."""
