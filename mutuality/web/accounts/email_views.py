@@ -59,12 +59,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
             )
             _sent(request, address, how="asked to change address")
         return redirect("accounts:account")
-    return render(
-        request,
-        "accounts/email.html",
-        {"form": form, "pending": pending_address(user)},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "accounts/email.html", {"form": form, "pending": pending_address(user)})
 
 
 @login_required
