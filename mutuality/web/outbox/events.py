@@ -34,6 +34,7 @@ from mutuality.web.relationships.models import (
 SUBJECTS: dict[Kind, str] = {
     Kind.INVITATION: "You are invited to Mutuality",
     Kind.PASSWORD_RESET: "Reset your password",
+    Kind.EMAIL_CONFIRMATION: "Confirm your email address",
     Kind.SAFETY_FLAG: "A safety flag needs your attention",
     Kind.CONSENT_WITHDRAWN: "Consent was withdrawn in a relationship",
     Kind.CONTRACT_WAITING: "A contract is waiting for your agreement",
