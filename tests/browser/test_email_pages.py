@@ -43,8 +43,8 @@ def _confirmation_link() -> str:
 def test_change_an_address_and_confirm_it_from_the_link(
     page: Page, live_server: Any, user: Any, axe: Callable[[Page], None]
 ) -> None:
-    """From "Your account": the address shows as not confirmed; a wrong new address is named
-    as the problem; a right one is mailed a link, which asks to confirm and then does."""
+    """From "Your account": the address shows as not confirmed; sending a new one asks for the
+    password again, then a wrong new address is named as the problem; a right one is mailed a link, which asks to confirm and then does."""
     sign_in(page, "robin")
     page.goto("/accounts/")
     expect(page.locator("#email-status")).to_contain_text("Not confirmed")
@@ -55,6 +55,10 @@ def test_change_an_address_and_confirm_it_from_the_link(
     axe(page)
     page.get_by_label("New email address").fill("not an address")
     page.get_by_role("button", name="Send a confirmation link").click()
+    _heading(page, "Confirm it is you")  # changing an address asks for the password again
+    axe(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("in the correct format")
     axe(page)
     page.get_by_label("New email address").fill("robin.hale@example.org")

@@ -236,9 +236,26 @@ def test_a_staff_invitation_verifies_only_by_its_emailed_link(
 
 
 def _signed_in(user: User) -> Client:
+    """Signed in, and the password just given again (changing an address asks for it)."""
     client = Client()
     client.force_login(user)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     return client
+
+
+def test_changing_the_address_first_asks_for_the_password_again(db: None) -> None:
+    """Without a recent password, sending a new address goes to the password page first and
+    changes nothing."""
+    person = _person("lee", "lee@example.org", verified=True)
+    client = Client()
+    client.force_login(person)
+
+    response = client.post("/accounts/email/", {"email": "lee.new@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert _rows(person) == {("lee@example.org", True, True)}
+    assert _mailed(Kind.EMAIL_CONFIRMATION) == []
 
 
 def test_your_account_shows_whether_the_address_is_confirmed(db: None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.email_verification import (
     send_verification_email_to_address,
 )
@@ -39,9 +40,12 @@ def _sent(request: HttpRequest, address: EmailAddress, *, how: str) -> None:
 
 
 @login_required
+@reauthentication_required(allow_get=True)  # type: ignore[untyped-decorator]  # allauth is untyped
 def change_email(request: HttpRequest) -> HttpResponse:
     """The address to change to: it is kept beside the current one, unverified, and a link to
-    confirm it is mailed to it. Mail goes to the current address until it is confirmed."""
+    confirm it is mailed to it. Mail goes to the current address until it is confirmed.
+    Sending it first asks for the password again (allauth then resumes the request): a
+    confirmed new address could reset the password, so a borrowed session must not set one."""
     user: Any = request.user
     form = ChangeEmailForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
