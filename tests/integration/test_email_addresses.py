@@ -5,11 +5,13 @@ keeps the old one until the new one is confirmed."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.test import Client
 
@@ -82,6 +84,24 @@ def test_a_login_without_an_address_has_no_row(db: None) -> None:
     person.save()
 
     assert _rows(person) == set()
+
+
+def test_the_migration_gives_existing_logins_an_unverified_row(db: None) -> None:
+    """Migration 0007 gives each login with an address and no row a primary, unverified row,
+    and leaves logins without an address, and rows already there, alone."""
+    add_rows = importlib.import_module(
+        "mutuality.web.accounts.migrations.0007_email_address_rows"
+    ).add_rows
+    before = _person("mo", "mo@example.org", verified=False)
+    kept = _person("nia", "nia@example.org", verified=True)
+    none = _person("oz", "", verified=False)
+    EmailAddress.objects.filter(user=before).delete()
+
+    add_rows(django_apps, None)
+
+    assert _rows(before) == {("mo@example.org", True, False)}
+    assert _rows(kept) == {("nia@example.org", True, True)}
+    assert _rows(none) == set()
 
 
 # --- password reset ------------------------------------------------------------------------------
@@ -158,6 +178,17 @@ def _invite_tomasz(world: World, email: str = "Tomasz@Example.org") -> tuple[str
     assert found, "the page shows the invitation link"
     (message,) = _mailed(Kind.INVITATION)
     return found.group(1), _link(message, "/relationships/invitation/")
+
+
+def test_an_emailed_address_another_login_has_is_not_given(world: World) -> None:
+    """Accepting by the emailed link gives no address when another login already has it."""
+    UserFactory(username="taken", email="tomasz@example.org")
+    _, emailed = _invite_tomasz(world)
+
+    _accept(emailed)
+
+    user = User.objects.get(username="tomasz.new")
+    assert (user.email, _rows(user)) == ("", set())
 
 
 def _accept(path: str) -> Any:
