@@ -16,9 +16,9 @@ from mutuality.web.accounts.views import (
     SecondFactorsView,
 )
 
-# The pages of django-allauth that Mutuality serves (ADR 0009). Its others (signing up,
-# managing email addresses, signing in by code …) are left out until they have our templates
-# and audited writes. Its sign-in and sign-out are here for their names only: ours answer.
+# The pages of django-allauth that Mutuality serves (ADR 0009). Its others (signing up, its
+# list of addresses (ours is accounts:email), signing in by code …) are left out until they
+# have our templates and audited writes. Its sign-in and sign-out are here for their names only: ours answer.
 ALLAUTH_PAGES = {
     "account_login",
     "account_logout",
@@ -30,6 +30,7 @@ ALLAUTH_PAGES = {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "account_reauthenticate",
+    "account_confirm_email",
 }
 # The pages of allauth.mfa that Mutuality serves, by allauth's names, each with our template
 # (templates/mfa/; ADR 0010). The list, the code step and some passkey pages are ours, built on

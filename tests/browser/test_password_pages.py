@@ -12,6 +12,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from mutuality.web.outbox.models import Kind, OutgoingMessage
+from tests.factories import verify_email
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +22,18 @@ NEW_PASSWORD = "a new and long enough password"
 
 @pytest.fixture
 def user(live_server: Any) -> Any:
-    """A co-producer with an email address and a known password (the live server sees it);
-    a co-producer, so that signing in needs the password alone (staff: test_second_factor_pages)."""
+    """A co-producer with a verified email address (only such an address gets a reset link)
+    and a known password (the live server sees it); a co-producer, so that signing in needs
+    the password alone (staff: test_second_factor_pages)."""
     cache.clear()  # allauth counts requests for reset emails in the cache
-    return get_user_model().objects.create_user(
+    person = get_user_model().objects.create_user(
         username="alex",
         email="alex@example.org",
         password=PASSWORD,
         display_name="Alex Morgan",
         role="co_producer",
     )
+    return verify_email(person)
 
 
 def _heading(page: Page, text: str) -> None:

@@ -266,6 +266,8 @@ ACCOUNT_PAGES = {
     "accounts:session-status": 200,
     "accounts:session-stay": 405,  # POST only: 204
     "accounts:messages": 200,
+    "accounts:email": 200,
+    "accounts:email-confirm": 405,  # POST only: a link is mailed, then back to /accounts/
 }
 SIGNING_IN_AND_OUT = {"accounts:login", "accounts:logout"}
 

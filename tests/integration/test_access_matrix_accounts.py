@@ -61,6 +61,16 @@ def test_account_page_access(world: World, page: str, standing: str) -> None:
         assert "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.parametrize("standing", STANDINGS)
+def test_the_email_confirmation_page_opens_for_everyone(world: World, standing: str) -> None:
+    """allauth's confirmation page (account_confirm_email) is opened from an email, perhaps
+    signed out: every standing gets the page, which says an unknown link does not work."""
+    response = world.client(standing).get(reverse("account_confirm_email", args=["nonsense"]))
+
+    assert response.status_code == 200
+    assert "This link does not work" in response.content.decode()
+
+
 @pytest.mark.parametrize("page", list(MATRIX))
 @pytest.mark.parametrize("standing", ["professional", "supervisor", "reviewer", "admin"])
 def test_staff_without_a_second_factor_reach_only_its_setup(

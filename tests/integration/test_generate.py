@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.test import Client
 
@@ -126,6 +127,17 @@ def test_every_printed_login_signs_in(capsys: pytest.CaptureFixture[str]) -> Non
     assert lines
     assert all(response.status_code == 302 for response in signed_in)
     assert all(response["Location"] == "/relationships/" for response in signed_in)
+
+
+def test_every_generated_login_has_its_printed_address_verified(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each printed email address is its login's primary address, verified (ADR 0009)."""
+    _, lines, _ = _generate(capsys, "--organisation", "south", "--relationships", "30")
+
+    rows = set(EmailAddress.objects.values_list("user__username", "email", "primary", "verified"))
+
+    assert rows == {(login["username"], login["email"], True, True) for login in _logins(lines)}
 
 
 def _sign_in(login: dict[str, Any]) -> Any:

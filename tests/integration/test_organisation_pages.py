@@ -97,7 +97,8 @@ def test_inviting_staff_makes_a_login_a_link_and_a_message(world: World) -> None
     link = response.context["link"]
     assert link in response.content.decode()
     message = OutgoingMessage.objects.get(kind=Kind.STAFF_INVITATION)
-    assert message.to == "priya@example.org" and link in message.body
+    assert message.to == "priya@example.org" and "/organisation/invitation/" in message.body
+    assert link not in message.body  # the emailed link is its own (ADR 0009)
     assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
 
 

@@ -18,7 +18,7 @@ from mutuality.web.accounts.models import Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox import posting
 from mutuality.web.outbox.models import Kind, OutgoingMessage
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, verify_email
 from tests.integration.logs import captured_logs
 
 LOGIN = "/accounts/login/"
@@ -50,14 +50,14 @@ def _without_tokens(html: bytes) -> str:
 
 @pytest.fixture
 def sian(db: None) -> User:
-    """A co-producer with an email address and a known password."""
+    """A co-producer with a verified email address and a known password."""
     user: User = UserFactory(
         username="sian",
         email=EMAIL,
         organisation=OrganisationFactory(slug="home"),
         role=Role.CO_PRODUCER,
     )
-    return user
+    return verify_email(user)
 
 
 def _sign_in(login: str, password: str, address: str = "10.0.0.1") -> int:
@@ -246,7 +246,7 @@ def test_change_password_is_for_signed_in_people(db: None) -> None:
     "path",
     [
         "/accounts/signup/",
-        "/accounts/email/",
+        "/accounts/confirm-email/",
         "/accounts/login/code/",
         "/accounts/2fa/webauthn/login/",
         "/accounts/2fa/webauthn/signup/",
@@ -254,8 +254,8 @@ def test_change_password_is_for_signed_in_people(db: None) -> None:
     ],
 )
 def test_allauths_other_pages_are_not_served(db: None, path: str) -> None:
-    """Logins come from invitations, and email addresses are managed elsewhere: allauth's
-    sign-up, email and code pages do not exist here, nor signing in with a passkey alone, nor
+    """Logins come from invitations, and email addresses are managed on our own page: allauth's
+    sign-up, verification-sent and code pages do not exist here, nor signing in with a passkey alone, nor
     second-factor pages without our templates."""
     assert Client().get(path).status_code == 404
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
 from mutuality.web.accounts.models import Role, User
@@ -62,3 +63,18 @@ def test_seed_demo_gives_its_staff_an_authenticator_app(logins: Path) -> None:
         "reviewer": True,
         "admin": True,
     }
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_everyone_a_confirmed_address(logins: Path) -> None:
+    """Every demo login has a confirmed address, so the demo's password reset mails a link."""
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    rows = set(EmailAddress.objects.values_list("user__username", "email", "primary", "verified"))
+    assert rows == {
+        (name, f"{name}@demo.example.org", True, True)
+        for name in ("professional", "coproducer", "supervisor", "reviewer", "admin")
+    }
+    assert "confirmed email address" in out.getvalue()

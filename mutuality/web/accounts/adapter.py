@@ -12,12 +12,17 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.urls import reverse
 
 from mutuality.web.client_ip import client_ip
 from mutuality.web.outbox import events
 
 WRONG_USERNAME = "Enter a correct username and password. Both are case-sensitive."
 RESET_EMAIL = "account/email/password_reset_key"
+CONFIRMATION_EMAILS = {
+    "account/email/email_confirmation",
+    "account/email/email_confirmation_signup",
+}
 WRONG_EMAIL = "Enter a correct email address and password. The password is case-sensitive."
 
 
@@ -43,10 +48,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         return address
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """A reset link goes through the outbox (sent by the worker, retried if the mail
-        server is away). allauth calls this only for an address that belongs to someone
-        (ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS is off), and answers every address the same way."""
-        if template_prefix != RESET_EMAIL:
+        """A reset link or an address's confirmation link goes through the outbox (sent by the
+        worker, retried if the mail server is away). allauth asks for a reset mail only for an
+        address some login has verified (forms.ResetPasswordForm), and answers every address
+        the same way."""
+        post = {RESET_EMAIL: events.password_reset}.get(template_prefix)
+        if template_prefix in CONFIRMATION_EMAILS:
+            post = events.email_confirmation
+        if post is None:
             super().send_mail(template_prefix, email, context)
             return
         request = allauth_context.request
@@ -56,9 +65,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             {"request": request, "email": email, "current_site": get_current_site(request)}
             | context,
         )
-        events.password_reset(
-            user=context.get("user"), to=email, subject=written.subject, body=written.body
-        )
+        user = context.get("user") or getattr(context.get("email_address"), "user", None)
+        post(user=user, to=email, subject=written.subject, body=written.body)
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """After confirming an address: "Your account" for someone signed in, else sign-in."""
+        signed_in = allauth_context.request.user.is_authenticated
+        return reverse("accounts:account" if signed_in else "accounts:login")
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped

@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # (importing them connects their receivers)
-        from mutuality.web.accounts import second_factors, sessions, signals  # noqa: F401
+        from mutuality.web.accounts import (  # noqa: F401
+            addresses,
+            second_factors,
+            sessions,
+            signals,
+        )

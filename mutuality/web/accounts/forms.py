@@ -25,6 +25,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from mutuality.web.accounts.addresses import verified_owners
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -56,6 +58,7 @@ _ERROR_CLASSES: dict[str, str] = {
 }
 # Text you type exactly (usernames, passwords) should not be spell-checked or capitalised.
 _EXACT_TEXT = {"spellcheck": "false", "autocapitalize": "none"}
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
 class NhsBoundField(forms.BoundField):
@@ -165,9 +168,42 @@ class ResetPasswordForm(NhsFormMixin, allauth_forms.ResetPasswordForm):  # type:
         email = self.fields["email"]
         _plain(email, "Email address", "Enter your email address", exact=True)
         email.widget.attrs["autocomplete"] = "email"
-        email.error_messages["invalid"] = (
-            "Enter an email address in the correct format, like name@example.com"
-        )
+        email.error_messages["invalid"] = EMAIL_FORMAT
+
+    def clean_email(self) -> str:
+        """Only a login that has verified this address gets a link: an unknown address and an
+        unverified one are answered alike, with no mail (ADR 0009)."""
+        email: str = super().clean_email()
+        self.users = verified_owners(email)
+        return email
+
+
+class ChangeEmailForm(NhsFormMixin, forms.Form):
+    """The address someone wants Mutuality to write to instead; it takes over when they follow
+    the confirmation link sent to it."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": EMAIL_FORMAT,
+            "max_length": "Use 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", **_EXACT_TEXT}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        # (whether another login has it is not said here: that would tell a signed-in person who
+        # has an account; the confirmation page, seen only from that mailbox, says it instead)
+        if email == (self.user.email or "").lower():
+            raise forms.ValidationError("That is already your email address")
+        return email
 
 
 class ResetPasswordKeyForm(NhsFormMixin, allauth_forms.ResetPasswordKeyForm):  # type: ignore[misc]  # allauth is untyped

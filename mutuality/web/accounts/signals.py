@@ -12,6 +12,8 @@ import logging
 from typing import Any
 
 from allauth.account.signals import (
+    email_changed,
+    email_confirmed,
     password_changed,
     password_reset,
     password_set,
@@ -87,3 +89,32 @@ def reset_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) 
 @receiver(password_set)
 def set_password(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     _password_written(request, user, how="set", event="password_changed", message="Password set")
+
+
+@receiver(email_confirmed)
+def confirmed_email(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
+    """An address confirmed from allauth's emailed link (addresses.py): audited."""
+    user = email_address.user
+    record(
+        user=user,
+        action="update",
+        obj=email_address,
+        organisation_id=user.organisation_id,
+        field="verified",
+        how="confirmation link",
+    )
+    security_event("email_confirmed", "Email address confirmed", user=user, request=request)
+
+
+@receiver(email_changed)
+def changed_email(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """The login's address replaced by the one just confirmed: audited (ids only)."""
+    record(
+        user=user,
+        action="update",
+        obj=user,
+        organisation_id=user.organisation_id,
+        field="email",
+        how="confirmed new address",
+    )
+    security_event("email_changed", "Email address changed", user=user, request=request)

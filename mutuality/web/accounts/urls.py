@@ -1,9 +1,10 @@
 """Your account (/accounts/); signing in and out (/accounts/login/, /accounts/logout/); a
-person's sessions; choosing which messages to get (/accounts/messages/)."""
+person's sessions; choosing which messages to get (/accounts/messages/); one's email address
+(/accounts/email/)."""
 
 from django.urls import path
 
-from mutuality.web.accounts import session_views, views
+from mutuality.web.accounts import email_views, session_views, views
 from mutuality.web.outbox.choice_views import message_choices
 
 app_name = "accounts"
@@ -15,4 +16,6 @@ urlpatterns = [
     path("session/", session_views.session_status, name="session-status"),
     path("session/stay/", session_views.stay_signed_in, name="session-stay"),
     path("messages/", message_choices, name="messages"),
+    path("email/", email_views.change_email, name="email"),
+    path("email/confirm/", email_views.send_confirmation, name="email-confirm"),
 ]

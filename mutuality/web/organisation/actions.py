@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from mutuality.framework import policy_from_data
 from mutuality.outcomes import instruments_from_text
+from mutuality.web.accounts.addresses import mark_verified
 from mutuality.web.accounts.models import Organisation, Role, hash_token
 from mutuality.web.audit.actions import record
 from mutuality.web.organisation.models import StaffInvitation
@@ -91,31 +92,34 @@ def invite_staff(
     person.set_unusable_password()  # signing in needs the password they choose from the link
     person.save()
     record(user=by, action="create", obj=person, **_at(organisation.pk), role=role, invited=True)
-    invitation, token = _new_link(person, by)
+    invitation, token, email_token = _new_link(person, by, email)
     address = link(token)
     post(
         kind=Kind.STAFF_INVITATION,
         key=f"staff-invitation:{invitation.pk}",
         to=email,
         subject=f"You are invited to join {organisation.name} on Mutuality",
-        body=_invitation_body(person, organisation, address, invitation),
+        body=_invitation_body(person, organisation, link(email_token), invitation),
         recipient=person,
         organisation=organisation,
     )
     return person, invitation, address
 
 
-def _new_link(person: Any, by: Any) -> tuple[StaffInvitation, str]:
+def _new_link(person: Any, by: Any, email: str) -> tuple[StaffInvitation, str, str]:
+    """The invitation with its two tokens: the one shown to the admin, and the emailed one."""
     now = timezone.now()
-    token = secrets.token_urlsafe(32)
+    token, email_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     invitation = StaffInvitation.objects.create(
         user=person,
         token_hash=hash_token(token),
         created_by=by,
         expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+        emailed_to=email.lower(),
+        email_token_hash=hash_token(email_token),
     )
     record(user=by, action="create", obj=invitation, **_at(person.organisation_id))
-    return invitation, token
+    return invitation, token, email_token
 
 
 def _invitation_body(
@@ -136,9 +140,10 @@ def find_staff_invitation(token: str) -> StaffInvitation | None:
     """The invitation a link opens, if it still works (unused, unexpired, its login active)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
+    hashed = hash_token(token)
     return (
         StaffInvitation.objects.filter(
-            token_hash=hash_token(token),
+            Q(token_hash=hashed) | Q(email_token_hash=hashed),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
             user__is_active=True,
@@ -152,10 +157,18 @@ class LinkUsed(Exception):
     """The link was used, or ran out, while the person was choosing a password."""
 
 
+def came_by_email(invitation: StaffInvitation, token: str) -> bool:
+    """Whether this token is the one only the invitation's email held (not the admin's)."""
+    return bool(invitation.email_token_hash) and invitation.email_token_hash == hash_token(token)
+
+
 @transaction.atomic
-def accept_staff_invitation(*, invitation: StaffInvitation, form: Any) -> Any:
+def accept_staff_invitation(
+    *, invitation: StaffInvitation, form: Any, by_email: bool = False
+) -> Any:
     """Save the password chosen from the link (a valid SetPasswordForm for its login); the link
-    is marked used in the same step that checks it still works, so it works once."""
+    is marked used in the same step that checks it still works, so it works once. By the
+    emailed link (`by_email`), the address it was mailed to is verified, if it is still theirs."""
     claimed = StaffInvitation.objects.filter(
         pk=invitation.pk, used_at__isnull=True, expires_at__gt=timezone.now()
     ).update(used_at=timezone.now())
@@ -166,6 +179,8 @@ def accept_staff_invitation(*, invitation: StaffInvitation, form: Any) -> Any:
     record(user=person, action="update", obj=invitation, **where, field="used_at")
     record(user=person, action="update", obj=person, **where, field="password", how="invited")
     security_event("password_changed", "Password set from an invitation", user=person)
+    if by_email and invitation.emailed_to:
+        mark_verified(person, invitation.emailed_to, how="emailed invitation")
     return person
 
 

@@ -20,3 +20,7 @@ class StaffInvitation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # The emailed link has a token of its own: choosing a password by it proves the person
+    # receives mail at `emailed_to`; the link shown to the admin cannot (ADR 0009).
+    emailed_to = models.EmailField(max_length=254, blank=True)
+    email_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)

@@ -197,7 +197,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = NhsSetPasswordForm(found.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.accept_staff_invitation(invitation=found, form=form)
+            actions.accept_staff_invitation(
+                invitation=found, form=form, by_email=actions.came_by_email(found, token)
+            )
         except actions.LinkUsed:
             return render(request, "organisation/invitation_invalid.html", status=410)
         messages.success(request, "Your password is saved. Sign in with your username and it.")

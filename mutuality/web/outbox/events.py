@@ -34,6 +34,7 @@ from mutuality.web.relationships.models import (
 SUBJECTS: dict[Kind, str] = {
     Kind.INVITATION: "You are invited to Mutuality",
     Kind.PASSWORD_RESET: "Reset your password",
+    Kind.EMAIL_CONFIRMATION: "Confirm your email address",
     Kind.SAFETY_FLAG: "A safety flag needs your attention",
     Kind.CONSENT_WITHDRAWN: "Consent was withdrawn in a relationship",
     Kind.CONTRACT_WAITING: "A contract is waiting for your agreement",
@@ -137,6 +138,20 @@ def password_reset(*, user: Any, to: str, subject: str, body: str) -> None:
     post(
         kind=Kind.PASSWORD_RESET,
         key=f"password_reset:{secrets.token_hex(16)}",
+        to=to,
+        subject=subject,
+        body=body,
+        recipient=user,
+        organisation=getattr(user, "organisation", None),
+    )
+
+
+def email_confirmation(*, user: Any, to: str, subject: str, body: str) -> None:
+    """allauth's link to confirm an address, as it wrote it (accounts/adapter.py), to that
+    address, which need not be the one Mutuality writes to yet: one for each time it is asked."""
+    post(
+        kind=Kind.EMAIL_CONFIRMATION,
+        key=f"email_confirmation:{secrets.token_hex(16)}",
         to=to,
         subject=subject,
         body=body,

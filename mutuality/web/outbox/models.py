@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     INVITATION = "invitation", "An invitation to a relationship"
     STAFF_INVITATION = "staff_invitation", "An invitation to join the organisation"
     PASSWORD_RESET = "password_reset", "A link to choose a new password"
+    EMAIL_CONFIRMATION = "email_confirmation", "A link to confirm your email address"
     SAFETY_FLAG = "safety_flag", "A safety flag was raised"
     CONSENT_WITHDRAWN = "consent_withdrawn", "Consent was withdrawn"
     CONTRACT_WAITING = "contract_waiting", "A contract version waits for your agreement"
@@ -28,7 +29,13 @@ class Kind(models.TextChoices):
 
 # Sent whatever a person chooses: safety, and the messages that are part of signing in.
 ALWAYS_SENT = frozenset(
-    {Kind.SAFETY_FLAG, Kind.PASSWORD_RESET, Kind.INVITATION, Kind.STAFF_INVITATION}
+    {
+        Kind.SAFETY_FLAG,
+        Kind.PASSWORD_RESET,
+        Kind.EMAIL_CONFIRMATION,
+        Kind.INVITATION,
+        Kind.STAFF_INVITATION,
+    }
 )
 # Left pending when consent is withdrawn (the withdrawal notice is the reason for cancelling).
 SURVIVE_WITHDRAWAL = frozenset({Kind.SAFETY_FLAG, Kind.CONSENT_WITHDRAWN})

@@ -394,6 +394,11 @@ class Invitation(models.Model):
     display_name = models.CharField(
         max_length=200, blank=True, help_text="The name the professional gave them, if any."
     )
+    # An emailed invitation has a second token of its own, only in the email: accepting by it
+    # proves the person receives mail at `emailed_to`, which the link on the professional's
+    # screen (token_hash) cannot (ADR 0009, "Verified email addresses").
+    emailed_to = models.EmailField(max_length=254, blank=True)
+    email_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
 
 class SupervisionRecord(models.Model):

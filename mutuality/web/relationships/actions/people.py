@@ -14,9 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mutuality.web.accounts.addresses import mark_verified
 from mutuality.web.accounts.models import Role, hash_token
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox import events
@@ -125,12 +127,15 @@ def invite(
         record(user=by, action="update", obj=old, **_where(relationship), field="expires_at")
     replaced.update(expires_at=now)
     token = secrets.token_urlsafe(32)
+    email_token = secrets.token_urlsafe(32) if email else ""
     invitation = Invitation.objects.create(
         participant=participant,
         token_hash=hash_token(token),
         created_by=by,
         expires_at=now + timedelta(days=settings.INVITATION_DAYS),
         display_name=display_name,
+        emailed_to=email,
+        email_token_hash=hash_token(email_token) if email else None,
     )
     record(
         user=by,
@@ -142,7 +147,7 @@ def invite(
         emailed=bool(email),
     )
     if email:
-        accept = events.link(reverse("relationships:invitation", args=[token]))
+        accept = events.link(reverse("relationships:invitation", args=[email_token]))
         events.invitation(invitation, to=email, link_to_accept=accept)
     reassess(relationship, reason=f"{slug} was invited to set up their login")
     return invitation, token
@@ -158,8 +163,9 @@ def find_invitation(token: str) -> tuple[Invitation | None, LinkProblem | None]:
     """The invitation a link's token opens, or why it opens nothing."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None, LinkProblem.UNKNOWN
+    hashed = hash_token(token)
     invitation = (
-        Invitation.objects.filter(token_hash=hash_token(token))
+        Invitation.objects.filter(Q(token_hash=hashed) | Q(email_token_hash=hashed))
         .select_related("participant__relationship", "created_by")
         .first()
     )
@@ -178,17 +184,23 @@ def invited_name(invitation: Invitation) -> str:
     return invitation.display_name
 
 
+def came_by_email(invitation: Invitation, token: str) -> bool:
+    """Whether this token is the one only the invitation's email held (not the on-screen one)."""
+    return bool(invitation.email_token_hash) and invitation.email_token_hash == hash_token(token)
+
+
 class LinkUsed(Exception):
     """The invitation was used (or expired) while the person was filling in the form."""
 
 
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, form: Any) -> Any:
+def accept_invitation(*, invitation: Invitation, form: Any, by_email: bool = False) -> Any:
     """Create the co-producer's login from the completed form, and link it to the participant.
 
     `form` is a valid AcceptInvitationForm whose (unsaved) user has the chosen username.
     The invitation is marked used in the same step that checks it is still usable, so a
-    link can never make two logins.
+    link can never make two logins. Accepted `by_email` (the emailed link), the login gets the
+    address it was mailed to, verified, unless another login already has that address.
     """
     now = timezone.now()
     claimed = Invitation.objects.filter(
@@ -201,9 +213,13 @@ def accept_invitation(*, invitation: Invitation, form: Any) -> Any:
     user = form.user
     user.organisation_id = relationship.organisation_id
     user.role = Role.CO_PRODUCER
+    address = _proven_address(invitation) if by_email else ""
+    user.email = address
     user = form.save()
     where = _where(relationship)
     record(user=user, action="create", obj=user, **where, username=user.username)
+    if address:
+        mark_verified(user, address, how="emailed invitation")
     record(user=user, action="update", obj=invitation, **where, field="used_at")
     participant.user = user
     participant.save(update_fields=["user"])
@@ -211,6 +227,14 @@ def accept_invitation(*, invitation: Invitation, form: Any) -> Any:
     bump_revision(relationship)
     reassess(relationship, reason=f"{participant.slug} set up their login")
     return user
+
+
+def _proven_address(invitation: Invitation) -> str:
+    """The address the invitation was mailed to, if no other login has it already."""
+    address = invitation.emailed_to.lower()
+    if not address or get_user_model().objects.filter(email__iexact=address).exists():
+        return ""
+    return address
 
 
 def new_user() -> Any:

@@ -182,16 +182,18 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         form = AcceptInvitationForm(user, request.POST)
         if form.is_valid():
             try:
-                created = people_actions.accept_invitation(invitation=found, form=form)
+                created = people_actions.accept_invitation(
+                    invitation=found,
+                    form=form,
+                    by_email=people_actions.came_by_email(found, token),
+                )
             except people_actions.LinkUsed:
                 return _link_problem(request, people_actions.LinkProblem.USED)
             except IntegrityError:  # someone took the username a moment ago
                 form = AcceptInvitationForm(people_actions.new_user(), request.POST)
                 form.is_valid()
             else:
-                login(
-                    request, created, backend="allauth.account.auth_backends.AuthenticationBackend"
-                )
+                login(request, created, backend="mutuality.web.accounts.backends.SignInBackend")
                 messages.success(
                     request,
                     "Your password is saved and you are signed in. This is your "

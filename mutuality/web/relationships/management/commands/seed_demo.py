@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from mutuality.framework import load_case
+from mutuality.web.accounts.addresses import mark_verified
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.case_io import import_case
@@ -26,6 +27,7 @@ from mutuality.web.relationships.models import Relationship
 
 EXAMPLES = Path(settings.BASE_DIR) / "examples"
 LOGINS = Path(settings.VAR_DIR) / "demo-logins.txt"
+DEMO_DOMAIN = "demo.example.org"  # each login's confirmed address is <username>@ this
 PEOPLE = [
     ("professional", Role.PROFESSIONAL, "Priya (professional)"),
     ("coproducer", Role.CO_PRODUCER, "Sam (co-producer)"),
@@ -58,11 +60,14 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             users[username] = User.objects.create_user(
                 username=username,
+                email=f"{username}@{DEMO_DOMAIN}",
                 password=password,
                 organisation=organisation,
                 role=role,
                 display_name=name,
             )
+            # (confirmed, so that asking for a password reset by it mails a link)
+            mark_verified(users[username], users[username].email, how="demo")
             if role != Role.CO_PRODUCER:  # staff must have a second factor; others may
                 Authenticator.objects.create(
                     user=users[username],
@@ -72,6 +77,7 @@ class Command(BaseCommand):
             lines.append(f"  {name:<28} username: {username:<13} password: {password}")
         for path in sorted(EXAMPLES.glob("*.yaml")):
             self._link(import_case(load_case(path), organisation), users)
+        lines.append(f"Each has the confirmed email address <username>@{DEMO_DOMAIN}.")
         LOGINS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     @staticmethod

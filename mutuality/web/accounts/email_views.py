@@ -1,0 +1,81 @@
+"""A person's own email address: changing it (/accounts/email/) and asking for a link that
+confirms it (/accounts/email/confirm/). The link itself is allauth's confirmation page
+(account_confirm_email, templates/account/email_confirm.html); addresses.py says what an
+address's rows mean."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.email_verification import (
+    send_verification_email_to_address,
+)
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mutuality.web.accounts.addresses import pending_address, primary_address
+from mutuality.web.accounts.forms import ChangeEmailForm
+from mutuality.web.audit.actions import record
+
+
+def _sent(request: HttpRequest, address: EmailAddress, *, how: str) -> None:
+    """Post a confirmation link to the address (allauth's flow: at most one a few seconds per
+    address, the rest quietly skipped, as the earlier link still works), audited."""
+    user: Any = request.user
+    record(
+        user=user,
+        action="update",
+        obj=address,
+        organisation_id=user.organisation_id,
+        field="confirmation",
+        how=how,
+    )
+    send_verification_email_to_address(request, address)
+
+
+@login_required
+@reauthentication_required(allow_get=True)  # type: ignore[untyped-decorator]  # allauth is untyped
+def change_email(request: HttpRequest) -> HttpResponse:
+    """The address to change to: it is kept beside the current one, unverified, and a link to
+    confirm it is mailed to it. Mail goes to the current address until it is confirmed.
+    Sending it first asks for the password again (allauth then resumes the request): a
+    confirmed new address could reset the password, so a borrowed session must not set one."""
+    user: Any = request.user
+    form = ChangeEmailForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            address = EmailAddress.objects.add_new_email(
+                request, user, form.cleaned_data["email"], send_verification=False
+            )
+            record(
+                user=user,
+                action="create",
+                obj=address,
+                organisation_id=user.organisation_id,
+                verified=False,
+                primary=False,
+            )
+            _sent(request, address, how="asked to change address")
+        return redirect("accounts:account")
+    return render(request, "accounts/email.html", {"form": form, "pending": pending_address(user)})
+
+
+@login_required
+@require_POST
+def send_confirmation(request: HttpRequest) -> HttpResponse:
+    """Mail a confirmation link to the address waiting to be confirmed: the one someone asked to
+    change to, else their current address if it is not yet verified."""
+    user: Any = request.user
+    address = pending_address(user) or primary_address(user)
+    if address is None or address.verified:
+        messages.info(request, "Your email address is already confirmed.")
+        return redirect("accounts:account")
+    with transaction.atomic():
+        _sent(request, address, how="asked for a link")
+    return redirect("accounts:account")
