@@ -63,3 +63,32 @@ def test_a_stale_revision_is_refused(relationship: Relationship) -> None:
 
     with pytest.raises(StaleEdit):
         bump_revision(relationship, expected=seen)
+
+
+@pytest.mark.parametrize("consent", ["not_sought", "declined", "withdrawn"])
+def test_withdrawing_is_not_offered_before_consent_is_given(
+    relationship: Relationship, consent: str
+) -> None:
+    """Without consent to withdraw, the relationship page offers no withdrawal and the
+    withdrawal page sends them back, changing nothing."""
+    relationship.participants.filter(role="recipient").update(consent=consent)
+    client = _co_producer_client()
+    url = f"/relationships/{relationship.pk}/consent/withdraw/"
+
+    page = client.get(f"/relationships/{relationship.pk}/")
+    asked = client.get(url)
+    posted = client.post(url)
+
+    assert b"Withdraw my consent" not in page.content
+    assert asked.status_code == posted.status_code == 302
+    assert relationship.participants.get(role="recipient").consent == consent
+    assert not AuditEvent.objects.filter(action="update", relationship_id=relationship.pk).exists()
+
+
+def test_withdrawing_is_offered_once_consent_is_given(relationship: Relationship) -> None:
+    """With consent given, the relationship page offers to withdraw it."""
+    relationship.participants.filter(role="recipient").update(consent="given")
+
+    page = _co_producer_client().get(f"/relationships/{relationship.pk}/")
+
+    assert b"Withdraw my consent" in page.content

@@ -74,6 +74,10 @@ def test_an_answer_about_self_harm_shows_where_to_get_help_now(
     assert response["Location"] == f"/relationships/{relationship.pk}/help-now/"
     page = _client("co").get(response["Location"]).content.decode()
     assert "116 123" in page and "999" in page and "NHS 111" in page
+    assert "The assessment is up to date" not in page  # no green "Done" above the help
+    # Each number is one tap to call or text on a phone.
+    for link in ('href="tel:999"', 'href="tel:111"', 'href="tel:116123"', 'href="sms:85258'):
+        assert link in page, link
     flag = SafetyFlag.objects.get(relationship=relationship)
     assert flag.kind == "self_harm_thoughts" and flag.about.slug == "tomasz"
     assert "question 9" in flag.detail

@@ -139,9 +139,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
             for past in relationship.assessments.all()[:20]
         ],
         "me": me,
-        "can_withdraw": me is not None
-        and me.role == "recipient"
-        and me.consent not in ("withdrawn", "declined"),
+        "can_withdraw": me is not None and me.role == "recipient" and has_consent(me),
         "can_export": held.can(Permission.EXPORT),
         "can_upload": held.can(Permission.EDIT),
         "safety_flags": relationship.safety_flags.filter(resolved_at__isnull=True)
@@ -184,6 +182,18 @@ def export_case(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+GIVEN = ("informed", "given")
+NO_CONSENT_TO_WITHDRAW = (
+    "You have not given your consent, so there is nothing to withdraw. You can say whether "
+    "you agree to working this way on the consent page."
+)
+
+
+def has_consent(person: Any) -> bool:
+    """Whether this person has consented, so that withdrawing it means something."""
+    return person.consent in GIVEN
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
@@ -191,6 +201,10 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.CONSENT)
     me = participant_of(request.user, relationship)
     if me is None:
+        return redirect("relationships:detail", pk=pk)
+    if not has_consent(me):
+        # Nothing given can be withdrawn: the consent page is where they say yes or no.
+        messages.info(request, NO_CONSENT_TO_WITHDRAW)
         return redirect("relationships:detail", pk=pk)
     if request.method == "POST":
         actions.set_consent(participant=me, consent="withdrawn", by=request.user)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -242,6 +243,9 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
     )
     if any(needs_help):
         # An answer about thoughts of self-harm is never just stored: show where to get help.
+        # The help comes first on that page, so the green "Done" the form queued is dropped
+        # (reading the queue marks it used); the page says the answers are saved, after it.
+        list(messages.get_messages(request))
         return redirect("relationships:help-now", pk=relationship.pk)
     return response
 
