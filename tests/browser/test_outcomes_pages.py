@@ -81,7 +81,9 @@ def test_a_questionnaire_is_started_filled_in_by_keyboard_and_drawn(
     expect(page.get_by_role("button", name="Save the questionnaire")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("The assessment is up to date")).to_be_visible()
+    # Question 9 answered 1 (thoughts of self-harm): the help comes first, with nothing above it.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help is there for you now")
+    expect(page.get_by_text("The assessment is up to date")).to_have_count(0)
     score = Score.objects.get(series__relationship=relationship)
     assert score.items == [1] * 9
     page.goto(f"/relationships/{relationship.pk}/")
