@@ -32,9 +32,8 @@ def _policy(text: str) -> Policy:
 class Number:
     """One setting of the policy, as the settings form offers it."""
 
-    path: tuple[
-        str, ...
-    ]  # where it sits in the policy, e.g. ("scrutiny", "enhanced_from_contrast")
+    # Where it sits in the policy, e.g. ("scrutiny", "enhanced_from_contrast").
+    path: tuple[str, ...]
     label: str
     hint: str
 
