@@ -233,7 +233,7 @@ def test_the_professionals_record_holds_their_relationship_and_not_others_flags(
 
 
 def test_the_account_page_links_to_the_record(world: World) -> None:
-    """"Your account" offers the record."""
+    """The "Your account" page offers the record."""
     page = world.client("co_producer").get(reverse("accounts:account")).content.decode()
 
     assert f'href="{reverse("accounts:record")}"' in page
@@ -261,10 +261,11 @@ def test_staff_without_a_second_factor_set_one_up_first(world: World, name: str)
     assert (response.status_code, response["Location"]) == (302, "/accounts/2fa/")
 
 
-def _poppler(tool: str, path: Path) -> str:
+def _poppler(tool: str, *args: str) -> str:
+    """Run one of Debian's poppler-utils (`make test` installs them) and return what it says."""
     found = shutil.which(tool)
     assert found, f"{tool} is missing: install Debian's poppler-utils"
-    return subprocess.run([found, str(path)], capture_output=True, check=True, text=True).stdout
+    return subprocess.run([found, *args], capture_output=True, check=True, text=True).stdout
 
 
 def test_the_pdf_is_a_tagged_pdf_with_a_title_and_the_records_text(
@@ -277,12 +278,10 @@ def test_the_pdf_is_a_tagged_pdf_with_a_title_and_the_records_text(
 
     info = dict(
         (part.strip() for part in line.split(":", 1))
-        for line in _poppler("pdfinfo", path).splitlines()
+        for line in _poppler("pdfinfo", str(path)).splitlines()
         if ":" in line
     )
-    text = " ".join(subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout.split())  # fmt: skip
+    text = " ".join(_poppler("pdftotext", str(path), "-").split())
 
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")

@@ -216,7 +216,9 @@ def _second_factors(person: Person) -> list[Item]:
     return [
         {
             "kind": _FACTOR_WORDS.get(row.type, row.type),
-            "name": str(row.data.get("name", "")) if row.type == Authenticator.Type.WEBAUTHN else "",
+            "name": str(row.data.get("name", ""))
+            if row.type == Authenticator.Type.WEBAUTHN
+            else "",
             "added": row.created_at,
             "last_used": row.last_used_at,
         }
@@ -227,7 +229,12 @@ def _second_factors(person: Person) -> list[Item]:
 @about_you(
     "sessions",
     "Where you are signed in",
-    {"device": "Device", "address": "Internet address", "signed_in": "Signed in", "last_used": "Last used"},
+    {
+        "device": "Device",
+        "address": "Internet address",
+        "signed_in": "Signed in",
+        "last_used": "Last used",
+    },
     empty="No session recorded.",
 )
 def _sessions(person: Person) -> list[Item]:
@@ -258,7 +265,12 @@ def _message_choices(person: Person) -> list[Item]:
 
 _LINK_KINDS = frozenset(
     str(kind.value)
-    for kind in (Kind.PASSWORD_RESET, Kind.EMAIL_CONFIRMATION, Kind.INVITATION, Kind.STAFF_INVITATION)
+    for kind in (
+        Kind.PASSWORD_RESET,
+        Kind.EMAIL_CONFIRMATION,
+        Kind.INVITATION,
+        Kind.STAFF_INVITATION,
+    )
 )
 """Messages whose body holds a link that signs someone in or proves an address: left out of
 the record (the link may still work; a file kept for years should not hold one)."""
@@ -349,8 +361,11 @@ def _answers(participant: Participant) -> list[Item]:
     rows = []
     for question_id, answer in (participant.answers or {}).items():
         question = QUESTIONS_BY_ID.get(question_id)
-        asked = question.wording.get(participant.role, question.asks) if question else question_id
-        words = question.answers.get(str(answer), str(answer)) if question else str(answer)
+        asked, words = question_id, str(answer)
+        if question is not None:
+            wording = {str(role): text for role, text in question.wording.items()}
+            asked = wording.get(participant.role, question.asks)
+            words = question.answers.get(str(answer), str(answer))
         rows.append({"question": question_id, "asked": asked, "answer": answer, "words": words})
     return rows
 
@@ -506,7 +521,7 @@ def _observations(person: Person) -> dict[int, list[Item]]:
             "date": o.date,
             "kind": o.kind,
             "kind_words": OBSERVATION_KINDS.get(o.kind, o.kind),
-            "by": o.by,
+            "by": person.slug_name(o.relationship_id, o.by),
             "raised_by_you": o.raised_by_id == person.user.pk,
             "status": o.status,
             "for_the_supervisor_only": o.supervisor_only,
@@ -596,7 +611,12 @@ def _questionnaires(person: Person) -> dict[int, list[Item]]:
 @in_each_relationship(
     "safety_flags",
     "Safety flags about you",
-    {"raised_at": "Raised", "detail": "What", "done_on": "Followed up", "action_taken": "What was done"},
+    {
+        "raised_at": "Raised",
+        "detail": "What",
+        "done_on": "Followed up",
+        "action_taken": "What was done",
+    },
     empty="None.",
 )
 def _safety_flags(person: Person) -> dict[int, list[Item]]:
