@@ -414,7 +414,29 @@ def visible_observations(user: Any, relationship: Relationship) -> QuerySet[Obse
     held = standing(user, relationship)
     if held == Standing.SUPERVISOR:
         return observations
-    return observations.filter(Q(supervisor_only=False) | Q(raised_by=user))
+    return observations.filter(_seen_by_participant(user))
+
+
+def _seen_by_participant(user: Any) -> Q:
+    """The observations a participant (or anyone but the supervisor) reads: every shared one,
+    and the supervisor-only ones they raised themselves."""
+    return Q(supervisor_only=False) | Q(raised_by=user)
+
+
+def own_relationships(user: Any) -> QuerySet[Participant]:
+    """This person's own participant records, one for each relationship they are part of (the
+    relationships of their own record, /accounts/record/), with the relationship."""
+    if not user.is_authenticated:
+        return Participant.objects.none()
+    return Participant.objects.filter(user_id=user.pk).select_related("relationship__organisation")
+
+
+def observations_in_own_relationships(user: Any) -> QuerySet[Observation]:
+    """The observations of every relationship this person is a participant of, as
+    `visible_observations` shows each of them to them (a participant is never read as its
+    supervisor), in one query however many relationships they are part of."""
+    mine = own_relationships(user).values("relationship_id")
+    return Observation.objects.filter(relationship_id__in=mine).filter(_seen_by_participant(user))
 
 
 def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Participant]:

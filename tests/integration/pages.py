@@ -59,7 +59,8 @@ def organisation_pages(world: World) -> list[Page]:
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
     PDF), the dashboard, their account, changing their password, their second factors, their
-    sessions, choosing their messages and the pages of their role."""
+    sessions, choosing their messages, their own record (page, PDF and JSON) and the pages of
+    their role."""
     pk = world.relationship.pk
     extra = {
         "professional": [Page("/relationships/propose/")],
@@ -82,6 +83,9 @@ def pages_for(world: World, standing: str) -> list[Page]:
         Page("/accounts/2fa/"),
         Page("/accounts/sessions/"),
         Page("/accounts/messages/"),
+        Page("/accounts/record/"),
+        Page("/accounts/record.pdf", html=False),
+        Page("/accounts/record.json", html=False),
         *extra.get(standing, []),
         Page(f"/reports/relationship/{pk}/"),
         Page(f"/reports/relationship/{pk}/report.pdf", html=False),

@@ -268,6 +268,9 @@ ACCOUNT_PAGES = {
     "accounts:messages": 200,
     "accounts:email": 200,
     "accounts:email-confirm": 405,  # POST only: a link is mailed, then back to /accounts/
+    "accounts:record": 200,  # one's own record (test_personal_record.py): it takes no id
+    "accounts:record-pdf": 200,
+    "accounts:record-json": 200,
 }
 SIGNING_IN_AND_OUT = {"accounts:login", "accounts:logout"}
 

@@ -74,7 +74,7 @@ def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
     return run.stdout.decode()
 
 
-LOGIN_SHOWN = {"/accounts/", "/organisation/people/"}
+LOGIN_SHOWN = {"/accounts/", "/accounts/record/", "/organisation/people/"}
 
 
 @pytest.mark.parametrize("standing", STANDINGS)

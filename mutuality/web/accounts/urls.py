@@ -1,11 +1,12 @@
 """Your account (/accounts/); signing in and out (/accounts/login/, /accounts/logout/); a
 person's sessions; choosing which messages to get (/accounts/messages/); one's email address
-(/accounts/email/)."""
+(/accounts/email/); one's own record (/accounts/record/, .pdf and .json)."""
 
 from django.urls import path
 
 from mutuality.web.accounts import email_views, session_views, views
 from mutuality.web.outbox.choice_views import message_choices
+from mutuality.web.reports.views import personal_record
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,4 +19,7 @@ urlpatterns = [
     path("messages/", message_choices, name="messages"),
     path("email/", email_views.change_email, name="email"),
     path("email/confirm/", email_views.send_confirmation, name="email-confirm"),
+    path("record/", personal_record.record_page, name="record"),
+    path("record.pdf", personal_record.record_pdf, name="record-pdf"),
+    path("record.json", personal_record.record_json, name="record-json"),
 ]

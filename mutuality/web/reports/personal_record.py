@@ -1,0 +1,765 @@
+"""A person's own record: everything Mutuality holds about them, for them to read and keep
+(/accounts/record/, a page that also downloads as a PDF, and JSON: docs/personal-record.md).
+
+The record is gathered in parts. A part is one small function, registered with `about_you`
+(about their login) or `in_each_relationship` (about them in each relationship they are a
+participant of), that reads its kind of record with one or two queries over all of their
+relationships at once, so the record costs the same number of queries however many
+relationships a person has. A part returns plain values (text, numbers, true/false, dates,
+lists and objects of them): the JSON is those values; the page shows the fields its labels
+name, in the labels' order. A new kind of record is a new part, and a property in
+docs/personal-record.schema.json.
+
+What a part shows is what the person may see on the relationship's own pages, by the same
+rules (access.py): their own private notes, never anyone else's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from mutuality.framework import QUESTIONS_BY_ID
+from mutuality.outcomes import shipped_instruments
+from mutuality.web.access import observations_in_own_relationships, own_relationships
+from mutuality.web.accounts.addresses import is_verified, pending_address
+from mutuality.web.accounts.models import User
+from mutuality.web.accounts.session_views import device, live_sessions
+from mutuality.web.audit.models import AuditEvent
+from mutuality.web.outbox.choices import WORDS, offered, wanted
+from mutuality.web.outbox.models import Kind, OutgoingMessage
+from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
+from mutuality.web.relationships.models import (
+    Consultation,
+    ContractAgreement,
+    ContractVersion,
+    Disclosure,
+    OutcomeSeries,
+    Participant,
+    ReviewRecord,
+    SafetyFlag,
+    Score,
+    SupervisionRecord,
+)
+
+FORMAT = "mutuality.personal-record/1"
+"""The JSON's format and version (docs/personal-record.md): a new field keeps the version; a
+field renamed, removed or changed in meaning raises it."""
+
+Value = Any
+Item = dict[str, Value]
+
+
+@dataclass
+class Person:
+    """Whose record it is, and what every part reads: their own participant records (one per
+    relationship, read once) and the names of everyone in those relationships."""
+
+    user: User
+    participants: list[Participant]
+
+    @cached_property
+    def relationship_ids(self) -> list[int]:
+        return sorted({p.relationship_id for p in self.participants})
+
+    @cached_property
+    def own_ids(self) -> set[int]:
+        """The ids of their own participant records."""
+        return {p.pk for p in self.participants}
+
+    @cached_property
+    def _everyone(self) -> list[Participant]:
+        found = Participant.objects.filter(relationship_id__in=self.relationship_ids)
+        return list(found.select_related("user"))
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        """Each participant of their relationships by id, as pages call them."""
+        return {p.pk: p.called for p in self._everyone}
+
+    @cached_property
+    def names_by_slug(self) -> dict[tuple[int, str], str]:
+        """The same names by (relationship, the participant's id in case files)."""
+        return {(p.relationship_id, p.slug): p.called for p in self._everyone}
+
+    def slug_name(self, relationship_id: int, slug: str) -> str:
+        return self.names_by_slug.get((relationship_id, slug), slug)
+
+
+Gather = Callable[[Person], Any]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of record: its key in the JSON, its heading on the page, the fields the page
+    shows (by key, with their labels), and the function that gathers it."""
+
+    key: str
+    heading: str
+    labels: Mapping[str, str]
+    gather: Gather
+    empty: str = "Nothing recorded."
+    shown_at_most: int | None = None  # the page's limit; the JSON holds every item
+    single: bool = False  # one item, which the JSON holds as itself rather than in a list
+
+
+ABOUT_YOU: list[Part] = []
+"""Parts about the person's login: each gathers a list of items."""
+IN_EACH_RELATIONSHIP: list[Part] = []
+"""Parts about them in their relationships: each gathers items by relationship id."""
+
+
+def about_you(
+    key: str, heading: str, labels: Mapping[str, str], **options: Any
+) -> Callable[[Gather], Gather]:
+    """Register a part about the person's login (its function returns a list of items)."""
+
+    def register(gather: Gather) -> Gather:
+        ABOUT_YOU.append(Part(key, heading, labels, gather, **options))
+        return gather
+
+    return register
+
+
+def in_each_relationship(
+    key: str, heading: str, labels: Mapping[str, str], **options: Any
+) -> Callable[[Gather], Gather]:
+    """Register a part about the person in each of their relationships (its function returns
+    the items by relationship id, for all of them at once)."""
+
+    def register(gather: Gather) -> Gather:
+        IN_EACH_RELATIONSHIP.append(Part(key, heading, labels, gather, **options))
+        return gather
+
+    return register
+
+
+def by_relationship(rows: Any, item: Callable[[Any], Item]) -> dict[int, list[Item]]:
+    """Items grouped by their row's relationship, in the rows' order."""
+    grouped: dict[int, list[Item]] = defaultdict(list)
+    for row in rows:
+        grouped[row.relationship_id].append(item(row))
+    return grouped
+
+
+def _name(user: User | None) -> str | None:
+    return user.shown_name if user is not None else None
+
+
+# --- About the person's login ------------------------------------------------------------
+
+
+@about_you(
+    "account",
+    "Your login",
+    {
+        "name": "Name",
+        "username": "Username",
+        "email": "Email address",
+        "email_confirmed": "Email address confirmed",
+        "email_waiting_to_be_confirmed": "Change of email address waiting to be confirmed",
+        "role": "Role",
+        "organisation": "Organisation",
+        "joined": "Login made",
+        "last_signed_in": "Last signed in",
+        "active": "Login turned on",
+    },
+    single=True,
+)
+def _account(person: Person) -> list[Item]:
+    user = person.user
+    waiting = pending_address(user)
+    return [
+        {
+            "name": user.shown_name,
+            "display_name": user.display_name,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "username": user.get_username(),
+            "email": user.email or None,
+            "email_confirmed": is_verified(user),
+            "email_waiting_to_be_confirmed": waiting.email if waiting else None,
+            "role": user.get_role_display(),
+            "organisation": user.organisation.name if user.organisation else None,
+            "joined": user.date_joined,
+            "last_signed_in": user.last_login,
+            "active": user.is_active,
+        }
+    ]
+
+
+_FACTOR_WORDS = {
+    Authenticator.Type.TOTP: "Authenticator app",
+    Authenticator.Type.WEBAUTHN: "Passkey",
+    Authenticator.Type.RECOVERY_CODES: "Recovery codes",
+}
+
+
+@about_you(
+    "second_factors",
+    "The second step when you sign in",
+    {"kind": "Kind", "name": "Name", "added": "Added", "last_used": "Last used"},
+    empty="None set up.",
+)
+def _second_factors(person: Person) -> list[Item]:
+    """Which second factors they have, never their secrets (a passkey's name is its only part
+    kept here)."""
+    rows = Authenticator.objects.filter(user_id=person.user.pk).order_by("created_at", "pk")
+    return [
+        {
+            "kind": _FACTOR_WORDS.get(row.type, row.type),
+            "name": str(row.data.get("name", ""))
+            if row.type == Authenticator.Type.WEBAUTHN
+            else "",
+            "added": row.created_at,
+            "last_used": row.last_used_at,
+        }
+        for row in rows
+    ]
+
+
+@about_you(
+    "sessions",
+    "Where you are signed in",
+    {
+        "device": "Device",
+        "address": "Internet address",
+        "signed_in": "Signed in",
+        "last_used": "Last used",
+    },
+    empty="No session recorded.",
+)
+def _sessions(person: Person) -> list[Item]:
+    return [
+        {
+            "device": device(row.user_agent),
+            "address": row.ip,
+            "signed_in": row.created_at,
+            "last_used": row.last_seen_at,
+        }
+        for row in live_sessions(person.user)
+    ]
+
+
+@about_you(
+    "message_choices",
+    "Emails you chose to get",
+    {"message": "Email", "wanted": "You get it"},
+    empty="Your role has no emails to choose about: you get the ones about safety and signing in.",
+)
+def _message_choices(person: Person) -> list[Item]:
+    getting = wanted(person.user)
+    return [
+        {"kind": kind.value, "message": WORDS[kind], "wanted": kind in getting}
+        for kind in offered(person.user)
+    ]
+
+
+_LINK_KINDS = frozenset(
+    str(kind.value)
+    for kind in (
+        Kind.PASSWORD_RESET,
+        Kind.EMAIL_CONFIRMATION,
+        Kind.INVITATION,
+        Kind.STAFF_INVITATION,
+    )
+)
+"""Messages whose body holds a link that signs someone in or proves an address: left out of
+the record (the link may still work; a file kept for years should not hold one)."""
+LEFT_OUT = "Left out of your record: this email held a link for signing in, which may still work."
+
+
+@about_you(
+    "messages",
+    "Emails sent to you",
+    {
+        "created": "Written",
+        "subject": "Subject",
+        "to": "To",
+        "state": "What happened to it",
+        "sent_at": "Sent",
+        "body": "What it said",
+    },
+    empty="None.",
+)
+def _messages(person: Person) -> list[Item]:
+    rows = OutgoingMessage.objects.filter(recipient_id=person.user.pk).order_by("-created", "-pk")
+    return [
+        {
+            "kind": row.kind,
+            "relationship": row.relationship_id,
+            "created": row.created,
+            "subject": row.subject,
+            "to": row.to,
+            "state": row.get_state_display(),
+            "sent_at": row.sent_at,
+            "body": LEFT_OUT if row.kind in _LINK_KINDS else row.body,
+        }
+        for row in rows
+    ]
+
+
+AUDIT_SHOWN = 200
+_AUDITED_WORDS = {
+    User._meta.label: "your login",
+    Participant._meta.label: "your part in a relationship",
+}
+_ROLE_WORDS = {"professional": "Professional", "recipient": "Co-producer"}
+
+
+@about_you(
+    "audit_events",
+    "What the audit trail holds about you",
+    {
+        "at": "When",
+        "by": "Who",
+        "action": "What was done",
+        "what": "To what",
+        "relationship": "In relationship",
+        "detail": "Details",
+    },
+    empty="Nothing.",
+    shown_at_most=AUDIT_SHOWN,
+)
+def _audit_events(person: Person) -> list[Item]:
+    """The audit trail's rows in which they acted, or about their login or their participant
+    records, newest first."""
+    user = person.user
+    about = Q(object_type=User._meta.label, object_id=str(user.pk))
+    if person.own_ids:
+        ids = [str(pk) for pk in person.own_ids]
+        about |= Q(object_type=Participant._meta.label, object_id__in=ids)
+    rows = AuditEvent.objects.filter(Q(user_id=user.pk) | about).select_related("user")
+    return [
+        {
+            "at": row.at,
+            "by": _name(row.user),
+            "action": row.action,
+            "what": _AUDITED_WORDS.get(row.object_type, row.object_type),
+            "object_type": row.object_type,
+            "object_id": row.object_id,
+            "relationship": row.relationship_id,
+            "detail": row.detail,
+        }
+        for row in rows.order_by("-at", "-pk")
+    ]
+
+
+# --- About them in each relationship ---------------------------------------------------
+
+
+def _answers(participant: Participant) -> list[Item]:
+    """Their two-sided answers, with the question as they were asked it."""
+    rows = []
+    for question_id, answer in (participant.answers or {}).items():
+        question = QUESTIONS_BY_ID.get(question_id)
+        asked, words = question_id, str(answer)
+        if question is not None:
+            wording = {str(role): text for role, text in question.wording.items()}
+            asked = wording.get(participant.role, question.asks)
+            words = question.answers.get(str(answer), str(answer))
+        rows.append({"question": question_id, "asked": asked, "answer": answer, "words": words})
+    return rows
+
+
+@in_each_relationship(
+    "participation",
+    "You in this relationship",
+    {
+        "role": "Your role",
+        "name_here": "The name this relationship gives you",
+        "consent": "Your consent",
+        "capacity": "Capacity to decide",
+        "can_decline_freely": "Can say no freely",
+        "vulnerability": "Vulnerability",
+        "access_needs": "Access needs",
+        "adjustments": "Adjustments",
+        "other_roles": "Other roles",
+        "answers": "Your answers to the two-sided questions",
+    },
+)
+def _participation(person: Person) -> dict[int, list[Item]]:
+    return by_relationship(
+        person.participants,
+        lambda p: {
+            "id": p.slug,
+            "role": _ROLE_WORDS.get(p.role, p.role),
+            "name_here": p.name or None,
+            "consent": p.get_consent_display(),
+            "capacity": p.get_capacity_display(),
+            "can_decline_freely": p.can_decline_freely,
+            "vulnerability": p.get_vulnerability_display() or None,
+            "access_needs": list(p.access_needs),
+            "adjustments": list(p.adjustments),
+            "other_roles": list(p.other_roles),
+            "answers": _answers(p),
+        },
+    )
+
+
+@in_each_relationship(
+    "consent_history",
+    "Changes to your consent",
+    {"at": "When", "by": "Who", "before": "Before", "after": "After"},
+    empty="No change recorded here (your consent as it came with the relationship stands).",
+)
+def _consent_history(person: Person) -> dict[int, list[Item]]:
+    rows = AuditEvent.objects.filter(
+        object_type=Participant._meta.label,
+        object_id__in=[str(pk) for pk in person.own_ids],
+        detail__field="consent",
+    ).select_related("user")
+    return by_relationship(
+        rows.order_by("at", "pk"),
+        lambda row: {
+            "at": row.at,
+            "by": _name(row.user),
+            "before": row.detail.get("before"),
+            "after": row.detail.get("after"),
+        },
+    )
+
+
+@in_each_relationship(
+    "contract_versions",
+    "The contract, version by version",
+    {
+        "version": "Version",
+        "created": "Written",
+        "agreed": "Agreed by",
+        "costs_and_benefits": "Costs and benefits",
+        "payments": "Payments",
+        "power_differential": "The difference in power",
+        "inequalities_addressed": "Inequalities addressed",
+        "multiple_roles_plan": "Plan for other roles",
+        "exit_plan": "How either of you can stop",
+        "review_every_days": "Reviewed every (days)",
+        "last_review": "Last reviewed",
+    },
+    empty="There is no written contract yet.",
+)
+def _contracts(person: Person) -> dict[int, list[Item]]:
+    agreements = ContractAgreement.objects.order_by("agreed_at", "pk")
+    versions = ContractVersion.objects.filter(relationship_id__in=person.relationship_ids)
+    versions = versions.prefetch_related(Prefetch("agreements", queryset=agreements))
+
+    def item(v: ContractVersion) -> Item:
+        name = person.names.get
+        named = person.slug_name
+        return {
+            "version": v.version,
+            "created": v.created,
+            "agreed": [
+                {"by": name(a.participant_id), "on": a.agreed_at} for a in v.agreements.all()
+            ],
+            "costs_and_benefits": [
+                {**row, "party": named(v.relationship_id, row.get("party", ""))}
+                for row in v.costs_and_benefits
+            ],
+            "communicated_to": [named(v.relationship_id, slug) for slug in v.communicated_to],
+            "payments": [
+                {**row, "to": named(v.relationship_id, row.get("to", ""))} for row in v.payments
+            ],
+            "power_differential": v.power_differential,
+            "inequalities_addressed": v.inequalities_addressed,
+            "multiple_roles_plan": v.multiple_roles_plan,
+            "exit_plan": v.exit_plan,
+            "review_every_days": v.review_every_days,
+            "last_review": v.last_review,
+        }
+
+    return by_relationship(versions.order_by("relationship_id", "-version"), item)
+
+
+@in_each_relationship(
+    "disclosures",
+    "What the professional shared about themselves",
+    {"date": "Date", "by": "Who", "about": "About", "rationale": "Why"},
+)
+def _disclosures(person: Person) -> dict[int, list[Item]]:
+    rows = Disclosure.objects.filter(relationship_id__in=person.relationship_ids)
+    return by_relationship(
+        rows.order_by("date", "pk"),
+        lambda d: {
+            "id": d.uid,
+            "date": d.date,
+            "by": person.names.get(d.by_id),
+            "about": d.about,
+            "rationale": d.rationale,
+        },
+    )
+
+
+@in_each_relationship(
+    "observations",
+    "Worries about how you work together",
+    {
+        "date": "Date",
+        "kind_words": "What",
+        "by": "Raised by",
+        "status": "Status",
+        "for_the_supervisor_only": "For the supervisor's eyes only",
+        "note": "Note",
+    },
+)
+def _observations(person: Person) -> dict[int, list[Item]]:
+    """The observations they may see (access.py): every shared one, and the private notes
+    they raised themselves; never anyone else's private note."""
+    rows = observations_in_own_relationships(person.user).order_by("date", "pk")
+    return by_relationship(
+        rows,
+        lambda o: {
+            "id": o.uid,
+            "date": o.date,
+            "kind": o.kind,
+            "kind_words": OBSERVATION_KINDS.get(o.kind, o.kind),
+            "by": person.slug_name(o.relationship_id, o.by),
+            "raised_by_you": o.raised_by_id == person.user.pk,
+            "status": o.status,
+            "for_the_supervisor_only": o.supervisor_only,
+            "note": o.note,
+        },
+    )
+
+
+@in_each_relationship(
+    "consultations",
+    "Consultations about another way of working",
+    {"date": "Date", "with_whom": "With whom", "outcome_words": "Outcome"},
+)
+def _consultations(person: Person) -> dict[int, list[Item]]:
+    rows = Consultation.objects.filter(relationship_id__in=person.relationship_ids)
+    return by_relationship(
+        rows.order_by("date", "pk"),
+        lambda c: {
+            "id": c.uid,
+            "date": c.date,
+            "with_whom": c.with_whom,
+            "outcome": c.outcome,
+            "outcome_words": CONSULTATION_OUTCOMES.get(c.outcome, c.outcome),
+        },
+    )
+
+
+@in_each_relationship(
+    "supervision",
+    "Supervision",
+    {"date": "Date", "recorded_by": "Recorded by", "note": "Note"},
+)
+def _supervision(person: Person) -> dict[int, list[Item]]:
+    rows = SupervisionRecord.objects.filter(relationship_id__in=person.relationship_ids)
+    return by_relationship(
+        rows.select_related("recorded_by").order_by("date", "pk"),
+        lambda s: {"date": s.date, "recorded_by": _name(s.recorded_by), "note": s.note},
+    )
+
+
+@in_each_relationship(
+    "reviews",
+    "Reviews",
+    {"date": "Date", "kind": "Kind", "recorded_by": "Recorded by", "note": "Note"},
+)
+def _reviews(person: Person) -> dict[int, list[Item]]:
+    rows = ReviewRecord.objects.filter(relationship_id__in=person.relationship_ids)
+    return by_relationship(
+        rows.select_related("recorded_by").order_by("date", "pk"),
+        lambda r: {
+            "date": r.date,
+            "kind": r.get_kind_display(),
+            "recorded_by": _name(r.recorded_by),
+            "note": r.note,
+        },
+    )
+
+
+@in_each_relationship(
+    "questionnaires",
+    "Your wellbeing questionnaires",
+    {"name": "Questionnaire", "goal": "Goal", "scores": "Scores"},
+    empty="None.",
+)
+def _questionnaires(person: Person) -> dict[int, list[Item]]:
+    """Their own score series, each score with its item-by-item answers."""
+    scores = Score.objects.order_by("date", "pk")
+    rows = OutcomeSeries.objects.filter(of_id__in=person.own_ids).prefetch_related(
+        Prefetch("scores", queryset=scores)
+    )
+    names = {key: instrument.name for key, instrument in shipped_instruments().items()}
+    return by_relationship(
+        rows.order_by("relationship_id", "position", "pk"),
+        lambda s: {
+            "id": s.uid,
+            "instrument": s.instrument,
+            "name": names.get(s.instrument, s.instrument),
+            "goal": s.goal,
+            "scores": [
+                {"date": score.date, "score": score.value, "items": score.items}
+                for score in s.scores.all()
+            ],
+        },
+    )
+
+
+@in_each_relationship(
+    "safety_flags",
+    "Safety flags about you",
+    {
+        "raised_at": "Raised",
+        "detail": "What",
+        "done_on": "Followed up",
+        "action_taken": "What was done",
+    },
+    empty="None.",
+)
+def _safety_flags(person: Person) -> dict[int, list[Item]]:
+    rows = SafetyFlag.objects.filter(about_id__in=person.own_ids).order_by("raised_at", "pk")
+    return by_relationship(
+        rows,
+        lambda f: {
+            "kind": f.kind,
+            "raised_at": f.raised_at,
+            "detail": f.detail,
+            "done_on": f.resolved_at,
+            "action_taken": f.action_taken or None,
+        },
+    )
+
+
+# --- The whole record ----------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """The record as data: what the JSON is, and what the page shows."""
+
+    made_at: datetime
+    about_you: dict[str, list[Item]]
+    relationships: list[Item] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Value]:
+        """The record in the documented format (docs/personal-record.md)."""
+        about_you = {
+            part.key: self.about_you[part.key][0] if part.single else self.about_you[part.key]
+            for part in ABOUT_YOU
+        }
+        return {
+            "format": FORMAT,
+            "made_at": self.made_at,
+            **about_you,
+            "relationships": self.relationships,
+        }
+
+
+def personal_record(user: User) -> Record:
+    """Everything held about this person that they may see, gathered part by part."""
+    participants = list(own_relationships(user).order_by("relationship__title", "relationship_id"))
+    person = Person(user, participants)
+    found = {part.key: part.gather(person) for part in IN_EACH_RELATIONSHIP}
+    seen: set[int] = set()
+    relationships = []
+    for participant in participants:
+        relationship = participant.relationship
+        if relationship.pk in seen:
+            continue
+        seen.add(relationship.pk)
+        relationships.append(
+            {
+                "id": relationship.pk,
+                "title": relationship.title,
+                "organisation": relationship.organisation.name,
+                "stage": relationship.stage,
+                "setting": relationship.setting,
+                "started": relationship.started,
+                "ended": relationship.ended_on,
+                **{key: items.get(relationship.pk, []) for key, items in found.items()},
+            }
+        )
+    return Record(
+        made_at=timezone.now(),
+        about_you={part.key: part.gather(person) for part in ABOUT_YOU},
+        relationships=relationships,
+    )
+
+
+# --- The record as the page shows it ----------------------------------------------------
+
+
+def _spoken(value: Value) -> str | list[str]:
+    """A value in words: dates spoken, true and false as yes and no, lists as lines."""
+    if value is None or value == "":
+        return "Not recorded"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_line(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return [_line(v) for v in value] or "None"
+    return str(value)
+
+
+def _line(value: Value) -> str:
+    spoken = _spoken(value)
+    return ", ".join(spoken) if isinstance(spoken, list) else spoken
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _shown_item(part: Part, item: Item) -> list[dict[str, Any]]:
+    """The fields the part's labels name, each as a line of words or a list of lines."""
+    rows = []
+    for key, label in part.labels.items():
+        value = item.get(key)
+        if key == "answers" and isinstance(value, list):  # question and answer, in words
+            value = [f"{a['asked']}: {a['words']}" for a in value]
+        words = _spoken(value)
+        if isinstance(words, list):
+            rows.append({"label": label, "lines": words})
+        else:
+            rows.append({"label": label, "text": words})
+    return rows
+
+
+def _shown_part(part: Part, items: list[Item]) -> dict[str, Any]:
+    limit = part.shown_at_most
+    shown = items if limit is None else items[:limit]
+    return {
+        "key": part.key,
+        "heading": part.heading,
+        "empty": part.empty,
+        "items": [_shown_item(part, item) for item in shown],
+        "left_out": len(items) - len(shown),
+    }
+
+
+def shown(record: Record) -> dict[str, Any]:
+    """The record ready for the page's and the PDF's templates."""
+    return {
+        "made_at": record.made_at,
+        "about_you": [_shown_part(p, record.about_you[p.key]) for p in ABOUT_YOU],
+        "relationships": [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "organisation": r["organisation"],
+                "parts": [_shown_part(p, r[p.key]) for p in IN_EACH_RELATIONSHIP],
+            }
+            for r in record.relationships
+        ],
+    }

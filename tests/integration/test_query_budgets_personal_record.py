@@ -1,0 +1,79 @@
+"""A person's own record costs the same number of queries whether they are in 1 relationship
+or in 20, each with records of every kind, and reading it writes nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from mutuality.web.accounts.models import Organisation, Role, User
+from mutuality.web.relationships.models import (
+    Disclosure,
+    Observation,
+    OutcomeSeries,
+    Participant,
+    SafetyFlag,
+    Score,
+    SupervisionRecord,
+)
+from tests.factories import RelationshipFactory
+
+URLS = ("/accounts/record/", "/accounts/record.json")
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
+
+
+def _person_in(count: int) -> User:
+    """A co-producer in `count` relationships (the walking-group example), each with a
+    disclosure, an observation, a supervision session, a scored questionnaire and a flag."""
+    organisation = Organisation.objects.create(slug=f"record-{count}", name=f"{count} trust")
+    person = User.objects.create_user(
+        username=f"record-{count}", organisation=organisation, role=Role.CO_PRODUCER
+    )
+    day = date(2026, 3, 4)
+    for _ in range(count):
+        relationship = RelationshipFactory(organisation=organisation)
+        relationship.participants.filter(role="recipient").update(user=person)
+        me = Participant.objects.get(relationship=relationship, user=person)
+        professional = relationship.participants.get(role="professional")
+        Disclosure.objects.create(relationship=relationship, by=professional, date=day, about="x")
+        Observation.objects.create(
+            relationship=relationship, date=day, kind="other", by="me", raised_by=person
+        )
+        SupervisionRecord.objects.create(relationship=relationship, date=day, note="y")
+        series = OutcomeSeries.objects.create(relationship=relationship, of=me, instrument="phq9")
+        Score.objects.create(series=series, date=day, value=3)
+        SafetyFlag.objects.create(
+            relationship=relationship, about=me, kind="self_harm_thoughts", detail="z"
+        )
+    return person
+
+
+def _queries(person: User, url: str) -> tuple[int, list[str]]:
+    client = Client()
+    client.force_login(person)
+    client.get(url)  # the session is warm, as it is for anyone reading
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), [q["sql"] for q in queries if WRITE.match(q["sql"])]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", URLS)
+def test_the_record_costs_the_same_in_1_and_in_20_relationships(url: str) -> None:
+    """The page and the JSON make as many queries for 20 relationships as for 1, and no
+    write."""
+    one, many = _person_in(1), _person_in(20)
+
+    (few_queries, few_writes), (many_queries, many_writes) = (
+        _queries(one, url),
+        _queries(many, url),
+    )
+
+    assert many_queries == few_queries
+    assert few_writes == many_writes == []
