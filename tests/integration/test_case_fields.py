@@ -142,7 +142,10 @@ def test_professional_records_capacity_and_the_co_producer_adds_a_view(world: Wo
     assert "respect.capacity_fluctuating" in _codes(world)
     page = world.client("supervisor").get(_url(world, "people/")).content.decode()
     assert "Their own view: I can make these decisions" in page
-    assert AuditEvent.objects.filter(action="create", object_type="relationships.CapacityView").count() == 2
+    assert (
+        AuditEvent.objects.filter(action="create", object_type="relationships.CapacityView").count()
+        == 2
+    )
 
 
 def test_a_later_record_keeps_the_earlier_one(world: World) -> None:

@@ -22,7 +22,13 @@ from mutuality.web.relationships.models import (
     Relationship,
 )
 
-PERSON_FIELDS = ("access_needs", "adjustments", "vulnerability", "can_decline_freely")
+PERSON_FIELDS = (
+    "access_needs",
+    "adjustments",
+    "other_roles",
+    "vulnerability",
+    "can_decline_freely",
+)
 CONTEXT_FIELDS = (
     "best_interests",
     "compulsory",

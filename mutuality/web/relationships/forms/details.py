@@ -134,6 +134,10 @@ class PersonForm(RecordForm):
         "Adjustments agreed",
         "What you do about those needs, for example “papers sent in 16 point”.",
     )
+    other_roles = _lines_field(
+        "Other roles towards the other person",
+        "Other ways they know each other, for example “neighbour” or “employer”.",
+    )
     vulnerability = _radios(
         "How much could working this way be a burden for them?",
         VULNERABILITY_WORDS,
@@ -146,7 +150,13 @@ class PersonForm(RecordForm):
         "Choose whether they could say no without losing help",
     )
 
-    field_order = ("access_needs", "adjustments", "vulnerability", "can_decline_freely")
+    field_order = (
+        "access_needs",
+        "adjustments",
+        "other_roles",
+        "vulnerability",
+        "can_decline_freely",
+    )
 
     def __init__(self, *args: Any, recipient: bool, yours: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,6 +178,9 @@ class PersonForm(RecordForm):
     def clean_adjustments(self) -> list[str]:
         return clean_lines(self.cleaned_data["adjustments"], "adjustments")
 
+    def clean_other_roles(self) -> list[str]:
+        return clean_lines(self.cleaned_data["other_roles"], "other roles")
+
     def clean_can_decline_freely(self) -> bool | None:
         return _KNOWN_VALUES[self.cleaned_data["can_decline_freely"]]
 
@@ -176,6 +189,7 @@ def person_initial(person: Any) -> dict[str, Any]:
     return {
         "access_needs": "\n".join(person.access_needs),
         "adjustments": "\n".join(person.adjustments),
+        "other_roles": "\n".join(person.other_roles),
         "vulnerability": person.vulnerability or "not_assessed",
         "can_decline_freely": known_choice(person.can_decline_freely),
     }
