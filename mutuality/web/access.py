@@ -61,7 +61,10 @@ class Standing(StrEnum):
 
 class Permission(StrEnum):
     VIEW = "view"
-    EDIT = "edit"  # the relationship's details, contract drafts, affected parties, records
+    EDIT = "edit"  # the relationship's details, contract drafts, records
+    NAME_AFFECTED = "name_affected"  # who else the relationship affects, and their consent (both)
+    DESCRIBE = "describe"  # a person's access needs, adjustments, vulnerability … (`describes`)
+    RECORD_CAPACITY = "record_capacity"  # the professional's record of each person's capacity
     ANSWER = "answer"  # one's own two-sided answers
     CONSENT = "consent"  # one's own consent, including withdrawing it
     DECLARE_CONTRAST = "declare_contrast"  # how the work departs from usual care (both people)
@@ -81,6 +84,8 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
             Permission.ANSWER,
             Permission.CONSENT,
             Permission.DECLARE_CONTRAST,
+            Permission.NAME_AFFECTED,
+            Permission.DESCRIBE,
             Permission.AGREE_CONTRACT,
             Permission.OBSERVE,
             Permission.SCORE,
@@ -544,6 +549,18 @@ def speaks_for(user: Any, person: Participant) -> bool:
     the person themselves, on their own login. Nobody gives them for someone else, by a form
     or by a file."""
     return bool(user.is_authenticated) and person.user_id == user.pk
+
+
+def describes(held: Reach, person: Participant) -> bool:
+    """Whether this person may set what the case format says about `person` (access needs,
+    adjustments, vulnerability, whether they can decline freely) and add their view of that
+    person's capacity: the professional for anyone in the relationship, a co-producer for
+    themselves only. `held` must grant `Permission.DESCRIBE`."""
+    if not held.can(Permission.DESCRIBE) or person.relationship_id != held.relationship.pk:
+        return False
+    if held.standing == Standing.PROFESSIONAL:
+        return True
+    return held.participant is not None and held.participant.pk == person.pk
 
 
 def file_reach(user: Any, relationship: Relationship) -> Callable[[Any], bool]:

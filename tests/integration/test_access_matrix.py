@@ -42,9 +42,9 @@ MATRIX = {
     "outcomes-schedule-agree": "200 200 403 403 403",
     "invite": "200 403 403 403 403",
     "consent": "200 200 403 403 403",
-    "affected": "200 403 403 403 403",
-    "affected-none": "200 403 403 403 403",
-    "affected-change": "200 403 403 403 403",
+    "affected": "200 200 403 403 403",
+    "affected-none": "200 200 403 403 403",
+    "affected-change": "200 200 403 403 403",
     "questions": "200 200 403 403 403",
     "contract": "200 200 200 200 200",
     "contract-edit": "200 403 403 403 403",
@@ -60,6 +60,11 @@ MATRIX = {
     "scrutiny": "200 403 403 403 403",
     "contrast": "200 200 403 403 403",
     "stage": "200 403 403 403 403",
+    "people": "200 200 200 200 200",
+    "person": "200 200 403 403 403",  # the co-producer's own; the professional's: theirs alone
+    "capacity": "200 200 403 403 403",  # the co-producer's: recorded by one, a view by the other
+    "context": "200 403 403 403 403",
+    "approach": "200 403 403 403 403",
     "help-now": "200 200 200 200 200",
     "safety-flag": "200 403 200 403 403",
 }
@@ -93,6 +98,8 @@ def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, An
                 about=recipient, kind="self_harm_thoughts", detail="A test flag"
             )[0].pk
         },
+        "person": lambda: {"person": recipient.slug},
+        "capacity": lambda: {"person": recipient.slug},
         "review": lambda: {"kind": "contract"},
         "review-independent": lambda: {"kind": "independent"},
     }
@@ -144,7 +151,7 @@ def test_page_access(world: World, page: str, standing: str, theirs: bool) -> No
         assert not reads.filter(action="view").exists()
 
 
-READ_ONLY = {"contract", "records", "help-now"}
+READ_ONLY = {"contract", "records", "help-now", "people"}
 REFUSED = [
     (page, standing)
     for page in MATRIX

@@ -91,11 +91,12 @@ STAFF_ONLY = {
     "reviewer": 403,
     "admin": 403,
 }
+BOTH_PEOPLE = {**STAFF_ONLY, "co_producer": 200}  # either person names who else it affects
 PAGES = {
     "invite/": STAFF_ONLY,
-    "affected/": STAFF_ONLY,
-    "affected/none/": STAFF_ONLY,
-    "affected/{party}/": STAFF_ONLY,
+    "affected/": BOTH_PEOPLE,
+    "affected/none/": BOTH_PEOPLE,
+    "affected/{party}/": BOTH_PEOPLE,
     "consent/": {
         "professional": 200,
         "co_producer": 200,
@@ -164,7 +165,8 @@ def test_an_affected_party_of_another_relationship_is_not_found(world: World) ->
 
 
 def test_the_detail_page_links_to_the_people_pages(world: World) -> None:
-    """The professional sees every link; the co-producer only consent; the supervisor none."""
+    """The professional sees every link; the co-producer consent and affected parties, not
+    inviting; the supervisor none."""
     url = f"/relationships/{world.relationship.pk}/"
     pk = world.relationship.pk
 
@@ -175,6 +177,7 @@ def test_the_detail_page_links_to_the_people_pages(world: World) -> None:
     for link in ("consent", "invite", "affected"):
         assert f'href="/relationships/{pk}/{link}/"' in professional
     assert f'href="/relationships/{pk}/consent/"' in co_producer
+    assert f'href="/relationships/{pk}/affected/"' in co_producer
     assert f'href="/relationships/{pk}/invite/"' not in co_producer
     assert f'href="/relationships/{pk}/consent/"' not in supervisor
     assert "People and consent" in supervisor

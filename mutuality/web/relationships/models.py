@@ -417,6 +417,30 @@ class SupervisionRecord(models.Model):
         ordering = ["-date", "-pk"]
 
 
+class CapacityView(models.Model):
+    """One view of a person's capacity for the decisions the work shares, kept for good: the
+    professional's record (which is also the case format's `capacity`) or the co-producer's own
+    view of their capacity, shown beside it. A later view never replaces an earlier one."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="capacity_views"
+    )
+    about = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="capacity_views")
+    kind = models.CharField(
+        max_length=20,
+        choices=[("record", "The professional's record"), ("view", "Their own view")],
+    )
+    capacity = models.CharField(max_length=20, choices=CAPACITIES)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
 class ReviewRecord(models.Model):
     """A review of the contract (by the two people) or an independent review."""
 

@@ -30,7 +30,32 @@ _SCRUTINY: _Page = (
 )
 _RECORDS: _Page = ("relationships:records", {}, Permission.VIEW, "Go to observations and records")
 _CONSULT: _Page = ("relationships:consultation", {}, Permission.CONSULT, "Record a consultation")
+_PEOPLE: _Page = (
+    "relationships:people",
+    {},
+    Permission.DESCRIBE,
+    "Go to what the work takes into account for each person",
+)
+_APPROACH: _Page = ("relationships:approach", {}, Permission.EDIT, "Change how you work")
 _PAGES: dict[str, _Page] = {
+    "respect.capacity_lacking": _PEOPLE,
+    "respect.capacity_fluctuating": _PEOPLE,
+    "respect.capacity_uncertain": _PEOPLE,
+    "respect.scope_undefined": (
+        "relationships:context",
+        {},
+        Permission.EDIT,
+        "Say what you decide or make together",
+    ),
+    "responsibility.burden_high": _PEOPLE,
+    "responsibility.burden_unassessed": _PEOPLE,
+    "responsibility.not_optional": _PEOPLE,
+    "responsibility.decline_unknown": _PEOPLE,
+    "responsibility.adjustments_missing": _PEOPLE,
+    "responsibility.expertise_tradeoff": _APPROACH,
+    "responsibility.resources_unreviewed": _APPROACH,
+    "responsibility.resources_unjustified": _APPROACH,
+    "responsibility.outcome_plan_missing": _APPROACH,
     "respect.consent_missing": ("relationships:consent", {}, Permission.CONSENT, "Record consent"),
     "respect.consent_uninformed": (
         "relationships:consent",
@@ -41,13 +66,13 @@ _PAGES: dict[str, _Page] = {
     "respect.affected_unidentified": (
         "relationships:affected",
         {},
-        Permission.EDIT,
+        Permission.NAME_AFFECTED,
         "Say who else is affected",
     ),
     "respect.affected_consent_missing": (
         "relationships:affected",
         {},
-        Permission.EDIT,
+        Permission.NAME_AFFECTED,
         "Record their consent",
     ),
     "respect.contract_missing": _CONTRACT,

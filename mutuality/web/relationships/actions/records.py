@@ -211,6 +211,7 @@ SCRUTINY_FIELDS = (
     "public_reporting",
     "contrast",
     "uncertain",
+    "supervisor_is_participant",
 )
 
 

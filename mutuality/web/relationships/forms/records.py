@@ -343,6 +343,11 @@ class ScrutinyForm(RecordForm):
         "ethical way to help",
         required=False,
     )
+    supervisor_is_participant = forms.BooleanField(
+        label="The supervisor is also one of the people in this relationship",
+        required=False,
+        help_text="Then they are not outside it, and cannot check it from outside.",
+    )
 
     def clean_team_informed(self) -> bool | None:
         return _KNOWN_VALUES[self.cleaned_data["team_informed"]]

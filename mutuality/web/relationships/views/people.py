@@ -286,8 +286,8 @@ def _affected_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def affected(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff list who else the relationship affects, and whether each agrees."""
-    relationship = relationship_for(request.user, pk, Permission.EDIT)
+    """Either person in the relationship lists who else it affects, and whether each agrees."""
+    relationship = relationship_for(request.user, pk, Permission.NAME_AFFECTED)
     if request.method == "GET":
         form = AffectedPartyForm(initial={**_revision(relationship), "consent": "not_sought"})
         return _affected_page(request, relationship, form)
@@ -315,7 +315,7 @@ def affected(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def affected_change(request: HttpRequest, pk: int, party: int) -> HttpResponse:
     """Change what is recorded about one person or group the relationship affects."""
-    relationship = relationship_for(request.user, pk, Permission.EDIT)
+    relationship = relationship_for(request.user, pk, Permission.NAME_AFFECTED)
     found = get_object_or_404(relationship.affected_parties, pk=party)
     if request.method == "GET":
         form = AffectedPartyForm(
@@ -356,8 +356,8 @@ def affected_change(request: HttpRequest, pk: int, party: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def nobody_affected(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff confirm that the relationship affects nobody beyond its two people."""
-    relationship = relationship_for(request.user, pk, Permission.EDIT)
+    """Either person confirms that the relationship affects nobody beyond its two people."""
+    relationship = relationship_for(request.user, pk, Permission.NAME_AFFECTED)
     if request.method == "GET":
         form = NobodyAffectedForm(initial=_revision(relationship), relationship=relationship)
     else:

@@ -357,6 +357,7 @@ def _scrutiny_initial(relationship: Relationship) -> dict[str, Any]:
         "public_reporting": known_choice(relationship.public_reporting),
         "contrast": list(relationship.contrast or []),
         "uncertain": relationship.uncertain,
+        "supervisor_is_participant": relationship.supervisor_is_participant,
     }
 
 

@@ -1,0 +1,139 @@
+"""Writes to what the case format says about a person and about the work: a person's access
+needs, adjustments, vulnerability and whether they can decline; capacity (the professional's
+record and each co-producer's own view, both kept for good); the context and scope; the
+approach.
+
+Each is one atomic write: it claims the revision the page was loaded at (a stale page saves
+nothing), changes the rows, records what changed in the audit trail and stores a fresh
+assessment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from mutuality.web.relationships.actions import audit, bump_revision, reassess
+from mutuality.web.relationships.models import (
+    AssessmentRecord,
+    CapacityView,
+    Participant,
+    Relationship,
+)
+
+PERSON_FIELDS = (
+    "access_needs",
+    "adjustments",
+    "other_roles",
+    "vulnerability",
+    "can_decline_freely",
+)
+CONTEXT_FIELDS = (
+    "best_interests",
+    "compulsory",
+    "court_ordered",
+    "coproduced_elements_outside",
+    "co_produced_elements",
+)
+APPROACH_FIELDS = (
+    "professional_led_methods",
+    "resource_review",
+    "alternatives_considered",
+    "outcome_plan",
+)
+
+
+def _apply(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Set the given fields on the row; returns what changed, as [before, after]."""
+    changes = {}
+    for field in fields:
+        if field not in values:
+            continue
+        before, after = getattr(row, field), values[field]
+        if before != after:
+            changes[field] = [before, after]
+            setattr(row, field, after)
+    return changes
+
+
+def _words(changes: dict[str, Any]) -> str:
+    return ", ".join(field.replace("_", " ") for field in changes) or "nothing"
+
+
+@transaction.atomic
+def describe_person(
+    *, person: Participant, by: Any, values: dict[str, Any], expected_revision: int | None
+) -> AssessmentRecord:
+    """A person's access needs and adjustments, and for a recipient their vulnerability and
+    whether they can decline freely (`""` vulnerability: not given, the case format's
+    default of not assessed)."""
+    relationship = person.relationship
+    bump_revision(relationship, expected_revision)
+    if person.role != "recipient":  # the case format refuses these on a professional
+        values = {
+            k: v for k, v in values.items() if k not in ("vulnerability", "can_decline_freely")
+        }
+    changes = _apply(person, values, PERSON_FIELDS)
+    person.save(update_fields=list(PERSON_FIELDS))
+    audit(by, "update", person, relationship, participant=person.slug, changes=changes)
+    return reassess(relationship, reason=f"details of {person.slug} changed ({_words(changes)})")
+
+
+@transaction.atomic
+def record_capacity(
+    *,
+    person: Participant,
+    by: Any,
+    capacity: str,
+    note: str,
+    own_view: bool,
+    expected_revision: int | None,
+) -> AssessmentRecord:
+    """A view of a person's capacity, kept beside every earlier one. The professional's
+    (`own_view` false) is the record the case format's `capacity` holds; a co-producer's view
+    of their own capacity is kept and shown beside it, and changes no assessment."""
+    relationship = person.relationship
+    bump_revision(relationship, expected_revision)
+    view = CapacityView.objects.create(
+        relationship=relationship,
+        about=person,
+        kind="view" if own_view else "record",
+        capacity=capacity,
+        note=note,
+        by=by,
+    )
+    detail: dict[str, Any] = {"participant": person.slug, "kind": view.kind, "capacity": capacity}
+    if not own_view and person.capacity != capacity:
+        detail["changes"] = {"capacity": [person.capacity, capacity]}
+        person.capacity = capacity
+        person.save(update_fields=["capacity"])
+    audit(by, "create", view, relationship, **detail)
+    whose = "their own view of" if own_view else "the record of"
+    return reassess(relationship, reason=f"{whose} {person.slug}'s capacity added")
+
+
+@transaction.atomic
+def set_context(
+    *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
+) -> AssessmentRecord:
+    """The context of the work and its scope (the co-produced elements)."""
+    bump_revision(relationship, expected_revision)
+    relationship.refresh_from_db()
+    changes = _apply(relationship, values, CONTEXT_FIELDS)
+    relationship.save(update_fields=[*CONTEXT_FIELDS, "updated"])
+    audit(by, "update", relationship, relationship, changes=changes)
+    return reassess(relationship, reason=f"context and scope changed ({_words(changes)})")
+
+
+@transaction.atomic
+def set_approach(
+    *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
+) -> AssessmentRecord:
+    """Professional-led methods, the resource review, alternatives and the outcome plan."""
+    bump_revision(relationship, expected_revision)
+    relationship.refresh_from_db()
+    changes = _apply(relationship, values, APPROACH_FIELDS)
+    relationship.save(update_fields=[*APPROACH_FIELDS, "updated"])
+    audit(by, "update", relationship, relationship, changes=changes)
+    return reassess(relationship, reason=f"approach changed ({_words(changes)})")

@@ -1,0 +1,292 @@
+"""Forms for the parts of the case format that describe a person or the work itself: a
+person's access needs, adjustments, vulnerability and whether they can say no; their capacity
+(the professional's record, or their own view); the context and scope of the work; and its
+approach (professional-led methods, resources, alternatives, the outcome plan).
+
+Lists are typed one item a line. Limits match the case format (framework `_types.py`), so
+nothing a form accepts can fail the assessment, and each problem names the line it is on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mutuality.web.relationships.forms.common import field_of
+from mutuality.web.relationships.forms.records import (
+    SHORT_TEXT,
+    Option,
+    RecordForm,
+    _text,
+    known_choice,
+)
+
+MAX_LINES = 50
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+VULNERABILITY_WORDS: dict[str, Option] = {
+    "not_assessed": Option("Not thought about yet"),
+    "low": Option("Low", "Working this way is unlikely to be a burden."),
+    "moderate": Option("Moderate", "Working this way could sometimes be a burden."),
+    "high": Option("High", "Working this way could easily become a burden."),
+}
+CAPACITY_WORDS: dict[str, Option] = {
+    "presumed": Option(
+        "Presumed", "Nobody has had a reason to doubt it, so it is taken that they have it."
+    ),
+    "has": Option("Has capacity", "It was checked for the decisions you share."),
+    "fluctuating": Option(
+        "Comes and goes", "Sometimes they can make these decisions and sometimes not."
+    ),
+    "uncertain": Option("Not sure", "There is some reason to doubt it, and it needs checking."),
+    "lacks": Option("Does not have capacity", "They cannot make these decisions at the moment."),
+}
+OWN_CAPACITY_WORDS: dict[str, Option] = {
+    "presumed": Option("I have not thought about it"),
+    "has": Option("I can make these decisions"),
+    "fluctuating": Option("Sometimes I can make these decisions and sometimes not"),
+    "uncertain": Option("I am not sure"),
+    "lacks": Option("I cannot make these decisions at the moment"),
+}
+RESOURCE_WORDS: dict[str, Option] = {
+    "not_done": Option("We have not compared yet"),
+    "comparable": Option("It costs about the same as the usual way"),
+    "costlier_justified": Option(
+        "It costs more, and we have a good reason", "Say the reason in your notes or contract."
+    ),
+    "costlier_unjustified": Option("It costs more, and we have no good reason yet"),
+}
+CONTEXT_WORDS: dict[str, str] = {
+    "best_interests": "Some decisions are made in someone's best interests, because they cannot "
+    "make those decisions themselves at the moment",
+    "compulsory": "Parts of the treatment are compulsory, for example under the Mental Health Act",
+    "court_ordered": "The work is part of a court order or sentence",
+}
+_KNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
+_KNOWN_VALUES = {"yes": True, "no": False, "unknown": None}
+
+
+def _lines_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=f"{help_text} Write one on each line.".strip(),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def clean_lines(text: str, what: str) -> list[str]:
+    """One item a line, blank lines dropped; each within the case format's text limits."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"Write at most {MAX_LINES} {what}, one on each line")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > SHORT_TEXT:
+            raise ValidationError(
+                f"Line {number} of the {what} is too long: use {SHORT_TEXT:,} characters or fewer"
+            )
+        if _CONTROL.search(line):
+            raise ValidationError(
+                f"Line {number} of the {what} has a character that cannot be saved. "
+                "Type it again without copying it"
+            )
+    return list(dict.fromkeys(lines))  # the same item twice says nothing more
+
+
+def _known(label: str, help_text: str, required_message: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=_KNOWN,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": required_message,
+            "invalid_choice": "Choose yes, no or not known yet",
+        },
+    )
+
+
+def _radios(label: str, choices: dict[str, Option], what: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=list(choices.items()),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Choose {what}",
+            "invalid_choice": f"Choose {what} from the list",
+        },
+    )
+
+
+class PersonForm(RecordForm):
+    """What the case format says about one person: access needs and adjustments (anyone), and
+    for a co-producer their vulnerability and whether they can say no freely."""
+
+    access_needs = _lines_field(
+        "Access needs",
+        "Anything that makes taking part harder, for example “large print” or “needs breaks”.",
+    )
+    adjustments = _lines_field(
+        "Adjustments agreed",
+        "What you do about those needs, for example “papers sent in 16 point”.",
+    )
+    other_roles = _lines_field(
+        "Other roles towards the other person",
+        "Other ways they know each other, for example “neighbour” or “employer”.",
+    )
+    vulnerability = _radios(
+        "How much could working this way be a burden for them?",
+        VULNERABILITY_WORDS,
+        "how much it could be a burden",
+    )
+    can_decline_freely = _known(
+        "Could they say no to this way of working, or stop it, without losing any help?",
+        "Each of you is also asked this on the questions page. If either of you says no there, "
+        "the assessment counts it.",
+        "Choose whether they could say no without losing help",
+    )
+
+    field_order = (
+        "access_needs",
+        "adjustments",
+        "other_roles",
+        "vulnerability",
+        "can_decline_freely",
+    )
+
+    def __init__(self, *args: Any, recipient: bool, yours: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not recipient:  # the case format keeps these two for recipients only
+            del self.fields["vulnerability"], self.fields["can_decline_freely"]
+        elif yours:
+            self.fields[
+                "vulnerability"
+            ].label = "How much could working this way be a burden for you?"
+            self.fields[
+                "can_decline_freely"
+            ].label = (
+                "Could you say no to this way of working, or stop it, without losing any help?"
+            )
+
+    def clean_access_needs(self) -> list[str]:
+        return clean_lines(self.cleaned_data["access_needs"], "access needs")
+
+    def clean_adjustments(self) -> list[str]:
+        return clean_lines(self.cleaned_data["adjustments"], "adjustments")
+
+    def clean_other_roles(self) -> list[str]:
+        return clean_lines(self.cleaned_data["other_roles"], "other roles")
+
+    def clean_can_decline_freely(self) -> bool | None:
+        return _KNOWN_VALUES[self.cleaned_data["can_decline_freely"]]
+
+
+def person_initial(person: Any) -> dict[str, Any]:
+    return {
+        "access_needs": "\n".join(person.access_needs),
+        "adjustments": "\n".join(person.adjustments),
+        "other_roles": "\n".join(person.other_roles),
+        "vulnerability": person.vulnerability or "not_assessed",
+        "can_decline_freely": known_choice(person.can_decline_freely),
+    }
+
+
+class CapacityForm(RecordForm):
+    """The professional's record of a person's capacity, or a co-producer's own view of
+    theirs: either is kept, and neither replaces the other."""
+
+    capacity = _radios(
+        "Can they make the decisions you share in this work?", CAPACITY_WORDS, "an answer"
+    )
+    note = _text(
+        "Anything to add",
+        limit=SHORT_TEXT,
+        help_text="For example, which decisions it covers, or how it was checked.",
+        name="your note",
+    )
+
+    def __init__(self, *args: Any, own_view: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if own_view:
+            field = field_of(self, "capacity", forms.ChoiceField)
+            field.choices = list(OWN_CAPACITY_WORDS.items())
+            field.label = "Can you make the decisions you share in this work?"
+            self.fields[
+                "note"
+            ].help_text = "Your view is kept beside the professional's. It does not replace it."
+
+
+class ContextForm(RecordForm):
+    """The context of the work (best interests, compulsion, a court order) and its scope: the
+    parts the two people decide or make together."""
+
+    applies = forms.MultipleChoiceField(
+        label="Do any of these apply to the work?",
+        help_text="Choose all that apply. Leave them all empty if none do.",
+        choices=list(CONTEXT_WORDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose only from the list"},
+    )
+    coproduced_elements_outside = forms.BooleanField(
+        label="You have agreed with others that the parts you do together lie outside these",
+        required=False,
+        help_text="Only if one of the above applies.",
+    )
+    co_produced_elements = _lines_field(
+        "What do you decide or make together?", "For example “session plans”."
+    )
+
+    def clean_co_produced_elements(self) -> list[str]:
+        return clean_lines(self.cleaned_data["co_produced_elements"], "things you do together")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("coproduced_elements_outside") and not cleaned.get("applies"):
+            self.add_error(
+                "coproduced_elements_outside",
+                "Tick this only if best interests, compulsion or a court order applies",
+            )
+        return cleaned
+
+
+class ApproachForm(RecordForm):
+    """How the work is done: methods kept professional-led, the resource review, the other
+    models considered and the questionnaires that will show change."""
+
+    professional_led_methods = _lines_field(
+        "Methods that stay led by the professional",
+        "Ways of helping whose benefit rests on the professional's role, for example "
+        "“limited re-parenting”.",
+    )
+    resource_review = _radios(
+        "Does working together this way cost more than the usual way?",
+        RESOURCE_WORDS,
+        "how the cost compares",
+    )
+    alternatives_considered = _lines_field(
+        "Other ways of helping you thought about", "For example “group therapy”."
+    )
+    outcome_plan = forms.MultipleChoiceField(
+        label="Which questionnaires will show whether things change?",
+        help_text="Choose all that you plan to use.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose only questionnaires from the list"},
+    )
+
+    def __init__(self, *args: Any, instruments: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_of(self, "outcome_plan", forms.MultipleChoiceField).choices = list(
+            instruments.items()
+        )
+
+    def clean_professional_led_methods(self) -> list[str]:
+        return clean_lines(self.cleaned_data["professional_led_methods"], "methods")
+
+    def clean_alternatives_considered(self) -> list[str]:
+        return clean_lines(self.cleaned_data["alternatives_considered"], "other ways of helping")
