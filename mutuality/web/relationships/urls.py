@@ -6,6 +6,7 @@ from mutuality.web.relationships.views import (
     dashboard,
     outcomes,
     people,
+    private_worries,
     questions,
     records,
     safety,
@@ -19,6 +20,7 @@ urlpatterns = [
     *people.urlpatterns,
     *questions.urlpatterns,
     *records.urlpatterns,
+    *private_worries.urlpatterns,
     *audit_log.urlpatterns,
     *safety.urlpatterns,
 ]
