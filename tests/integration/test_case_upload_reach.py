@@ -95,23 +95,24 @@ def test_uploading_an_export_again_changes_nothing(world: World, with_ids: bool)
 
 
 def test_a_professionals_file_never_reaches_a_private_worry(world: World) -> None:
-    """A private worry is in no file the professional has, and a file naming its id adds an
-    observation of their own, leaving the worry as it was (ADR 0015)."""
+    """A private worry is in no file the professional has, and a file naming its id is refused
+    just as one naming a made-up id is, leaving the worry as it was (ADR 0015)."""
     data = _data(world)
     private = _private(world)
-    data["observations"].append(
-        {"id": private.uid, "date": "2026-11-02", "kind": "other", "by": "Priya", "status": "open"}
-    )
+    entry = {"date": "2026-11-02", "kind": "other", "by": "Priya", "status": "open"}
+    data["observations"].append({"id": private.uid, **entry})
+    made_up = {**data, "observations": [*data["observations"][:-1], {"id": "made-up", **entry}]}
 
-    response = upload(world, "professional", data, follow=True)
+    response = _page(upload(world, "professional", data, follow=True))
+    other = _page(upload(world, "professional", made_up, follow=True))
 
     private.refresh_from_db()
     assert (private.state, private.note, private.kind) == ("held", PRIVATE_NOTE, "collusion")
-    assert (
-        world.relationship.observations.get(uid=private.uid).raised_by
-        == world.users["professional"]
-    )
-    assert PRIVATE_NOTE not in _page(response)
+    assert not world.relationship.observations.filter(kind="other", by="Priya").exists()
+    assert PRIVATE_NOTE not in response
+    unknown = "which is not the id of a record in this relationship"
+    assert unknown in response
+    assert unknown in other
 
 
 def test_the_private_worry_is_in_its_raisers_export_alone(world: World) -> None:

@@ -109,7 +109,7 @@ ALLOWED = {
     "disclosure": {"professional"},
     "consultation": {"professional", "supervisor"},
     "contract-review": {"professional"},
-    "independent-review": {"supervisor"},
+    "independent-review": {"supervisor", "reviewer"},
     "scrutiny": {"professional"},
     "stage": {"professional"},
 }
@@ -474,7 +474,7 @@ def test_the_observation_form_explains_each_kind(world: World) -> None:
     assert "A closed group" in html
     assert "Boundaries slipping" in html
     assert 'aria-describedby="id_kind_1_hint"' in html
-    assert "Only the supervisor should see this" in html
+    assert "Tell only the supervisor" in html
 
 
 def test_the_co_producer_is_told_when_there_is_no_supervisor_to_read_it(world: World) -> None:

@@ -237,7 +237,7 @@ class ObservationForm(RecordForm):
             del self.fields["supervisor_only"]
         elif not has_supervisor:
             self.fields["supervisor_only"].help_text = (
-                "This relationship has no supervisor in Mutuality yet, so nobody will read it "
+                "This relationship has no supervisor in Mutuality yet, so nobody else will read it "
                 "until one is added. " + str(self.fields["supervisor_only"].help_text)
             )
 
