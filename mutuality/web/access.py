@@ -41,6 +41,7 @@ from mutuality.web.relationships.models import (
     Observation,
     OutcomeSeries,
     Participant,
+    PrivateWorry,
     Relationship,
     Score,
     people_with_names,
@@ -74,10 +75,33 @@ class Permission(StrEnum):
     OBSERVE = "observe"  # raise an observation of a destructive dynamic
     SCORE = "score"  # outcome questionnaires
     EXPORT = "export"
+    # Issue 13, ADR 0015: asked for by the co-producer, recorded by the reviewer, held by the
+    # supervisor.
+    REQUEST_CONSULTATION = "request_consultation"  # ask for a consultation about another model
+    INDEPENDENT_REVIEW = "independent_review"  # record an independent review
+    RAISE_PRIVATELY = "raise_privately"  # raise a worry for the supervisor alone
+    PRIVATE_WORRIES = "private_worries"  # see private worries: the supervisor all, a raiser theirs
+    HOLD_PRIVATE_WORRIES = "hold_private_worries"  # put one on the record, or resolve it privately
 
 
 _GRANTS: dict[Standing, frozenset[Permission]] = {
-    Standing.PROFESSIONAL: frozenset(Permission) - {Permission.SUPERVISE},
+    Standing.PROFESSIONAL: frozenset(
+        {
+            Permission.VIEW,
+            Permission.EDIT,
+            Permission.NAME_AFFECTED,
+            Permission.DESCRIBE,
+            Permission.RECORD_CAPACITY,
+            Permission.ANSWER,
+            Permission.CONSENT,
+            Permission.DECLARE_CONTRAST,
+            Permission.AGREE_CONTRACT,
+            Permission.CONSULT,
+            Permission.OBSERVE,
+            Permission.SCORE,
+            Permission.EXPORT,
+        }
+    ),
     Standing.CO_PRODUCER: frozenset(
         {
             Permission.VIEW,
@@ -90,6 +114,9 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
             Permission.OBSERVE,
             Permission.SCORE,
             Permission.EXPORT,
+            Permission.REQUEST_CONSULTATION,
+            Permission.RAISE_PRIVATELY,
+            Permission.PRIVATE_WORRIES,
         }
     ),
     Standing.SUPERVISOR: frozenset(
@@ -99,9 +126,12 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
             Permission.CONSULT,
             Permission.OBSERVE,
             Permission.EXPORT,
+            Permission.INDEPENDENT_REVIEW,
+            Permission.PRIVATE_WORRIES,
+            Permission.HOLD_PRIVATE_WORRIES,
         }
     ),
-    Standing.REVIEWER: frozenset({Permission.VIEW}),
+    Standing.REVIEWER: frozenset({Permission.VIEW, Permission.INDEPENDENT_REVIEW}),
     Standing.ADMIN: frozenset({Permission.VIEW, Permission.EXPORT}),
 }
 PARTICIPANT_STANDINGS = frozenset({Standing.PROFESSIONAL, Standing.CO_PRODUCER})
@@ -407,25 +437,16 @@ def is_outsider(user: Any, relationship: Relationship) -> bool:
     return standing(user, relationship) not in PARTICIPANT_STANDINGS
 
 
-def may_read_private_notes(user: Any, relationship: Relationship) -> bool:
-    """Whether this person may read every supervisor-only note (the supervisor alone)."""
-    return standing(user, relationship) == Standing.SUPERVISOR
-
-
-def visible_observations(user: Any, relationship: Relationship) -> QuerySet[Observation]:
-    """Observations this person may read: supervisor-only ones go to the supervisor and the
-    co-producer who raised them, never to the professional."""
-    observations = relationship.observations.all()
+def visible_private_worries(user: Any, relationship: Relationship) -> QuerySet[PrivateWorry]:
+    """The private worries this person may know of (ADR 0015): every one to the supervisor, a
+    co-producer's own to them, and none to anyone else (not even that there are any)."""
+    worries = relationship.private_worries.all()
     held = standing(user, relationship)
-    if held == Standing.SUPERVISOR:
-        return observations
-    return observations.filter(_seen_by_participant(user))
-
-
-def _seen_by_participant(user: Any) -> Q:
-    """The observations a participant (or anyone but the supervisor) reads: every shared one,
-    and the supervisor-only ones they raised themselves."""
-    return Q(supervisor_only=False) | Q(raised_by=user)
+    if held is not None and Permission.HOLD_PRIVATE_WORRIES in _GRANTS[held]:
+        return worries
+    if held is not None and Permission.PRIVATE_WORRIES in _GRANTS[held]:
+        return worries.filter(raised_by=user)
+    return worries.none()
 
 
 def own_relationships(user: Any) -> QuerySet[Participant]:
@@ -437,11 +458,19 @@ def own_relationships(user: Any) -> QuerySet[Participant]:
 
 
 def observations_in_own_relationships(user: Any) -> QuerySet[Observation]:
-    """The observations of every relationship this person is a participant of, as
-    `visible_observations` shows each of them to them (a participant is never read as its
-    supervisor), in one query however many relationships they are part of."""
+    """The observations of every relationship this person is a participant of, in one query
+    however many relationships they are part of. Every observation is shared with the
+    participants; a worry raised privately is a `PrivateWorry`, never an observation."""
     mine = own_relationships(user).values("relationship_id")
-    return Observation.objects.filter(relationship_id__in=mine).filter(_seen_by_participant(user))
+    return Observation.objects.filter(relationship_id__in=mine)
+
+
+def own_private_worries(user: Any) -> QuerySet[PrivateWorry]:
+    """The private worries this person raised, in every relationship they are part of (ADR
+    0015: a raiser reads their own, and nobody's else)."""
+    if not user.is_authenticated:
+        return PrivateWorry.objects.none()
+    return PrivateWorry.objects.filter(raised_by_id=user.pk).select_related("relationship")
 
 
 def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Participant]:
@@ -577,8 +606,7 @@ def file_reach(user: Any, relationship: Relationship) -> Callable[[Any], bool]:
 
     def reaches(record: Any) -> bool:
         if isinstance(record, Observation):
-            from_a_file = record.raised_by_id is None and not record.supervisor_only
-            return from_a_file or record.raised_by_id == user.pk
+            return record.raised_by_id in (None, user.pk)
         if isinstance(record, Consultation):
             return record.recorded_by_id in (None, user.pk)
         if isinstance(record, Disclosure):

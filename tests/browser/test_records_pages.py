@@ -1,6 +1,7 @@
 """Supervision and records in a real browser: the supervisor records supervision and raises
-an observation that the assessment takes up; a co-producer raises one only the supervisor can
-read; every page passes axe, and the forms work with the keyboard alone."""
+an observation that the assessment takes up; a co-producer raises one privately, which the
+supervisor puts on the record; the co-producer asks for a consultation and the reviewer records
+a review; every page passes axe, and the forms work with the keyboard alone."""
 
 from __future__ import annotations
 
@@ -120,10 +121,11 @@ def test_supervisor_records_supervision_and_raises_an_observation(
     assert SupervisionRecord.objects.filter(relationship=relationship).count() == 1
 
 
-def test_co_producer_raises_an_observation_only_the_supervisor_sees(
+def test_a_worry_raised_privately_stays_with_the_supervisor_until_they_act(
     page: Page, relationship: Relationship, axe: Callable[[Page], None]
 ) -> None:
-    """The professional sees the finding but never the note or who raised it."""
+    """Tomasz raises a worry privately: Priya never learns of it; Dr Kaur sees it with the
+    assessment as it would be, and puts it on the record by keyboard, without his name."""
     sign_in(page, "tomasz")
     open_relationship(page, relationship)
     page.get_by_role("link", name="Record a worry about the relationship").click()
@@ -133,39 +135,108 @@ def test_co_producer_raises_an_observation_only_the_supervisor_sees(
     axe(page)
     page.get_by_label("Boundaries slipping").check()
     page.get_by_label("What have you noticed?").fill(SECRET)
-    page.get_by_label("Only the supervisor should see this").check()
+    page.get_by_label("Tell only the supervisor").check()
     page.get_by_role("button", name="Record the worry").click()
 
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
-        "Only the supervisor can see it."
-    )
-    expect(page.locator("[data-code='competence.boundary_drift']")).to_have_count(1)
-    expect(page.locator("#observations")).to_contain_text("Raised by you")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("nobody else knows of it")
+    expect(page.locator("[data-code='competence.boundary_drift']")).to_have_count(0)
+    page.get_by_role("link", name="Worries you raised privately with the supervisor").click()
+    expect(page.locator("#private-worries")).to_contain_text("who has not decided yet")
+    axe(page)
+    sign_out(page)
+
+    sign_in(page, "priya")
+    open_relationship(page, relationship)
+    expect(page.locator("[data-code='competence.boundary_drift']")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text(SECRET)
+    expect(page.locator("body")).not_to_contain_text("privately")
+    sign_out(page)
+
+    sign_in(page, "kaur")
+    open_relationship(page, relationship)
+    _tab_to(page, "el.textContent.trim().startsWith('Worries raised privately with you')")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Worries raised privately")
+    axe(page)
+    _tab_to(page, "el.textContent.trim().startsWith('Decide what to do')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#what-if")).to_contain_text("With this worry on the record")
+    expect(page.locator("body")).to_contain_text(SECRET)
+    axe(page)
+    _tab_to(page, "el.id === 'id_note'")
+    page.keyboard.type("Contact between sessions has grown")
+    _tab_to(page, "el.textContent.trim() === 'Put it on the record'")
+    page.keyboard.press("Enter")
+    expect(page.locator("#private-worries")).to_contain_text("On the record")
     axe(page)
     sign_out(page)
 
     sign_in(page, "priya")
     open_relationship(page, relationship)
     finding = page.locator("[data-code='competence.boundary_drift']")
-    expect(finding).to_contain_text("raised by someone in the relationship")
-    expect(page.locator("body")).not_to_contain_text(SECRET)
-    # The page names Tomasz as the co-producer, but never as the one who raised it.
+    expect(finding).to_contain_text("raised privately with the supervisor")
     expect(finding).not_to_contain_text("Tomasz")
-    expect(page.locator("body")).not_to_contain_text("by Tomasz")
-    axe(page)
-    page.get_by_role("link", name="See all the records for this relationship").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Supervision and records")
+    expect(page.locator("#observations")).to_contain_text("Contact between sessions has grown")
     expect(page.locator("body")).not_to_contain_text(SECRET)
+    axe(page)
+    assert not Observation.objects.filter(by__icontains="Tomasz").exists()
+
+
+def test_the_co_producer_asks_for_a_consultation_and_the_reviewer_records_a_review(
+    page: Page, relationship: Relationship, axe: Callable[[Page], None]
+) -> None:
+    """Both by keyboard, with axe on every page: Tomasz's request reaches the consultation page
+    Priya opens; the assigned reviewer records an independent review."""
+    reviewer = UserFactory(
+        username="rhys",
+        password=PASSWORD,
+        organisation=relationship.organisation,
+        role=Role.REVIEWER,
+        display_name="Rhys Evans",
+    )
+    relationship.reviewers.add(reviewer)
+    sign_in(page, "tomasz")
+    open_relationship(page, relationship)
+    _tab_to(page, "el.textContent.trim().startsWith('Ask for a consultation')")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ask for a consultation")
+    axe(page)
+    _tab_to(page, "el.textContent.trim() === 'Ask for a consultation'")
+    page.keyboard.press("Enter")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter what you would like")
+    axe(page)
+    _tab_to(page, "el.id === 'id_reason'")
+    page.keyboard.type("Would a peer group suit me better?")
+    _tab_to(page, "el.textContent.trim() === 'Ask for a consultation'")
+    page.keyboard.press("Enter")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("asked for a consultation")
+    sign_out(page)
+
+    sign_in(page, "priya")
+    open_relationship(page, relationship)
+    page.get_by_role("link", name="Record a consultation about the way of helping").click()
+    expect(page.locator("#consultation-requests")).to_contain_text("Would a peer group suit me")
     axe(page)
     sign_out(page)
 
-    sign_in(page, "kaur")
+    sign_in(page, "rhys")
     open_relationship(page, relationship)
-    expect(page.locator("#observations")).to_contain_text(SECRET)
-    expect(page.locator("#observations")).to_contain_text("Raised by Tomasz Nowak")
-    expect(page.locator("#observations")).to_contain_text("Only the supervisor can see this")
+    _tab_to(page, "el.textContent.trim() === 'Record an independent review'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record an independent review")
     axe(page)
-    assert Observation.objects.get().supervisor_only is True
+    _tab_to(page, "el.id === 'id_date_0'")
+    page.keyboard.type(str(timezone.localdate().day))
+    _tab_to(page, "el.id === 'id_date_1'")
+    page.keyboard.type(str(timezone.localdate().month))
+    _tab_to(page, "el.id === 'id_date_2'")
+    page.keyboard.type(str(timezone.localdate().year))
+    _tab_to(page, "el.textContent.trim() === 'Save the review'")
+    page.keyboard.press("Enter")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("independent review")
+    axe(page)
+    relationship.refresh_from_db()
+    assert relationship.last_independent_review == timezone.localdate()
 
 
 def _tab_to(page: Page, check: str, limit: int = 120) -> None:

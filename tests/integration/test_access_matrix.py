@@ -55,8 +55,13 @@ MATRIX = {
     "observation-resolve": "403 403 200 403 403",
     "disclosure": "200 403 403 403 403",
     "consultation": "200 403 200 403 403",
-    "review": "200 403 403 403 403",  # a contract review; an independent one is the supervisor's
-    "review-independent": "403 403 200 403 403",
+    "consultation-request": "403 200 403 403 403",
+    "review": "200 403 403 403 403",  # a contract review; an independent one is below
+    "review-independent": "403 403 200 200 403",
+    # Private worries (ADR 0015): the supervisor's all, a co-producer's own (none here).
+    "private-worries": "403 200 200 403 403",
+    "private-worry": "403 403 200 403 403",
+    "private-worry-resolve": "403 403 200 403 403",
     "scrutiny": "200 403 403 403 403",
     "contrast": "200 200 403 403 403",
     "stage": "200 403 403 403 403",
@@ -100,10 +105,22 @@ def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, An
         },
         "person": lambda: {"person": recipient.slug},
         "capacity": lambda: {"person": recipient.slug},
+        "private-worry": lambda: {"worry_pk": _private_worry(relationship).pk},
+        "private-worry-resolve": lambda: {"worry_pk": _private_worry(relationship).pk},
         "review": lambda: {"kind": "contract"},
         "review-independent": lambda: {"kind": "independent"},
     }
     return {"pk": relationship.pk, **extra.get(name, dict)()}
+
+
+def _private_worry(relationship: Relationship) -> Any:
+    """A worry the co-producer raised privately (if it was not raised already)."""
+    recipient = relationship.participants.filter(role="recipient").first()
+    return relationship.private_worries.get_or_create(
+        date="2026-11-01",
+        kind="collusion",
+        defaults={"note": "A test worry", "raised_by": recipient.user if recipient else None},
+    )[0]
 
 
 def _url(world: World, relationship: Relationship, name: str) -> str:
@@ -151,7 +168,7 @@ def test_page_access(world: World, page: str, standing: str, theirs: bool) -> No
         assert not reads.filter(action="view").exists()
 
 
-READ_ONLY = {"contract", "records", "help-now", "people"}
+READ_ONLY = {"contract", "records", "help-now", "people", "private-worries"}
 REFUSED = [
     (page, standing)
     for page in MATRIX
@@ -241,15 +258,11 @@ def test_views_by_non_participants_are_audited(world: World, standing: str, audi
         assert views.get().user == world.users[standing]
 
 
-def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: World) -> None:
-    """A co-producer's supervisor-only note is in the supervisor's download and no one else's."""
-    world.relationship.observations.create(
-        date="2026-11-01",
-        kind="collusion",
-        by="someone in the relationship",
-        note="private worry 7f3a",
-        supervisor_only=True,
-    )
+def test_downloaded_case_file_holds_a_private_worry_for_its_raiser_alone(world: World) -> None:
+    """A private worry is in its raiser's download and in no one else's, not even by its kind."""
+    worry = _private_worry(world.relationship)
+    worry.note = "private worry 7f3a"
+    worry.save()
     url = f"/relationships/{world.relationship.pk}/case.yaml"
 
     texts = {
@@ -257,11 +270,11 @@ def test_downloaded_case_file_hides_supervisor_only_notes_from_others(world: Wor
         for standing in ("professional", "co_producer", "supervisor", "admin")
     }
 
-    assert "private worry 7f3a" in texts["supervisor"]
+    assert "private worry 7f3a" in texts["co_producer"]
     assert all(
-        "private worry 7f3a" not in texts[s] for s in ("professional", "co_producer", "admin")
+        "private worry 7f3a" not in texts[s] and "collusion" not in texts[s]
+        for s in ("professional", "supervisor", "admin")
     )
-    assert all("kind: collusion" in text for text in texts.values())
 
 
 # Pages about the signed-in person's own account (accounts/urls.py), the same for every

@@ -13,14 +13,13 @@ import yaml
 
 from mutuality.web.access import file_reach
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.models import Observation, Score
+from mutuality.web.relationships.models import PrivateWorry, Score
 from tests.factories import World
 from tests.integration.test_access_matrix import STANDINGS
 from tests.integration.upload_world import (
     PRIVATE_NOTE,
     everything,
     export_as,
-    outside_reach,
     unchanged,
     upload,
     with_every_record,
@@ -58,8 +57,8 @@ def _page(response: Any) -> str:
     return str(response.content.decode())
 
 
-def _private(world: World) -> Observation:
-    return world.relationship.observations.get(supervisor_only=True)
+def _private(world: World) -> PrivateWorry:
+    return world.relationship.private_worries.get()
 
 
 def test_every_record_in_an_export_carries_its_id(world: World) -> None:
@@ -95,32 +94,39 @@ def test_uploading_an_export_again_changes_nothing(world: World, with_ids: bool)
     assert _data(world) == data
 
 
-def test_a_professional_cannot_resolve_or_rewrite_a_private_worry(world: World) -> None:
-    """The co-producer's supervisor-only worry is kept whole, whatever the file says of it."""
+def test_a_professionals_file_never_reaches_a_private_worry(world: World) -> None:
+    """A private worry is in no file the professional has, and a file naming its id is refused
+    just as one naming a made-up id is, leaving the worry as it was (ADR 0015)."""
     data = _data(world)
     private = _private(world)
-    entry = next(o for o in data["observations"] if o["id"] == private.uid)
-    entry.update(status="resolved", note="nothing to worry about", kind="other")
-    before = outside_reach(world)
+    entry = {"date": "2026-11-02", "kind": "other", "by": "Priya", "status": "open"}
+    data["observations"].append({"id": private.uid, **entry})
+    made_up = {**data, "observations": [*data["observations"][:-1], {"id": "made-up", **entry}]}
 
-    response = upload(world, "professional", data, follow=True)
+    response = _page(upload(world, "professional", data, follow=True))
+    other = _page(upload(world, "professional", made_up, follow=True))
 
     private.refresh_from_db()
-    assert (private.status, private.note, private.kind) == ("open", PRIVATE_NOTE, "collusion")
-    assert unchanged(before, outside_reach(world)) == []
-    assert "recorded by someone else, so it was kept as it is here" in _page(response)
-    assert PRIVATE_NOTE not in _page(response)
+    assert (private.state, private.note, private.kind) == ("held", PRIVATE_NOTE, "collusion")
+    assert not world.relationship.observations.filter(kind="other", by="Priya").exists()
+    assert PRIVATE_NOTE not in response
+    unknown = "which is not the id of a record in this relationship"
+    assert unknown in response
+    assert unknown in other
 
 
-def test_the_private_note_is_not_in_the_professionals_export(world: World) -> None:
-    """The worry's note leaves the database only for the supervisor, ids or not."""
+def test_the_private_worry_is_in_its_raisers_export_alone(world: World) -> None:
+    """The worry leaves the database in the co-producer's own file, and in no one else's."""
     private = _private(world)
 
     texts = {s: export_as(world, s) for s in ("professional", "co_producer", "supervisor")}
 
-    assert all(private.uid in text for text in texts.values())
-    assert PRIVATE_NOTE in texts["supervisor"]
-    assert PRIVATE_NOTE not in texts["professional"] + texts["co_producer"]
+    assert private.uid in texts["co_producer"]
+    assert PRIVATE_NOTE in texts["co_producer"]
+    assert all(
+        PRIVATE_NOTE not in texts[s] and private.uid not in texts[s]
+        for s in ("professional", "supervisor")
+    )
 
 
 def _refusal(world: World, record_id: str) -> str:
@@ -307,7 +313,6 @@ def test_the_audit_trail_names_what_an_upload_changed_but_not_its_content(world:
 def _record(world: World, name: str) -> Any:
     r = world.relationship
     return {
-        "private worry": lambda: r.observations.get(supervisor_only=True),
         "supervisor's observation": lambda: r.observations.get(note="supervisor's own note"),
         "own observation": lambda: r.observations.get(note="priya's own note"),
         "co-producer's observation": lambda: r.observations.get(note="tomasz's open note"),
@@ -329,7 +334,6 @@ def _record(world: World, name: str) -> Any:
 
 
 REACH = {
-    "private worry": False,
     "supervisor's observation": False,
     "own observation": True,
     "co-producer's observation": False,

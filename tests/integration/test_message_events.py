@@ -361,7 +361,7 @@ def test_a_worry_and_a_contract_from_an_uploaded_file_are_sent_like_typed_ones(
     """A case file that adds a worry and a new contract version posts the worry to the
     supervisor and the contract to the co-producer, as the forms do."""
     relationship = world.relationship
-    data = yaml.safe_load(export_yaml(relationship, private_notes=True))
+    data = yaml.safe_load(export_yaml(relationship))
     data["observations"] = [
         {"date": "2026-11-02", "kind": "boundary_drift", "by": "priya", "status": "open"}
     ]

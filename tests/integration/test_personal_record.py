@@ -18,7 +18,11 @@ from django.test import Client
 from django.urls import reverse
 from jsonschema import Draft202012Validator
 
-from mutuality.web.access import observations_in_own_relationships, visible_observations
+from mutuality.web.access import (
+    observations_in_own_relationships,
+    own_private_worries,
+    visible_private_worries,
+)
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox.models import Kind, OutgoingMessage
 from mutuality.web.relationships.actions import set_consent
@@ -26,6 +30,7 @@ from mutuality.web.relationships.models import (
     Observation,
     OutcomeSeries,
     Participant,
+    PrivateWorry,
     SafetyFlag,
     Score,
     SupervisionRecord,
@@ -51,13 +56,13 @@ def world(world: World) -> World:
     me = Participant.objects.get(relationship=relationship, user=co_producer)
     someone = Participant.objects.create(relationship=relationship, slug="sam", role="recipient")
     day = date(2026, 3, 4)
-    Observation.objects.create(
-        relationship=relationship, date=day, kind="collusion", by="tomasz", note=OWN_NOTE,
-        raised_by=co_producer, supervisor_only=True,
+    PrivateWorry.objects.create(
+        relationship=relationship, date=day, kind="collusion", note=OWN_NOTE,
+        raised_by=co_producer,
     )  # fmt: skip
-    Observation.objects.create(
-        relationship=relationship, date=day, kind="boundary_drift", by="sam", note=OTHERS_NOTE,
-        raised_by=world.users["other_professional"], supervisor_only=True,
+    PrivateWorry.objects.create(
+        relationship=relationship, date=day, kind="boundary_drift", note=OTHERS_NOTE,
+        raised_by=world.users["other_professional"],
     )  # fmt: skip
     Observation.objects.create(
         relationship=relationship, date=day, kind="other", by="priya", note=SHARED_NOTE,
@@ -156,15 +161,19 @@ def test_the_professionals_record_never_holds_the_co_producers_private_note(worl
     assert OTHERS_NOTE not in text
 
 
-def test_the_record_sees_the_observations_the_relationship_page_shows(world: World) -> None:
-    """The record's observations are `visible_observations` of each relationship, for each
-    participant: one rule, read for all their relationships at once."""
+def test_the_record_sees_the_private_worries_the_relationship_pages_show(world: World) -> None:
+    """The record's private worries are `visible_private_worries` of each relationship, for
+    each participant (their own, and nobody else's): one rule, read for all their relationships
+    at once; every shared observation is in it."""
     for standing in ("professional", "co_producer"):
         user = world.users[standing]
 
-        found = set(observations_in_own_relationships(user))
+        found = set(own_private_worries(user))
+        shared = set(observations_in_own_relationships(user))
 
-        assert found == set(visible_observations(user, world.relationship)), standing
+        assert found == set(visible_private_worries(user, world.relationship)), standing
+        assert shared == set(world.relationship.observations.all()), standing
+    assert len(set(own_private_worries(world.users["co_producer"]))) == 1
 
 
 def test_the_json_keeps_its_documented_shape(world: World) -> None:

@@ -159,53 +159,45 @@ def test_the_headline_and_findings_are_the_stored_assessments(world: World, exam
         assert f'data-code="{finding["code"]}"' in html
 
 
-def test_a_supervisor_only_note_is_in_the_supervisors_report_alone(world: World) -> None:
-    """A note the co-producer raised for the supervisor's eyes reaches the supervisor's report
-    (and the co-producer's own), never the professional's, the reviewer's or the admin's,
-    on the page or in the PDF."""
-    world.relationship.observations.create(
-        date="2026-11-20",
-        kind="boundary_drift",
-        by="gethin",
-        note=SECRET,
-        raised_by=world.users["co_producer"],
-        supervisor_only=True,
+def _private_worry(world: World) -> None:
+    world.relationship.private_worries.create(
+        date="2026-11-20", kind="boundary_drift", note=SECRET, raised_by=world.users["co_producer"]
     )
 
-    seen = {
-        standing: SECRET in world.client(standing).get(_page(world.relationship)).content.decode()
+
+def test_a_private_worry_is_in_its_raisers_report_alone(world: World) -> None:
+    """A worry the co-producer raised privately is in their own report (ADR 0015), never the
+    professional's, the reviewer's, the admin's or even the supervisor's (who reads it on its
+    own page): not its note, nor its kind."""
+    _private_worry(world)
+
+    pages = {
+        standing: world.client(standing).get(_page(world.relationship)).content.decode()
         for standing in ("supervisor", "co_producer", "professional", "reviewer", "admin")
     }
 
-    assert seen == {
-        "supervisor": True,
+    assert {s: SECRET in html for s, html in pages.items()} == {
+        "supervisor": False,
         "co_producer": True,
         "professional": False,
         "reviewer": False,
         "admin": False,
     }
+    assert "Boundaries slipping" in pages["co_producer"]
+    assert all("Boundaries slipping" not in pages[s] for s in ("professional", "admin"))
 
 
-def test_a_supervisor_only_note_stays_out_of_the_professionals_pdf(
-    world: World, tmp_path: Path
-) -> None:
-    """The PDF follows the same rule as the page: the supervisor's has the note, the
+def test_a_private_worry_is_in_its_raisers_pdf_alone(world: World, tmp_path: Path) -> None:
+    """The PDF follows the same rule as the page: the raiser's has the worry, the
     professional's does not."""
-    world.relationship.observations.create(
-        date="2026-11-20",
-        kind="boundary_drift",
-        by="gethin",
-        note=SECRET,
-        raised_by=world.users["co_producer"],
-        supervisor_only=True,
-    )
+    _private_worry(world)
 
-    supervisors = _pdftotext(_download(world.client("supervisor"), world.relationship), tmp_path)
+    raisers = _pdftotext(_download(world.client("co_producer"), world.relationship), tmp_path)
     professionals = _pdftotext(
         _download(world.client("professional"), world.relationship), tmp_path
     )
 
-    assert SECRET in supervisors
+    assert SECRET in raisers
     assert SECRET not in professionals
 
 

@@ -43,19 +43,17 @@ def with_every_record(world: World) -> World:
     pro, co, sup = (world.users[s] for s in ("professional", "co_producer", "supervisor"))
     tomasz = r.participants.get(slug="tomasz")
     observations = [
-        dict(kind="collusion", by="someone in the relationship", raised_by=co, note=PRIVATE_NOTE),
         dict(kind="boundary_drift", by="Dr Kaur", raised_by=sup, note="supervisor's own note"),
         dict(kind="boundary_drift", by="Priya", raised_by=pro, note="priya's own note"),
         dict(kind="other", by="Tomasz", raised_by=co, note="tomasz's open note"),
         dict(kind="other", by="Tomasz", raised_by=co, note="the same day and kind again"),
     ]
     for fields in observations:
-        Observation.objects.create(
-            relationship=r,
-            date=date(2026, 11, 2),
-            supervisor_only=fields["note"] == PRIVATE_NOTE,
-            **fields,
-        )
+        Observation.objects.create(relationship=r, date=date(2026, 11, 2), **fields)
+    # Held by the supervisor, on no shared record (ADR 0015).
+    r.private_worries.create(
+        date=date(2026, 11, 2), kind="collusion", raised_by=co, note=PRIVATE_NOTE
+    )
     Consultation.objects.create(
         relationship=r,
         date=date(2026, 10, 20),
@@ -88,7 +86,7 @@ def export_as(world: World, standing: str, relationship: Relationship | None = N
     client.force_login(world.users[standing])
     response = client.get(f"/relationships/{r.pk}/case.yaml")
     if response.status_code != 200:
-        return export_yaml(r, private_notes=False)
+        return export_yaml(r)
     return response.content.decode()
 
 
@@ -165,7 +163,7 @@ def outside_reach(world: World) -> dict[str, Any]:
     r = world.relationship
     pro = world.users["professional"]
     others = r.participants.exclude(user=pro)
-    mine = models.Q(raised_by=pro) | models.Q(raised_by__isnull=True, supervisor_only=False)
+    mine = models.Q(raised_by=pro) | models.Q(raised_by__isnull=True)
     relationship = Relationship.objects.filter(pk=r.pk)
     return {
         "other": fingerprint_of(world, world.other),

@@ -22,9 +22,15 @@ OFFERED: dict[str, tuple[Kind, ...]] = {
         Kind.CONTRACT_WAITING,
         Kind.QUESTIONNAIRE_DUE,
         Kind.OVERDUE_DIGEST,
+        Kind.CONSULTATION_REQUESTED,
     ),
     Role.CO_PRODUCER: (Kind.CONSENT_WITHDRAWN, Kind.CONTRACT_WAITING, Kind.QUESTIONNAIRE_DUE),
-    Role.SUPERVISOR: (Kind.CONSENT_WITHDRAWN, Kind.WORRY_RAISED, Kind.OVERDUE_DIGEST),
+    Role.SUPERVISOR: (
+        Kind.CONSENT_WITHDRAWN,
+        Kind.WORRY_RAISED,
+        Kind.OVERDUE_DIGEST,
+        Kind.CONSULTATION_REQUESTED,
+    ),
     Role.REVIEWER: (Kind.OVERDUE_DIGEST,),
     Role.ADMIN: (),
 }
@@ -36,6 +42,7 @@ WORDS: dict[Kind, str] = {
     Kind.QUESTIONNAIRE_DUE: "A wellbeing questionnaire is due, on the schedule you agreed",
     Kind.OVERDUE_DIGEST: "Once a week, when supervision or a review is overdue",
     Kind.WORRY_RAISED: "Someone records a worry about a relationship you supervise",
+    Kind.CONSULTATION_REQUESTED: "Someone asks for a consultation about another way of helping",
 }
 """How the choices page names each kind a person may turn off."""
 

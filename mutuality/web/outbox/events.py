@@ -23,9 +23,9 @@ from mutuality.web.outbox import choices
 from mutuality.web.outbox.models import SURVIVE_WITHDRAWAL, Kind
 from mutuality.web.outbox.posting import post
 from mutuality.web.relationships.models import (
+    ConsultationRequest,
     ContractVersion,
     Invitation,
-    Observation,
     Participant,
     Relationship,
     SafetyFlag,
@@ -41,6 +41,7 @@ SUBJECTS: dict[Kind, str] = {
     Kind.QUESTIONNAIRE_DUE: "A wellbeing questionnaire is due",
     Kind.OVERDUE_DIGEST: "Supervision or reviews are overdue",
     Kind.WORRY_RAISED: "A worry was recorded in a relationship you supervise",
+    Kind.CONSULTATION_REQUESTED: "A consultation was asked for",
 }
 SUBJECT_PREFIX = "Mutuality: "
 
@@ -200,14 +201,32 @@ def contract_waiting(contract: ContractVersion, *, by: Any) -> None:
     )
 
 
-def worry_raised(observation: Observation, *, by: Any) -> None:
-    """A worry recorded about the relationship, to its supervisor (not the worry itself, nor who
-    raised it: a co-producer may have raised it for the supervisor's eyes only)."""
-    relationship = observation.relationship
+def worry_raised(relationship: Relationship, *, key: str, by: Any) -> None:
+    """A worry recorded about the relationship, to its supervisor: the same words and link
+    whether it is on the shared record or raised privately (ADR 0015), so the message, its key
+    (the record's opaque id) and its row say nothing of which, nor of the worry or who raised
+    it."""
     send_to(
         Kind.WORRY_RAISED,
-        f"worry_raised:{observation.pk}",
+        f"worry_raised:{key}",
         [u for u in _supervisor(relationship) if u.pk != by.pk],
         relationship=relationship,
         link=_page("records", relationship),
+    )
+
+
+def consultation_requested(request: ConsultationRequest, *, by: Any) -> None:
+    """A co-producer asked for a consultation about another model of helping: to the
+    professional and the supervisor (not the reason they gave)."""
+    relationship = request.relationship
+    send_to(
+        Kind.CONSULTATION_REQUESTED,
+        f"consultation_requested:{request.pk}",
+        [
+            u
+            for u in [*_users(relationship, role="professional"), *_supervisor(relationship)]
+            if u.pk != by.pk
+        ],
+        relationship=relationship,
+        link=_page("consultation", relationship),
     )

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     QUESTIONNAIRE_DUE = "questionnaire_due", "A questionnaire is due"
     OVERDUE_DIGEST = "overdue_digest", "Supervision or review overdue (weekly)"
     WORRY_RAISED = "worry_raised", "A worry was raised"
+    CONSULTATION_REQUESTED = "consultation_requested", "A consultation was asked for"
 
 
 # Sent whatever a person chooses: safety, and the messages that are part of signing in.

@@ -48,6 +48,7 @@ from mutuality.web.relationships.models import (
     SeriesSummary,
     with_names,
 )
+from mutuality.web.relationships.private_worries import act_by
 
 DEFAULT_QUESTIONNAIRE_EVERY_DAYS = 28
 """How often a wellbeing questionnaire is due, unless settings say otherwise (about monthly:
@@ -96,7 +97,12 @@ def spans(periods: Periods) -> list[Span]:
     return [Span(start, end) for start, end in zip(starts, [*starts[1:], None], strict=True)]
 
 
-DUE_RECORDS = ("safety_flags", "questionnaire_schedules")
+DUE_RECORDS = (
+    "safety_flags",
+    "questionnaire_schedules",
+    "private_worries",
+    "consultation_requests",
+)
 """What the due items read besides the case's own records (case_io.CASE_RECORDS)."""
 
 
@@ -270,12 +276,14 @@ def _due(
         if person.consent == "withdrawn":
             text = f"{person.called} has withdrawn their consent"
             yield _item(relationship, "withdrawn", text, today, url=detail, **_ACTING)
+    yield from _private_worries(relationship)  # held by the supervisor, even after the work ends
     if relationship.stage == "ended":
         return  # nothing more is asked of an ended relationship
     yield from _from_findings(relationship, findings, "consent", CONSENT_CODES)
     yield from _contract(relationship, people, today)
     yield from _from_findings(relationship, findings, "overdue", OVERDUE_CODES)
     yield from _observations(relationship, today)
+    yield from _consultation_requests(relationship, people, today)
     yield from _questionnaires(relationship, people, today)
 
 
@@ -356,13 +364,69 @@ def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
         if o.status != "open":
             continue
         text = f"{o.get_kind_display()} noticed on {o.date:%d %B %Y}".lstrip("0")
-        # A co-producer's supervisor-only worry goes to the supervisor and to them alone.
-        audience: dict[str, Any] = (
-            {"for_supervisor": True, "to_user_id": o.raised_by_id}
-            if o.supervisor_only
-            else _EVERYONE
+        yield _item(relationship, "observations", text, today, url=url, **_EVERYONE)
+
+
+def _private_worries(relationship: Relationship) -> Iterator[DueItem]:
+    """Each private worry still held, on its supervisor's list alone (ADR 0015), from the day it
+    was raised; past `ACT_WITHIN_DAYS` it says it is overdue. Its words never say who raised it."""
+    for worry in relationship.private_worries.all():
+        if worry.state != "held":
+            continue
+        url = reverse(
+            "relationships:private-worry", kwargs={"pk": relationship.pk, "worry_pk": worry.pk}
         )
-        yield _item(relationship, "observations", text, today, url=url, **audience)
+        raised, last = worry.raised_at.date(), act_by(worry)
+        text = f"A worry was raised privately with you on {spoken(raised)}"
+        yield _item(
+            relationship,
+            "private_worries",
+            f"{text}: put it on the record or resolve it by {spoken(last)}",
+            raised,
+            ends=last + timedelta(days=1),
+            url=url,
+            for_supervisor=True,
+        )
+        yield _item(
+            relationship,
+            "private_worries",
+            f"{text}: it is overdue, so act on it now",
+            last + timedelta(days=1),
+            url=url,
+            for_supervisor=True,
+        )
+
+
+def _consultation_requests(
+    relationship: Relationship, people: dict[str, Participant], today: date
+) -> Iterator[DueItem]:
+    """Each request for a consultation not yet answered, for the professional and the
+    supervisor, until a consultation is recorded."""
+    by_pk = {person.pk: person for person in people.values()}
+    url = reverse("relationships:consultation", kwargs={"pk": relationship.pk})
+    for request in relationship.consultation_requests.all():
+        if request.answered_by_id is not None:
+            continue
+        asker = by_pk.get(request.requested_by_id or 0)
+        who = asker.called if asker is not None else "Someone in the relationship"
+        text = (
+            f"{who} asked on {spoken(request.requested_at.date())} for a consultation about "
+            "another way of helping"
+        )
+        yield _item(
+            relationship,
+            "consultation_requests",
+            text,
+            request.requested_at.date(),
+            url=url,
+            for_professional=True,
+            for_supervisor=True,
+        )
+
+
+def spoken(day: date) -> str:
+    """A date as people say it, "3 March 2027"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _questionnaires(

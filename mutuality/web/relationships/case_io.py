@@ -8,6 +8,7 @@ assesses exactly like the original file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from mutuality.web.relationships.models import (
     Observation,
     OutcomeSeries,
     Participant,
+    PrivateWorry,
     Relationship,
     Score,
     people_with_names,
@@ -141,14 +143,6 @@ def _outcomes(r: Relationship) -> list[dict[str, Any]]:
     ]
 
 
-def _note(observation: Observation, private_notes: bool) -> str | None:
-    # A co-producer's supervisor-only note leaves the database only for those who may read
-    # it; the observation itself still counts, so the assessment is unchanged.
-    if observation.supervisor_only and not private_notes:
-        return None
-    return observation.note
-
-
 def affected_party_data(a: AffectedParty) -> dict[str, Any]:
     return _without_nulls(
         {"id": a.uid, "name": a.name, "consent": a.consent, "reason": a.reason or None}
@@ -168,7 +162,7 @@ def disclosure_data(d: Disclosure) -> dict[str, Any]:
     )
 
 
-def observation_data(o: Observation, *, private_notes: bool) -> dict[str, Any]:
+def observation_data(o: Observation) -> dict[str, Any]:
     return _without_nulls(
         {
             "id": o.uid,
@@ -176,7 +170,23 @@ def observation_data(o: Observation, *, private_notes: bool) -> dict[str, Any]:
             "kind": o.kind,
             "by": o.by,
             "status": o.status,
-            "note": _note(o, private_notes),
+            "note": o.note,
+        }
+    )
+
+
+def private_worry_data(worry: PrivateWorry, *, by: str) -> dict[str, Any]:
+    """A private worry as an observation of the case format, said to be raised `by` someone:
+    what it would add to the assessment if it were on the record (the supervisor's view), or
+    the raiser's own worry in their own export (ADR 0015)."""
+    return _without_nulls(
+        {
+            "id": worry.uid,
+            "date": worry.date.isoformat(),
+            "kind": worry.kind,
+            "by": by,
+            "status": "open" if worry.state == "held" else "resolved",
+            "note": worry.note or None,
         }
     )
 
@@ -185,13 +195,9 @@ def consultation_data(c: Consultation) -> dict[str, Any]:
     return {"id": c.uid, "date": c.date.isoformat(), "with": c.with_whom, "outcome": c.outcome}
 
 
-def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
-    """The relationship in the case format (docs/case-format.md), as plain data.
-
-    Args:
-        private_notes: include the notes of supervisor-only observations (only for people
-            who may read them, and for whole-database exports by the command line).
-    """
+def case_data(r: Relationship) -> dict[str, Any]:
+    """The relationship in the case format (docs/case-format.md), as plain data: the shared
+    record only. Private worries are never part of it (ADR 0015): nothing here reads them."""
     data: dict[str, Any] = {
         "mutuality": 1,
         "title": r.title,
@@ -222,9 +228,7 @@ def case_data(r: Relationship, *, private_notes: bool = True) -> dict[str, Any]:
         "contrast": r.contrast,
         "scrutiny": _scrutiny(r),
         "disclosures": [disclosure_data(d) for d in r.disclosures.all()],
-        "observations": [
-            observation_data(o, private_notes=private_notes) for o in r.observations.all()
-        ],
+        "observations": [observation_data(o) for o in r.observations.all()],
         "uncertain": r.uncertain,
         "consultations": [consultation_data(c) for c in r.consultations.all()],
         "outcomes": _outcomes(r),
@@ -294,10 +298,24 @@ def series_case(relationship: Relationship) -> Case:
     return validate_case(data, f"relationship {relationship.pk}")
 
 
-def export_yaml(relationship: Relationship, *, private_notes: bool = True) -> str:
-    """The relationship as a case file (YAML) that `mutuality assess` reads."""
-    data = case_data(_fresh(relationship), private_notes=private_notes)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+OWN_PRIVATE_WORRIES = (
+    "# This file includes the worries you raised privately with the supervisor. They are not\n"
+    "# on the shared record: nobody else's copy of this file has them.\n"
+)
+
+
+def export_yaml(relationship: Relationship, *, own_worries: Sequence[PrivateWorry] = ()) -> str:
+    """The relationship as a case file (YAML) that `mutuality assess` reads: the shared record,
+    and, in the raiser's own copy only, the worries they raised privately (`own_worries`), as
+    observations, said at the top of the file."""
+    data = case_data(_fresh(relationship))
+    if own_worries:
+        data["observations"] = [
+            *data.get("observations", []),
+            *(private_worry_data(w, by="you, privately with the supervisor") for w in own_worries),
+        ]
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return OWN_PRIVATE_WORRIES + text if own_worries else text
 
 
 def plain_case(case: Case) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from django.db import models
 
 from mutuality.web.access import (
     file_reach,
-    may_read_private_notes,
     questionnaire_people,
     speaks_for,
 )
@@ -90,7 +89,6 @@ class RecordsMixin:
 
     def records(self) -> None:
         r = self.relationship
-        private = may_read_private_notes(self.uploader, r)
         kinds = [
             _Kind(
                 "affected_parties",
@@ -111,7 +109,7 @@ class RecordsMixin:
             _Kind(
                 "observations",
                 lambda: iter(r.observations.all()),
-                lambda o: observation_data(o, private_notes=private),
+                observation_data,
                 ("date", "kind", "by"),
                 self._change_observation,
                 self._add_observation,
@@ -250,7 +248,7 @@ class RecordsMixin:
         observation = Observation.objects.create(
             relationship=self.relationship, raised_by=self.uploader, **observation_fields(o)
         )
-        events.worry_raised(observation, by=self.uploader)
+        events.worry_raised(self.relationship, key=observation.uid, by=self.uploader)
         return observation
 
     def _change_consultation(self, c: Consultation, entry: dict[str, Any], index: int) -> list[str]:

@@ -34,10 +34,12 @@ from mutuality.web.relationships.resolving import link_for
 CATEGORIES = {
     "safety": "Safety: act on this now",
     "withdrawn": "Consent withdrawn",
+    "private_worries": "Worries raised privately with you",
     "consent": "Consent missing",
     "contract": "Contract versions waiting for agreement",
     "overdue": "Supervision and reviews overdue",
     "observations": "Worries about the relationship still open",
+    "consultation_requests": "Consultations asked for",
     "questionnaires": "Wellbeing questionnaires due",
 }
 """The dashboard's headings, in the order shown: a safety flag first, then a withdrawn consent."""

@@ -304,13 +304,55 @@ class Observation(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    supervisor_only = models.BooleanField(
-        default=False, help_text="Raised by a co-producer for the supervisor's eyes only."
-    )
 
     class Meta:
         ordering = ["date", "pk"]
         constraints = [_unique_id("relationship", name="observation_uid_unique")]
+
+
+PRIVATE_WORRY_STATES = _choices("held", "on_record", "resolved")
+ACT_WITHIN_DAYS = 14
+"""How many days a supervisor has to put a private worry on the record or resolve it: the one
+place this number lives (the due list, the forms and the pages read it from here)."""
+RAISED_PRIVATELY_BY = "raised privately with the supervisor"
+"""Who raised an observation that a supervisor put on the record from a private worry: never
+the person's name (with two people in a relationship, any other words would name them)."""
+
+
+class PrivateWorry(models.Model):
+    """A worry a co-producer raised for the supervisor alone (ADR 0015). It is no part of the
+    shared record or the shared assessment (case_io never reads it) until the supervisor puts it
+    on the record, as an observation that does not name who raised it, or resolves it privately
+    with a note."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="private_worries"
+    )
+    uid = _record_id()
+    date = models.DateField(help_text="When the person noticed it.")
+    kind = models.CharField(max_length=30, choices=OBSERVATION_KINDS)
+    note = models.TextField(blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=PRIVATE_WORRY_STATES, default="held")
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acted_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True, help_text="The supervisor's note, when resolved.")
+    observation = models.OneToOneField(
+        Observation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="from_private_worry",
+        help_text="The observation it became, once put on the record.",
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
 
 
 class Consultation(models.Model):
@@ -333,6 +375,27 @@ class Consultation(models.Model):
     class Meta:
         ordering = ["date", "pk"]
         constraints = [_unique_id("relationship", name="consultation_uid_unique")]
+
+
+class ConsultationRequest(models.Model):
+    """A co-producer's request for a consultation about another model of helping: on the
+    professional's and the supervisor's lists of what is due until a consultation is recorded
+    (which answers every request still open)."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="consultation_requests"
+    )
+    requested_by = models.ForeignKey(
+        Participant, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    answered_by = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
 
 
 class OutcomeSeries(models.Model):
@@ -491,14 +554,16 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
-ROWS_VERSION = 5
+ROWS_VERSION = 6
 """What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
 --missing` (which `make run` runs after `migrate`) writes them again for every relationship
 whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
 the paired PHQ-9 and GAD-7 outcomes (`PairedSummary`), so reports count them in SQL; 3: each
 relationship's share of its organisation's tallies (`TallyShare`, ADR 0008); 4: framework
 format 1.1 (contrast counted from the answers and the record; `contrast_unexamined`); 5: the
-stored findings and due items name people by their display names, not their ids."""
+stored findings and due items name people by their display names, not their ids; 6: private
+worries held apart from the shared assessment, and due items for them and for requests for a
+consultation (ADR 0015)."""
 
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""
@@ -579,7 +644,15 @@ class CurrentFinding(_Span):
 
 
 DUE_CATEGORIES = _choices(
-    "safety", "withdrawn", "consent", "contract", "overdue", "observations", "questionnaires"
+    "safety",
+    "withdrawn",
+    "private_worries",
+    "consent",
+    "contract",
+    "overdue",
+    "observations",
+    "consultation_requests",
+    "questionnaires",
 )
 
 
@@ -591,7 +664,7 @@ class DueItem(_Listed):
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="due_items"
     )
-    category = models.CharField(max_length=20, choices=DUE_CATEGORIES)
+    category = models.CharField(max_length=30, choices=DUE_CATEGORIES)
     rank = models.PositiveSmallIntegerField(help_text="Its category's place in the list.")
     text = models.TextField()
     url = models.CharField(max_length=300, blank=True)

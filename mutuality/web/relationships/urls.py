@@ -7,6 +7,7 @@ from mutuality.web.relationships.views import (
     details,
     outcomes,
     people,
+    private_worries,
     questions,
     records,
     safety,
@@ -21,6 +22,7 @@ urlpatterns = [
     *details.urlpatterns,
     *questions.urlpatterns,
     *records.urlpatterns,
+    *private_worries.urlpatterns,
     *audit_log.urlpatterns,
     *safety.urlpatterns,
 ]

@@ -29,7 +29,11 @@ from django.utils import timezone
 
 from mutuality.framework import QUESTIONS_BY_ID
 from mutuality.outcomes import shipped_instruments
-from mutuality.web.access import observations_in_own_relationships, own_relationships
+from mutuality.web.access import (
+    observations_in_own_relationships,
+    own_private_worries,
+    own_relationships,
+)
 from mutuality.web.accounts.addresses import is_verified, pending_address
 from mutuality.web.accounts.models import User
 from mutuality.web.accounts.session_views import device, live_sessions
@@ -312,6 +316,11 @@ _AUDITED_WORDS = {
     User._meta.label: "your login",
     Participant._meta.label: "your part in a relationship",
 }
+_PRIVATE_WORRY_STATES = {
+    "held": "With the supervisor, not yet acted on",
+    "on_record": "Put on the shared record, without your name",
+    "resolved": "Resolved by the supervisor",
+}
 _ROLE_WORDS = {"professional": "Professional", "recipient": "Co-producer"}
 
 
@@ -506,13 +515,12 @@ def _disclosures(person: Person) -> dict[int, list[Item]]:
         "kind_words": "What",
         "by": "Raised by",
         "status": "Status",
-        "for_the_supervisor_only": "For the supervisor's eyes only",
         "note": "Note",
     },
 )
 def _observations(person: Person) -> dict[int, list[Item]]:
-    """The observations they may see (access.py): every shared one, and the private notes
-    they raised themselves; never anyone else's private note."""
+    """The shared observations of their relationships (a worry raised privately is a private
+    worry, below, until the supervisor puts it on the record without naming who raised it)."""
     rows = observations_in_own_relationships(person.user).order_by("date", "pk")
     return by_relationship(
         rows,
@@ -524,8 +532,36 @@ def _observations(person: Person) -> dict[int, list[Item]]:
             "by": person.slug_name(o.relationship_id, o.by),
             "raised_by_you": o.raised_by_id == person.user.pk,
             "status": o.status,
-            "for_the_supervisor_only": o.supervisor_only,
             "note": o.note,
+        },
+    )
+
+
+@in_each_relationship(
+    "private_worries",
+    "Worries you raised with the supervisor alone",
+    {
+        "date": "Date",
+        "kind_words": "What",
+        "note": "What you wrote",
+        "state_words": "What happened",
+        "resolution": "The supervisor's note",
+    },
+)
+def _private_worries(person: Person) -> dict[int, list[Item]]:
+    """The private worries they raised themselves (ADR 0015), never anyone else's."""
+    rows = own_private_worries(person.user).order_by("date", "pk")
+    return by_relationship(
+        rows,
+        lambda w: {
+            "id": w.uid,
+            "date": w.date,
+            "kind": w.kind,
+            "kind_words": OBSERVATION_KINDS.get(w.kind, w.kind),
+            "note": w.note,
+            "state": w.state,
+            "state_words": _PRIVATE_WORRY_STATES[w.state],
+            "resolution": w.resolution,
         },
     )
 

@@ -2,8 +2,8 @@
 
 Everything here is read from what is already stored: the latest assessment (its wording comes
 from the framework's renderer), the records, and the trajectories the relationship page draws.
-No rule is worked out again here. What a reader may see of the observations is decided in
-access.py.
+No rule is worked out again here. The observations are the shared record's; a reader's own
+private worries are added to their own report alone (ADR 0015).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from mutuality.framework import (
     STATUS_WORDS,
 )
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
-from mutuality.web.access import may_read_private_notes, participant_of, visible_observations
+from mutuality.web.access import participant_of
+from mutuality.web.relationships import private_worries
 from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.contrast import counted_contrast
 from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
@@ -73,6 +74,8 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         "consultations": _consultations(relationship),
         "disclosures": list(relationship.disclosures.select_related("by__user")),
         "observations": _observations(user, relationship),
+        # The reader's own private worries: in their own report alone (ADR 0015).
+        "own_private_worries": private_worries.own_rows(user, relationship),
         "outcomes": _outcomes(all_series, result, called),
         "horizon_names": [words for _, words in HORIZONS],
         **trajectories(all_series, called),
@@ -184,22 +187,17 @@ def _consultations(relationship: Relationship) -> list[tuple[date, str, str]]:
 
 
 def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
-    """The observations this reader may see; a private note only for those who may read it."""
-    private = may_read_private_notes(user, relationship)
-    rows = []
-    for o in visible_observations(user, relationship).select_related("raised_by"):
-        own = o.raised_by_id is not None and o.raised_by_id == user.pk
-        rows.append(
-            {
-                "date": o.date,
-                "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
-                "open": o.status == "open",
-                "by": "you" if own else o.by,
-                "note": o.note if (private or own or not o.supervisor_only) else None,
-                "supervisor_only": o.supervisor_only,
-            }
-        )
-    return rows
+    """The shared record's observations (a private worry is none of them: ADR 0015)."""
+    return [
+        {
+            "date": o.date,
+            "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
+            "open": o.status == "open",
+            "by": private_worries.raised_by_words(o, user),
+            "note": o.note,
+        }
+        for o in relationship.observations.all()
+    ]
 
 
 def _change_words(change: str | None) -> str:

@@ -145,6 +145,24 @@ def audit(by: Any, action: str, obj: Any, relationship: Relationship, **detail: 
     )
 
 
+def audit_held(by: Any, action: str, obj: Any, relationship: Relationship, **detail: Any) -> None:
+    """Record a write to (or a read of) a private worry (ADR 0015): in the same audit trail, with
+    its relationship, but outside the organisation's own log (no organisation in its column, so
+    the admin's audit pages and CSV never list it), because the event alone would tell an admin
+    that a worry exists and, with two people in a relationship, who raised it. The organisation
+    is kept in the detail, for whoever runs the service to investigate."""
+    record(
+        user=by,
+        action=action,
+        obj=obj,
+        relationship_id=relationship.pk,
+        organisation_id=None,
+        held_by_supervisor=True,
+        organisation=relationship.organisation_id,
+        **detail,
+    )
+
+
 def bump_revision(relationship: Relationship, expected: int | None = None) -> None:
     """Mark a change; refuse it when the form was loaded from an older revision."""
     rows = Relationship.objects.filter(pk=relationship.pk)

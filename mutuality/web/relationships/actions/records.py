@@ -15,20 +15,29 @@ from django.utils import timezone
 
 from mutuality.framework import Case
 from mutuality.web.outbox import events
-from mutuality.web.relationships.actions import audit, bump_revision, reassess, spoken_date
+from mutuality.web.relationships import assessed
+from mutuality.web.relationships.actions import (
+    Refused,
+    audit,
+    audit_held,
+    bump_revision,
+    reassess,
+    spoken_date,
+)
 from mutuality.web.relationships.case_merge import merge_case
 from mutuality.web.relationships.models import (
+    RAISED_PRIVATELY_BY,
     AssessmentRecord,
     Consultation,
+    ConsultationRequest,
     Disclosure,
     Observation,
     Participant,
+    PrivateWorry,
     Relationship,
     ReviewRecord,
     SupervisionRecord,
 )
-
-SUPERVISOR_ONLY_BY = "someone in the relationship"
 
 
 class NoContract(Exception):
@@ -79,35 +88,89 @@ def raise_observation(
     on: date,
     kind: str,
     note: str,
-    supervisor_only: bool,
     expected_revision: int | None,
 ) -> AssessmentRecord:
-    """Anyone in the relationship, or its supervisor, records a worrying dynamic.
-
-    A supervisor-only observation still counts in the assessment, which names its raiser
-    only as someone in the relationship (the case format has no such flag).
-    """
+    """Anyone in the relationship, or its supervisor, records a worrying dynamic on the shared
+    record, named as its raiser."""
     _claim(relationship, expected_revision)
     observation = Observation.objects.create(
         relationship=relationship,
         date=on,
         kind=kind,
-        by=SUPERVISOR_ONLY_BY if supervisor_only else by.shown_name[:300],
+        by=by.shown_name[:300],
         note=note or None,
         raised_by=by,
-        supervisor_only=supervisor_only,
     )
-    audit(
-        by,
-        "create",
-        observation,
-        relationship,
-        kind=kind,
-        date=on.isoformat(),
-        supervisor_only=supervisor_only,
-    )
-    events.worry_raised(observation, by=by)
+    audit(by, "create", observation, relationship, kind=kind, date=on.isoformat())
+    events.worry_raised(relationship, key=observation.uid, by=by)
     return reassess(relationship, reason=f"an observation of {kind.replace('_', ' ')} raised")
+
+
+@transaction.atomic
+def raise_private_worry(
+    *, relationship: Relationship, by: Any, on: date, kind: str, note: str
+) -> PrivateWorry:
+    """A co-producer raises a worry for the supervisor alone (ADR 0015). Nothing shared changes:
+    not the revision (a page the professional has open still saves), not the assessment or its
+    history; only the supervisor's list of what is due gains the worry."""
+    worry = PrivateWorry.objects.create(
+        relationship=relationship, date=on, kind=kind, note=note, raised_by=by
+    )
+    audit_held(by, "create", worry, relationship, kind=kind, date=on.isoformat())
+    events.worry_raised(relationship, key=worry.uid, by=by)
+    assessed.rewrite_due(relationship, timezone.localdate())
+    return worry
+
+
+class AlreadyActedOn(Refused):
+    """The supervisor (in another tab, say) already acted on this private worry."""
+
+
+def _act_on(worry: PrivateWorry, by: Any, state: str, **fields: Any) -> None:
+    """Move a held worry to `state`, once: a worry already acted on is refused, not changed."""
+    acted = PrivateWorry.objects.filter(pk=worry.pk, state="held").update(
+        state=state, acted_by=by, acted_at=timezone.now(), **fields
+    )
+    if acted != 1:
+        raise AlreadyActedOn("This worry was already dealt with. Nothing was changed.")
+    worry.refresh_from_db()
+
+
+@transaction.atomic
+def put_worry_on_record(
+    *, worry: PrivateWorry, by: Any, note: str, expected_revision: int | None
+) -> AssessmentRecord:
+    """The supervisor puts a private worry on the shared record: an observation like any other,
+    raised "privately with the supervisor" and never by name, with the supervisor's words for
+    the record (the raiser's own words stay private). It counts in the assessment from now."""
+    relationship = worry.relationship
+    _claim(relationship, expected_revision)
+    _act_on(worry, by, "on_record")
+    observation = Observation.objects.create(
+        relationship=relationship,
+        date=worry.date,
+        kind=worry.kind,
+        by=RAISED_PRIVATELY_BY,
+        note=note or None,
+        # The supervisor, who put it there: so no case file from either person can change it.
+        raised_by=by,
+    )
+    worry.observation = observation
+    worry.save(update_fields=["observation"])
+    audit(by, "create", observation, relationship, kind=worry.kind, date=worry.date.isoformat())
+    audit_held(by, "update", worry, relationship, field="state", before="held", after="on_record")
+    kind = worry.kind.replace("_", " ")
+    return reassess(relationship, reason=f"an observation of {kind} raised")
+
+
+@transaction.atomic
+def resolve_worry_privately(*, worry: PrivateWorry, by: Any, note: str) -> None:
+    """The supervisor resolves a private worry without putting it on the record, with a note
+    (which the person who raised it may read). Nothing shared changes."""
+    relationship = worry.relationship
+    _act_on(worry, by, "resolved", resolution=note)
+    audit_held(by, "update", worry, relationship, field="state", before="held", after="resolved")
+    assessed.rewrite_due(relationship, timezone.localdate())
 
 
 @transaction.atomic
@@ -161,8 +224,47 @@ def record_consultation(
     consultation = Consultation.objects.create(
         relationship=relationship, date=on, with_whom=with_whom, outcome=outcome, recorded_by=by
     )
-    audit(by, "create", consultation, relationship, date=on.isoformat(), outcome=outcome)
+    # A consultation answers every request for one still open (they leave the lists of what is
+    # due with the reassessment below).
+    answered = list(
+        relationship.consultation_requests.filter(answered_by__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    ConsultationRequest.objects.filter(pk__in=answered).update(answered_by=consultation)
+    audit(
+        by,
+        "create",
+        consultation,
+        relationship,
+        date=on.isoformat(),
+        outcome=outcome,
+        answers_requests=answered,
+    )
     return reassess(relationship, reason=f"a consultation ({outcome.replace('_', ' ')}) recorded")
+
+
+@transaction.atomic
+def request_consultation(
+    *,
+    relationship: Relationship,
+    by: Any,
+    participant: Participant,
+    reason: str,
+    expected_revision: int | None,
+) -> ConsultationRequest:
+    """The co-producer asks for a consultation about another model of helping: the professional
+    and the supervisor are told, and it is on their lists of what is due until a consultation
+    is recorded. The assessment is unchanged (the case format has no requests), so the lists
+    are written again from the stored findings rather than reassessed."""
+    _claim(relationship, expected_revision)
+    request = ConsultationRequest.objects.create(
+        relationship=relationship, requested_by=participant, reason=reason
+    )
+    audit(by, "create", request, relationship)
+    events.consultation_requested(request, by=by)
+    assessed.rewrite_due(relationship, timezone.localdate())
+    return request
 
 
 @transaction.atomic

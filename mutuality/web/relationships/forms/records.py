@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.models import ACT_WITHIN_DAYS
 
 SHORT_TEXT = 2000  # the case format's `Text`
 NOTE_TEXT = 4000  # the case format's `OptionalText`
@@ -220,11 +221,12 @@ class ObservationForm(RecordForm):
         name="what you noticed",
     )
     supervisor_only = forms.BooleanField(
-        label="Only the supervisor should see this",
+        label="Tell only the supervisor",
         required=False,
-        help_text="The professional will not see your note or your name. They will still see "
-        "that the assessment now includes a worry of this kind, raised by someone in the "
-        "relationship.",
+        help_text="The professional will not know you raised it, or that there is a worry at "
+        f"all. The supervisor will decide within {ACT_WITHIN_DAYS} days whether to put it on "
+        "the shared record, without your name, or to deal with it privately. You can see what "
+        "they decided.",
     )
 
     def __init__(
@@ -235,8 +237,8 @@ class ObservationForm(RecordForm):
             del self.fields["supervisor_only"]
         elif not has_supervisor:
             self.fields["supervisor_only"].help_text = (
-                "This relationship has no supervisor in Mutuality yet, so nobody else will "
-                "read it until one is added. " + str(self.fields["supervisor_only"].help_text)
+                "This relationship has no supervisor in Mutuality yet, so nobody else will read it "
+                "until one is added. " + str(self.fields["supervisor_only"].help_text)
             )
 
 
@@ -285,6 +287,39 @@ class ConsultationForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["with_whom"].widget.attrs.pop("maxlength", None)
+
+
+class ConsultationRequestForm(RecordForm):
+    reason = _text(
+        "What would you like the consultation to think about?",
+        required=True,
+        limit=NOTE_TEXT,
+        help_text="For example, whether another way of helping would suit you better, and why. "
+        "The professional and the supervisor can read this.",
+        name="what you would like the consultation to think about",
+    )
+
+
+class PutOnRecordForm(RecordForm):
+    note = _text(
+        "What should the shared record say about it?",
+        limit=NOTE_TEXT,
+        help_text="Everyone who can see this relationship can read this. It will say the worry "
+        "was raised privately with the supervisor, never who raised it. The words of the "
+        "person who raised it stay private: write your own, and leave out anything that "
+        "would show who it was.",
+        name="what the record should say",
+    )
+
+
+class ResolvePrivatelyForm(RecordForm):
+    note = _text(
+        "How was it resolved?",
+        required=True,
+        limit=NOTE_TEXT,
+        help_text="Only you and the person who raised it can read this note.",
+        name="how it was resolved",
+    )
 
 
 class ReviewForm(RecordForm):

@@ -25,7 +25,6 @@ from mutuality.framework import (
 from mutuality.web.access import (
     Permission,
     Reach,
-    may_read_private_notes,
     participant_of,
     reach,
     relationship_for,
@@ -174,9 +173,10 @@ def export_case(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=relationship.organisation_id,
     )
     security_event("export", "Case file downloaded", relationship_id=pk, format="yaml")
-    private = may_read_private_notes(request.user, relationship)
+    # The person's own private worries are in their own copy alone (ADR 0015).
+    own = relationship.private_worries.filter(raised_by=request.user) if request.user.pk else []
     response = HttpResponse(
-        export_yaml(relationship, private_notes=private), content_type="application/yaml"
+        export_yaml(relationship, own_worries=list(own)), content_type="application/yaml"
     )
     response["Content-Disposition"] = f'attachment; filename="relationship-{pk}.yaml"'
     return response

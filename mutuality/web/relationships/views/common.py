@@ -17,7 +17,7 @@ from django_htmx.middleware import HtmxDetails
 from mutuality.framework import CaseError
 from mutuality.web.access import is_outsider
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import Refused, StaleEdit
+from mutuality.web.relationships.actions import Refused, StaleEdit, audit_held
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
@@ -34,9 +34,15 @@ def long_date(value: date) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
-def audit_view(request: HttpRequest, relationship: Relationship, page: str) -> None:
-    """A view by someone who is not a participant is recorded (issue 4, audit)."""
+def audit_view(
+    request: HttpRequest, relationship: Relationship, page: str, *, held: bool = False
+) -> None:
+    """A view by someone who is not a participant is recorded (issue 4, audit). A `held` page
+    (a private worry's: ADR 0015) is recorded outside the organisation's own log."""
     if request.method == "GET" and is_outsider(request.user, relationship):
+        if held:
+            audit_held(request.user, "view", relationship, relationship, page=page)
+            return
         record(
             user=request.user,
             action="view",
@@ -83,13 +89,15 @@ def form_page(
     page: str,
     keep_input: bool = True,
     next_page: str = "relationships:detail",
+    held: bool = False,
 ) -> HttpResponse:
     """Show the form; on POST save it through one action, or show what is wrong.
 
     `save` returns the success message. A stale revision saves nothing and shows the form
     again at the latest revision: with what the person typed when they were adding something
     (`keep_input`), or with the latest values when they were changing settings. A saved form
-    goes on to `next_page` (a URL name taking the relationship's `pk`).
+    goes on to `next_page` (a URL name taking the relationship's `pk`). A `held` page's views
+    are audited outside the organisation's own log (`audit_view`).
     """
     revision = relationship.revision
     if request.method == "POST":
@@ -121,7 +129,7 @@ def form_page(
             revision = form.cleaned_data.get("revision") or relationship.revision
     else:
         form = make_form(None)
-        audit_view(request, relationship, page)
+        audit_view(request, relationship, page, held=held)
     return render(
         request,
         template,

@@ -23,13 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.web.access import (
     Permission,
-    Standing,
     can,
     participant_of,
     relationship_for,
-    standing,
-    visible_observations,
+    visible_private_worries,
 )
+from mutuality.web.relationships import private_worries
 from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.actions import records as actions
 from mutuality.web.relationships.contrast import counted_contrast
@@ -39,6 +38,7 @@ from mutuality.web.relationships.forms.records import (
     NEXT_STAGE,
     OBSERVATION_KINDS,
     ConsultationForm,
+    ConsultationRequestForm,
     ContrastForm,
     DisclosureForm,
     ObservationForm,
@@ -66,26 +66,19 @@ STAGE_WORDS = {
 
 
 def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
-    """The observations this person may read (access.visible_observations), open ones first."""
-    rows: list[dict[str, Any]] = []
-    for o in visible_observations(user, relationship).select_related("raised_by"):
-        if o.supervisor_only and o.raised_by_id == user.pk:
-            by = "you"
-        elif o.supervisor_only and o.raised_by is not None:
-            by = o.raised_by.shown_name
-        else:
-            by = o.by
-        rows.append(
-            {
-                "pk": o.pk,
-                "date": o.date,
-                "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
-                "open": o.status == "open",
-                "note": o.note,
-                "by": by,
-                "supervisor_only": o.supervisor_only,
-            }
-        )
+    """The shared record's observations, open ones first (a private worry is none of them:
+    ADR 0015)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "pk": o.pk,
+            "date": o.date,
+            "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
+            "open": o.status == "open",
+            "note": o.note,
+            "by": private_worries.raised_by_words(o, user),
+        }
+        for o in relationship.observations.all()
+    ]
     rows.sort(key=lambda row: (not row["open"], -row["date"].toordinal(), -row["pk"]))
     return rows
 
@@ -101,11 +94,24 @@ def _panel_context(request: HttpRequest, relationship: Relationship) -> dict[str
         "can_edit": can_edit,
         "can_supervise": can_supervise,
         "can_consult": can(user, Permission.CONSULT, relationship),
+        "can_request_consultation": can(user, Permission.REQUEST_CONSULTATION, relationship),
+        "can_review_independently": can(user, Permission.INDEPENDENT_REVIEW, relationship),
+        # The private worries this person may know of: the supervisor's all, a raiser's own.
+        "private_worries": _private_worry_counts(user, relationship),
         "can_declare_contrast": can(user, Permission.DECLARE_CONTRAST, relationship),
         "has_contract": relationship.contract_versions.exists(),
         "next_stage": NEXT_STAGE.get(relationship.stage),
         "stage_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
     }
+
+
+def _private_worry_counts(user: Any, relationship: Relationship) -> dict[str, int] | None:
+    """How many private worries this person may know of, and how many wait for the supervisor;
+    None for anyone who may know of none (they are not told there are any)."""
+    if not can(user, Permission.PRIVATE_WORRIES, relationship):
+        return None
+    states = list(visible_private_worries(user, relationship).values_list("state", flat=True))
+    return {"all": len(states), "held": states.count("held")}
 
 
 @login_required
@@ -169,21 +175,28 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
 def observe(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone in the relationship, or its supervisor, records a worrying dynamic."""
     relationship = relationship_for(request.user, pk, Permission.OBSERVE)
-    allow_private = standing(request.user, relationship) == Standing.CO_PRODUCER
+    allow_private = can(request.user, Permission.RAISE_PRIVATELY, relationship)
 
     def save(data: dict[str, Any]) -> str:
-        private = bool(data.get("supervisor_only")) and allow_private
+        if data.get("supervisor_only") and allow_private:
+            # Held by the supervisor: nothing shared changes, so no revision is claimed.
+            actions.raise_private_worry(
+                relationship=relationship,
+                by=request.user,
+                on=data["date"],
+                kind=data["kind"],
+                note=data["note"],
+            )
+            return "Thank you. Your worry is with the supervisor, and nobody else knows of it."
         actions.raise_observation(
             relationship=relationship,
             by=request.user,
             on=data["date"],
             kind=data["kind"],
             note=data["note"],
-            supervisor_only=private,
             expected_revision=data["revision"],
         )
-        who = "Only the supervisor can see it." if private else ""
-        return f"Thank you. Your worry is recorded. {who}".strip()
+        return "Thank you. Your worry is recorded."
 
     return form_page(
         request,
@@ -196,7 +209,10 @@ def observe(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         save=save,
         template="relationships/records/observe.html",
-        context=lambda: {"observations": _observations(request.user, relationship)},
+        context=lambda: {
+            "observations": _observations(request.user, relationship),
+            "own_private_worries": private_worries.own_rows(request.user, relationship),
+        },
         page="observe",
     )
 
@@ -206,9 +222,7 @@ def observe(request: HttpRequest, pk: int) -> HttpResponse:
 def resolve_observation(request: HttpRequest, pk: int, observation_pk: int) -> HttpResponse:
     """The supervisor marks an observation resolved, once what it describes has changed."""
     relationship = relationship_for(request.user, pk, Permission.SUPERVISE)
-    observation = get_object_or_404(
-        visible_observations(request.user, relationship), pk=observation_pk
-    )
+    observation = get_object_or_404(relationship.observations.all(), pk=observation_pk)
     if observation.status != "open":
         messages.info(request, "That worry is already marked as resolved.")
         return redirect("relationships:records", pk=relationship.pk)
@@ -295,19 +309,65 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             "consultations": [
                 (c, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
                 for c in relationship.consultations.order_by("-date", "-pk")[:5]
-            ]
+            ],
+            "requests": [r for r in _requests(relationship) if not r["answered"]],
         },
         page="consultation",
     )
 
 
-_REVIEWS = {"contract": Permission.EDIT, "independent": Permission.SUPERVISE}
+_REVIEWS = {"contract": Permission.EDIT, "independent": Permission.INDEPENDENT_REVIEW}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The co-producer asks for a consultation about another model of helping."""
+    relationship = relationship_for(request.user, pk, Permission.REQUEST_CONSULTATION)
+    me = participant_of(request.user, relationship)
+    if me is None:  # the permission is a participant's; this guards the type
+        raise PermissionDenied("Only someone in the relationship asks for a consultation")
+
+    def save(data: dict[str, Any]) -> str:
+        actions.request_consultation(
+            relationship=relationship,
+            by=request.user,
+            participant=me,
+            reason=data["reason"],
+            expected_revision=data["revision"],
+        )
+        return "You have asked for a consultation. The professional and the supervisor are told."
+
+    return form_page(
+        request,
+        relationship,
+        make_form=lambda data: ConsultationRequestForm(data),
+        save=save,
+        template="relationships/records/consultation_request.html",
+        context=lambda: {"requests": _requests(relationship)},
+        page="consultation request",
+    )
+
+
+def _requests(relationship: Relationship) -> list[dict[str, Any]]:
+    """The relationship's requests for a consultation, newest first, each with whether a
+    consultation has answered it."""
+    return [
+        {
+            "on": r.requested_at.date(),
+            "by": r.requested_by.called if r.requested_by else "Someone",
+            "reason": r.reason,
+            "answered": r.answered_by_id is not None,
+        }
+        for r in relationship.consultation_requests.select_related("requested_by")
+    ]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """A contract review (the professional) or an independent review (the supervisor)."""
+    """A contract review (the professional) or an independent review (the supervisor, or the
+    reviewer assigned to the relationship)."""
     if kind not in _REVIEWS:
         raise Http404("No such kind of review")
     relationship = relationship_for(request.user, pk, _REVIEWS[kind])
@@ -498,6 +558,7 @@ urlpatterns = [
     ),
     path("<int:pk>/disclosures/new/", disclosure, name="disclosure"),
     path("<int:pk>/consultations/new/", consultation, name="consultation"),
+    path("<int:pk>/consultations/request/", request_consultation, name="consultation-request"),
     path("<int:pk>/reviews/<slug:kind>/", review, name="review"),
     path("<int:pk>/scrutiny/", scrutiny, name="scrutiny"),
     path("<int:pk>/contrast/", contrast, name="contrast"),
