@@ -312,16 +312,19 @@ def _version_field() -> forms.IntegerField:
     )
 
 
+ANSWERS = {
+    "decline": "Decline this version, and say why",
+    "comment": "Add a comment, without agreeing or declining",
+}
+
+
 class RespondForm(RecordForm):
     """Decline the version with a reason, or comment on it: the words are kept as written."""
 
     version = _version_field()
     answer = forms.ChoiceField(
         label="What do you want to do?",
-        choices=[
-            ("decline", "Decline this version, and say why"),
-            ("comment", "Add a comment, without agreeing or declining"),
-        ],
+        choices=list(ANSWERS.items()),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose whether to decline this version or to add a comment",
@@ -342,7 +345,7 @@ class RespondForm(RecordForm):
         self.fields["reason"].widget.attrs.pop("maxlength", None)  # the server says, not cuts
         if not can_decline:
             field = field_of(self, "answer", forms.ChoiceField)
-            field.choices = [c for c in field.choices if c[0] != "decline"]
+            field.choices = [("comment", ANSWERS["comment"])]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
