@@ -47,8 +47,10 @@ MATRIX = {
     "affected-change": "200 200 403 403 403",
     "questions": "200 200 403 403 403",
     "contract": "200 200 200 200 200",
-    "contract-edit": "200 403 403 403 403",
+    "contract-edit": "200 200 403 403 403",  # either person proposes a version
     "contract-agree": "200 200 403 403 403",
+    "contract-respond": "200 200 403 403 403",
+    "contract-consent": "200 200 403 403 403",
     "records": "200 200 200 200 200",
     "supervision": "403 403 200 403 403",
     "observe": "200 200 200 403 403",

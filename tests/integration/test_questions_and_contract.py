@@ -561,7 +561,7 @@ PAGES = {
                   "admin": 403},
     "contract": {"professional": 200, "co_producer": 200, "supervisor": 200, "reviewer": 200,
                  "admin": 200},
-    "contract-edit": {"professional": 200, "co_producer": 403, "supervisor": 403,
+    "contract-edit": {"professional": 200, "co_producer": 200, "supervisor": 403,
                       "reviewer": 403, "admin": 403},
     "contract-agree": {"professional": 200, "co_producer": 200, "supervisor": 403,
                        "reviewer": 403, "admin": 403},
@@ -598,13 +598,18 @@ def test_nobody_else_can_write(contracted: World, page: str, standing: str) -> N
     assert ContractVersion.objects.filter(relationship=contracted.relationship).count() == 1
 
 
-def test_a_co_producer_cannot_change_the_contract(contracted: World) -> None:
+def test_a_co_producer_proposes_a_change_as_an_equal(contracted: World) -> None:
+    """The co-producer's proposal is a new version, theirs, agreed by nobody yet."""
     response = contracted.client("co_producer").post(
         contracted.url("contract-edit"), contract_data(contracted, exit_plan="Mine")
     )
 
-    assert response.status_code == 403
-    assert ContractVersion.objects.filter(relationship=contracted.relationship).count() == 1
+    latest = ContractVersion.objects.filter(relationship=contracted.relationship).first()
+    assert response.status_code == 302
+    assert latest is not None and latest.version == 2
+    assert latest.proposed_by == contracted.recipient
+    assert latest.exit_plan == "Mine"
+    assert not latest.agreements.exists()
 
 
 @pytest.mark.parametrize(

@@ -51,10 +51,11 @@ def link(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def compose(kind: Kind, **context: Any) -> tuple[str, str]:
-    """The subject and body of a message of this kind (templates/email/<kind>.txt)."""
+def compose(kind: Kind, *, subject: str | None = None, **context: Any) -> tuple[str, str]:
+    """The subject and body of a message of this kind (templates/email/<kind>.txt); `subject`
+    for a message that says something else within its kind."""
     body = render_to_string(f"email/{kind.value}.txt", context)
-    return SUBJECT_PREFIX + SUBJECTS[kind], body
+    return SUBJECT_PREFIX + (subject or SUBJECTS[kind]), body
 
 
 def send_to(
@@ -198,6 +199,22 @@ def contract_waiting(contract: ContractVersion, *, by: Any) -> None:
         [u for u in _users(relationship) if u.pk != by.pk],
         relationship=relationship,
         link=_page("contract-agree", relationship),
+    )
+
+
+def contract_declined(contract: ContractVersion, *, by: Any) -> None:
+    """A contract version was declined: to everyone else in the relationship, who can read why
+    on the contract page (never the reason itself). The same kind of message as a new version:
+    both are the contract's conversation, chosen together."""
+    relationship = contract.relationship
+    send_to(
+        Kind.CONTRACT_WAITING,
+        f"contract_declined:{contract.pk}",
+        [u for u in _users(relationship) if u.pk != by.pk],
+        relationship=relationship,
+        link=_page("contract", relationship),
+        subject="A change to a contract was declined",
+        declined=True,
     )
 
 

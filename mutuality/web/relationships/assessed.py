@@ -34,11 +34,14 @@ from mutuality.outcomes import (
 )
 from mutuality.web.relationships import tallies
 from mutuality.web.relationships.case_io import instrument_definitions, latest_contract
+from mutuality.web.relationships.contract_changes import material
+from mutuality.web.relationships.forms.questions import contract_terms
 from mutuality.web.relationships.models import (
     DUE_CATEGORIES,
     ROWS_VERSION,
     URGENCY,
     AssessedPeriod,
+    ContractVersion,
     CurrentFinding,
     DueItem,
     OutcomeSeries,
@@ -336,6 +339,10 @@ def _contract(
         return
     agreed = {a.participant_id for a in latest.agreements.all()}
     pk = relationship.pk
+    if latest.declined_at is not None:
+        return  # nobody can agree to it now: the contract page invites a new proposal
+    if all(person.pk in agreed for person in people.values()):
+        yield from _consent_to_confirm(relationship, latest, people, today)
     for person in people.values():
         if person.pk in agreed:
             continue
@@ -356,6 +363,30 @@ def _contract(
             except_participant=person,
             **_EVERYONE,
         )
+
+
+def _consent_to_confirm(
+    relationship: Relationship,
+    agreed: ContractVersion,
+    people: dict[str, Participant],
+    today: date,
+) -> Iterator[DueItem]:
+    """ "Confirm your consent for version N", to each person whose consent was given for an
+    earlier version with other costs, benefits, payment or exit plan (ADR 0014). Reads the
+    versions fetched with the relationship."""
+    versions = {v.version: v for v in relationship.contract_versions.all()}
+    url = reverse("relationships:contract-consent", kwargs={"pk": relationship.pk})
+    for person in people.values():
+        given_for = person.consent_version
+        if person.consent not in ("informed", "given") or given_for is None:
+            continue
+        if given_for >= agreed.version:
+            continue
+        then = versions.get(given_for)
+        if not material(contract_terms(then) if then else None, contract_terms(agreed)):
+            continue
+        text = f"Confirm your consent for version {agreed.version} of the contract"
+        yield _item(relationship, "consent", text, today, url=url, to_participant=person)
 
 
 def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:

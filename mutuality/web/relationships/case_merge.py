@@ -182,6 +182,13 @@ class _Merge(RecordsMixin):
             if number > 1:
                 self.notes.append(f"The file changes the contract, so it is now version {number}.")
         agreed = set(latest.agreements.values_list("participant__slug", flat=True))
+        if latest.declined_at is not None:
+            if set(contract["agreed_by"]) - agreed:
+                self.notes.append(
+                    f"Version {latest.version} of the contract was declined, so nobody can agree "
+                    "to it now. Propose a new version on the contract page."
+                )
+            return
         for slug in dict.fromkeys(contract["agreed_by"]):
             person = self.people[slug]
             if slug in agreed:

@@ -175,6 +175,13 @@ class Participant(models.Model):
     adjustments = models.JSONField(default=list, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
+    consent_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The contract version this person's consent was given for (the web app's own: "
+        "the case format does not hold it); none when it was given before any contract, or "
+        "came from a case file.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -237,7 +244,9 @@ class AffectedParty(models.Model):
 
 
 class ContractVersion(models.Model):
-    """One version of the psychological contract; any change makes a new version."""
+    """One version of the psychological contract; any change makes a new version. A version is
+    proposed by one of the two people (or came from a case file: nobody), and stays the latest
+    when it is declined, so the assessment sees the disagreement (ADR 0014)."""
 
     relationship = models.ForeignKey(
         Relationship, on_delete=models.CASCADE, related_name="contract_versions"
@@ -253,6 +262,12 @@ class ContractVersion(models.Model):
     review_every_days = models.PositiveIntegerField(null=True, blank=True)
     last_review = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    proposed_by = models.ForeignKey(
+        "Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declined_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone declined it: it can no longer be agreed."
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -274,6 +289,22 @@ class ContractAgreement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "participant"], name="agreement_unique")
         ]
+
+
+class ContractResponse(models.Model):
+    """One person's answer to one version: agreed, declined (with a reason) or a comment. Rows
+    are only ever added, so the conversation is kept whole."""
+
+    contract = models.ForeignKey(
+        ContractVersion, on_delete=models.CASCADE, related_name="responses"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=_choices("agreed", "declined", "comment"))
+    reason = models.TextField(blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
 
 
 class Disclosure(models.Model):

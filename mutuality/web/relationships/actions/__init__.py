@@ -181,8 +181,22 @@ def set_consent(
     bump_revision(relationship, expected_revision)
     before = participant.consent
     participant.consent = consent
-    participant.save(update_fields=["consent"])
-    audit(by, "update", participant, relationship, field="consent", before=before, after=consent)
+    # Consent is given for the contract as it stands: the latest version's number (ADR 0014).
+    latest = relationship.contract_versions.order_by("-version").first()
+    participant.consent_version = (
+        latest.version if latest is not None and consent in ("informed", "given") else None
+    )
+    participant.save(update_fields=["consent", "consent_version"])
+    audit(
+        by,
+        "update",
+        participant,
+        relationship,
+        field="consent",
+        before=before,
+        after=consent,
+        contract_version=participant.consent_version,
+    )
     if consent == "withdrawn":
         assessment = reassess(relationship, reason=f"{participant.slug} withdrew consent")
         # Nothing more goes out about the relationship but safety messages and this notice.

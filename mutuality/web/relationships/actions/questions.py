@@ -12,9 +12,10 @@ from django.db import transaction
 
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox import events
-from mutuality.web.relationships.actions import StaleEdit, bump_revision, reassess
+from mutuality.web.relationships.actions import Refused, StaleEdit, bump_revision, reassess
 from mutuality.web.relationships.models import (
     ContractAgreement,
+    ContractResponse,
     ContractVersion,
     Participant,
     Relationship,
@@ -63,7 +64,12 @@ def save_answers(
 
 @transaction.atomic
 def save_contract(
-    *, relationship: Relationship, terms: dict[str, Any], by: Any, expected_revision: int
+    *,
+    relationship: Relationship,
+    terms: dict[str, Any],
+    by: Any,
+    expected_revision: int,
+    proposed_by: Participant | None = None,
 ) -> ContractVersion:
     """Make the next version of the contract from these terms, agreed by nobody yet.
 
@@ -76,6 +82,7 @@ def save_contract(
         relationship=relationship,
         version=previous.version + 1 if previous else 1,
         last_review=previous.last_review if previous else None,
+        proposed_by=proposed_by,
         **terms,
     )
     record(
@@ -86,6 +93,7 @@ def save_contract(
         organisation_id=relationship.organisation_id,
         version=contract.version,
         previous_version=previous.version if previous else None,
+        proposed_by=proposed_by.slug if proposed_by else None,
         terms=terms,
     )
     events.contract_waiting(contract, by=by)
@@ -111,7 +119,11 @@ def agree_contract(
     contract = current_contract(relationship)
     if contract is None or contract.version != version:
         raise StaleEdit("The contract changed after this person opened it.")
+    if contract.declined_at is not None:
+        raise Refused(f"Version {version} was declined, so nobody can agree to it now.")
     agreement = ContractAgreement.objects.create(contract=contract, participant=participant)
+    # The conversation's row of it (the agreement above is what the case format reads).
+    ContractResponse.objects.create(contract=contract, participant=participant, kind="agreed")
     record(
         user=by,
         action="create",

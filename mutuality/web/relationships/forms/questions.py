@@ -14,7 +14,8 @@ from django import forms
 
 from mutuality.framework import QUESTIONS
 from mutuality.web.accounts.forms import NhsFormMixin
-from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.forms.common import STALE, field_of
+from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import ContractVersion, Participant
 
 LINE_LIMIT = 2000  # a cost or benefit (the case format's Text)
@@ -298,3 +299,67 @@ class AgreeForm(forms.Form):
         widget=forms.HiddenInput, min_value=1, error_messages={"required": STALE, "invalid": STALE}
     )
     revision = revision_field()
+
+
+# The contract's conversation (ADR 0014) ---------------------------------------------------------
+
+REASON_LIMIT = TEXT_LIMIT
+
+
+def _version_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, error_messages={"required": STALE, "invalid": STALE}
+    )
+
+
+ANSWERS = {
+    "decline": "Decline this version, and say why",
+    "comment": "Add a comment, without agreeing or declining",
+}
+
+
+class RespondForm(RecordForm):
+    """Decline the version with a reason, or comment on it: the words are kept as written."""
+
+    version = _version_field()
+    answer = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=list(ANSWERS.items()),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether to decline this version or to add a comment",
+            "invalid_choice": "Choose whether to decline this version or to add a comment",
+        },
+    )
+    reason = forms.CharField(
+        label="Your reason or comment",
+        help_text="The other person will read this on the contract page.",
+        required=False,
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": f"Keep this to {REASON_LIMIT:,} characters or fewer."},
+    )
+
+    def __init__(self, *args: Any, can_decline: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs.pop("maxlength", None)  # the server says, not cuts
+        if not can_decline:
+            field = field_of(self, "answer", forms.ChoiceField)
+            field.choices = [("comment", ANSWERS["comment"])]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        reason = (cleaned.get("reason") or "").strip()
+        cleaned["reason"] = reason
+        if not reason and "reason" not in self.errors:
+            if cleaned.get("answer") == "decline":
+                self.add_error("reason", "Enter why you are declining this version")
+            elif cleaned.get("answer") == "comment":
+                self.add_error("reason", "Enter your comment")
+        return cleaned
+
+
+class ConfirmConsentForm(RecordForm):
+    """Confirming one's consent for one version of the contract."""
+
+    version = _version_field()

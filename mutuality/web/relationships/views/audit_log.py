@@ -52,6 +52,7 @@ _THINGS = {
     "relationships.AffectedParty": "an affected party",
     "relationships.ContractVersion": "a contract version",
     "relationships.ContractAgreement": "an agreement to the contract",
+    "relationships.ContractResponse": "an answer to a contract version",
     "relationships.Disclosure": "a self-disclosure",
     "relationships.Observation": "an observation",
     "relationships.Consultation": "a consultation",

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mutuality.framework import QUESTIONS
 from mutuality.web.access import Permission, can, is_outsider, participant_of, relationship_for
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import StaleEdit
+from mutuality.web.relationships.actions import Refused, StaleEdit
+from mutuality.web.relationships.actions import contract as conversation_actions
 from mutuality.web.relationships.actions import questions as actions
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.questions import (
@@ -39,6 +40,8 @@ from mutuality.web.relationships.models import (
     Relationship,
     named_people,
 )
+from mutuality.web.relationships.views.contract import conversation, version_changes
+from mutuality.web.relationships.views.contract import urlpatterns as contract_urls
 
 
 def _me(request: HttpRequest, relationship: Relationship) -> Participant:
@@ -204,11 +207,13 @@ def _contract_context(request: HttpRequest, relationship: Relationship) -> dict[
             "version": v.version,
             "created": v.created,
             "agreed_by": [who(a.participant) for a in v.agreements.all()],
+            "declined": v.declined_at is not None,
         }
         for v in relationship.contract_versions.order_by("-version").prefetch_related(
             "agreements__participant"
         )
     ]
+    may_talk = can(request.user, Permission.AGREE_CONTRACT, relationship) and me is not None
     return {
         "relationship": relationship,
         "contract": contract,
@@ -218,8 +223,12 @@ def _contract_context(request: HttpRequest, relationship: Relationship) -> dict[
         "me": me,
         "mine": mine,
         "agreed_current": bool(mine and contract and mine.contract_id == contract.pk),
-        "can_edit": can(request.user, Permission.EDIT, relationship),
-        "can_agree": can(request.user, Permission.AGREE_CONTRACT, relationship) and me is not None,
+        "declined": bool(contract and contract.declined_at),
+        "changes": version_changes(relationship, contract, people) if contract else [],
+        "conversation": conversation(relationship, people),
+        "open": conversation_actions.open_version(relationship),
+        "can_edit": may_talk,
+        "can_agree": may_talk and not (contract and contract.declined_at),
     }
 
 
@@ -258,10 +267,19 @@ def _stale_contract_form(relationship: Relationship, people: list[Participant]) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The professional drafts the contract; saving any change makes a new version."""
-    relationship = relationship_for(request.user, pk, Permission.EDIT)
+    """Either person proposes a version; saving any change makes a new version. Refused, with a
+    link to it, while a version someone else proposed is still waiting for an answer."""
+    relationship = relationship_for(request.user, pk, Permission.AGREE_CONTRACT)
+    me = _me(request, relationship)
     people = named_people(relationship)
     current = actions.current_contract(relationship)
+    blocking = conversation_actions.may_propose(relationship, me)
+    if blocking is not None:
+        return render(
+            request,
+            "relationships/questions/contract_open.html",
+            {"relationship": relationship, "contract": blocking},
+        )
     if request.method == "POST":
         form = ContractForm(request.POST, participants=people)
         if form.is_valid():
@@ -280,20 +298,23 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("relationships:contract", pk=pk)
             else:
                 try:
-                    made = actions.save_contract(
-                        relationship=relationship,
+                    made = conversation_actions.propose(
+                        participant=me,
                         terms=terms,
                         by=request.user,
                         expected_revision=form.cleaned_data["revision"],
                     )
                 except StaleEdit:
                     form = _stale_contract_form(relationship, people)
+                except Refused as refused:
+                    form.add_error(None, str(refused))  # someone proposed first: typing kept
+                    blocking = conversation_actions.may_propose(relationship, me)
                 else:
                     again = " again" if made.version > 1 else ""
                     messages.success(
                         request,
-                        f"The contract is saved as version {made.version}. Each of you now "
-                        f"needs to read it and agree to it{again}.",
+                        f"Your proposal is saved as version {made.version}. Each of you now "
+                        f"needs to read it and agree to it{again}; we have told the other person.",
                     )
                     return redirect("relationships:contract", pk=pk)
         elif form.has_error("revision"):
@@ -306,7 +327,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "relationships/questions/contract_edit.html",
-        {"relationship": relationship, "contract": current, "form": form},
+        {"relationship": relationship, "contract": current, "form": form, "open": blocking},
     )
 
 
@@ -319,6 +340,13 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
     current = actions.current_contract(relationship)
     if current is None:
         messages.info(request, "There is no contract to agree to yet.")
+        return redirect("relationships:contract", pk=pk)
+    if current.declined_at is not None:
+        messages.info(
+            request,
+            f"Version {current.version} was declined, so nobody can agree to it now. "
+            "Either of you can propose a new version.",
+        )
         return redirect("relationships:contract", pk=pk)
     stale = False
     if request.method == "POST":
@@ -335,6 +363,9 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     expected_revision=form.cleaned_data["revision"],
                 )
+            except Refused as refused:  # declined while this page was open
+                messages.info(request, str(refused))
+                return redirect("relationships:contract", pk=pk)
             except StaleEdit:
                 relationship.refresh_from_db()
                 current = actions.current_contract(relationship) or current
@@ -362,4 +393,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/contract/", contract, name="contract"),
     path("<int:pk>/contract/edit/", contract_edit, name="contract-edit"),
     path("<int:pk>/contract/agree/", contract_agree, name="contract-agree"),
+    *contract_urls,
 ]
