@@ -61,6 +61,7 @@ from mutuality.web.relationships.models import (
 from mutuality.web.relationships.views.common import audit_view, form_page, long_date
 
 log = logging.getLogger(__name__)
+PHONE_CHART_WIDTH = 320  # the width, in its own units, of the chart a phone is shown
 
 
 def _instruments(relationship: Relationship) -> dict[str, Instrument]:
@@ -119,11 +120,11 @@ def series_names(all_series: list[PersonSeries]) -> dict[str, str]:
 
 
 def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> dict[str, Any]:
-    """The picture of every series over time, and the same numbers as a table, each person
-    named as `called` says (their name by their id)."""
+    """The picture of every series over time (wide, and narrow for a phone), and the same numbers
+    as a table, each person named as `called` says (their name by their id)."""
     series = [replace(s, person=called.get(s.person, s.person)) for s in all_series if s.scores]
     if not series:
-        return {"svg": None, "table": []}
+        return {"svg": None, "svg_narrow": None, "table": []}
     table = [
         {
             "person": s.person,
@@ -135,8 +136,11 @@ def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> d
         for day, score in s.scores
     ]
     # trajectories_svg escapes every piece of text it writes, so the markup is safe to embed.
-    svg = mark_safe(trajectories_svg(series, title="Wellbeing scores over time"))  # noqa: S308
-    return {"svg": svg, "table": table}
+    # A phone is shown a narrower drawing with words of the same size (docs/responsive.md).
+    title = "Wellbeing scores over time"
+    svg = mark_safe(trajectories_svg(series, title=title))  # noqa: S308
+    narrow = trajectories_svg(series, title=title, width=PHONE_CHART_WIDTH, ids="svg-narrow")
+    return {"svg": svg, "svg_narrow": mark_safe(narrow), "table": table}  # noqa: S308
 
 
 @login_required
