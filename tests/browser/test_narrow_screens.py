@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 
 from mutuality.web.relationships.actions import reassess
-from mutuality.web.relationships.models import OutcomeSeries, Score
+from mutuality.web.relationships.models import OutcomeSeries, QuestionnaireDraft, Score
 from tests.browser.signing_in import sign_in
 from tests.factories import PASSWORD, USERNAMES, World
 from tests.integration.pages import error_pages, pages_for, public_pages, publish_transparency
@@ -31,7 +31,8 @@ LONG_LINK = "https://example.org/" + "a-very-long-path-segment-" * 6 + "end"
 def world(world: World) -> World:
     """The shared world with what makes pages wide: the co-producer's PHQ-9 scores and a goal
     (drawn as charts with their tables on the relationship, outcomes and report pages), and a
-    long link in an observation's note and a goal's words."""
+    long link in an observation's note and a goal's words; and the co-producer's GAD-7 answers
+    saved for later, so their questionnaire page shows the draft and its buttons."""
     relationship = world.relationship
     recipient = relationship.participants.get(role="recipient")
     today = timezone.localdate()
@@ -42,11 +43,19 @@ def world(world: World) -> World:
         relationship=relationship, of=recipient, instrument="gbo", goal=LONG_LINK, position=1
     )
     Score.objects.create(series=goal, date=today - timedelta(weeks=2), value=4)
+    # The co-producer's answers to the GAD-7 saved for later (the page the access matrix opens).
+    gad7 = OutcomeSeries.objects.create(
+        relationship=relationship, of=recipient, instrument="gad7", position=2
+    )
+    QuestionnaireDraft.objects.create(
+        series=gad7, by=world.users["co_producer"], answers={"item_1": "2", "item_2": "1"}
+    )
     relationship.observations.create(
         date=today, kind="collusion", by="professional", note=f"See {LONG_LINK}"
     )
     reassess(relationship, reason="scores for the narrow-screen test")
     return world
+
 
 # The innermost elements whose right edge passes the viewport's (their parents stick out only
 # because of them), each as a short CSS-like path and its width, for the failure message.

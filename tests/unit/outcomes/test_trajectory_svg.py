@@ -214,7 +214,9 @@ def test_markup_and_control_characters_in_names_still_give_well_formed_svg(
     assert re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", label) is None
 
 
-def test_a_narrow_drawing_keeps_its_plot_inside_its_width(shipped: Mapping[str, Instrument]) -> None:
+def test_a_narrow_drawing_keeps_its_plot_inside_its_width(
+    shipped: Mapping[str, Instrument],
+) -> None:
     """A phone's 320-unit drawing has a viewBox of that width and nothing drawn past it."""
     # Arrange
     series = read_scores_csv(SCORES, "scores.csv", shipped)

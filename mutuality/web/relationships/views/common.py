@@ -83,13 +83,16 @@ def form_page(
     page: str,
     keep_input: bool = True,
     next_page: str = "relationships:detail",
+    assessed: bool = True,
 ) -> HttpResponse:
     """Show the form; on POST save it through one action, or show what is wrong.
 
     `save` returns the success message. A stale revision saves nothing and shows the form
     again at the latest revision: with what the person typed when they were adding something
     (`keep_input`), or with the latest values when they were changing settings. A saved form
-    goes on to `next_page` (a URL name taking the relationship's `pk`).
+    goes on to `next_page` (a URL name taking the relationship's `pk`). A save that changes
+    nothing the assessment reads (a questionnaire's draft) says so with `assessed=False`, and its
+    message then says nothing about the assessment.
     """
     revision = relationship.revision
     if request.method == "POST":
@@ -114,7 +117,8 @@ def form_page(
                 form.refuse(str(refused))
                 revision = relationship.revision
             else:
-                messages.success(request, f"{done} The assessment is up to date.")
+                after = " The assessment is up to date." if assessed else ""
+                messages.success(request, f"{done}{after}")
                 return redirect(next_page, pk=relationship.pk)
         else:
             # A missing or garbled revision is refused like a stale one: carry on from now.
