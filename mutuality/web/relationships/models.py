@@ -878,3 +878,35 @@ class QuestionnaireSchedule(models.Model):
                 fields=["relationship", "instrument"], name="questionnaire_schedule_once"
             )
         ]
+
+
+class QuestionnaireDraft(models.Model):
+    """Answers to a questionnaire someone has begun and not yet finished (issue 13, point 6).
+
+    A draft is not a score: the case, the assessment and every export leave it out. It is
+    private to the person filling it in (`by`), while they may still fill in that person's
+    questionnaires (access.questionnaire_people), and is deleted when they finish or discard
+    it. A self-harm answer in it is still never just stored (actions/outcomes.py, `raised`).
+    """
+
+    series = models.ForeignKey(OutcomeSeries, on_delete=models.CASCADE, related_name="drafts")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(
+        default=dict, help_text="The form's answers so far, by field name, as typed or chosen."
+    )
+    raised = models.ForeignKey(
+        SafetyFlag,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The safety flag a self-harm answer in this draft raised, so that finishing "
+        "with the same answer does not raise it twice.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "by"], name="questionnaire_draft_once")
+        ]

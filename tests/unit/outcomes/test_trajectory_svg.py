@@ -212,3 +212,41 @@ def test_markup_and_control_characters_in_names_still_give_well_formed_svg(
     (label,) = _panels(root)
     assert label.startswith('<p1> & "co": Goal-based outcomes (Go ')
     assert re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", label) is None
+
+
+def test_a_narrow_drawing_keeps_its_plot_inside_its_width(
+    shipped: Mapping[str, Instrument],
+) -> None:
+    """A phone's 320-unit drawing has a viewBox of that width and nothing drawn past it."""
+    # Arrange
+    series = read_scores_csv(SCORES, "scores.csv", shipped)
+
+    # Act
+    root = ET.fromstring(trajectories_svg(series, width=320, ids="narrow"))  # noqa: S314
+
+    # Assert
+    assert root.attrib["viewBox"].split()[2] == "320"
+    assert root.attrib["aria-labelledby"] == "narrow-title narrow-desc"
+    rights = [float(line.attrib["x2"]) for line in root.iter(f"{SVG}line")]
+    rights += [float(rect.attrib["x"]) + float(rect.attrib["width"]) for rect in _bands(root)]
+    assert max(rights) <= 320
+
+
+def test_a_long_label_is_shortened_in_the_drawing_and_kept_whole_for_screen_readers(
+    shipped: Mapping[str, Instrument],
+) -> None:
+    """A goal too long for a narrow panel ends in an ellipsis; its aria-label keeps all of it."""
+    # Arrange
+    goal = "Walk to the shop and back every morning before the children wake up"
+    text = f"person,instrument,date,score,goal\np1,gbo,2025-01-05,2,{goal}\n"
+
+    # Act
+    root = ET.fromstring(  # noqa: S314
+        trajectories_svg(read_scores_csv(text, "scores.csv", shipped), width=320)
+    )
+
+    # Assert
+    (panel,) = _panels(root).values()
+    heading = _panel_texts(panel)[0]
+    assert heading.endswith("\u2026") and len(heading) < len(goal)
+    assert goal in panel.attrib["aria-label"]

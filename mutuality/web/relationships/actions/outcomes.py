@@ -32,6 +32,7 @@ from mutuality.web.relationships.models import (
     AssessmentRecord,
     OutcomeSeries,
     Participant,
+    QuestionnaireDraft,
     QuestionnaireSchedule,
     Relationship,
     SafetyFlag,
@@ -117,6 +118,7 @@ def record_score(
     relationship = series.relationship
     bump_revision(relationship, expected_revision)
     score = Score.objects.create(series=series, date=on, items=items, value=value)
+    draft = QuestionnaireDraft.objects.filter(series=series, by=by).first()
     audit(
         by,
         "create",
@@ -131,10 +133,13 @@ def record_score(
         relationship,
         reason=f"{series.instrument} filled in for {series.of.slug} on {spoken_date(on)}",
     )
+    already = draft.raised if draft else None
     flags = [
-        *_safety_item_flags(series, items, by),
+        *_safety_item_flags(series, items, by, already=already),
         *_deterioration_flags(series, assessment, by),
     ]
+    if draft:  # finished: the answers are a score now
+        _delete_draft(draft, by, reason="finished")
     if flags:  # they head the dashboards of the professional and the supervisor
         assessed.rewrite_due(relationship, timezone.localdate())
     return Recorded(assessment, flags)
@@ -149,23 +154,89 @@ def _raise(series: OutcomeSeries, kind: str, detail: str, by: Any) -> SafetyFlag
     return flag
 
 
-def _safety_item_flags(
-    series: OutcomeSeries, items: list[int | None] | None, by: Any
-) -> list[SafetyFlag]:
+def self_harm_answers(series: OutcomeSeries, items: list[int | None] | None) -> list[int]:
+    """The numbers of the questions answered in a way that asks for help now (PHQ-9 item 9)."""
     instrument = shipped_or_own_instrument(series)
     if items is None or instrument is None:
         return []
-    return [
-        _raise(
-            series,
-            "self_harm_thoughts",
+    return list(safety_answers(instrument, items))
+
+
+def _safety_item_flags(
+    series: OutcomeSeries,
+    items: list[int | None] | None,
+    by: Any,
+    *,
+    already: SafetyFlag | None = None,
+) -> list[SafetyFlag]:
+    """A flag for each safety answer, except one `already` raised for the same answer (by the
+    draft this questionnaire was finished from)."""
+    instrument = shipped_or_own_instrument(series)
+    if items is None or instrument is None:
+        return []
+    flags = []
+    for number in safety_answers(instrument, items):
+        detail = (
             f"{series.of.called} answered {items[number - 1]} to question {number} of the "
             f"{instrument.name}, which asks about thoughts of being better off dead or of "
-            "self-harm.",
-            by,
+            "self-harm."
         )
-        for number in safety_answers(instrument, items)
-    ]
+        if already is None or already.detail != detail:
+            flags.append(_raise(series, "self_harm_thoughts", detail, by))
+    return flags
+
+
+# --- answers saved to finish later --------------------------------------------------------------
+
+
+@transaction.atomic
+def save_draft(
+    *, series: OutcomeSeries, by: Any, answers: dict[str, str], items: list[int | None] | None
+) -> QuestionnaireDraft:
+    """Keep someone's answers so far, for them alone, until they finish or discard them.
+
+    Nothing the assessment reads changes (no revision, no reassessment). But a self-harm answer
+    is never just stored, in a draft either: it raises the same flag a finished questionnaire
+    would (once for the draft, however often it is saved), and the caller shows the help.
+    """
+    draft, created = QuestionnaireDraft.objects.select_for_update().get_or_create(
+        series=series, by=by, defaults={"answers": answers}
+    )
+    if not created:
+        draft.answers = answers
+    if draft.raised is None:
+        draft.raised = next(iter(_safety_item_flags(series, items, by)), None)
+        if draft.raised is not None:  # it heads the professional's and supervisor's lists
+            assessed.rewrite_due(series.relationship, timezone.localdate())
+    draft.save()
+    # The answers are health data: the audit trail says a draft was kept, never what it holds.
+    audit(
+        by,
+        "create" if created else "update",
+        draft,
+        series.relationship,
+        series=series.pk,
+        instrument=series.instrument,
+        of=series.of.slug,
+        answered=sum(1 for key, given in answers.items() if key != "date" and given),
+    )
+    return draft
+
+
+@transaction.atomic
+def discard_draft(*, series: OutcomeSeries, by: Any) -> bool:
+    """Delete this person's saved answers to the questionnaire; False if there were none."""
+    draft = QuestionnaireDraft.objects.filter(series=series, by=by).first()
+    if draft is None:
+        return False
+    _delete_draft(draft, by, reason="discarded")
+    return True
+
+
+def _delete_draft(draft: QuestionnaireDraft, by: Any, *, reason: str) -> None:
+    series = draft.series
+    audit(by, "delete", draft, series.relationship, series=series.pk, reason=reason)
+    draft.delete()
 
 
 def _deterioration_flags(

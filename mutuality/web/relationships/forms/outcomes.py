@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -205,6 +206,56 @@ class QuestionnaireForm(RecordForm):
             score_responses(self.questionnaire.instrument, answers(self.questionnaire, data) or [])
         except ScoringError as error:
             self.add_error(None, f"This questionnaire cannot be scored yet: {error}")
+
+
+class DraftForm(QuestionnaireForm):
+    """The answers so far, to finish later: any may be left out, but each one given must still
+    be an answer the instrument allows (and a date a real date)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "revision":
+                field.required = False
+
+    def clean(self) -> dict[str, Any]:
+        # Not QuestionnaireForm's: a draft need not be scorable yet.
+        data = forms.Form.clean(self)
+        return self.cleaned_data if data is None else data
+
+
+def draft_answers(data: Mapping[str, Any]) -> dict[str, str]:
+    """What a draft keeps of a cleaned DraftForm: each answer given, as text (the date as
+    YYYY-MM-DD)."""
+    kept = {
+        name: str(given)
+        for name, given in data.items()
+        if name not in ("revision", "date") and given not in (None, "")
+    }
+    if isinstance(data.get("date"), date):
+        kept["date"] = data["date"].isoformat()
+    return kept
+
+
+def restored(kept: Mapping[str, Any]) -> dict[str, Any]:
+    """A draft's answers as a questionnaire form's initial values."""
+    initial = dict(kept)
+    if isinstance(initial.get("date"), str):
+        try:
+            initial["date"] = date.fromisoformat(initial["date"])
+        except ValueError:
+            del initial["date"]  # kept by an older version, say: today's date is offered instead
+    if "total" in initial:
+        initial["total"] = _number(initial["total"])
+    return initial
+
+
+def _number(text: str) -> str:
+    """A total as the person would type it: 12 rather than 12.0."""
+    try:
+        return f"{float(text):g}"
+    except ValueError:
+        return text
 
 
 def answers(questionnaire: Questionnaire, data: dict[str, Any]) -> list[int | None] | None:

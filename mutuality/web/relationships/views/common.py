@@ -90,6 +90,7 @@ def form_page(
     keep_input: bool = True,
     next_page: str = "relationships:detail",
     held: bool = False,
+    assessed: bool = True,
 ) -> HttpResponse:
     """Show the form; on POST save it through one action, or show what is wrong.
 
@@ -97,7 +98,9 @@ def form_page(
     again at the latest revision: with what the person typed when they were adding something
     (`keep_input`), or with the latest values when they were changing settings. A saved form
     goes on to `next_page` (a URL name taking the relationship's `pk`). A `held` page's views
-    are audited outside the organisation's own log (`audit_view`).
+    are audited outside the organisation's own log (`audit_view`). A save that changes
+    nothing the assessment reads (a questionnaire's draft) says so with `assessed=False`, and its
+    message then says nothing about the assessment.
     """
     revision = relationship.revision
     if request.method == "POST":
@@ -122,7 +125,8 @@ def form_page(
                 form.refuse(str(refused))
                 revision = relationship.revision
             else:
-                messages.success(request, f"{done} The assessment is up to date.")
+                after = " The assessment is up to date." if assessed else ""
+                messages.success(request, f"{done}{after}")
                 return redirect(next_page, pk=relationship.pk)
         else:
             # A missing or garbled revision is refused like a stale one: carry on from now.

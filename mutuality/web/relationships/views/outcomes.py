@@ -46,21 +46,26 @@ from mutuality.web.relationships.assessed import instrument_name
 from mutuality.web.relationships.case_io import series_case, to_case
 from mutuality.web.relationships.forms.outcomes import (
     AgreeScheduleForm,
+    DraftForm,
     Questionnaire,
     QuestionnaireForm,
     ScheduleForm,
     StartQuestionnaireForm,
     answers,
+    draft_answers,
+    restored,
     value,
 )
 from mutuality.web.relationships.models import (
     OutcomeSeries,
+    QuestionnaireDraft,
     QuestionnaireSchedule,
     Relationship,
 )
 from mutuality.web.relationships.views.common import audit_view, form_page, long_date
 
 log = logging.getLogger(__name__)
+PHONE_CHART_WIDTH = 320  # the width, in its own units, of the chart a phone is shown
 
 
 def _instruments(relationship: Relationship) -> dict[str, Instrument]:
@@ -90,6 +95,12 @@ def _series_rows(
 ) -> list[dict[str, Any]]:
     mine = set(questionnaire_people(user, relationship).values_list("pk", flat=True))
     due_now = due.questionnaires_due(relationship, timezone.localdate())
+    # Only this person's own drafts: nobody else learns that one exists.
+    drafts = set(
+        QuestionnaireDraft.objects.filter(series__relationship=relationship, by=user).values_list(
+            "series_id", flat=True
+        )
+    )
     rows = []
     for series in relationship.outcome_series.select_related("of__user").prefetch_related("scores"):
         instrument = resolve_series(series.instrument, instruments)
@@ -102,6 +113,7 @@ def _series_rows(
                 "count": len(scores),
                 "due": series.pk in due_now,
                 "can_fill_in": series.of_id in mine,
+                "draft": series.of_id in mine and series.pk in drafts,
             }
         )
     return rows
@@ -119,11 +131,11 @@ def series_names(all_series: list[PersonSeries]) -> dict[str, str]:
 
 
 def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> dict[str, Any]:
-    """The picture of every series over time, and the same numbers as a table, each person
-    named as `called` says (their name by their id)."""
+    """The picture of every series over time (wide, and narrow for a phone), and the same numbers
+    as a table, each person named as `called` says (their name by their id)."""
     series = [replace(s, person=called.get(s.person, s.person)) for s in all_series if s.scores]
     if not series:
-        return {"svg": None, "table": []}
+        return {"svg": None, "svg_narrow": None, "table": []}
     table = [
         {
             "person": s.person,
@@ -135,8 +147,11 @@ def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> d
         for day, score in s.scores
     ]
     # trajectories_svg escapes every piece of text it writes, so the markup is safe to embed.
-    svg = mark_safe(trajectories_svg(series, title="Wellbeing scores over time"))  # noqa: S308
-    return {"svg": svg, "table": table}
+    # A phone is shown a narrower drawing with words of the same size (docs/responsive.md).
+    title = "Wellbeing scores over time"
+    svg = mark_safe(trajectories_svg(series, title=title))  # noqa: S308
+    narrow = trajectories_svg(series, title=title, width=PHONE_CHART_WIDTH, ids="svg-narrow")
+    return {"svg": svg, "svg_narrow": mark_safe(narrow), "table": table}  # noqa: S308
 
 
 @login_required
@@ -199,37 +214,60 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# What a questionnaire's second and third buttons send (name "draft"): keep the answers so far
+# for later, or throw away the ones kept. The first button, and Enter, finish it.
+KEEP, DISCARD = "keep", "discard"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
-    """Fill in one questionnaire, item by item, with the credit its words need."""
+    """Fill in one questionnaire, item by item, with the credit its words need; or keep the
+    answers so far to finish later (a draft only this person sees), or discard them."""
     relationship = relationship_for(request.user, pk, Permission.SCORE)
     series = get_object_or_404(relationship.outcome_series.select_related("of__user"), pk=series_pk)
     if not questionnaire_people(request.user, relationship).filter(pk=series.of_id).exists():
         raise PermissionDenied("You cannot fill in this person's questionnaire")
     questionnaire = _questionnaire(series, _instruments(relationship))
-    needs_help: list[bool] = []
+    draft = QuestionnaireDraft.objects.filter(series=series, by=request.user.pk).first()
+    intent = request.POST.get("draft") if request.method == "POST" else None
+    name = questionnaire.instrument.name
+    needs_help: list[int] = []
 
-    def save(data: dict[str, Any]) -> str:
-        recorded = actions.record_score(
+    def finish(data: dict[str, Any]) -> str:
+        items = answers(questionnaire, data)
+        actions.record_score(
             series=series,
             by=request.user,
             on=data["date"],
-            items=answers(questionnaire, data),
+            items=items,
             value=value(data),
             expected_revision=data["revision"],
         )
-        needs_help.extend(f.kind == "self_harm_thoughts" for f in recorded.flags)
-        return f"The {questionnaire.instrument.name} questionnaire of {long_date(data['date'])} is saved."
+        needs_help.extend(actions.self_harm_answers(series, items))
+        return f"The {name} questionnaire of {long_date(data['date'])} is saved."
 
+    def keep(data: dict[str, Any]) -> str:
+        items = answers(questionnaire, data)
+        actions.save_draft(series=series, by=request.user, answers=draft_answers(data), items=items)
+        needs_help.extend(actions.self_harm_answers(series, items))
+        return f"Your answers to the {name} are saved. Only you can see them. Come back to finish."
+
+    def discard(data: dict[str, Any]) -> str:
+        if actions.discard_draft(series=series, by=request.user):
+            return f"Your saved answers to the {name} are deleted."
+        return f"You had no saved answers to the {name}."
+
+    initial = {"date": timezone.localdate, **(restored(draft.answers) if draft else {})}
     text = questionnaire.text
     response = form_page(
         request,
         relationship,
-        make_form=lambda data: QuestionnaireForm(
-            data, questionnaire=questionnaire, initial={"date": timezone.localdate}
+        # Keeping or discarding needs no answer at all; only finishing needs them all.
+        make_form=lambda data: (DraftForm if intent in (KEEP, DISCARD) else QuestionnaireForm)(
+            data, questionnaire=questionnaire, initial=initial
         ),
-        save=save,
+        save={KEEP: keep, DISCARD: discard}.get(intent or "", finish),
         template="relationships/outcomes/fill_in.html",
         context=lambda: {
             "series": series,
@@ -237,14 +275,19 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
             "stem": text.stem if text else None,
             "credits": credit_lines(text) if text else [],
             "scores": list(series.scores.all()),
+            "draft": draft,
+            "keep": KEEP,
+            "discard": DISCARD,
         },
         page="outcomes-fill-in",
         next_page="relationships:outcomes",
+        assessed=intent not in (KEEP, DISCARD),
     )
-    if any(needs_help):
-        # An answer about thoughts of self-harm is never just stored: show where to get help.
-        # The help comes first on that page, so the green "Done" the form queued is dropped
-        # (reading the queue marks it used); the page says the answers are saved, after it.
+    if needs_help:
+        # An answer about thoughts of self-harm is never just stored, in a draft either: show
+        # where to get help. The help comes first on that page, so the green "Done" the form
+        # queued is dropped (reading the queue marks it used); the page says the answers are
+        # saved, after it.
         list(messages.get_messages(request))
         return redirect("relationships:help-now", pk=relationship.pk)
     return response
