@@ -26,8 +26,11 @@ from ._render import (
     CHANGE_WORDS,
     EXPLANATIONS,
     HEADLINES,
+    NOT_READY,
+    NOT_READY_WHEN,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    headline,
     render_json,
     render_markdown,
     render_text,
@@ -37,7 +40,15 @@ from ._scrutiny import Scrutiny
 from ._series import case_instruments, person_series
 from ._types import parse_iso_date
 from ._validation import load_case, parse_case, validate_case
-from ._wording import SUPERVISOR, Params, Reader, Spoken, SpokenAction, grouped_actions
+from ._wording import (
+    SUPERVISOR,
+    Params,
+    Reader,
+    Spoken,
+    SpokenAction,
+    grouped_actions,
+    speak_words,
+)
 from .exceptions import CaseError, FrameworkError, PolicyError, Problem
 
 __all__ = [
@@ -48,6 +59,8 @@ __all__ = [
     "HEADLINES",
     "LEVELS",
     "MAX_FILE_BYTES",
+    "NOT_READY",
+    "NOT_READY_WHEN",
     "PRINCIPLES",
     "QUESTIONS",
     "QUESTIONS_BY_ID",
@@ -84,6 +97,7 @@ __all__ = [
     "catalogue_markdown",
     "finding_from_dict",
     "grouped_actions",
+    "headline",
     "load_case",
     "load_policy",
     "parse_case",
@@ -95,5 +109,6 @@ __all__ = [
     "render_markdown",
     "render_text",
     "speak",
+    "speak_words",
     "validate_case",
 ]

@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mutuality.framework import Reader, Spoken, finding_from_dict, grouped_actions, speak
+from mutuality.framework import (
+    Params,
+    Reader,
+    Spoken,
+    finding_from_dict,
+    grouped_actions,
+    speak,
+    speak_words,
+)
 from mutuality.web.access import Standing
 
 
@@ -26,3 +34,10 @@ def what_to_do(said: Iterable[tuple[Mapping[str, Any], Spoken]], reader: Reader)
     """Every action the findings above "worth knowing" ask for, under whom it is for, the
     reader's own first."""
     return grouped_actions((s for f, s in said if f["severity"] != "info"), reader)
+
+
+def spoken_message(message: str, params: Mapping[str, Any] | None, reader: Reader) -> str:
+    """A stored finding's message in the reader's words, from its words' parameters alone (a
+    list reads no more of the assessment); without them, the words it was stored with."""
+    said = Params.from_dict(params) if params is not None else None
+    return speak_words(message, (), said, reader).message

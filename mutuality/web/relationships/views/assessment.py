@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods
 from mutuality.framework import (
     CHANGE_WORDS,
     EXPLANATIONS,
-    HEADLINES,
     QUESTIONS_BY_ID,
     SEVERITY_WORDS,
     STATUS_WORDS,
     Spoken,
+    headline,
 )
 from mutuality.web.access import (
     Permission,
@@ -132,7 +132,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
     return {
         "relationship": relationship,
         "result": result,
-        "headline": HEADLINES[result["recommendation"]],
+        "headline": headline(result["recommendation"], result.get("stage")),
         "explanation": EXPLANATIONS[result["recommendation"]],
         "principles": [
             (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
@@ -143,7 +143,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "divergences": _divergences(result["divergences"], called),
         "outcomes": [_outcome(o, names, called) for o in result["outcomes"]],
         "history": [
-            (past.created, HEADLINES[past.recommendation], past.reason)
+            (past.created, headline(past.recommendation, past.result.get("stage")), past.reason)
             for past in relationship.assessments.all()[:20]
         ],
         "me": me,
