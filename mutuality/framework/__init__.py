@@ -4,11 +4,20 @@ Pure Python; it never imports Django. The web app and the command line call the
 same `assess()`.
 """
 
-from ._assessment import FORMAT, Assessment, Recommendation, Status
+from ._assessment import FORMAT, Assessment, Recommendation, Status, finding_from_dict
 from ._catalogue import catalogue_markdown
 from ._engine import assess, assess_over_time
 from ._facts import Divergence, Outcome
-from ._findings import PRINCIPLES, SEVERITIES, Finding, Principle, Rule, Severity, registered_rules
+from ._findings import (
+    PRINCIPLES,
+    SEVERITIES,
+    Finding,
+    Principle,
+    Rule,
+    Severity,
+    registered_rules,
+    speak,
+)
 from ._loading import MAX_FILE_BYTES
 from ._model import Case
 from ._policy import DEFAULT_POLICY, LEVELS, Policy, load_policy, policy_from_data
@@ -17,8 +26,11 @@ from ._render import (
     CHANGE_WORDS,
     EXPLANATIONS,
     HEADLINES,
+    NOT_READY,
+    NOT_READY_WHEN,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    headline,
     render_json,
     render_markdown,
     render_text,
@@ -28,6 +40,15 @@ from ._scrutiny import Scrutiny
 from ._series import case_instruments, person_series
 from ._types import parse_iso_date
 from ._validation import load_case, parse_case, validate_case
+from ._wording import (
+    SUPERVISOR,
+    Params,
+    Reader,
+    Spoken,
+    SpokenAction,
+    grouped_actions,
+    speak_words,
+)
 from .exceptions import CaseError, FrameworkError, PolicyError, Problem
 
 __all__ = [
@@ -38,6 +59,8 @@ __all__ = [
     "HEADLINES",
     "LEVELS",
     "MAX_FILE_BYTES",
+    "NOT_READY",
+    "NOT_READY_WHEN",
     "PRINCIPLES",
     "QUESTIONS",
     "QUESTIONS_BY_ID",
@@ -45,6 +68,7 @@ __all__ = [
     "SEVERITIES",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
+    "SUPERVISOR",
     "Assessment",
     "Case",
     "CaseError",
@@ -52,21 +76,28 @@ __all__ = [
     "Finding",
     "FrameworkError",
     "Outcome",
+    "Params",
     "Policy",
     "PolicyError",
     "Principle",
     "Problem",
     "Question",
+    "Reader",
     "Recommendation",
     "Rule",
     "Scrutiny",
     "Severity",
+    "Spoken",
+    "SpokenAction",
     "Status",
     "assess",
     "assess_over_time",
     "case_instruments",
     "case_schema",
     "catalogue_markdown",
+    "finding_from_dict",
+    "grouped_actions",
+    "headline",
     "load_case",
     "load_policy",
     "parse_case",
@@ -77,5 +108,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "speak",
+    "speak_words",
     "validate_case",
 ]

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from ._facts import Divergence, Outcome
 from ._findings import PRINCIPLES, Finding, Principle, Severity, severity_rank
 from ._scrutiny import Scrutiny
+from ._wording import Params
 
 FORMAT = "mutuality.assessment/1"
 Recommendation = Literal["proceed", "proceed_with_safeguards", "consult", "alternative_model"]
@@ -120,7 +121,25 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         "basis": finding.basis,
         "concerns": list(finding.concerns),
         "evidence": dict(finding.evidence),
+        **({"params": finding.params.to_dict()} if finding.params else {}),
     }
+
+
+def finding_from_dict(data: Mapping[str, Any]) -> Finding:
+    """A finding from the assessment's JSON (`_finding_dict`): a page reads a stored
+    assessment this way to speak each finding to its reader."""
+    params = data.get("params")
+    return Finding(
+        code=data["code"],
+        principle=data["principle"],
+        severity=data["severity"],
+        message=data["message"],
+        actions=tuple(data["actions"]),
+        basis=data["basis"],
+        concerns=tuple(data["concerns"]),
+        evidence=dict(data["evidence"]),
+        params=Params.from_dict(params) if params is not None else None,
+    )
 
 
 def _outcome_dict(outcome: Outcome) -> dict[str, Any]:

@@ -27,11 +27,12 @@ def assess(case: Case, *, policy: Policy = DEFAULT_POLICY, today: date | None = 
     # The clock is only read when it matters: a case with its own `as_of` does not need it.
     facts = build_facts(case, policy, today or case.as_of or _local_today())
     everyone = tuple(p.id for p in case.participants)
+    professionals = tuple(p.id for p in case.professionals)
     findings: list[Finding] = []
     for registered in registered_rules():
         # Most rules raise nothing: the loop costs them a call and no more.
         for raised in registered.check(facts):
-            findings.append(registered.finding(raised, everyone))
+            findings.append(registered.finding(raised, everyone, professionals))
     findings.sort(key=Finding.sort_key)
     return Assessment(
         title=case.title,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
+
+from ._wording import SUPERVISOR, Doer, Params, Reader, Spoken, fill, speak_words
 
 if TYPE_CHECKING:
     from ._facts import Facts
@@ -32,6 +34,8 @@ class Raised:
     actions: tuple[str, ...]
     concerns: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    params: Params | None = None
+    """The words as templates and what fills them, for speaking to each reader (`said`)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ class Finding:
     basis: str
     concerns: tuple[str, ...]
     evidence: Mapping[str, Any]
+    params: Params | None = None
+    """`message` and `actions` as templates, with who, what and when fills them and whom each
+    action is for: a page speaks the finding to its reader from these (`_wording.speak`)."""
 
     def sort_key(self) -> tuple[int, int, str, tuple[str, ...]]:
         return (
@@ -54,6 +61,13 @@ class Finding:
             self.code,
             self.concerns,
         )
+
+
+def speak(finding: Finding, reader: Reader) -> Spoken:
+    """The finding's message and actions in the words of the person reading: "you" for them,
+    names for everyone else, each action with whom it is for. The command line's report keeps
+    `finding.message` and `finding.actions`."""
+    return speak_words(finding.message, finding.actions, finding.params, reader)
 
 
 Check = Callable[["Facts"], Iterable[Raised]]
@@ -71,10 +85,20 @@ class Rule:
 
     def findings(self, facts: Facts) -> list[Finding]:
         everyone = tuple(p.id for p in facts.case.participants)
-        return [self.finding(raised, everyone) for raised in self.check(facts)]
+        professionals = tuple(p.id for p in facts.case.professionals)
+        return [self.finding(raised, everyone, professionals) for raised in self.check(facts)]
 
-    def finding(self, raised: Raised, everyone: tuple[str, ...]) -> Finding:
-        """What the check raised, as a finding of this rule (`everyone`: every participant)."""
+    def finding(
+        self, raised: Raised, everyone: tuple[str, ...], professionals: tuple[str, ...] = ()
+    ) -> Finding:
+        """What the check raised, as a finding of this rule (`everyone`: every participant;
+        `professionals`: whom an action is for when the rule does not say)."""
+        params = raised.params or Params(
+            raised.message,
+            raised.actions,
+            who={"who": tuple(c for c in raised.concerns if c in everyone)},
+            actions_for=(professionals,) * len(raised.actions),
+        )
         return Finding(
             code=self.code,
             principle=self.principle,
@@ -85,6 +109,7 @@ class Rule:
             # A finding about the relationship as a whole concerns everyone in it.
             concerns=raised.concerns or everyone,
             evidence=dict(raised.evidence),
+            params=params,
         )
 
 
@@ -117,3 +142,65 @@ def registered_rules() -> tuple[Rule, ...]:
         ordered = sorted(_REGISTRY.values(), key=lambda r: PRINCIPLES.index(r.principle))
         _IN_ORDER[:] = [tuple(ordered)]
     return _IN_ORDER[0]
+
+
+Doers = Doer | tuple[str, ...]
+
+
+def _doers(facts: Facts, doers: Doers) -> tuple[str, ...]:
+    if isinstance(doers, tuple):
+        return doers
+    if doers == "supervisor":
+        return (SUPERVISOR,)
+    if doers == "supervision":
+        return (*_doers(facts, "professional"), SUPERVISOR)
+    people = {
+        "professional": facts.case.professionals,
+        "recipient": facts.case.recipients,
+        "both": facts.case.participants,
+    }[doers]
+    return tuple(p.id for p in people)
+
+
+def said(
+    facts: Facts,
+    severity: Severity,
+    message: str,
+    actions: Sequence[tuple[Doers, str]] = (),
+    *,
+    who: Mapping[str, Sequence[str]] | None = None,
+    what: Mapping[str, object] | None = None,
+    when: Mapping[str, object] | None = None,
+    concerns: tuple[str, ...] = (),
+    evidence: Mapping[str, Any] | None = None,
+    cli: str | None = None,
+    cli_actions: tuple[str, ...] | None = None,
+) -> Raised:
+    """What a rule raises, its words written once as templates (`_wording`): the command
+    line's words are the templates filled with everyone's names (or `cli` / `cli_actions`,
+    where the report speaks to both people as "you"), and a page fills them for its reader."""
+    params = Params(
+        message,
+        tuple(template for _, template in actions),
+        who={slot: tuple(ids) for slot, ids in (who or {}).items()},
+        what={slot: str(value) for slot, value in (what or {}).items()},
+        when={slot: str(value) for slot, value in (when or {}).items()},
+        actions_for=tuple(_doers(facts, doers) for doers, _ in actions),
+    )
+    return Raised(
+        severity,
+        cli if cli is not None else fill(message, params, None, facts.called),
+        cli_actions
+        if cli_actions is not None
+        else tuple(fill(t, params, None, facts.called) for t in params.actions),
+        concerns=concerns,
+        evidence=evidence or {},
+        params=params,
+    )
+
+
+def asker(facts: Facts, participant_id: str) -> tuple[str, ...]:
+    """Who asks this person something: the professionals other than them, else (when they are
+    the one professional) their supervisor."""
+    others = tuple(p.id for p in facts.case.professionals if p.id != participant_id)
+    return others or (SUPERVISOR,)

@@ -21,6 +21,25 @@ HEADLINES = {
     "consult": "Stop and think again, with others",
     "alternative_model": "Co-production seems less suitable here",
 }
+NOT_READY = "Not ready to start: do the actions first"
+"""How a relationship not yet started reads while its recommendation is to go ahead with
+safeguards: before it starts, the missing consent and contract are only "to do", so the
+recommendation is no worse than that; but nobody should read "Go ahead" over a relationship
+that has neither."""
+NOT_READY_WHEN = ("proceed_with_safeguards", "proposed")
+"""The recommendation and stage that read `NOT_READY` (a list filters on them)."""
+
+
+def headline(recommendation: str, stage: str | None = None) -> str:
+    """The headline a person reads for an assessment: its recommendation's, except that a
+    relationship not yet started is never told to go ahead while there is something to do.
+    Every page that shows an assessment's headline asks here, so a list never reads better
+    than the relationship's own page."""
+    if (recommendation, stage) == NOT_READY_WHEN:
+        return NOT_READY
+    return HEADLINES[recommendation]
+
+
 EXPLANATIONS = {
     "proceed": "Nothing found stands in the way of working together in this way. "
     "Keep checking as things change.",

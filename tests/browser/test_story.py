@@ -24,7 +24,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from mutuality.framework import HEADLINES, QUESTIONS
+from mutuality.framework import HEADLINES, QUESTIONS, headline
 from mutuality.web.accounts.models import Role, User
 from tests.browser import signing_in
 from tests.browser.signing_in import PASSWORD
@@ -62,6 +62,8 @@ ANSWERS = {
 }
 # What the recommendations read as on the pages (mutuality/framework/_render.py).
 SAFEGUARDS = HEADLINES["proceed_with_safeguards"]  # "Go ahead, with safeguards"
+# ... except that a relationship not yet started with something still to do reads this.
+NOT_READY = headline("proceed_with_safeguards", "proposed")
 CONSULT = HEADLINES["consult"]  # "Stop and think again, with others"
 ALTERNATIVE = HEADLINES["alternative_model"]  # "Co-production seems less suitable here"
 # As conftest's `page` fixture: NHS.UK frontend logs a component that failed as "SomeError: …".
@@ -221,7 +223,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     propose(page, axe, OTHER, their_id="amara")
     dashboard(page, axe)
     detail = propose(page, axe, TITLE, their_id="tomasz")
-    expect_assessment(page, SAFEGUARDS, "Priya proposed the relationship")
+    expect_assessment(page, NOT_READY, "Priya proposed the relationship")
     for code in ("consent_missing", "preferences_assumed"):
         expect(findings(page, f"respect.{code}")).to_have_count(2)  # one for each person
     expect(findings(page, "respect.contract_missing")).to_contain_text(
@@ -231,7 +233,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     expect(findings(page, "responsibility.decline_unknown")).to_have_count(1)
     expect(page.locator("#people + dl")).to_contain_text("Does not have a login yet")
     dashboard(page, axe)
-    expect_first_card(page, OTHER, SAFEGUARDS)
+    expect_first_card(page, OTHER, NOT_READY)
 
     # ... and makes the single-use invitation link for the co-producer.
     page.get_by_role("link", name=TITLE).click()
@@ -248,7 +250,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     assert re.fullmatch(r"http://[^/]+/relationships/invitation/[\w-]+/", link), link
     page.get_by_role("link", name="Go back to the relationship").click()
     relationship_page(page, axe)
-    expect_assessment(page, SAFEGUARDS, "Tomasz was invited to set up their login")
+    expect_assessment(page, NOT_READY, "Tomasz was invited to set up their login")
 
     # 2. The co-producer, in a browser of their own, opens the link and sets a password.
     tomasz = watch(new_context().new_page(), problems)
@@ -263,7 +265,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     relationship_page(tomasz, axe)
     expect(tomasz.get_by_text("Your password is saved and you are signed in.")).to_be_visible()
     expect(tomasz.get_by_role("navigation", name="Your account")).to_contain_text("Tomasz Nowak")
-    expect_assessment(tomasz, SAFEGUARDS, "Tomasz set up their login")
+    expect_assessment(tomasz, NOT_READY, "Tomasz set up their login")
     expect(tomasz.locator("#people + dl")).not_to_contain_text("Does not have a login yet")
     # The link worked once and never again (a separate tab: the browser logs the 410).
     again = page.context.new_page()
@@ -288,7 +290,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     page.get_by_role("link", name="Go back to the relationship without saving").click()
     relationship_page(page, axe)
     # Still advisories only, but the professional's answers settle two findings.
-    expect_assessment(page, SAFEGUARDS, "Priya answered the two-sided questions")
+    expect_assessment(page, NOT_READY, "Priya answered the two-sided questions")
     expect(findings(page, "respect.preferences_assumed")).to_have_count(1)
     expect(findings(page, "respect.preferences_assumed")).to_contain_text("Tomasz Nowak")
     expect(findings(page, "responsibility.decline_unknown")).to_have_count(0)
@@ -303,7 +305,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     expect(tomasz.locator("#side-by-side .nhsuk-tag")).to_have_count(0)  # "Your answers differ"
     tomasz.get_by_role("link", name="Go back to the relationship without saving").click()
     relationship_page(tomasz, axe)
-    expect_assessment(tomasz, SAFEGUARDS, "Tomasz answered the two-sided questions")
+    expect_assessment(tomasz, NOT_READY, "Tomasz answered the two-sided questions")
     expect(findings(tomasz, "respect.preferences_assumed")).to_have_count(0)
     expect(tomasz.locator("#maincontent")).not_to_contain_text("Where your answers differ")
 
@@ -346,7 +348,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     page.goto(detail)
     relationship_page(page, axe)
     # Written and agreed by one: the "no contract" finding becomes "Tomasz Nowak has not agreed".
-    expect_assessment(page, SAFEGUARDS, "Priya agreed to version 1 of the contract")
+    expect_assessment(page, NOT_READY, "Priya agreed to version 1 of the contract")
     expect(findings(page, "respect.contract_missing")).to_have_count(1)
     expect(findings(page, "respect.contract_missing")).to_contain_text(
         "Tomasz Nowak has not agreed version 1 of the contract"
@@ -365,7 +367,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     axe(tomasz)
     tomasz.get_by_role("link", name="Go back to the relationship").click()
     relationship_page(tomasz, axe)
-    expect_assessment(tomasz, SAFEGUARDS, "Tomasz agreed to version 1 of the contract")
+    expect_assessment(tomasz, NOT_READY, "Tomasz agreed to version 1 of the contract")
     expect(findings(tomasz, "respect.contract_missing")).to_have_count(0)
 
     # 5. Each person records their own consent: the professional with the mouse...
@@ -377,7 +379,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     page.get_by_label(re.compile("^Yes, I agree, and the costs")).check()
     page.get_by_role("button", name="Save my answer").click()
     relationship_page(page, axe)
-    expect_assessment(page, SAFEGUARDS, "Priya's consent is now informed")
+    expect_assessment(page, NOT_READY, "Priya's consent is now informed")
     expect(findings(page, "respect.consent_missing")).to_have_count(1)
 
     # ... and the co-producer with the keyboard alone.
@@ -394,7 +396,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     tab_to(tomasz, tomasz.get_by_role("button", name="Save my answer"))
     tomasz.keyboard.press("Enter")
     relationship_page(tomasz, axe)
-    expect_assessment(tomasz, SAFEGUARDS, "Tomasz's consent is now informed")
+    expect_assessment(tomasz, NOT_READY, "Tomasz's consent is now informed")
     expect(findings(tomasz, "respect.consent_missing")).to_have_count(0)
     row = tomasz.locator(
         "#people + dl .nhsuk-summary-list__row", has_text="Tomasz Nowak (co-producer)"
@@ -412,7 +414,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     axe(page)
     page.get_by_role("button", name="Confirm that nobody else is affected").click()
     relationship_page(page, axe)
-    expect_assessment(page, SAFEGUARDS, "Recorded that nobody else is affected")
+    expect_assessment(page, NOT_READY, "Recorded that nobody else is affected")
     expect(findings(page, "respect.affected_unidentified")).to_have_count(0)
 
     # 6. The professional marks the work as started six weeks ago. Once it is running, a missing
@@ -483,7 +485,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
         f"The last supervision was on {today.day} {today:%B %Y}."
     )
     dashboard(kaur, axe)
-    expect_first_card(kaur, OTHER, SAFEGUARDS)
+    expect_first_card(kaur, OTHER, NOT_READY)
 
     # The supervisor raises a worry about collusion: a concern, so "stop and think again".
     # An open worry of this kind also raises scrutiny to intensive, which the running work

@@ -223,11 +223,14 @@ def test_a_list_longer_than_it_counts_pages_on_without_a_total(
 
 def test_each_card_says_what_needs_doing_first_from_its_findings_today(admin: Client) -> None:
     """Each card lists its relationship's first three findings today that are more than
-    informative, in the assessment's order, and no other."""
+    informative, in the assessment's order, and no other, spoken to the admin (who is in none
+    of them) by name."""
     from django.utils import timezone
 
+    from mutuality.framework import Reader
     from mutuality.web.relationships.actions import current
-    from mutuality.web.relationships.models import CurrentFinding
+    from mutuality.web.relationships.models import AssessedPeriod, Participant
+    from mutuality.web.relationships.speaking import spoken
 
     page = admin.get("/relationships/").content.decode()
     cards = re.findall(
@@ -235,15 +238,14 @@ def test_each_card_says_what_needs_doing_first_from_its_findings_today(admin: Cl
     )
     today = timezone.localdate()
     shown = {int(pk): re.findall(r"<li>(.*?)</li>", body, re.S) for pk, body in cards}
-    expected = {
-        pk: [
-            f.message
-            for f in current(CurrentFinding.objects.filter(relationship_id=pk), today)
-            .exclude(severity="info")
-            .order_by("position")[: dashboard.NEEDS_DOING]
-        ]
-        for pk in shown
-    }
+
+    def _expected(pk: int) -> list[str]:
+        [period] = current(AssessedPeriod.objects.filter(relationship_id=pk), today)
+        names = {p.slug: p.called for p in Participant.objects.filter(relationship_id=pk)}
+        findings = [f for f in period.result["findings"] if f["severity"] != "info"]
+        return [spoken(f, Reader(None, names)).message for f in findings[: dashboard.NEEDS_DOING]]
+
+    expected = {pk: _expected(pk) for pk in shown}
 
     assert len(shown) == PAGE_SIZE
     assert any(len(messages) > 1 for messages in expected.values())

@@ -284,9 +284,9 @@ def test_the_dashboard_says_what_is_due_by_kind(world: World) -> None:
     page = world.client("co_producer").get("/relationships/").content.decode()
 
     assert "What is due" in page
-    assert "Wellbeing questionnaires due" in page
-    assert "PHQ-9" in page
-    assert "Worries about the relationship still open" in page
+    # Their own questionnaire comes first, under "For you", in their words.
+    assert page.index(">For you<") < page.index("Worries about the relationship still open")
+    assert "PHQ-9 for you" in page
 
 
 def test_a_questionnaire_filled_in_lately_is_not_due(world: World) -> None:

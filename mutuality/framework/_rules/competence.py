@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._facts import Facts
-from .._findings import Raised, Severity, rule
+from .._findings import Raised, Severity, rule, said
 
 _DYNAMICS = {
     "malignant_coupling": "malignant coupling",
@@ -58,10 +58,12 @@ def supervision_insufficient(facts: Facts) -> Iterator[Raised]:
             if agreed is None
             else f"Supervision is planned every {agreed} days"
         )
-        yield Raised(
+        yield said(
+            facts,
             facts.stage_severity("advisory", "concern"),
-            f"{now}; {facts.scrutiny.level} scrutiny needs it at least every {required} days.",
-            (f"Agree supervision at least every {required} days.",),
+            now + "; {level} scrutiny needs it at least every {required} days.",
+            (("supervision", "Agree supervision at least every {required} days."),),
+            what={"level": facts.scrutiny.level, "required": required},
             evidence={
                 "supervision_every_days": agreed,
                 "required": required,
@@ -92,15 +94,18 @@ def supervision_overdue(facts: Facts) -> Iterator[Raised]:
     severity: Severity = "concern" if last is None or twice else "advisory"
     # Dates rather than a count of days, so the words stay true on every later day.
     message = (
-        f"There has been no supervision since the work started on {since}; it is due every "
-        f"{interval} days."
+        "There has been no supervision since the work started on {since}; it is due every "
+        "{interval} days."
         if last is None
-        else f"The last supervision was on {last}; it is due every {interval} days."
+        else "The last supervision was on {since}; it is due every {interval} days."
     )
-    yield Raised(
+    yield said(
+        facts,
         severity,
         message,
-        ("Book supervision now, and keep to the agreed interval.",),
+        (("supervision", "Book supervision now, and keep to the agreed interval."),),
+        what={"interval": interval},
+        when={"since": since},
         evidence={
             "last_supervision": str(last) if last else None,
             "days": days,
@@ -116,13 +121,25 @@ def _dynamic(facts: Facts, kinds: tuple[str, ...], severity: Severity) -> Iterat
                 o.kind,
                 "drifting boundaries" if o.kind == "boundary_drift" else "something else worrying",
             )
-            yield Raised(
+            by = facts.case.participant(o.by)
+            yield said(
+                facts,
                 severity,
-                f"An open observation of {name}, raised by {facts.called(o.by)} on {o.date}.",
+                "An open observation of {name}, raised by {by} on {date}.",
                 (
-                    "Discuss it in supervision soon, with everyone involved where it is safe to.",
-                    "Agree what will change, and record the observation as resolved only once it has.",
+                    (
+                        "supervision",
+                        "Discuss it in supervision soon, with everyone involved where it is safe to.",
+                    ),
+                    (
+                        "both",
+                        "Agree what will change, and record the observation as resolved only once "
+                        "it has.",
+                    ),
                 ),
+                who={"by": (o.by,)} if by is not None else {},
+                what={"name": name, **({} if by is not None else {"by": o.by})},
+                when={"date": o.date},
                 # A dynamic belongs to the relationship, not to whoever noticed it.
                 evidence={"date": str(o.date), "kind": o.kind, "raised_by": o.by, "note": o.note},
             )
@@ -184,12 +201,16 @@ def team_uninformed(facts: Facts) -> Iterator[Raised]:
 )
 def no_public_reporting(facts: Facts) -> Iterator[Raised]:
     if facts.case.scrutiny.public_reporting is not True:
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
             "This kind of work is not yet reported to wider society.",
             (
-                "Include this kind of co-productive work, anonymised, in the service's "
-                "public reporting (for example its annual report).",
+                (
+                    "supervisor",
+                    "Include this kind of co-productive work, anonymised, in the service's "
+                    "public reporting (for example its annual report).",
+                ),
             ),
         )
 
@@ -205,12 +226,15 @@ def independent_review_due(facts: Facts) -> Iterator[Raised]:
     every = facts.policy.scrutiny.independent_review_every_days
     last = facts.case.scrutiny.last_independent_review
     if last is None or facts.past(last, every):
-        when = "has never had" if last is None else f"last had one on {last}, and needs"
-        yield Raised(
+        had = "has never had" if last is None else "last had one on {last}, and needs"
+        yield said(
+            facts,
             "concern",
-            f"This relationship {when} an independent review "
-            f"(due every {every} days at intensive scrutiny).",
-            ("Arrange an independent review by someone outside the team.",),
+            "This relationship " + had + " an independent review "
+            "(due every {every} days at intensive scrutiny).",
+            (("supervisor", "Arrange an independent review by someone outside the team."),),
+            what={"every": every},
+            when={"last": last} if last else {},
             evidence={"last_independent_review": str(last) if last else None, "every_days": every},
         )
 
@@ -227,14 +251,20 @@ def consultation_unheeded(facts: Facts) -> Iterator[Raised]:
         return
     latest = consultations[-1]
     if latest.outcome == "switch_model":
-        yield Raised(
+        yield said(
+            facts,
             "concern",
-            f"When consulted on {latest.date}, {latest.with_} thought another model of "
+            "When consulted on {date}, {with} thought another model of "
             "helping would be more ethical, but the co-produced work goes on.",
             (
-                "Move to the other model of helping, with no loss of service, or consult "
-                "again and record why you are continuing.",
+                (
+                    "professional",
+                    "Move to the other model of helping, with no loss of service, or consult "
+                    "again and record why you are continuing.",
+                ),
             ),
+            what={"with": latest.with_},
+            when={"date": latest.date},
             evidence={"date": str(latest.date), "with": latest.with_},
         )
 
@@ -257,14 +287,23 @@ def uncertain_unconsulted(facts: Facts) -> Iterator[Raised]:
     ]
     if not recorded:
         who = facts.called_all(unsure) if unsure else "someone involved"
-        yield Raised(
+        rest = "talked through with others" + (" since the last review." if since else ".")
+        yield said(
+            facts,
             "concern",
-            f"{who} is unsure co-production is the right model, and this has not been "
-            "talked through with others" + (" since the last review." if since else "."),
+            ("{who} {who:is|are|are}" if unsure else "Someone involved is")
+            + " unsure co-production is the right model, and this has not been "
+            + rest,
             (
-                "Consult others (supervisor, team, ethics forum) about whether another "
-                "model of helping would be more ethical, and record what you decide.",
+                (
+                    "supervision",
+                    "Consult others (supervisor, team, ethics forum) about whether another "
+                    "model of helping would be more ethical, and record what you decide.",
+                ),
             ),
+            who={"who": tuple(unsure)},
+            # The command line's report lists several people with commas, as it always has.
+            cli=f"{who} is unsure co-production is the right model, and this has not been " + rest,
             concerns=tuple(unsure),
             evidence={"uncertain": facts.case.uncertain, "unsure": unsure},
         )
@@ -278,14 +317,18 @@ def uncertain_unconsulted(facts: Facts) -> Iterator[Raised]:
 )
 def contrast_unexamined(facts: Facts) -> Iterator[Raised]:
     if facts.case.contrast is None:
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
             "Nobody has yet said how this work departs from what the service and wider "
             "society would expect of a helping relationship.",
             (
-                "Together, list the ways this work departs from usual practice (shared "
-                "clinical decisions, contact outside sessions, informal settings …), or "
-                "record that it does not.",
+                (
+                    "both",
+                    "Together, list the ways this work departs from usual practice (shared "
+                    "clinical decisions, contact outside sessions, informal settings …), or "
+                    "record that it does not.",
+                ),
             ),
             evidence={"counted": list(facts.scrutiny.indicators)},
         )
@@ -301,11 +344,13 @@ def contrast_undeclared(facts: Facts) -> Iterator[Raised]:
     scrutiny = facts.scrutiny
     if scrutiny.undeclared:
         listed = "; ".join(i.replace("_", " ") for i in scrutiny.undeclared)
-        yield Raised(
+        yield said(
+            facts,
             "info",
-            f"The answers or the record show departures the contrast does not list ({listed}); "
-            f"scrutiny counts them anyway.",
-            ("Add them to the contrast, so that everyone sees how the work departs.",),
+            "The answers or the record show departures the contrast does not list ({listed}); "
+            "scrutiny counts them anyway.",
+            (("both", "Add them to the contrast, so that everyone sees how the work departs."),),
+            what={"listed": listed},
             evidence={
                 "undeclared": list(scrutiny.undeclared),
                 "sources": {i: list(scrutiny.sources[i]) for i in scrutiny.undeclared},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._facts import Facts, Outcome
-from .._findings import Raised, Severity, rule
+from .._findings import Raised, Severity, asker, rule, said
 
 _SEDUCTION = (
     "Co-production could act as a seduction, a promise of change without real change; "
@@ -33,10 +33,19 @@ def costs_benefits_unstated(facts: Facts) -> Iterator[Raised]:
     stated = {c.party for c in contract.costs_and_benefits if c.costs and c.benefits}
     for p in facts.case.participants:
         if p.id not in stated:
-            yield Raised(
+            yield said(
+                facts,
                 facts.stage_severity("advisory", "concern"),
-                f"The contract does not say what this may cost {p.called} and what they may gain.",
-                (f"Write down, with {p.called}, the likely costs and benefits for them.",),
+                "The contract does not say what this may cost {who} and what "
+                "{who:they|you|they} may gain.",
+                (
+                    (
+                        asker(facts, p.id),
+                        "Write down, with {who}, the likely costs and benefits for "
+                        "{who:them|you|them}.",
+                    ),
+                ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
             )
 
@@ -59,17 +68,23 @@ def costs_benefits_uncommunicated(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.id in not_told or p.id in unclear:
             why = (
-                "has not had the costs and benefits explained"
+                "{who:has|have} not had the costs and benefits explained"
                 if p.id in not_told
-                else "says they do not understand what this may cost or give them"
+                else "{who:says|say} {who:they do|you do|they do} not understand what this may "
+                "cost or give {who:them|you|them}"
             )
-            yield Raised(
+            yield said(
+                facts,
                 facts.stage_severity("advisory", "concern"),
-                f"{p.called} {why}.",
+                "{who} " + why + ".",
                 (
-                    f"Go through the costs and benefits with {p.called}, in plain words, "
-                    "and check they make sense to them.",
+                    (
+                        asker(facts, p.id),
+                        "Go through the costs and benefits with {who}, in plain words, "
+                        "and check they make sense to {who:them|you|them}.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"not_told": p.id in not_told, "answered_not_understood": p.id in unclear},
             )
@@ -101,23 +116,32 @@ def financial_inequality(facts: Facts) -> Iterator[Raised]:
         and not (contract.inequalities_addressed or "").strip()
     ):
         shown = {pid: sorted(k) for pid, k in kinds.items()}
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
             "People are paid differently for this work, and the contract "
             "does not say how that inequality is balanced.",
             (
-                "Record how the financial inequality is balanced (for example payment at "
-                "an involvement rate, expenses, benefits advice).",
+                (
+                    "both",
+                    "Record how the financial inequality is balanced (for example payment at "
+                    "an involvement rate, expenses, benefits advice).",
+                ),
             ),
             evidence={"payments": shown},
         )
     for pid in facts.answered("payment_fair", "no"):
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
-            f"{facts.called(pid)} says the money arrangements do not feel fair.",
+            "{who} {who:says|say} the money arrangements do not feel fair.",
             (
-                f"Talk with {facts.called(pid)} about the money arrangements and what would feel fair.",
+                (
+                    asker(facts, pid),
+                    "Talk with {who} about the money arrangements and what would feel fair.",
+                ),
             ),
+            who={"who": (pid,)},
             concerns=(pid,),
         )
 
@@ -131,19 +155,34 @@ def financial_inequality(facts: Facts) -> Iterator[Raised]:
 def power_unacknowledged(facts: Facts) -> Iterator[Raised]:
     contract = facts.case.contract
     if contract is not None and not (contract.power_differential or "").strip():
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
-            "The contract does not say how the power difference between you is handled.",
+            "The contract does not say how the power difference between {both} is handled.",
             (
-                "Talk openly about the power the professional holds, and write down how "
-                "you will handle it.",
+                (
+                    "both",
+                    "Talk openly about the power the professional holds, and write down how "
+                    "you will handle it.",
+                ),
             ),
+            who={"both": tuple(p.id for p in facts.case.participants)},
+            # The command line's report speaks to both people at once.
+            cli="The contract does not say how the power difference between you is handled.",
         )
     for pid in facts.answered("power_discussed", "no"):
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
-            f"{facts.called(pid)} says the power difference has not been talked about openly.",
-            ("Talk openly about the power the professional holds, and how it affects the work.",),
+            "{who} {who:says|say} the power difference has not been talked about openly.",
+            (
+                (
+                    "both",
+                    "Talk openly about the power the professional holds, and how it affects "
+                    "the work.",
+                ),
+            ),
+            who={"who": (pid,)},
             concerns=(pid,),
         )
 
@@ -164,18 +203,22 @@ def multiple_roles(facts: Facts) -> Iterator[Raised]:
         else "Agree, and write into the contract, how these other roles will be managed."
     )
     for pid, causes in facts.multiple_roles.items():
-        yield Raised(
+        yield said(
+            facts,
             severity,
-            f"{facts.called(pid)} holds another role towards someone in this relationship ({'; '.join(causes)}).",
-            (action,),
+            "{who} {who:holds|hold} another role towards someone in this relationship ({roles}).",
+            (("both", action),),
+            who={"who": (pid,)},
+            what={"roles": "; ".join(causes)},
             concerns=(pid,),
             evidence={"roles": list(causes), "plan": planned},
         )
     if "social_relationship" in facts.case.declared_contrast and not facts.multiple_roles:
-        yield Raised(
+        yield said(
+            facts,
             severity,
             "The relationship is also a social one.",
-            (action,),
+            (("both", action),),
             evidence={"contrast": "social_relationship", "plan": planned},
         )
 
@@ -189,13 +232,20 @@ def multiple_roles(facts: Facts) -> Iterator[Raised]:
 def exit_plan_missing(facts: Facts) -> Iterator[Raised]:
     contract = facts.case.contract
     if contract is not None and not (contract.exit_plan or "").strip():
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
-            "The contract does not say how either of you can end this way of working.",
+            "The contract does not say how either {both:or} can end this way of working.",
             (
-                "Agree how either person can end the co-produced work, and what help "
-                "continues afterwards.",
+                (
+                    "both",
+                    "Agree how either person can end the co-produced work, and what help "
+                    "continues afterwards.",
+                ),
             ),
+            who={"both": tuple(p.id for p in facts.case.participants)},
+            # The command line's report speaks to both people at once.
+            cli="The contract does not say how either of you can end this way of working.",
         )
 
 
@@ -210,11 +260,14 @@ def review_overdue(facts: Facts) -> Iterator[Raised]:
         return
     since = contract.last_review or facts.case.started
     if since is not None and facts.past(since, contract.review_every_days):
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
-            f"The contract was due for review {contract.review_every_days} days after "
-            f"{since}, and has not been reviewed since.",
-            ("Review the contract together, and record the date.",),
+            "The contract was due for review {every} days after {since}, and has not been "
+            "reviewed since.",
+            (("both", "Review the contract together, and record the date."),),
+            what={"every": contract.review_every_days},
+            when={"since": since},
             evidence={
                 "since": str(since),
                 "days": facts.days_since(since),
@@ -230,14 +283,21 @@ def no_evidence(facts: Facts) -> Iterator[Raised]:
         return
     for p in case.recipients:
         if all(o.change.n_scores < 2 for o in facts.outcomes_of(p.id)):
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"The work started on {case.started}, more than {after} days ago, and there "
-                f"are not yet two scores for {p.called} on any measure.",
+                "The work started on {started}, more than {after} days ago, and there "
+                "are not yet two scores for {who} on any measure.",
                 (
-                    f"Measure {p.called}'s wellbeing now and regularly, with a measure you "
-                    "chose together.",
+                    (
+                        "both",
+                        "Measure {who:'s} wellbeing now and regularly, with a measure you "
+                        "chose together.",
+                    ),
                 ),
+                who={"who": (p.id,)},
+                what={"after": after},
+                when={"started": case.started},
                 concerns=(p.id,),
             )
 
@@ -248,14 +308,21 @@ def no_reliable_improvement(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         outcomes = facts.outcomes_of(p.id)
         if _span_reached(outcomes, after) and not _improved(outcomes):
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"After {after} days or more of measuring, no measure shows reliable "
-                f"improvement for {p.called}: a promise of change without real change.",
+                "After {after} days or more of measuring, no measure shows reliable "
+                "improvement for {who}: a promise of change without real change.",
                 (
-                    "Share the scores openly with each other and in supervision.",
-                    "Consider, with others, whether another model of helping would do more good.",
+                    ("both", "Share the scores openly with each other and in supervision."),
+                    (
+                        "supervision",
+                        "Consider, with others, whether another model of helping would do more "
+                        "good.",
+                    ),
                 ),
+                who={"who": (p.id,)},
+                what={"after": after},
                 concerns=(p.id,),
                 evidence={"series": [o.name for o in outcomes]},
             )
@@ -265,14 +332,23 @@ def no_reliable_improvement(facts: Facts) -> Iterator[Raised]:
 def deterioration(facts: Facts) -> Iterator[Raised]:
     for o in facts.outcomes:
         if o.change.change == "reliable_deterioration":
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"{facts.called(o.of)}'s scores on {o.label} have reliably got worse "
-                f"({o.change.first} to {o.change.latest}).",
+                "{who:'s} scores on {label} have reliably got worse ({first} to {latest}).",
                 (
-                    f"Talk with {facts.called(o.of)} about how they are, and check their safety.",
-                    "Discuss in supervision soon whether this way of working is helping.",
+                    (
+                        asker(facts, o.of),
+                        "Talk with {who} about how {who:they are|you are|they are}, and check "
+                        "{who:their|your|their} safety.",
+                    ),
+                    (
+                        "supervision",
+                        "Discuss in supervision soon whether this way of working is helping.",
+                    ),
                 ),
+                who={"who": (o.of,)},
+                what={"label": o.label, "first": o.change.first, "latest": o.change.latest},
                 concerns=(o.of,),
                 evidence={"series": o.name, "first": o.change.first, "latest": o.change.latest},
             )
@@ -293,11 +369,18 @@ def in_name_only(facts: Facts) -> Iterator[Raised]:
     roles = {p.role for p in facts.case.participants if p.id in both}
     all_professional = all(pair == ("professional", "professional") for pair in both.values())
     if both and all_professional and roles == {"professional", "recipient"}:
-        yield Raised(
+        yield said(
+            facts,
             facts.stage_severity("advisory", "concern"),
             "Everyone says the professional decides both the goals and the methods: "
             "the work is co-productive in name only.",
-            ("Share some of the decisions about goals or methods, or call the work what it is.",),
+            (
+                (
+                    "professional",
+                    "Share some of the decisions about goals or methods, or call the work what "
+                    "it is.",
+                ),
+            ),
             concerns=tuple(sorted(both)),
         )
 
@@ -311,14 +394,22 @@ def false_hopes(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         outcomes = facts.outcomes_of(p.id)
         if _span_reached(outcomes, after) and not _improved(outcomes):
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"{facts.called_all(hopeful)} expect a lot of change, but {p.called}'s scores do "
-                "not yet show reliable improvement.",
+                "{hopeful} {hopeful:expects|expect|expect} a lot of change, but {who:'s} scores "
+                "do not yet show reliable improvement.",
                 (
-                    "Look at the scores together, so that hopes for the relationship can "
-                    "be revised honestly.",
+                    (
+                        "both",
+                        "Look at the scores together, so that hopes for the relationship can "
+                        "be revised honestly.",
+                    ),
                 ),
+                who={"hopeful": tuple(hopeful), "who": (p.id,)},
+                # The command line's report words it as it always has.
+                cli=f"{facts.called_all(hopeful)} expect a lot of change, but {p.called}'s "
+                "scores do not yet show reliable improvement.",
                 concerns=(p.id,),
                 evidence={"expecting_a_lot": hopeful},
             )
@@ -328,11 +419,13 @@ def false_hopes(facts: Facts) -> Iterator[Raised]:
 def change_evidenced(facts: Facts) -> Iterator[Raised]:
     for o in facts.outcomes:
         if o.change.change == "reliable_improvement":
-            yield Raised(
+            yield said(
+                facts,
                 "info",
-                f"{facts.called(o.of)}'s scores on {o.label} show reliable improvement "
-                f"({o.change.first} to {o.change.latest}).",
+                "{who:'s} scores on {label} show reliable improvement ({first} to {latest}).",
                 (),
+                who={"who": (o.of,)},
+                what={"label": o.label, "first": o.change.first, "latest": o.change.latest},
                 concerns=(o.of,),
                 evidence={"series": o.name},
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._facts import Facts
-from .._findings import Raised, Severity, rule
+from .._findings import Raised, Severity, asker, rule, said
 
 _ANOTHER_MODEL = "Consider, with others (supervisor, team, ethics forum), another model of helping for this work."
 _CONTRACT_CONTENTS = (
@@ -26,15 +26,21 @@ _CONTRACT_CONTENTS = (
 def capacity_lacking(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.capacity == "lacks":
-            yield Raised(
+            yield said(
+                facts,
                 "contraindication",
-                f"Co-production seems less suitable here: {p.called} is recorded as lacking capacity "
-                "for the decisions this work would share.",
+                "Co-production seems less suitable here: {who} {who:is|are} recorded as lacking "
+                "capacity for the decisions this work would share.",
                 (
-                    _ANOTHER_MODEL,
-                    f"Or narrow the co-produced work, with others, to decisions {p.called} has capacity "
-                    f"for, then record {p.called}'s capacity for the narrowed work as `has`.",
+                    ("professional", _ANOTHER_MODEL),
+                    (
+                        "professional",
+                        "Or narrow the co-produced work, with others, to decisions {who} "
+                        "{who:has|have} capacity for, then record {who:'s} capacity for the "
+                        "narrowed work as `has`.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"capacity": p.capacity},
             )
@@ -49,13 +55,19 @@ def capacity_lacking(facts: Facts) -> Iterator[Raised]:
 def capacity_fluctuating(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.capacity == "fluctuating":
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"{p.called}'s capacity for the shared decisions comes and goes.",
+                "{who:'s} capacity for the shared decisions comes and goes.",
                 (
-                    "Agree which decisions are shared and which are not.",
-                    f"Check {p.called}'s capacity each time a shared decision is made, and record it.",
+                    ("both", "Agree which decisions are shared and which are not."),
+                    (
+                        asker(facts, p.id),
+                        "Check {who:'s} capacity each time a shared decision is made, and "
+                        "record it.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"capacity": p.capacity},
             )
@@ -70,13 +82,18 @@ def capacity_fluctuating(facts: Facts) -> Iterator[Raised]:
 def capacity_uncertain(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.capacity == "uncertain":
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"It is not clear whether {p.called} has capacity for the shared decisions.",
+                "It is not clear whether {who} {who:has|have} capacity for the shared decisions.",
                 (
-                    f"Assess {p.called}'s capacity for the decisions this work would share, and record "
-                    "the result; otherwise capacity is presumed.",
+                    (
+                        asker(facts, p.id),
+                        "Assess {who:'s} capacity for the decisions this work would share, and "
+                        "record the result; otherwise capacity is presumed.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"capacity": p.capacity},
             )
@@ -163,13 +180,18 @@ def court_ordered(facts: Facts) -> Iterator[Raised]:
 def consent_missing(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.consent == "not_sought":
-            yield Raised(
+            yield said(
+                facts,
                 facts.stage_severity("advisory", "concern"),
-                f"{p.called} has not yet been asked to consent to working this way.",
+                "{who} {who:has|have} not yet been asked to consent to working this way.",
                 (
-                    f"Ask {p.called} for informed consent: explain the costs, the benefits and the "
-                    "other ways of working first.",
+                    (
+                        asker(facts, p.id),
+                        "Ask {who} for informed consent: explain the costs, the benefits and the "
+                        "other ways of working first.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"consent": p.consent},
             )
@@ -183,14 +205,20 @@ def consent_missing(facts: Facts) -> Iterator[Raised]:
 def consent_uninformed(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.consent == "given":
-            yield Raised(
+            yield said(
+                facts,
                 facts.stage_severity("advisory", "concern"),
-                f"{p.called} has agreed, but has not yet had the costs, benefits and other ways of "
-                "working explained.",
+                "{who} {who:has|have} agreed, but {who:has|have} not yet had the costs, benefits "
+                "and other ways of working explained.",
                 (
-                    f"Explain to {p.called} what this may cost and give them, and what else is on "
-                    "offer; then record their consent as informed.",
+                    (
+                        asker(facts, p.id),
+                        "Explain to {who} what this may cost and give {who:them|you|them}, and "
+                        "what else is on offer; then record {who:their|your|their} consent as "
+                        "informed.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"consent": p.consent},
             )
@@ -205,14 +233,23 @@ def consent_uninformed(facts: Facts) -> Iterator[Raised]:
 def consent_refused(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.consent in ("declined", "withdrawn"):
-            yield Raised(
+            yield said(
+                facts,
                 "contraindication",
-                f"{p.called} has {p.consent} consent, so co-production seems less suitable here.",
+                "{who} {who:has|have} {consent} consent, so co-production seems less suitable here.",
                 (
-                    f"Offer {p.called} another model of helping, with no loss of service.",
-                    "Stop the co-produced work. Keep the case record of what happened, and handle anything "
-                    f"{p.called} contributed as they ask.",
+                    (
+                        asker(facts, p.id),
+                        "Offer {who} another model of helping, with no loss of service.",
+                    ),
+                    (
+                        "professional",
+                        "Stop the co-produced work. Keep the case record of what happened, and "
+                        "handle anything {who} contributed as {who:they|you|they} ask.",
+                    ),
                 ),
+                who={"who": (p.id,)},
+                what={"consent": p.consent},
                 concerns=(p.id,),
                 evidence={"consent": p.consent},
             )
@@ -226,12 +263,16 @@ def consent_refused(facts: Facts) -> Iterator[Raised]:
 )
 def scope_undefined(facts: Facts) -> Iterator[Raised]:
     if not facts.case.approach.co_produced_elements:
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
             "The parts of the work that are co-produced have not been named.",
             (
-                "Name the parts of the work you decide together (for example session "
-                "plans, goals, ground rules).",
+                (
+                    "both",
+                    "Name the parts of the work you decide together (for example session "
+                    "plans, goals, ground rules).",
+                ),
             ),
         )
 
@@ -244,12 +285,16 @@ def scope_undefined(facts: Facts) -> Iterator[Raised]:
 )
 def affected_unidentified(facts: Facts) -> Iterator[Raised]:
     if facts.case.affected_parties is None:
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
             "Nobody has yet said who else this relationship affects.",
             (
-                "List the other people this relationship affects (family, carers, other "
-                "group members, colleagues), or record that there are none.",
+                (
+                    "both",
+                    "List the other people this relationship affects (family, carers, other "
+                    "group members, colleagues), or record that there are none.",
+                ),
             ),
         )
 
@@ -309,19 +354,29 @@ def contract_missing(facts: Facts) -> Iterator[Raised]:
     contract = facts.case.contract
     severity = facts.stage_severity("advisory", "concern")
     if contract is None:
-        yield Raised(
-            severity, "There is no agreed contract for this relationship yet.", _CONTRACT_CONTENTS
+        yield said(
+            facts,
+            severity,
+            "There is no agreed contract for this relationship yet.",
+            tuple(("both", action) for action in _CONTRACT_CONTENTS),
         )
         return
     missing = [p.id for p in facts.case.participants if p.id not in contract.agreed_by]
     for pid in missing:
-        yield Raised(
+        others = tuple(p.id for p in facts.case.participants if p.id != pid)
+        yield said(
+            facts,
             severity,
-            f"{facts.called(pid)} has not agreed version {contract.version} of the contract.",
+            "{who} {who:has|have} not agreed version {version} of the contract.",
             (
-                f"Go through version {contract.version} of the contract with {facts.called(pid)} and "
-                "record their agreement, or change it until both of you agree.",
+                (
+                    others,
+                    "Go through version {version} of the contract with {who} and record "
+                    "{who:their|your|their} agreement, or change it until both of you agree.",
+                ),
             ),
+            who={"who": (pid,)},
+            what={"version": contract.version},
             concerns=(pid,),
             evidence={"version": contract.version},
         )
@@ -338,17 +393,24 @@ def preferences_assumed(facts: Facts) -> Iterator[Raised]:
         given = facts.answers[p.id]
         if not given or given.get("preferences_asked") == "no":
             why = (
-                "has not answered the two-sided questions"
+                "{who:has|have} not answered the two-sided questions"
                 if not given
-                else "says they were not asked how they want to be treated"
+                else "{who:says|say} {who:they were|you were|they were} not asked how "
+                "{who:they want|you want|they want} to be treated"
             )
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"{p.called} {why}.",
+                "{who} " + why + ".",
                 (
-                    f"Ask {p.called} how they want to work and be treated, and record their "
-                    "answers to the two-sided questions.",
+                    (
+                        asker(facts, p.id),
+                        "Ask {who} how {who:they want|you want|they want} to work and be "
+                        "treated, and record {who:their|your|their} answers to the two-sided "
+                        "questions.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"answered": bool(given)},
             )
@@ -381,14 +443,23 @@ def professional_not_first(facts: Facts) -> Iterator[Raised]:
 def divergent_views(facts: Facts) -> Iterator[Raised]:
     if facts.divergences:
         questions = [d.question for d in facts.divergences]
-        yield Raised(
+        listed = ", ".join(q.replace("_", " ") for q in questions)
+        answered = tuple(sorted({pid for d in facts.divergences for pid in d.answers}))
+        yield said(
+            facts,
             "advisory",
-            f"You answered {len(questions)} of the questions differently: "
-            f"{', '.join(q.replace('_', ' ') for q in questions)}.",
+            "{who} answered {count} of the questions differently: {questions}.",
             (
-                "Talk through the answers you gave differently; until you agree, the more "
-                "cautious answer counts.",
+                (
+                    answered,
+                    "Talk through the answers you gave differently; until you agree, the more "
+                    "cautious answer counts.",
+                ),
             ),
-            concerns=tuple(sorted({pid for d in facts.divergences for pid in d.answers})),
+            who={"who": answered},
+            what={"count": len(questions), "questions": listed},
+            # The command line's report speaks to both people at once.
+            cli=f"You answered {len(questions)} of the questions differently: {listed}.",
+            concerns=answered,
             evidence={"questions": questions},
         )

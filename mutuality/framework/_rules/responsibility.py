@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._facts import Facts
-from .._findings import Raised, rule
+from .._findings import Raised, asker, rule, said
 from .._model import Participant
+from .._wording import SUPERVISOR
 
 
 @rule(
@@ -17,14 +18,19 @@ from .._model import Participant
 def burden_high(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         if p.vulnerability == "high":
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"{p.called} is highly vulnerable just now; co-producing may be a burden.",
+                "{who} {who:is|are} highly vulnerable just now; co-producing may be a burden.",
                 (
-                    f"Ask {p.called} what they can take on now, and offer a lighter share of "
-                    "the work, or a pause, without any loss of service.",
-                    "Discuss in supervision whether to go on as planned.",
+                    (
+                        asker(facts, p.id),
+                        "Ask {who} what {who:they|you|they} can take on now, and offer a "
+                        "lighter share of the work, or a pause, without any loss of service.",
+                    ),
+                    ("supervision", "Discuss in supervision whether to go on as planned."),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"vulnerability": "high"},
             )
@@ -38,10 +44,18 @@ def burden_high(facts: Facts) -> Iterator[Raised]:
 def burden_unassessed(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         if p.recipient_vulnerability == "not_assessed":
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"Nobody has yet considered whether co-producing could be a burden for {p.called}.",
-                (f"Consider with {p.called} how vulnerable they are just now, and record it.",),
+                "Nobody has yet considered whether co-producing could be a burden for {who}.",
+                (
+                    (
+                        asker(facts, p.id),
+                        "Consider with {who} how vulnerable {who:they are|you are|they are} "
+                        "just now, and record it.",
+                    ),
+                ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
             )
 
@@ -62,14 +76,19 @@ def not_optional(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         answered_no = "no" in _decline_answers(facts, p)
         if p.can_decline_freely is False or answered_no:
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"{p.called} may not be able to say no to this way of working, or stop it, "
+                "{who} may not be able to say no to this way of working, or stop it, "
                 "without losing help.",
                 (
-                    f"Make sure {p.called} can decline or leave the co-produced work with no "
-                    "loss of service, and tell them so in writing.",
+                    (
+                        asker(facts, p.id),
+                        "Make sure {who} can decline or leave the co-produced work with no "
+                        "loss of service, and tell {who:them|you|them} so in writing.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
                 evidence={"can_decline_freely": p.can_decline_freely, "answered_no": answered_no},
             )
@@ -83,13 +102,18 @@ def not_optional(facts: Facts) -> Iterator[Raised]:
 def decline_unknown(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         if p.can_decline_freely is None and not _decline_answers(facts, p) & {"yes", "no"}:
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"It is not known whether {p.called} could say no, or stop, without losing help.",
+                "It is not known whether {who} could say no, or stop, without losing help.",
                 (
-                    f"Check, and tell {p.called}, whether they can decline or leave without "
-                    "losing any service.",
+                    (
+                        asker(facts, p.id),
+                        "Check, and tell {who}, whether {who:they|you|they} can decline or "
+                        "leave without losing any service.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
             )
 
@@ -102,11 +126,13 @@ def decline_unknown(facts: Facts) -> Iterator[Raised]:
 def adjustments_missing(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         if p.access_needs and not p.adjustments:
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"{p.called} has access needs ({'; '.join(p.access_needs)}) and no "
-                "adjustments are recorded.",
-                (f"Agree adjustments with {p.called} and record them.",),
+                "{who} {who:has|have} access needs ({needs}) and no adjustments are recorded.",
+                ((asker(facts, p.id), "Agree adjustments with {who} and record them."),),
+                who={"who": (p.id,)},
+                what={"needs": "; ".join(p.access_needs)},
                 concerns=(p.id,),
                 evidence={"access_needs": list(p.access_needs)},
             )
@@ -121,11 +147,13 @@ def adjustments_missing(facts: Facts) -> Iterator[Raised]:
 def expertise_tradeoff(facts: Facts) -> Iterator[Raised]:
     methods = facts.case.approach.professional_led_methods
     if methods:
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
-            f"Some methods rely on the professional's role ({'; '.join(methods)}); "
+            "Some methods rely on the professional's role ({methods}); "
             "co-producing them could lose their benefit.",
-            ("Agree together which parts of the work stay professional-led, and why.",),
+            (("both", "Agree together which parts of the work stay professional-led, and why."),),
+            what={"methods": "; ".join(methods)},
             evidence={"professional_led_methods": list(methods)},
         )
 
@@ -172,12 +200,16 @@ def resources_unjustified(facts: Facts) -> Iterator[Raised]:
 )
 def outcome_plan_missing(facts: Facts) -> Iterator[Raised]:
     if not facts.case.approach.outcome_plan and not facts.case.outcomes:
-        yield Raised(
+        yield said(
+            facts,
             "advisory",
             "There is no plan for measuring whether this work helps.",
             (
-                "Choose, together, a wellbeing measure (for example PHQ-9, WHO-5 or "
-                "goals in the person's own words) and when to use it.",
+                (
+                    "both",
+                    "Choose, together, a wellbeing measure (for example PHQ-9, WHO-5 or "
+                    "goals in the person's own words) and when to use it.",
+                ),
             ),
         )
 
@@ -190,14 +222,20 @@ def outcome_plan_missing(facts: Facts) -> Iterator[Raised]:
 def disclosure_unjustified(facts: Facts) -> Iterator[Raised]:
     for d in facts.case.disclosures:
         if not (d.rationale or "").strip():
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"{facts.called(d.by)} shared something personal ({d.about}) on {d.date} with no "
-                "reason recorded.",
+                "{who} shared something personal ({about}) on {date} with no reason recorded.",
                 (
-                    "Record why the disclosure was in the person's best interests, and "
-                    "discuss it in supervision.",
+                    (
+                        (d.by, SUPERVISOR),
+                        "Record why the disclosure was in the person's best interests, and "
+                        "discuss it in supervision.",
+                    ),
                 ),
+                who={"who": (d.by,)},
+                what={"about": d.about},
+                when={"date": d.date},
                 concerns=(d.by,),
                 evidence={"date": str(d.date), "about": d.about},
             )
@@ -211,13 +249,18 @@ def disclosure_unjustified(facts: Facts) -> Iterator[Raised]:
 def vulnerabilities_unshared(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.recipients:
         if facts.answer_of(p, "vulnerabilities_shared") == "no":
-            yield Raised(
+            yield said(
+                facts,
                 "advisory",
-                f"{p.called} says the professional has not been open about their limits "
+                "{who} {who:says|say} the professional has not been open about their limits "
                 "or about what change involves.",
                 (
-                    "The professional talks openly about their own limits and about "
-                    "what change realistically involves.",
+                    (
+                        "professional",
+                        "The professional talks openly about their own limits and about "
+                        "what change realistically involves.",
+                    ),
                 ),
+                who={"who": (p.id,)},
                 concerns=(p.id,),
             )

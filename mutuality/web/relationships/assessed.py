@@ -19,7 +19,15 @@ from typing import Any, Literal
 from django.conf import settings
 from django.urls import reverse
 
-from mutuality.framework import Assessment, Case, person_series
+from mutuality.framework import (
+    Assessment,
+    Case,
+    Finding,
+    Reader,
+    finding_from_dict,
+    person_series,
+    speak,
+)
 from mutuality.outcomes import (
     MEDIUM_TERM_DAYS,
     SHORT_TERM_DAYS,
@@ -224,17 +232,20 @@ def _period(relationship: Relationship, span: Span, assessment: Assessment) -> A
 
 @dataclass(frozen=True)
 class FindingSpan:
-    """A finding's code and words over the days it applies."""
+    """A finding over the days it applies."""
 
-    code: str
-    message: str
+    finding: Finding
     starts: date
     ends: date | None
+
+    @property
+    def code(self) -> str:
+        return self.finding.code
 
 
 def finding_spans(periods: Periods) -> list[FindingSpan]:
     return [
-        FindingSpan(finding.code, finding.message, span.starts, span.ends)
+        FindingSpan(finding, span.starts, span.ends)
         for span, (_, assessment) in zip(spans(periods), periods, strict=True)
         for finding in assessment.findings
     ]
@@ -242,9 +253,14 @@ def finding_spans(periods: Periods) -> list[FindingSpan]:
 
 def rewrite_due(relationship: Relationship, today: date) -> None:
     """Write the relationship's due items again after a change that needs no new assessment
-    (a safety flag raised or resolved), from the findings already stored."""
-    stored = relationship.current_findings.order_by("starts", "position")
-    findings = [FindingSpan(f.code, f.message, f.starts, f.ends) for f in stored]
+    (a safety flag raised or resolved), from the findings already stored (with their words'
+    parameters, which only the stored assessment holds)."""
+    stored = relationship.periods.order_by("starts").only("starts", "ends", "result")
+    findings = [
+        FindingSpan(finding_from_dict(f), period.starts, period.ends)
+        for period in stored
+        for f in period.result["findings"]
+    ]
     people = {p.slug: p for p in with_names(relationship.participants.all())}
     relationship.due_items.all().delete()
     DueItem.objects.bulk_create(due_items(relationship, findings, people, today), batch_size=500)
@@ -282,9 +298,9 @@ def _due(
     yield from _private_worries(relationship)  # held by the supervisor, even after the work ends
     if relationship.stage == "ended":
         return  # nothing more is asked of an ended relationship
-    yield from _from_findings(relationship, findings, "consent", CONSENT_CODES)
+    yield from _from_findings(relationship, findings, people, "consent", CONSENT_CODES)
     yield from _contract(relationship, people, today)
-    yield from _from_findings(relationship, findings, "overdue", OVERDUE_CODES)
+    yield from _from_findings(relationship, findings, people, "overdue", OVERDUE_CODES)
     yield from _observations(relationship, today)
     yield from _consultation_requests(relationship, people, today)
     yield from _questionnaires(relationship, people, today)
@@ -315,20 +331,47 @@ def _item(
 def _from_findings(
     relationship: Relationship,
     findings: Sequence[FindingSpan],
+    people: dict[str, Participant],
     category: str,
     codes: tuple[str, ...],
 ) -> Iterator[DueItem]:
+    """Each finding of these codes as an item everyone sees, in the framework's words for its
+    reader: the person it is about reads "you" (an item of their own); the rest read names."""
+    names = {slug: person.called for slug, person in people.items()}
     for found in findings:
-        if found.code in codes:
+        if found.code not in codes:
+            continue
+        general = speak(found.finding, Reader(None, names)).message
+        own = {
+            slug: words
+            for slug in found.finding.concerns
+            if slug in people
+            and (words := speak(found.finding, Reader(slug, names)).message) != general
+        }
+        # One item can leave out one person: the rare finding that speaks differently to two
+        # of them (none of the due codes today) reads by name to both.
+        apart = next(iter(own)) if len(own) == 1 else None
+        if apart is not None:
+            to = people[apart]
             yield _item(
                 relationship,
                 category,
-                found.message,
+                own[apart],
                 found.starts,
                 ends=found.ends,
                 code=found.code,
-                **_EVERYONE,
+                to_participant=to,
             )
+        yield _item(
+            relationship,
+            category,
+            general,
+            found.starts,
+            ends=found.ends,
+            code=found.code,
+            except_participant=people[apart] if apart is not None else None,
+            **_EVERYONE,
+        )
 
 
 def _contract(
@@ -489,15 +532,26 @@ def _questionnaires(
             "relationships:outcomes-fill-in",
             kwargs={"pk": relationship.pk, "series_pk": series.pk},
         )
+        what = _series_name(relationship, series)
+        # The person it is for reads "for you"; the professional reads their name (from
+        # `people`, who were fetched with their names).
         yield _item(
             relationship,
             "questionnaires",
-            # Named from `people`, who were fetched with their names.
-            f"{_series_name(relationship, series)} for {people[series.of.slug].called}",
+            f"{what} for you",
+            due_from,
+            url=url,
+            to_participant=series.of,
+            series=series,
+        )
+        yield _item(
+            relationship,
+            "questionnaires",
+            f"{what} for {people[series.of.slug].called}",
             due_from,
             url=url,
             for_professional=True,
-            to_participant=series.of,
+            except_participant=series.of,
             series=series,
         )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 
 from mutuality.web.access import (
     Standing,
@@ -74,16 +74,31 @@ def due_rows(user: Any, today: date) -> QuerySet[DueItem]:
     ticked = by_standing_in_sql(
         user, "relationship_id", {held: F(f"for_{held.value}") for held in Standing}, BooleanField()
     )
-    mine = Q(to_user=user) | Q(to_participant__in=own) | Q(ticked)
+    addressed = Q(to_user=user) | Q(to_participant__in=own)
+    mine = addressed | Q(ticked)
     rows = current(DueItem.objects.filter(_within_reach(user)), today)
     ordered: QuerySet[DueItem] = (
         rows.only(*_READ)
-        .annotate(held=standing_in_sql(user, "relationship_id"))
+        .annotate(held=standing_in_sql(user, "relationship_id"), yours=_yours(addressed))
         .filter(mine)
         .exclude(except_participant__in=own)
-        .order_by("rank", "title", "relationship_id", "position", "pk")
+        .order_by("yours", "rank", "title", "relationship_id", "position", "pk")
     )
     return ordered
+
+
+YOURS = ("yours", "For you")
+"""The heading of the items addressed to the person themselves: after safety, before the rest."""
+
+
+def _yours(addressed: Q) -> Case:
+    """0 for safety, 1 for an item addressed to this person, 2 for the rest (the list's order)."""
+    return Case(
+        When(category="safety", then=Value(0)),
+        When(addressed, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
 
 
 def _within_reach(user: Any) -> Q:
@@ -120,8 +135,11 @@ def _annotated(row: DueItem, name: str) -> str:
 
 
 def group(rows: Any) -> list[tuple[str, str, list[Item]]]:
-    """(key, heading, items) of each category with something due, in the dashboard's order."""
+    """(key, heading, items) of each category with something due, in the dashboard's order:
+    safety, then what is addressed to the person themselves ("For you"), then the rest."""
     found: dict[str, list[Item]] = {}
     for row in rows:
-        found.setdefault(row.category, []).append(_item(row))
-    return [(key, CATEGORIES[key], found[key]) for key in CATEGORIES if key in found]
+        key = YOURS[0] if row.__dict__.get("yours") == 1 else row.category
+        found.setdefault(key, []).append(_item(row))
+    headings = {"safety": CATEGORIES["safety"], YOURS[0]: YOURS[1], **CATEGORIES}
+    return [(key, heading, found[key]) for key, heading in headings.items() if key in found]

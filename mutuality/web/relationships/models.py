@@ -585,7 +585,7 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
-ROWS_VERSION = 6
+ROWS_VERSION = 7
 """What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
 --missing` (which `make run` runs after `migrate`) writes them again for every relationship
 whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
@@ -594,7 +594,8 @@ relationship's share of its organisation's tallies (`TallyShare`, ADR 0008); 4: 
 format 1.1 (contrast counted from the answers and the record; `contrast_unexamined`); 5: the
 stored findings and due items name people by their display names, not their ids; 6: private
 worries held apart from the shared assessment, and due items for them and for requests for a
-consultation (ADR 0015)."""
+consultation (ADR 0015); 7: each stored finding carries its words' parameters (who, what,
+when), and a due item about a person reads "you" to them."""
 
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""

@@ -17,9 +17,9 @@ from django.utils import timezone
 from mutuality.framework import (
     CHANGE_WORDS,
     EXPLANATIONS,
-    HEADLINES,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    headline,
 )
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
 from mutuality.web.access import participant_of
@@ -86,7 +86,7 @@ def _summary(result: dict[str, Any]) -> dict[str, str]:
     recommendation = result["recommendation"]
     return {
         "recommendation": recommendation,
-        "headline": HEADLINES[recommendation],
+        "headline": headline(recommendation, result.get("stage")),
         "explanation": EXPLANATIONS[recommendation],
     }
 

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods
 from mutuality.framework import (
     CHANGE_WORDS,
     EXPLANATIONS,
-    HEADLINES,
     QUESTIONS_BY_ID,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    Spoken,
+    headline,
 )
 from mutuality.web.access import (
     Permission,
@@ -36,6 +37,7 @@ from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.forms.case_file import CaseFileForm
 from mutuality.web.relationships.models import AssessedPeriod, ContractVersion
 from mutuality.web.relationships.resolving import link_for
+from mutuality.web.relationships.speaking import reader_for, spoken, what_to_do
 from mutuality.web.relationships.views.common import form_page
 from mutuality.web.relationships.views.outcomes import (
     relationship_series,
@@ -91,10 +93,13 @@ def _outcome(
     }
 
 
-def _finding(finding: dict[str, Any], held: Reach) -> dict[str, Any]:
+def _finding(finding: dict[str, Any], said: Spoken, held: Reach) -> dict[str, Any]:
+    """A finding in the reader's words, its actions under whom each is for."""
     link = link_for(finding["code"], held.standing, held.relationship.pk)
     return {
         **finding,
+        "message": said.message,
+        "actions": [(action.heading, action.text) for action in said.actions],
         "label": SEVERITY_WORDS[finding["severity"]],
         "fix_url": link[0] if link else None,
         "fix_label": link[1] if link else None,
@@ -121,20 +126,23 @@ def _detail_context(held: Reach) -> dict[str, Any]:
     all_series = relationship_series(relationship)
     names = series_names(all_series)
     called = {p.slug: p.called for p in relationship.participants.all()}  # fetched with it
+    reader = reader_for(held.standing, me.slug if me is not None else None, called)
+    said = [(f, spoken(f, reader)) for f in result["findings"]]
     return {
         "relationship": relationship,
         "result": result,
-        "headline": HEADLINES[result["recommendation"]],
+        "headline": headline(result["recommendation"], result.get("stage")),
         "explanation": EXPLANATIONS[result["recommendation"]],
         "principles": [
             (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()
         ],
-        "findings": [_finding(f, held) for f in result["findings"]],
+        "findings": [_finding(f, words, held) for f, words in said],
+        "what_to_do": what_to_do(said, reader),
         "divergences": _divergences(result["divergences"], called),
         "outcomes": [_outcome(o, names, called) for o in result["outcomes"]],
         "history": [
-            (past.created, HEADLINES[past.recommendation], past.reason)
+            (past.created, headline(past.recommendation, past.result.get("stage")), past.reason)
             for past in relationship.assessments.all()[:20]
         ],
         "me": me,

@@ -9,12 +9,23 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Expression, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Expression,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,7 +35,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from mutuality.framework import HEADLINES
+from mutuality.framework import HEADLINES, NOT_READY, NOT_READY_WHEN, Reader, headline
 from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.relationships import due
@@ -34,11 +45,19 @@ from mutuality.web.relationships.models import (
     AssessedPeriod,
     CurrentFinding,
     Participant,
+    with_names,
 )
+from mutuality.web.relationships.speaking import reader_for, spoken_message
 
 PAGE_SIZE = 25
 NEEDS_DOING = 3  # the findings shown on each card, most severe first
+NOT_READY_KEY = "not_ready"
 RECOMMENDATIONS = [(key, HEADLINES[key]) for key in HEADLINES]
+RECOMMENDATIONS.insert(
+    [key for key, _ in RECOMMENDATIONS].index(NOT_READY_WHEN[0]) + 1, (NOT_READY_KEY, NOT_READY)
+)
+"""The filter's choices read as the cards do (`headline`): a relationship not yet started
+that reads "not ready" is found under that, not under "go ahead, with safeguards"."""
 SCRUTINY_LEVELS = [(level, level.capitalize()) for level in ("standard", "enhanced", "intensive")]
 
 
@@ -91,7 +110,7 @@ def relationship_rows(user: Any, today: date, filters: dict[str, str]) -> QueryS
     if "stage" in filters:
         rows = rows.filter(stage=filters["stage"])
     if "recommendation" in filters:
-        rows = rows.filter(recommendation=filters["recommendation"])
+        rows = rows.filter(_reading(filters["recommendation"]))
     if "scrutiny" in filters:
         rows = rows.filter(scrutiny_level=filters["scrutiny"])
     if "q" in filters:
@@ -111,6 +130,16 @@ def relationship_rows(user: Any, today: date, filters: dict[str, str]) -> QueryS
         .order_by("urgency", "title", "relationship_id")
     )
     return ordered
+
+
+def _reading(choice: str) -> Q:
+    """The rows whose card's headline is the one chosen (a recommendation, or not ready)."""
+    recommendation, stage = NOT_READY_WHEN
+    if choice == NOT_READY_KEY:
+        return Q(recommendation=recommendation, stage=stage)
+    if choice == recommendation:
+        return Q(recommendation=recommendation) & ~Q(stage=stage)
+    return Q(recommendation=choice)
 
 
 @dataclass(frozen=True)
@@ -168,42 +197,111 @@ _NEEDS_DOING = """
 STAGE_WORDS = dict(STAGES)
 
 
-class _Messages(Subquery):
-    """The messages a subquery selects, as a list: JSON text on SQLite, an array on
-    PostgreSQL (`_needs` reads either)."""
+class _Listed(Subquery):
+    """One column of the rows a subquery selects, as a list: JSON text on SQLite, an array
+    on PostgreSQL (`_listed` reads either)."""
 
-    template = "(SELECT json_group_array(needs.message) FROM (%(subquery)s) needs)"
+    def __init__(self, rows: QuerySet[Any], column: Literal["message", "words"]) -> None:
+        super().__init__(rows, output_field=Field())
+        # The column is one of the two names above, never anyone's input.
+        listed = f"json_group_array(needs.{column})"
+        self.template = f"(SELECT {listed} FROM (%(subquery)s) needs)"  # noqa: S608
+        self.array = f"ARRAY(SELECT needs.{column} FROM (%(subquery)s) needs)"  # noqa: S608
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         array = self.copy()
-        array.template = "ARRAY(%(subquery)s)"
+        array.template = self.array
         return array.as_sql(compiler, connection)
+
+
+class _WordsOf(Func):
+    """The words' parameters (`Params.to_dict`) of the finding at a position (the second
+    expression) in a stored assessment (the first): the few a card shows, not the whole
+    assessment."""
+
+    output_field = TextField()
+
+    def _parts(self, compiler: Any) -> tuple[str, str, tuple[Any, ...]]:
+        result, position = (compiler.compile(e) for e in self.get_source_expressions())
+        return result[0], position[0], (*result[1], *position[1])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        result, position, params = self._parts(compiler)
+        return f"json_extract({result}, '$.findings[' || {position} || '].params')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        result, position, params = self._parts(compiler)
+        return f"(({result}) -> 'findings' -> ({position})::int -> 'params')::text", params
 
 
 def with_needs_doing(rows: QuerySet[AssessedPeriod], today: date) -> QuerySet[AssessedPeriod]:
     """The rows of a page with what needs doing in each relationship (its first findings but
-    the informative ones), read in the same query: one subquery per row shown."""
+    the informative ones, with their words' parameters from the stored assessment, so each
+    reader is spoken to), read in the same query: two subqueries per row shown."""
     findings = current(
         CurrentFinding.objects.filter(relationship_id=OuterRef("relationship_id")), today
     )
-    first = findings.exclude(severity="info").order_by("position").values("message")[:NEEDS_DOING]
-    return rows.annotate(needs=_Messages(first, output_field=Field()))
+    first = (
+        findings.exclude(severity="info")
+        .order_by("position")
+        .annotate(words=_WordsOf(OuterRef("result"), F("position")))
+    )
+    return rows.annotate(
+        needs=_Listed(first.values("message")[:NEEDS_DOING], "message"),
+        needs_words=_Listed(first.values("words")[:NEEDS_DOING], "words"),
+    )
 
 
-def _needs(value: Any) -> list[str]:
+def _listed(value: Any) -> list[Any]:
     listed = json.loads(value) if isinstance(value, str) else value
-    return [str(message) for message in listed or ()]
+    return list(listed or ())
 
 
-def _cards(rows: list[AssessedPeriod]) -> list[Card]:
+def _needs(row: AssessedPeriod, reader: Reader) -> list[str]:
+    """What needs doing in the relationship, in the reader's words (a finding stored before
+    its words had parameters keeps the words it was stored with)."""
+    messages = _listed(row.__dict__["needs"])
+    words = _listed(row.__dict__["needs_words"]) + [None] * len(messages)
+    return [
+        spoken_message(str(message), _params(said), reader)
+        for message, said in zip(messages, words, strict=False)
+    ]
+
+
+def _params(said: Any) -> dict[str, Any] | None:
+    if isinstance(said, str):  # PostgreSQL's JSON text
+        said = json.loads(said)
+    return said if isinstance(said, dict) else None
+
+
+def _readers(rows: list[AssessedPeriod], user: Any) -> dict[int, Reader]:
+    """Each card's reader: how the person reading stands there and everyone there by name,
+    read in one query for the whole page."""
+    present: dict[int, dict[str, str]] = {row.relationship_id: {} for row in rows}
+    own: dict[int, str] = {}
+    people = with_names(Participant.objects.filter(relationship_id__in=present))
+    for person in people.order_by("position"):
+        present[person.relationship_id][person.slug] = person.called
+        if person.user_id is not None and person.user_id == user.pk:
+            own.setdefault(person.relationship_id, person.slug)
+    return {
+        row.relationship_id: reader_for(
+            row.__dict__["held"], own.get(row.relationship_id), present[row.relationship_id]
+        )
+        for row in rows
+    }
+
+
+def _cards(rows: list[AssessedPeriod], user: Any) -> list[Card]:
+    readers = _readers(rows, user) if rows else {}
     return [
         Card(
             pk=row.relationship_id,
             title=row.title,
             stage=STAGE_WORDS[row.stage].lower(),
-            headline=HEADLINES[row.recommendation],
+            headline=headline(row.recommendation, row.stage),
             standing=str(row.__dict__["held"]).replace("_", "-"),
-            needs_doing=_needs(row.__dict__["needs"]),
+            needs_doing=_needs(row, readers[row.relationship_id]),
         )
         for row in rows
     ]
@@ -352,7 +450,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "relationships/dashboard.html",
         {
-            "cards": _cards(shown),
+            "cards": _cards(shown, request.user),
             "page": page,
             "listed": min(listed, COUNTED_AT_MOST),
             "more_than_counted": listed > COUNTED_AT_MOST,

@@ -1,0 +1,218 @@
+"""A finding spoken to its reader: "you" for the person reading, names for everyone else.
+
+A rule writes its words once, as a template whose slots the finding's parameters fill:
+people (participant ids), things (text) and dates. The command line's report (spoken to both
+people at once, naming each) keeps the words the rule gave it; a page renders the template
+for the person reading it (`speak`). The slots:
+
+- `{who}`: the people in slot `who`, by name, or "you" for the reader ("you and Priya").
+- `{who:'s}`: their possessive ("Priya's", "your").
+- `{who:has|have}`: the first word for one other person, the second when the reader is among
+  them; a third (`{who:them|you|them}`) for several others (else the second).
+- `{who:or}`: the people joined with "or" ("you or Priya").
+- `{what}` and `{when}`: a thing or a date, as written (dates through `date_words` if given).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SUPERVISOR = "@supervisor"
+"""Who an action is for when the supervisor does it (never a participant id: ids start with a
+letter or digit)."""
+
+Doer = Literal["professional", "recipient", "both", "supervisor", "supervision"]
+"""Who does an action, by role (`supervision`: the professionals and the supervisor); a rule
+may name participant ids instead."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """A finding's words as templates, what fills their slots, and whom each action is for."""
+
+    message: str
+    actions: tuple[str, ...] = ()
+    who: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    what: Mapping[str, str] = field(default_factory=dict)
+    when: Mapping[str, str] = field(default_factory=dict)
+    actions_for: tuple[tuple[str, ...], ...] = ()
+    """Each action's doers, in the order of `actions`: participant ids and `SUPERVISOR`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `params` of a finding in the assessment's JSON."""
+        return {
+            "template": {"message": self.message, "actions": list(self.actions)},
+            "who": {slot: list(ids) for slot, ids in self.who.items()},
+            "what": dict(self.what),
+            "when": dict(self.when),
+            "for": [list(doers) for doers in self.actions_for],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Params:
+        """The parameters `to_dict` wrote (a page reads them from the stored assessment)."""
+        template = data.get("template", {})
+        return cls(
+            message=str(template.get("message", "")),
+            actions=tuple(str(a) for a in template.get("actions", ())),
+            who={slot: tuple(ids) for slot, ids in data.get("who", {}).items()},
+            what=dict(data.get("what", {})),
+            when=dict(data.get("when", {})),
+            actions_for=tuple(tuple(doers) for doers in data.get("for", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading: their participant id (None for a supervisor, reviewer or admin who is
+    not in the relationship), how everyone is named, and whether they supervise it."""
+
+    id: str | None
+    names: Mapping[str, str] = field(default_factory=dict)
+    supervising: bool = False
+    date_words: Callable[[str], str] | None = None
+
+    def called(self, participant_id: str) -> str:
+        return self.names.get(participant_id, participant_id)
+
+
+@dataclass(frozen=True)
+class SpokenAction:
+    """One action, in the reader's words, and whom it is for ("For you", "For Priya")."""
+
+    text: str
+    doers: tuple[str, ...]
+    mine: bool
+    heading: str
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """A finding's message and actions for one reader."""
+
+    message: str
+    actions: tuple[SpokenAction, ...]
+
+
+_LIST_JOIN = ", "  # how the command line's report lists several people (as it always has)
+
+
+def _join(names: Sequence[str], word: str) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+class _Formatter(string.Formatter):
+    """str.format with people slots that know who is reading."""
+
+    def __init__(self, params: Params, reader: Reader | None, called: Callable[[str], str]):
+        super().__init__()
+        self.params = params
+        self.reader = reader
+        self.called = called
+
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        name = str(key)
+        if name in self.params.who:
+            return self.params.who[name]
+        if name in self.params.when:
+            when = self.params.when[name]
+            words = self.reader.date_words if self.reader else None
+            return words(when) if words else when
+        return self.params.what[name]
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if not isinstance(value, tuple):
+            return str(value)
+        return self._people(value, format_spec)
+
+    def _people(self, ids: tuple[str, ...], spec: str) -> str:
+        reading = self.reader is not None and self.reader.id in ids
+        others = [
+            self.called(pid)
+            for pid in ids
+            if not (reading and self.reader and pid == self.reader.id)
+        ]
+        if "|" in spec:
+            forms = spec.split("|")
+            if reading or (len(others) > 1 and len(forms) == 2):
+                return forms[1]
+            return forms[2] if len(others) > 1 else forms[0]
+        if spec == "'s":
+            if reading and not others:
+                return "your"
+            return self._people(ids, "") + "'s"
+        names = (["you"] if reading else []) + others
+        if spec == "or":
+            return _join(names, "or")
+        if self.reader is None:
+            return _LIST_JOIN.join(names)
+        return _join(names, "and")
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)(you|your)\b")
+
+
+def _capitalised(text: str) -> str:
+    # "you" where a sentence begins reads "You" (names carry their own capitals).
+    return _SENTENCE_START.sub(lambda m: m[1] + m[2].capitalize(), text)
+
+
+def fill(template: str, params: Params, reader: Reader | None, called: Callable[[str], str]) -> str:
+    """One template with its slots filled for this reader (None: the command line's report)."""
+    filled = _Formatter(params, reader, called).format(template)
+    return filled if reader is None else _capitalised(filled)
+
+
+def heading(doers: Iterable[str], reader: Reader) -> str:
+    """Whom an action is for, as its heading reads to this reader."""
+    doers = tuple(doers)
+    mine = (reader.id in doers) or (reader.supervising and SUPERVISOR in doers)
+    people = [reader.called(d) for d in doers if d != SUPERVISOR and d != reader.id]
+    if SUPERVISOR in doers and not reader.supervising:
+        people.append("the supervisor")
+    if mine:
+        people.insert(0, "you")
+    return "For " + _join(people, "and") if people else "For everyone"
+
+
+def is_mine(doers: Iterable[str], reader: Reader) -> bool:
+    doers = tuple(doers)
+    return reader.id in doers or (reader.supervising and SUPERVISOR in doers)
+
+
+def speak_words(
+    message: str, actions: Sequence[str], params: Params | None, reader: Reader
+) -> Spoken:
+    """A finding's words for this reader: its templates filled, each action with whom it is for.
+    A finding without parameters (from an older stored assessment) keeps its words."""
+    if params is None:
+        params = Params(message, tuple(actions))
+    texts = [fill(t, params, reader, reader.called) for t in params.actions]
+    doers = list(params.actions_for) + [()] * (len(texts) - len(params.actions_for))
+    return Spoken(
+        message=fill(params.message, params, reader, reader.called),
+        actions=tuple(
+            SpokenAction(text, tuple(who), is_mine(who, reader), heading(who, reader))
+            for text, who in zip(texts, doers, strict=True)
+        ),
+    )
+
+
+def grouped_actions(spoken: Iterable[Spoken], reader: Reader) -> list[tuple[str, list[str]]]:
+    """Every action once, under whom it is for: the reader's own first, then the rest in the
+    order they first come (most severe finding first)."""
+    groups: dict[str, dict[str, None]] = {}
+    own: set[str] = set()
+    for one in spoken:
+        for action in one.actions:
+            groups.setdefault(action.heading, {})[action.text] = None
+            if action.mine:
+                own.add(action.heading)
+    order = sorted(groups, key=lambda h: (h not in own, h != "For you"))
+    return [(h, list(groups[h])) for h in order]
