@@ -66,6 +66,7 @@ class Permission(StrEnum):
     NAME_AFFECTED = "name_affected"  # who else the relationship affects, and their consent (both)
     DESCRIBE = "describe"  # a person's access needs, adjustments, vulnerability … (`describes`)
     RECORD_CAPACITY = "record_capacity"  # the professional's record of each person's capacity
+    CO_PRODUCE = "co_produce"  # what the two people decide or make together (both people)
     ANSWER = "answer"  # one's own two-sided answers
     CONSENT = "consent"  # one's own consent, including withdrawing it
     DECLARE_CONTRAST = "declare_contrast"  # how the work departs from usual care (both people)
@@ -110,6 +111,7 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
             Permission.DECLARE_CONTRAST,
             Permission.NAME_AFFECTED,
             Permission.DESCRIBE,
+            Permission.CO_PRODUCE,
             Permission.AGREE_CONTRACT,
             Permission.OBSERVE,
             Permission.SCORE,

@@ -1,7 +1,7 @@
 """The case format's descriptions of people and of the work, set in a real browser by
-keyboard: the co-producer adds their access needs and their own view of their capacity, the
-professional records capacity and sets the context and the approach. Every page goes
-through axe."""
+keyboard: the co-producer adds their access needs and their own view of their capacity and
+changes what the two do together, the professional records capacity, sets the context and the
+approach, and renames the work. Every page goes through axe."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def test_both_people_describe_the_work_by_keyboard(
     relationship: Relationship,  # noqa: F811 (the fixture imported above)
     axe: Callable[[Page], None],
 ) -> None:
+    """Both people set their parts of the case by keyboard, with axe at zero on each page."""
     sign_in(page, "priya")
     open_relationship(page, relationship)
     _follow(page, "Capacity, access needs and adjustments: see and change them")
@@ -56,6 +57,24 @@ def test_both_people_describe_the_work_by_keyboard(
     page.goto(f"/relationships/{relationship.pk}/approach/")
     h1(page).to_have_text(f"{relationship.title} – How you work")
     axe(page)
+    page.goto(f"/relationships/{relationship.pk}/")
+    _follow(page, "Change the name of this work and where it happens")
+    h1(page).to_contain_text("The name of this work and where it happens")
+    axe(page)
+    page.get_by_label("What do you call this relationship?").fill("")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter a name for the relationship"
+    )
+    axe(page)
+    page.get_by_label("What do you call this relationship?").fill("Walking with new dads")
+    page.get_by_label("Community work").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("name and setting are saved")
+    h1(page).to_have_text("Walking with new dads")
+    relationship.refresh_from_db()
+    assert (relationship.title, relationship.setting) == ("Walking with new dads", "community")
     sign_out(page)
 
     sign_in(page, "tomasz")
@@ -73,3 +92,13 @@ def test_both_people_describe_the_work_by_keyboard(
     page.get_by_role("button", name="Save").press("Enter")
     expect(page.locator("body")).to_contain_text("large print")
     axe(page)
+    open_relationship(page, relationship)
+    _follow(page, "Change what you decide or make together")
+    h1(page).to_contain_text("What you decide or make together")
+    axe(page)
+    field = page.get_by_label("What do you decide or make together?")
+    field.fill("the walking routes\nwhere we stop for tea")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("What you do together")
+    relationship.refresh_from_db()
+    assert relationship.co_produced_elements == ["the walking routes", "where we stop for tea"]

@@ -70,7 +70,9 @@ MATRIX = {
     "people": "200 200 200 200 200",
     "person": "200 200 403 403 403",  # the co-producer's own; the professional's: theirs alone
     "capacity": "200 200 403 403 403",  # the co-producer's: recorded by one, a view by the other
+    "about": "200 403 403 403 403",  # the work's name and setting: the professional's
     "context": "200 403 403 403 403",
+    "together": "200 200 403 403 403",  # what the two decide or make together: both people's
     "approach": "200 403 403 403 403",
     "help-now": "200 200 200 200 200",
     "safety-flag": "200 403 200 403 403",

@@ -1,7 +1,8 @@
 """The case format's descriptions of people and of the work, set on the web: a person's access
 needs, adjustments, vulnerability and whether they can decline; capacity (the professional's
-record and the co-producer's own view, both kept); the context and scope; the approach; and
-affected parties named by either person. Saving, bad input, audit rows and who may."""
+record and the co-producer's own view, both kept); the work's name and setting; the context;
+what the two people do together (either may change it); the approach; and affected parties
+named by either person. Saving, bad input, audit rows and who may."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from typing import Any
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.case_io import case_data
-from mutuality.web.relationships.models import CapacityView, Participant, Relationship
+from mutuality.web.relationships.models import (
+    AssessedPeriod,
+    CapacityView,
+    Participant,
+    Relationship,
+)
 from tests.factories import World
 
 
@@ -178,17 +184,13 @@ def test_bad_capacity_is_refused(world: World) -> None:
     assert not CapacityView.objects.exists()
 
 
-def test_context_and_scope_are_saved(world: World) -> None:
-    """A court order with the co-produced parts agreed to lie outside it, and a new scope."""
+def test_context_is_saved(world: World) -> None:
+    """A court order with the co-produced parts agreed to lie outside it."""
     response = _post(
         world,
         "professional",
         "context/",
-        {
-            "applies": ["court_ordered"],
-            "coproduced_elements_outside": "on",
-            "co_produced_elements": "route planning\nwhen to meet",
-        },
+        {"applies": ["court_ordered"], "coproduced_elements_outside": "on"},
     )
 
     data = case_data(_fresh(world))
@@ -199,10 +201,126 @@ def test_context_and_scope_are_saved(world: World) -> None:
         "court_ordered": True,
         "coproduced_elements_outside": True,
     }
-    assert data["approach"]["co_produced_elements"] == ["route planning", "when to meet"]
     assert "respect.court_ordered" in _codes(world)
     event = AuditEvent.objects.get(action="update", object_type="relationships.Relationship")
     assert event.detail["changes"]["court_ordered"] == [False, True]
+
+
+def test_co_producer_cannot_change_the_context(world: World) -> None:
+    """Best interests, compulsion and a court order stay the professional's to record."""
+    revision = _fresh(world).revision
+
+    response = _post(world, "co_producer", "context/", {"applies": ["court_ordered"]})
+
+    assert response.status_code == 403
+    assert _fresh(world).revision == revision
+    assert case_data(_fresh(world))["context"]["court_ordered"] is False
+
+
+def test_either_person_changes_what_they_do_together(world: World) -> None:
+    """The co-producer changes the scope, then the professional does: each change lands in the
+    case and the audit trail under the name of whoever made it."""
+    first = _post(world, "co_producer", "together/", {"co_produced_elements": "route planning"})
+
+    second = _post(
+        world, "professional", "together/", {"co_produced_elements": "route planning\nwhen to meet"}
+    )
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert case_data(_fresh(world))["approach"]["co_produced_elements"] == [
+        "route planning",
+        "when to meet",
+    ]
+    events = AuditEvent.objects.filter(action="update", object_type="relationships.Relationship")
+    assert [e.user for e in events.order_by("pk")] == [
+        world.users["co_producer"],
+        world.users["professional"],
+    ]
+    assert events.order_by("pk").first().detail["changes"]["co_produced_elements"][1] == [
+        "route planning"
+    ]
+
+
+def test_a_long_line_of_what_you_do_together_is_refused_and_typing_kept(world: World) -> None:
+    """A line over the case format's limit is named by its number beside the field; nothing is
+    saved and what was typed comes back."""
+    revision = _fresh(world).revision
+    before = case_data(_fresh(world))["approach"]["co_produced_elements"]
+
+    response = _post(
+        world, "co_producer", "together/", {"co_produced_elements": "kept line\n" + "x" * 2001}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Line 2 of the things you do together is too long" in html
+    assert "kept line" in html
+    assert _fresh(world).revision == revision
+    assert case_data(_fresh(world))["approach"]["co_produced_elements"] == before
+
+
+def test_an_empty_scope_leads_the_co_producer_to_the_together_page(world: World) -> None:
+    """With nothing done together, the co-producer's relationship page links them to the page
+    where they can say what is."""
+    _post(world, "professional", "together/", {"co_produced_elements": ""})
+
+    html = world.client("co_producer").get(_url(world, "")).content.decode()
+
+    assert "respect.scope_undefined" in _codes(world)
+    assert f'href="/relationships/{world.relationship.pk}/together/"' in html
+
+
+def test_professional_renames_the_work_and_changes_its_setting(world: World) -> None:
+    """The name and setting change in the case, in the rows the lists read, and in the audit
+    trail."""
+    response = _post(
+        world, "professional", "about/", {"title": "Walking with new dads", "setting": "community"}
+    )
+
+    data = case_data(_fresh(world))
+    assert response.status_code == 302
+    assert (data["title"], data["setting"]) == ("Walking with new dads", "community")
+    listed = AssessedPeriod.objects.filter(relationship=world.relationship)
+    assert set(listed.values_list("title", flat=True)) == {"Walking with new dads"}
+    event = AuditEvent.objects.get(action="update", object_type="relationships.Relationship")
+    assert event.user == world.users["professional"]
+    assert event.detail["changes"]["setting"] == ["peer_support", "community"]
+
+
+def test_a_bad_name_or_setting_is_refused_beside_the_field_and_typing_kept(world: World) -> None:
+    """An over-long name and an unknown setting are each named beside their field; nothing is
+    saved, and the name as typed comes back."""
+    revision = _fresh(world).revision
+    typed = "A long name " + "y" * 300
+
+    response = _post(world, "professional", "about/", {"title": typed, "setting": "the moon"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Use 300 characters or fewer" in html
+    assert "Choose one of the options listed" in html
+    assert typed in html
+    assert _fresh(world).revision == revision
+    assert _fresh(world).title == world.relationship.title
+
+
+def test_a_name_with_a_control_character_is_refused(world: World) -> None:
+    """A name holding a character the case cannot keep is refused with a message naming it."""
+    response = _post(world, "professional", "about/", {"title": "bad\x07", "setting": "other"})
+
+    assert response.status_code == 200
+    assert "The name has a character that cannot be saved" in response.content.decode()
+    assert _fresh(world).title == world.relationship.title
+
+
+def test_co_producer_cannot_rename_the_work(world: World) -> None:
+    """The name and setting are the professional's: the co-producer is refused and nothing
+    changes."""
+    response = _post(world, "co_producer", "about/", {"title": "Mine now", "setting": "other"})
+
+    assert response.status_code == 403
+    assert _fresh(world).title == world.relationship.title
+    assert not AuditEvent.objects.exclude(action="view").exists()
 
 
 def test_outside_without_a_context_is_refused(world: World) -> None:

@@ -26,6 +26,7 @@ from mutuality.web.access import (
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox.models import Kind, OutgoingMessage
 from mutuality.web.relationships.actions import set_consent
+from mutuality.web.relationships.actions.details import record_capacity
 from mutuality.web.relationships.models import (
     Observation,
     OutcomeSeries,
@@ -50,7 +51,8 @@ SHARED_NOTE = "a shared worry everyone sees 3e8"
 def world(world: World) -> World:
     """The shared world with records in its relationship: the co-producer's own private worry,
     another person's private worry, a shared one, a supervision session, a questionnaire with a
-    safety flag about the co-producer, a consent change and an email to them."""
+    safety flag about the co-producer, a consent change, the professional's record of the
+    co-producer's capacity with the co-producer's own view beside it, and an email to them."""
     relationship = world.relationship
     co_producer = world.users["co_producer"]
     me = Participant.objects.get(relationship=relationship, user=co_producer)
@@ -86,6 +88,14 @@ def world(world: World) -> World:
         series=other_series, detail="flag about sam 2c6",
     )  # fmt: skip
     set_consent(participant=me, consent="given", by=co_producer)
+    record_capacity(
+        person=me, by=world.users["professional"], capacity="fluctuating",
+        note="capacity record note 5e2", own_view=False, expected_revision=None,
+    )  # fmt: skip
+    record_capacity(
+        person=me, by=co_producer, capacity="has", note="my own view note 6c4",
+        own_view=True, expected_revision=None,
+    )  # fmt: skip
     _email(co_producer, Kind.QUESTIONNAIRE_DUE, "questionnaire due body 6a1")
     _email(co_producer, Kind.PASSWORD_RESET, "reset link secret-token-0e4")
     return world
@@ -239,6 +249,27 @@ def test_the_professionals_record_holds_their_relationship_and_not_others_flags(
     assert relationship["participation"][0]["role"] == "Professional"
     assert relationship["safety_flags"] == []
     assert relationship["questionnaires"] == []
+
+
+def test_the_record_holds_the_views_of_ones_capacity(world: World) -> None:
+    """The co-producer's record holds the professional's record of their capacity and their own
+    view beside it, oldest first, in the JSON and on the page; the professional's record holds
+    neither (they are about the co-producer)."""
+    client = world.client("co_producer")
+
+    (relationship,) = _json(client)["relationships"]
+    page = _page(client)
+
+    views = relationship["capacity_views"]
+    assert [(v["kind"], v["capacity"], v["by"]) for v in views] == [
+        ("record", "fluctuating", world.users["professional"].shown_name),
+        ("view", "has", world.users["co_producer"].shown_name),
+    ]
+    assert views[1]["words"] == "I can make these decisions"
+    assert "capacity record note 5e2" in page
+    assert "my own view note 6c4" in page
+    (professionals,) = _json(world.client("professional"))["relationships"]
+    assert professionals["capacity_views"] == []
 
 
 def test_the_account_page_links_to_the_record(world: World) -> None:

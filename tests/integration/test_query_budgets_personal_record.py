@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.models import (
+    CapacityView,
     Disclosure,
     Observation,
     OutcomeSeries,
@@ -29,7 +30,8 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
 
 def _person_in(count: int) -> User:
     """A co-producer in `count` relationships (the walking-group example), each with a
-    disclosure, an observation, a supervision session, a scored questionnaire and a flag."""
+    disclosure, an observation, a supervision session, a scored questionnaire, a flag and a
+    record of their capacity."""
     organisation = Organisation.objects.create(slug=f"record-{count}", name=f"{count} trust")
     person = User.objects.create_user(
         username=f"record-{count}", organisation=organisation, role=Role.CO_PRODUCER
@@ -49,6 +51,9 @@ def _person_in(count: int) -> User:
         Score.objects.create(series=series, date=day, value=3)
         SafetyFlag.objects.create(
             relationship=relationship, about=me, kind="self_harm_thoughts", detail="z"
+        )
+        CapacityView.objects.create(
+            relationship=relationship, about=me, kind="record", capacity="has", by=person
         )
     return person
 

@@ -89,6 +89,11 @@ class SetHere:
     read: Callable[[dict[str, Any]], Any]
     expected: Any
     kwargs: dict[str, str] = field(default_factory=dict)
+    also: tuple[str, ...] = ()  # others who set it on the same page (both people's fields)
+
+    @property
+    def setters(self) -> tuple[str, ...]:
+        return (self.standing, *self.also)
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,9 @@ _PERSON = {
 _CONTEXT = {
     "applies": ["best_interests", "compulsory", "court_ordered"],
     "coproduced_elements_outside": "on",
-    "co_produced_elements": "route planning\nwhen to meet",
 }
+_TOGETHER = {"co_produced_elements": "route planning\nwhen to meet"}
+_ABOUT = {"title": "Walking with new dads", "setting": "community"}
 _APPROACH = {
     "professional_led_methods": "limited re-parenting",
     "resource_review": "costlier_justified",
@@ -136,11 +142,11 @@ def _person_row(key: str, standing: str, expected: Any) -> SetHere:
 
 ROWS: dict[str, SetHere | Elsewhere] = {
     "mutuality": Elsewhere(None, "the format version, always 1"),
-    "title": Elsewhere("relationships:propose", "named when the professional proposes it"),
+    "title": SetHere("professional", "about", "title", _ABOUT, _under("title"), _ABOUT["title"]),
     "as_of": Elsewhere(None, "derived: the day it ended, or today (imports may fix their own)"),
     "stage": Elsewhere("relationships:stage", "the stage page moves the work on"),
     "started": Elsewhere("relationships:stage", "given when the work becomes active"),
-    "setting": Elsewhere("relationships:propose", "chosen when the professional proposes it"),
+    "setting": SetHere("professional", "about", "setting", _ABOUT, _under("setting"), "community"),
     "participants[].id": Elsewhere("relationships:invite", "each person's name in the records"),
     "participants[].name": Elsewhere("accounts:account", "each person's own display name"),
     "participants[].role": Elsewhere("relationships:invite", "fixed by proposing and inviting"),
@@ -188,12 +194,13 @@ ROWS: dict[str, SetHere | Elsewhere] = {
         True,
     ),
     "approach.co_produced_elements": SetHere(
-        "professional",
-        "context",
+        "co_producer",
+        "together",
         "co_produced_elements",
-        _CONTEXT,
+        _TOGETHER,
         _under("approach", "co_produced_elements"),
         ["route planning", "when to meet"],
+        also=("professional",),  # the scope is both people's
     ),
     "approach.professional_led_methods": SetHere(
         "professional",
@@ -383,20 +390,22 @@ def test_every_other_page_named_exists(row: Elsewhere) -> None:
     """Each page named as setting a property elsewhere is a real page, and says why."""
     assert row.why
     if row.page is not None:
-        of_a_relationship = row.page.startswith("relationships:") and "propose" not in row.page
+        of_a_relationship = row.page.startswith("relationships:")
         kwargs = {"pk": 1, **row.kwargs} if of_a_relationship else row.kwargs
         assert reverse(row.page, kwargs=kwargs or None)
 
 
 SET_HERE = {path: row for path, row in ROWS.items() if isinstance(row, SetHere)}
+SETTERS = [(path, standing) for path, row in SET_HERE.items() for standing in row.setters]
 
 
-@pytest.mark.parametrize("path", list(SET_HERE))
-def test_saving_the_form_changes_the_case(world: World, path: str) -> None:
-    """The page's form has the field, and saving it changes the exported case there."""
+@pytest.mark.parametrize(("path", "standing"), SETTERS)
+def test_saving_the_form_changes_the_case(world: World, path: str, standing: str) -> None:
+    """The page's form has the field, and saving it, by each person the row names, changes the
+    exported case there."""
     row = SET_HERE[path]
     url = reverse(f"relationships:{row.page}", kwargs={"pk": world.relationship.pk, **row.kwargs})
-    client = world.client(row.standing)
+    client = world.client(standing)
     assert f'name="{row.form_field}"' in client.get(url).content.decode()
     before = row.read(case_data(Relationship.objects.get(pk=world.relationship.pk)))
     revision = Relationship.objects.get(pk=world.relationship.pk).revision

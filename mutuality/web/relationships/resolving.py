@@ -42,9 +42,9 @@ _PAGES: dict[str, _Page] = {
     "respect.capacity_fluctuating": _PEOPLE,
     "respect.capacity_uncertain": _PEOPLE,
     "respect.scope_undefined": (
-        "relationships:context",
+        "relationships:together",
         {},
-        Permission.EDIT,
+        Permission.CO_PRODUCE,
         "Say what you decide or make together",
     ),
     "responsibility.burden_high": _PEOPLE,

@@ -40,8 +40,10 @@ from mutuality.web.accounts.session_views import device, live_sessions
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox.choices import WORDS, offered, wanted
 from mutuality.web.outbox.models import Kind, OutgoingMessage
+from mutuality.web.relationships.forms.details import CAPACITY_WORDS, OWN_CAPACITY_WORDS
 from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
 from mutuality.web.relationships.models import (
+    CapacityView,
     Consultation,
     ContractAgreement,
     ContractVersion,
@@ -435,6 +437,35 @@ def _consent_history(person: Person) -> dict[int, list[Item]]:
             "after": row.detail.get("after"),
         },
     )
+
+
+_CAPACITY_KIND_WORDS = {"record": "The professional's record", "view": "Your own view"}
+
+
+@in_each_relationship(
+    "capacity_views",
+    "Your capacity to decide: the professional's records and your own views",
+    {"at": "When", "whose": "Whose", "by": "Who", "words": "What it says", "note": "Note"},
+    empty="Nothing recorded here (your capacity is presumed).",
+)
+def _capacity_views(person: Person) -> dict[int, list[Item]]:
+    """Every view of their capacity, oldest first, as the people page shows them: the
+    professional's records and their own views beside them (none is ever replaced)."""
+    rows = CapacityView.objects.filter(about_id__in=person.own_ids).select_related("by")
+
+    def item(view: CapacityView) -> Item:
+        words = OWN_CAPACITY_WORDS if view.kind == "view" else CAPACITY_WORDS
+        return {
+            "at": view.at,
+            "kind": view.kind,
+            "whose": _CAPACITY_KIND_WORDS.get(view.kind, view.kind),
+            "by": _name(view.by),
+            "capacity": view.capacity,
+            "words": str(words.get(view.capacity, view.capacity)),
+            "note": view.note,
+        }
+
+    return by_relationship(rows.order_by("at", "pk"), item)
 
 
 @in_each_relationship(

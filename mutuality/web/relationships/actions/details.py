@@ -1,7 +1,7 @@
 """Writes to what the case format says about a person and about the work: a person's access
 needs, adjustments, vulnerability and whether they can decline; capacity (the professional's
-record and each co-producer's own view, both kept for good); the context and scope; the
-approach.
+record and each co-producer's own view, both kept for good); the work's name and setting; the
+context; what the two people decide or make together; the approach.
 
 Each is one atomic write: it claims the revision the page was loaded at (a stale page saves
 nothing), changes the rows, records what changed in the audit trail and stores a fresh
@@ -29,13 +29,14 @@ PERSON_FIELDS = (
     "vulnerability",
     "can_decline_freely",
 )
+ABOUT_FIELDS = ("title", "setting")
 CONTEXT_FIELDS = (
     "best_interests",
     "compulsory",
     "court_ordered",
     "coproduced_elements_outside",
-    "co_produced_elements",
 )
+TOGETHER_FIELDS = ("co_produced_elements",)
 APPROACH_FIELDS = (
     "professional_led_methods",
     "resource_review",
@@ -113,17 +114,49 @@ def record_capacity(
     return reassess(relationship, reason=f"{whose} {person.slug}'s capacity added")
 
 
+def _set_fields(
+    relationship: Relationship,
+    by: Any,
+    values: dict[str, Any],
+    fields: tuple[str, ...],
+    expected_revision: int | None,
+    what: str,
+) -> AssessmentRecord:
+    """Set some of the relationship's own fields in one audited write, then reassess (which
+    also writes the title again into the rows lists read)."""
+    bump_revision(relationship, expected_revision)
+    relationship.refresh_from_db()
+    changes = _apply(relationship, values, fields)
+    relationship.save(update_fields=[*fields, "updated"])
+    audit(by, "update", relationship, relationship, changes=changes)
+    return reassess(relationship, reason=f"{what} changed ({_words(changes)})")
+
+
+@transaction.atomic
+def set_about(
+    *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
+) -> AssessmentRecord:
+    """The work's name and its setting (the professional's, as when they proposed it)."""
+    return _set_fields(relationship, by, values, ABOUT_FIELDS, expected_revision, "name or setting")
+
+
 @transaction.atomic
 def set_context(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
 ) -> AssessmentRecord:
-    """The context of the work and its scope (the co-produced elements)."""
-    bump_revision(relationship, expected_revision)
-    relationship.refresh_from_db()
-    changes = _apply(relationship, values, CONTEXT_FIELDS)
-    relationship.save(update_fields=[*CONTEXT_FIELDS, "updated"])
-    audit(by, "update", relationship, relationship, changes=changes)
-    return reassess(relationship, reason=f"context and scope changed ({_words(changes)})")
+    """The context of the work: best interests, compulsion, a court order, and whether the
+    co-produced parts were agreed to lie outside them."""
+    return _set_fields(relationship, by, values, CONTEXT_FIELDS, expected_revision, "context")
+
+
+@transaction.atomic
+def set_together(
+    *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
+) -> AssessmentRecord:
+    """The scope: what the two people decide or make together (either of them sets it)."""
+    return _set_fields(
+        relationship, by, values, TOGETHER_FIELDS, expected_revision, "what is done together"
+    )
 
 
 @transaction.atomic
@@ -131,9 +164,4 @@ def set_approach(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
 ) -> AssessmentRecord:
     """Professional-led methods, the resource review, alternatives and the outcome plan."""
-    bump_revision(relationship, expected_revision)
-    relationship.refresh_from_db()
-    changes = _apply(relationship, values, APPROACH_FIELDS)
-    relationship.save(update_fields=[*APPROACH_FIELDS, "updated"])
-    audit(by, "update", relationship, relationship, changes=changes)
-    return reassess(relationship, reason=f"approach changed ({_words(changes)})")
+    return _set_fields(relationship, by, values, APPROACH_FIELDS, expected_revision, "approach")

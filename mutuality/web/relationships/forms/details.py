@@ -1,7 +1,7 @@
 """Forms for the parts of the case format that describe a person or the work itself: a
 person's access needs, adjustments, vulnerability and whether they can say no; their capacity
-(the professional's record, or their own view); the context and scope of the work; and its
-approach (professional-led methods, resources, alternatives, the outcome plan).
+(the professional's record, or their own view); the work's name and setting; its context; what
+the two people decide or make together; and its approach (professional-led methods, resources, alternatives, the outcome plan).
 
 Lists are typed one item a line. Limits match the case format (framework `_types.py`), so
 nothing a form accepts can fail the assessment, and each problem names the line it is on.
@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from mutuality.web.relationships.forms.common import field_of
+from mutuality.web.relationships.forms.people import ProposeForm
 from mutuality.web.relationships.forms.records import (
     SHORT_TEXT,
     Option,
@@ -220,9 +221,30 @@ class CapacityForm(RecordForm):
             ].help_text = "Your view is kept beside the professional's. It does not replace it."
 
 
+class AboutForm(RecordForm):
+    """The work's name and setting, as the professional gave them when proposing it."""
+
+    # The proposal's own fields (each form copies them), so both ask and check alike.
+    title = ProposeForm.base_fields["title"]
+    setting = ProposeForm.base_fields["setting"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].label = "What do you call this relationship?"
+        self.fields["setting"].label = "Where do you work together?"
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"]
+        if _CONTROL.search(title):
+            raise ValidationError(
+                "The name has a character that cannot be saved. Type it again without copying it"
+            )
+        return title
+
+
 class ContextForm(RecordForm):
-    """The context of the work (best interests, compulsion, a court order) and its scope: the
-    parts the two people decide or make together."""
+    """The context of the work: best interests, compulsion, a court order, and whether the
+    parts the two people share were agreed to lie outside them."""
 
     applies = forms.MultipleChoiceField(
         label="Do any of these apply to the work?",
@@ -237,12 +259,6 @@ class ContextForm(RecordForm):
         required=False,
         help_text="Only if one of the above applies.",
     )
-    co_produced_elements = _lines_field(
-        "What do you decide or make together?", "For example “session plans”."
-    )
-
-    def clean_co_produced_elements(self) -> list[str]:
-        return clean_lines(self.cleaned_data["co_produced_elements"], "things you do together")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -252,6 +268,18 @@ class ContextForm(RecordForm):
                 "Tick this only if best interests, compulsion or a court order applies",
             )
         return cleaned
+
+
+class TogetherForm(RecordForm):
+    """The scope of the work: what the two people decide or make together. Either may change
+    it."""
+
+    co_produced_elements = _lines_field(
+        "What do you decide or make together?", "For example “session plans”."
+    )
+
+    def clean_co_produced_elements(self) -> list[str]:
+        return clean_lines(self.cleaned_data["co_produced_elements"], "things you do together")
 
 
 class ApproachForm(RecordForm):

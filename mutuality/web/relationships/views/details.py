@@ -1,9 +1,11 @@
 """Pages for the parts of the case format that describe the people and the work: who each
 person is in the work (capacity, access needs, adjustments, vulnerability, whether they can say
-no), the context and scope, and the approach.
+no), the work's name and setting, its context, what the two people do together (its scope), and
+the approach.
 
 Who may change what is decided in access.py (`Permission.DESCRIBE` with `describes`,
-`Permission.RECORD_CAPACITY`, `Permission.EDIT`); every form goes through `form_page`.
+`Permission.RECORD_CAPACITY`, `Permission.CO_PRODUCE` for the scope, which is both people's,
+and `Permission.EDIT` for the rest); every form goes through `form_page`.
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from mutuality.web.relationships.forms.details import (
     OWN_CAPACITY_WORDS,
     RESOURCE_WORDS,
     VULNERABILITY_WORDS,
+    AboutForm,
     ApproachForm,
     CapacityForm,
     ContextForm,
     PersonForm,
+    TogetherForm,
     person_initial,
 )
 from mutuality.web.relationships.models import CapacityView, Participant, with_names
@@ -198,42 +202,103 @@ def capacity(request: HttpRequest, pk: int, person: str) -> HttpResponse:
     )
 
 
-def _context_initial(r: Any) -> dict[str, Any]:
-    return {
-        "applies": [field for field in CONTEXT_WORDS if getattr(r, field)],
-        "coproduced_elements_outside": r.coproduced_elements_outside,
-        "co_produced_elements": "\n".join(r.co_produced_elements),
-    }
+@login_required
+@require_http_methods(["GET", "POST"])
+def about(request: HttpRequest, pk: int) -> HttpResponse:
+    """The professional changes the work's name and setting, given when they proposed it."""
+    held = reach(request.user, pk, Permission.EDIT)
+    relationship = held.relationship
+
+    def save(data: dict[str, Any]) -> str:
+        values = {field: data[field] for field in actions.ABOUT_FIELDS}
+        actions.set_about(
+            relationship=relationship,
+            by=request.user,
+            values=values,
+            expected_revision=data["revision"],
+        )
+        return "The name and setting are saved."
+
+    def make_form(data: QueryDict | None) -> AboutForm:
+        initial = {"title": relationship.title, "setting": relationship.setting}
+        return AboutForm(data, initial=initial)
+
+    return form_page(
+        request,
+        relationship,
+        make_form=make_form,
+        save=save,
+        template="relationships/details/about.html",
+        context=dict,
+        page="about",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def context(request: HttpRequest, pk: int) -> HttpResponse:
     """The professional says whether best interests, compulsion or a court order apply, and
-    what the two people decide or make together."""
+    whether the parts the two people share were agreed to lie outside them."""
     held = reach(request.user, pk, Permission.EDIT)
     relationship = held.relationship
 
     def save(data: dict[str, Any]) -> str:
         values = {field: field in data["applies"] for field in CONTEXT_WORDS}
         values["coproduced_elements_outside"] = data["coproduced_elements_outside"]
-        values["co_produced_elements"] = data["co_produced_elements"]
         actions.set_context(
             relationship=relationship,
             by=request.user,
             values=values,
             expected_revision=data["revision"],
         )
-        return "The context and what you do together are saved."
+        return "The context of the work is saved."
+
+    def initial() -> dict[str, Any]:
+        return {
+            "applies": [field for field in CONTEXT_WORDS if getattr(relationship, field)],
+            "coproduced_elements_outside": relationship.coproduced_elements_outside,
+        }
 
     return form_page(
         request,
         relationship,
-        make_form=lambda data: ContextForm(data, initial=_context_initial(relationship)),
+        make_form=lambda data: ContextForm(data, initial=initial()),
         save=save,
         template="relationships/details/context.html",
         context=dict,
         page="context",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def together(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either person changes what the two of them decide or make together: the scope is
+    theirs jointly, so neither needs the other's leave (each change is audited, by name)."""
+    held = reach(request.user, pk, Permission.CO_PRODUCE)
+    relationship = held.relationship
+
+    def save(data: dict[str, Any]) -> str:
+        actions.set_together(
+            relationship=relationship,
+            by=request.user,
+            values={"co_produced_elements": data["co_produced_elements"]},
+            expected_revision=data["revision"],
+        )
+        return "What you do together is saved."
+
+    def make_form(data: QueryDict | None) -> TogetherForm:
+        initial = {"co_produced_elements": "\n".join(relationship.co_produced_elements)}
+        return TogetherForm(data, initial=initial)
+
+    return form_page(
+        request,
+        relationship,
+        make_form=make_form,
+        save=save,
+        template="relationships/details/together.html",
+        context=dict,
+        page="together",
     )
 
 
@@ -290,6 +355,8 @@ urlpatterns = [
     path("<int:pk>/people/", people, name="people"),
     path("<int:pk>/people/<slug:person>/", person, name="person"),
     path("<int:pk>/people/<slug:person>/capacity/", capacity, name="capacity"),
+    path("<int:pk>/about/", about, name="about"),
     path("<int:pk>/context/", context, name="context"),
+    path("<int:pk>/together/", together, name="together"),
     path("<int:pk>/approach/", approach, name="approach"),
 ]
