@@ -93,6 +93,7 @@ _GRANTS: dict[Standing, frozenset[Permission]] = {
             Permission.NAME_AFFECTED,
             Permission.DESCRIBE,
             Permission.RECORD_CAPACITY,
+            Permission.CO_PRODUCE,
             Permission.ANSWER,
             Permission.CONSENT,
             Permission.DECLARE_CONTRAST,
