@@ -28,6 +28,7 @@ from ._scrutiny import Scrutiny
 from ._series import case_instruments, person_series
 from ._types import parse_iso_date
 from ._validation import load_case, parse_case, validate_case
+from ._vocabulary import VOCABULARY, Term, Words
 from .exceptions import CaseError, FrameworkError, PolicyError, Problem
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "SEVERITIES",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
+    "VOCABULARY",
     "Assessment",
     "Case",
     "CaseError",
@@ -62,6 +64,8 @@ __all__ = [
     "Scrutiny",
     "Severity",
     "Status",
+    "Term",
+    "Words",
     "assess",
     "assess_over_time",
     "case_instruments",

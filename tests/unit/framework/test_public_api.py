@@ -23,6 +23,7 @@ RENDERING = [
     "HEADLINES",
     "SEVERITY_WORDS",
     "STATUS_WORDS",
+    "VOCABULARY",
     "render_json",
     "render_markdown",
     "render_text",
