@@ -20,6 +20,7 @@ from mutuality.framework import (
     HEADLINES,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    VOCABULARY,
 )
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
 from mutuality.web.access import may_read_private_notes, participant_of, visible_observations
@@ -34,9 +35,7 @@ from mutuality.web.relationships.views.outcomes import (
 )
 
 SCRUTINY_WORDS = {
-    "standard": "standard: the usual supervision is enough",
-    "enhanced": "enhanced: more supervision than usual",
-    "intensive": "intensive: close supervision and independent review",
+    code: f"{term.label}: {term.hint}" for code, term in VOCABULARY["scrutiny_level"].items()
 }
 HORIZONS = (
     ("short", f"Up to {SHORT_TERM_DAYS} days"),
@@ -141,7 +140,7 @@ def _principles(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Each principle: its status in words and its findings, most important first."""
     return [
         {
-            "name": name.capitalize(),
+            "name": VOCABULARY["principle"].label(name),
             "status": value["status"],
             "status_words": STATUS_WORDS[value["status"]],
             "findings": [_finding(f) for f in result["findings"] if f["principle"] == name],

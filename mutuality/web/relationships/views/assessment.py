@@ -21,6 +21,7 @@ from mutuality.framework import (
     QUESTIONS_BY_ID,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    VOCABULARY,
 )
 from mutuality.web.access import (
     Permission,
@@ -128,7 +129,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "headline": HEADLINES[result["recommendation"]],
         "explanation": EXPLANATIONS[result["recommendation"]],
         "principles": [
-            (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
+            (VOCABULARY["principle"].label(name), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()
         ],
         "findings": [_finding(f, held) for f in result["findings"]],

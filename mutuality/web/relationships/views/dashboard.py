@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from mutuality.framework import HEADLINES
+from mutuality.framework import HEADLINES, VOCABULARY
 from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.relationships import due
@@ -38,8 +38,8 @@ from mutuality.web.relationships.models import (
 
 PAGE_SIZE = 25
 NEEDS_DOING = 3  # the findings shown on each card, most severe first
-RECOMMENDATIONS = [(key, HEADLINES[key]) for key in HEADLINES]
-SCRUTINY_LEVELS = [(level, level.capitalize()) for level in ("standard", "enhanced", "intensive")]
+RECOMMENDATIONS = VOCABULARY["recommendation"].choices()
+SCRUTINY_LEVELS = VOCABULARY["scrutiny_level"].choices()
 
 
 class DashboardFilters(NhsFormMixin, forms.Form):
@@ -165,7 +165,7 @@ _NEEDS_DOING = """
         </ul>"""
 
 
-STAGE_WORDS = dict(STAGES)
+STAGE_WORDS = VOCABULARY["stage"].labels()
 
 
 class _Messages(Subquery):
