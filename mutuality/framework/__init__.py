@@ -28,7 +28,7 @@ from ._scrutiny import Scrutiny
 from ._series import case_instruments, person_series
 from ._types import parse_iso_date
 from ._validation import load_case, parse_case, validate_case
-from ._vocabulary import VOCABULARY, Term, Words
+from ._vocabulary import VOCABULARY, Term, Words, spoken_date
 from .exceptions import CaseError, FrameworkError, PolicyError, Problem
 
 __all__ = [
@@ -81,5 +81,6 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "spoken_date",
     "validate_case",
 ]

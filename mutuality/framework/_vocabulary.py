@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from ._findings import PRINCIPLES
 from ._render import CHANGE_WORDS, HEADLINES, SEVERITY_WORDS, STATUS_WORDS
+from ._types import spoken_date
+
+__all__ = ["FINDING_TITLES", "VOCABULARY", "Term", "Words", "spoken_date"]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from .._facts import Facts
 from .._findings import Raised, Severity, rule
+from .._types import spoken_date
 
 _DYNAMICS = {
     "malignant_coupling": "malignant coupling",
@@ -92,10 +93,10 @@ def supervision_overdue(facts: Facts) -> Iterator[Raised]:
     severity: Severity = "concern" if last is None or twice else "advisory"
     # Dates rather than a count of days, so the words stay true on every later day.
     message = (
-        f"There has been no supervision since the work started on {since}; it is due every "
-        f"{interval} days."
+        f"There has been no supervision since the work started on {spoken_date(since)}; it is "
+        f"due every {interval} days."
         if last is None
-        else f"The last supervision was on {last}; it is due every {interval} days."
+        else f"The last supervision was on {spoken_date(last)}; it is due every {interval} days."
     )
     yield Raised(
         severity,
@@ -118,7 +119,7 @@ def _dynamic(facts: Facts, kinds: tuple[str, ...], severity: Severity) -> Iterat
             )
             yield Raised(
                 severity,
-                f"An open observation of {name}, raised by {facts.called(o.by)} on {o.date}.",
+                f"An open observation of {name}, raised by {facts.called(o.by)} on {spoken_date(o.date)}.",
                 (
                     "Discuss it in supervision soon, with everyone involved where it is safe to.",
                     "Agree what will change, and record the observation as resolved only once it has.",
@@ -229,7 +230,7 @@ def consultation_unheeded(facts: Facts) -> Iterator[Raised]:
     if latest.outcome == "switch_model":
         yield Raised(
             "concern",
-            f"When consulted on {latest.date}, {latest.with_} thought another model of "
+            f"When consulted on {spoken_date(latest.date)}, {latest.with_} thought another model of "
             "helping would be more ethical, but the co-produced work goes on.",
             (
                 "Move to the other model of helping, with no loss of service, or consult "

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from .._facts import Facts, Outcome
 from .._findings import Raised, Severity, rule
+from .._types import spoken_date
 
 _SEDUCTION = (
     "Co-production could act as a seduction, a promise of change without real change; "
@@ -213,7 +214,7 @@ def review_overdue(facts: Facts) -> Iterator[Raised]:
         yield Raised(
             "advisory",
             f"The contract was due for review {contract.review_every_days} days after "
-            f"{since}, and has not been reviewed since.",
+            f"{spoken_date(since)}, and has not been reviewed since.",
             ("Review the contract together, and record the date.",),
             evidence={
                 "since": str(since),

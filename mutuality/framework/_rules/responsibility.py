@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from .._facts import Facts
 from .._findings import Raised, rule
 from .._model import Participant
+from .._types import spoken_date
 
 
 @rule(
@@ -192,7 +193,7 @@ def disclosure_unjustified(facts: Facts) -> Iterator[Raised]:
         if not (d.rationale or "").strip():
             yield Raised(
                 "concern",
-                f"{facts.called(d.by)} shared something personal ({d.about}) on {d.date} with no "
+                f"{facts.called(d.by)} shared something personal ({d.about}) on {spoken_date(d.date)} with no "
                 "reason recorded.",
                 (
                     "Record why the disclosure was in the person's best interests, and "

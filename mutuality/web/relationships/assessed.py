@@ -48,6 +48,7 @@ from mutuality.web.relationships.models import (
     SeriesSummary,
     with_names,
 )
+from mutuality.web.spoken import spoken_date
 
 DEFAULT_QUESTIONNAIRE_EVERY_DAYS = 28
 """How often a wellbeing questionnaire is due, unless settings say otherwise (about monthly:
@@ -355,7 +356,7 @@ def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
     for o in relationship.observations.all():
         if o.status != "open":
             continue
-        text = f"{o.get_kind_display()} noticed on {o.date:%d %B %Y}".lstrip("0")
+        text = f"{o.get_kind_display()} noticed on {spoken_date(o.date)}"
         # A co-producer's supervisor-only worry goes to the supervisor and to them alone.
         audience: dict[str, Any] = (
             {"for_supervisor": True, "to_user_id": o.raised_by_id}
