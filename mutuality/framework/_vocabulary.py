@@ -60,6 +60,16 @@ class Words(Mapping[str, Term]):
         return [(code, term.label[:1].upper() + term.label[1:]) for code, term in self.items()]
 
 
+# What each recommendation means, in words for anyone (the help page's key); the reports'
+# longer explanations stay in `_render.EXPLANATIONS`.
+_MEANINGS = {
+    "proceed": "Nothing found stands in the way. Keep checking as things change.",
+    "proceed_with_safeguards": "You can go ahead once a few things are done.",
+    "consult": "Talk it through with others first, to see if another way of helping is better.",
+    "alternative_model": "Another way of helping may be better, at least for part of the work.",
+}
+
+
 def _principle_label(principle: str) -> str:
     return principle.capitalize()
 
@@ -124,7 +134,10 @@ FINDING_TITLES: dict[str, str] = {
 }
 
 _ALL = (
-    Words("recommendation", HEADLINES),
+    Words(
+        "recommendation",
+        {code: Term(headline, _MEANINGS[code]) for code, headline in HEADLINES.items()},
+    ),
     Words("severity", SEVERITY_WORDS),
     Words("principle", {p: _principle_label(p) for p in PRINCIPLES}),
     Words("principle_status", STATUS_WORDS),
