@@ -105,7 +105,7 @@ FINDING_TITLES: dict[str, str] = {
     "competence.independent_review_due": "An independent review is due",
     "competence.consultation_unheeded": "Advice from a consultation was not followed",
     "competence.uncertain_unconsulted": "Nobody else has been asked about a doubt",
-    "competence.contrast_unexamined": "Nobody has said how the work differs",
+    "competence.contrast_unexamined": "Nobody has said yet how the work differs",
     "competence.contrast_undeclared": "Differences counted that nobody declared",
     "responsibility.burden_high": "The work may be a heavy load for someone",
     "responsibility.burden_unassessed": "Nobody has checked the load on someone",
