@@ -40,6 +40,7 @@ from ._scrutiny import Scrutiny
 from ._series import case_instruments, person_series
 from ._types import parse_iso_date
 from ._validation import load_case, parse_case, validate_case
+from ._vocabulary import VOCABULARY, Term, Words, spoken_date
 from ._wording import (
     SUPERVISOR,
     Params,
@@ -69,6 +70,7 @@ __all__ = [
     "SEVERITY_WORDS",
     "STATUS_WORDS",
     "SUPERVISOR",
+    "VOCABULARY",
     "Assessment",
     "Case",
     "CaseError",
@@ -90,6 +92,8 @@ __all__ = [
     "Spoken",
     "SpokenAction",
     "Status",
+    "Term",
+    "Words",
     "assess",
     "assess_over_time",
     "case_instruments",
@@ -110,5 +114,6 @@ __all__ = [
     "render_text",
     "speak",
     "speak_words",
+    "spoken_date",
     "validate_case",
 ]

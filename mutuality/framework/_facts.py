@@ -18,6 +18,7 @@ from ._policy import Policy
 from ._questions import QUESTIONS, QUESTIONS_BY_ID
 from ._scrutiny import SERIOUS_DYNAMICS, Risks, Scrutiny, assess_scrutiny, contrast_sources
 from ._series import Series, outcome_series
+from ._types import spoken_date
 from .exceptions import CaseError
 
 
@@ -148,7 +149,7 @@ def _risks(
     case: Case, outcomes: tuple[Outcome, ...], multiple_roles: dict[str, tuple[str, ...]]
 ) -> Risks:
     serious = tuple(
-        f"{o.kind.replace('_', ' ')} ({o.date})"
+        f"{o.kind.replace('_', ' ')} (noticed on {spoken_date(o.date)})"
         for o in case.observations
         if o.status == "open" and o.kind in SERIOUS_DYNAMICS
     )

@@ -58,6 +58,18 @@ def expected(what: str) -> PydanticCustomError:
     return PydanticCustomError("mutuality", "expected {expected}", {"expected": what})
 
 
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
+)
+
+
+def spoken_date(day: date) -> str:
+    """A date as people say it, "31 January 2026": how every sentence names a day (the
+    machine-readable forms, JSON and case files, keep ISO 8601)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def parse_iso_date(value: object) -> date:
     """Accept ``YYYY-MM-DD`` text (or a plain date) within a plausible span of years."""
     if isinstance(value, date) and not hasattr(value, "hour"):

@@ -10,7 +10,8 @@ for the person reading it (`speak`). The slots:
 - `{who:has|have}`: the first word for one other person, the second when the reader is among
   them; a third (`{who:them|you|them}`) for several others (else the second).
 - `{who:or}`: the people joined with "or" ("you or Priya").
-- `{what}` and `{when}`: a thing or a date, as written (dates through `date_words` if given).
+- `{what}` and `{when}`: a thing as written, or a date as people say it ("31 January 2026"),
+  or through the reader's `date_words` if given.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
+
+from ._types import spoken_date
 
 SUPERVISOR = "@supervisor"
 """Who an action is for when the supervisor does it (never a participant id: ids start with a
@@ -107,6 +111,15 @@ def _join(names: Sequence[str], word: str) -> str:
     return f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
+def _spoken(when: str) -> str:
+    """A date slot as every sentence says a day ("31 January 2026": ADR 0016); anything that
+    is not an ISO date stays as written."""
+    try:
+        return spoken_date(date.fromisoformat(when))
+    except ValueError:
+        return when
+
+
 class _Formatter(string.Formatter):
     """str.format with people slots that know who is reading."""
 
@@ -123,7 +136,7 @@ class _Formatter(string.Formatter):
         if name in self.params.when:
             when = self.params.when[name]
             words = self.reader.date_words if self.reader else None
-            return words(when) if words else when
+            return (words or _spoken)(when)
         return self.params.what[name]
 
     def format_field(self, value: Any, format_spec: str) -> str:

@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mutuality.web.accounts.sessions.warning",
             ],
+            # `|spoken_date` and `|spoken_time` in every template: dates as people say them.
+            "builtins": ["mutuality.web.spoken"],
         },
     },
 ]

@@ -80,5 +80,6 @@ urlpatterns = [
     path("relationships/", include("mutuality.web.relationships.urls")),
     path("reports/", include("mutuality.web.reports.urls")),
     path("organisation/", include("mutuality.web.organisation.urls")),
+    path("about/", include("mutuality.web.about")),
     path("", include("mutuality.web.outbox.urls")),
 ]

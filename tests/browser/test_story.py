@@ -453,7 +453,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     for code in ("supervision_insufficient", "team_uninformed", "no_public_reporting"):
         expect(findings(page, f"competence.{code}")).to_have_count(0)
     expect(findings(page, "competence.supervision_overdue")).to_contain_text(
-        f"There has been no supervision since the work started on {started.isoformat()}; "
+        f"There has been no supervision since the work started on {started.day} {started:%B %Y}; "
         "it is due every 28 days."
     )
 

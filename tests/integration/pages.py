@@ -56,11 +56,15 @@ def organisation_pages(world: World) -> list[Page]:
     ]
 
 
+ABOUT_PAGES = [Page("/about/help/"), Page("/about/accessibility/"), Page("/about/privacy/")]
+"""The help page, the accessibility statement and the privacy notice: every footer links them."""
+
+
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
     PDF), the dashboard, their account, changing their password, their second factors, their
-    sessions, choosing their messages, their own record (page, PDF and JSON) and the pages of
-    their role."""
+    sessions, choosing their messages, their own record (page, PDF and JSON), the help,
+    accessibility and privacy pages and the pages of their role."""
     pk = world.relationship.pk
     extra = {
         "professional": [Page("/relationships/propose/")],
@@ -86,6 +90,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
         Page("/accounts/record/"),
         Page("/accounts/record.pdf", html=False),
         Page("/accounts/record.json", html=False),
+        *ABOUT_PAGES,
         *extra.get(standing, []),
         Page(f"/reports/relationship/{pk}/"),
         Page(f"/reports/relationship/{pk}/report.pdf", html=False),
@@ -107,6 +112,7 @@ def public_pages() -> list[Page]:
         Page("/reports/public/home/v1/"),
         Page("/reports/public/home/v1.csv", html=False),
         Page("/reports/public/home/v1.json", html=False),
+        *ABOUT_PAGES,
     ]
 
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from jsonschema import Draft202012Validator
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.access import (
     observations_in_own_relationships,
     own_private_worries,
@@ -134,7 +135,7 @@ def test_a_co_producers_record_holds_their_part_in_the_relationship(world: World
     (relationship,) = data["relationships"]
     (me,) = relationship["participation"]
     assert relationship["title"] == world.relationship.title
-    assert (me["role"], me["consent"]) == ("Co-producer", "Given")
+    assert (me["role"], me["consent"]) == ("Co-producer", VOCABULARY["consent"].choices()[1][1])
     assert me["access_needs"] == ["routes that take a pushchair"]
     assert {a["question"] for a in me["answers"]} >= {"can_decline", "decide_goals"}
     assert [(c["before"], c["after"]) for c in relationship["consent_history"]] == [

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships import tallies
@@ -190,6 +191,11 @@ def page_tables(client: Client, query: str = "") -> dict[str, list[list[str]]]:
     return parser.tables
 
 
+def label(vocabulary: str, code: str) -> str:
+    """How the report names a code: the framework's label, with a capital first letter."""
+    return dict(VOCABULARY[vocabulary].choices())[code]
+
+
 def rows_of(tables: dict[str, list[list[str]]], caption: str) -> dict[str, list[str]]:
     """A table's body rows, by their first cell."""
     return {row[0]: row[1:] for row in tables[caption][1:]}
@@ -215,15 +221,15 @@ def test_relationship_counts_equal_the_database(world: World) -> None:
     assert sum(stages.values()) == 6
     shown = rows_of(tables, "Relationships by stage")
     assert {k: v for k, v in shown.items() if v != ["0"]} == {
-        stage.capitalize(): [str(n)] for stage, n in stages.items()
+        label("stage", stage): [str(n)] for stage, n in stages.items()
     }
     shown = rows_of(tables, "Relationships by recommendation")
     assert {k: v for k, v in shown.items() if v != ["0"]} == {
-        rec.replace("_", " ").capitalize(): [str(n)] for rec, n in recommendations.items()
+        label("recommendation", rec): [str(n)] for rec, n in recommendations.items()
     }
     shown = rows_of(tables, "Relationships by scrutiny level")
     assert {k: v for k, v in shown.items() if v != ["0"]} == {
-        level.capitalize(): [str(n)] for level, n in levels.items()
+        label("scrutiny_level", level): [str(n)] for level, n in levels.items()
     }
     assert levels == {"standard": 3, "enhanced": 2, "intensive": 1}
 
@@ -241,9 +247,10 @@ def test_open_findings_count_relationships_and_days_from_the_unbroken_run(world:
         # Collusion reappeared 10 days ago; the rest have been open since 30 days ago.
         days[code].append(10 if code == "competence.collusion" else 30)
 
-    shown = rows_of(page_tables(world.client("admin")), "Open findings by code")
+    titled = rows_of(page_tables(world.client("admin")), "Open findings")
 
-    assert set(shown) == set(days)
+    assert set(titled) == {label("finding", code) for code in days}
+    shown = {code: titled[label("finding", code)] for code in days}
     for code, spans in days.items():
         median = statistics.median(spans)
         median_text = str(int(median)) if float(median).is_integer() else f"{median:.1f}"
@@ -305,11 +312,11 @@ def test_consent_coverage_including_affected_parties(world: World) -> None:
 
     shown = rows_of(tables, "Consent of the people in each relationship")
     assert {k: v[0] for k, v in shown.items() if v != ["0"]} == {
-        k.replace("_", " ").capitalize(): str(n) for k, n in people.items()
+        label("consent", k): str(n) for k, n in people.items()
     }
     shown = rows_of(tables, "Consent of affected parties")
     assert {k: v[0] for k, v in shown.items() if v != ["0"]} == {
-        k.replace("_", " ").capitalize(): str(n) for k, n in affected.items()
+        label("affected_consent", k): str(n) for k, n in affected.items()
     }
     summary = rows_of(tables, "Consent coverage")
     assert summary["Relationships"] == ["6"]

@@ -15,12 +15,12 @@ from mutuality.web.access import must_set_up_second_factor
 class SecondFactorRequiredMiddleware:
     """A signed-in member of staff without a second factor is sent to the page that sets one
     up from every page but their account's own (/accounts/: setting up, signing out, their
-    password) and the static files: so they reach no relationship, report or organisation
+    password), the help, accessibility and privacy pages (/about/) and the static files: so they reach no relationship, report or organisation
     page until they have one. The rule itself is `access.must_set_up_second_factor`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        self.open_paths = ("/accounts/", f"/{settings.STATIC_URL.strip('/')}/")
+        self.open_paths = ("/accounts/", "/about/", f"/{settings.STATIC_URL.strip('/')}/")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if must_set_up_second_factor(request.user) and not request.path.startswith(self.open_paths):

@@ -32,6 +32,7 @@ from mutuality.web.outbox.posting import post
 from mutuality.web.relationships import actions as relationship_actions
 from mutuality.web.relationships.models import OutcomeSeries, Relationship
 from mutuality.web.security_log import security_event
+from mutuality.web.spoken import spoken_time
 
 STAFF_ROLES = (Role.PROFESSIONAL, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)
 """The roles an admin gives; a co-producer's login comes from their own invitation."""
@@ -131,7 +132,7 @@ def _invitation_body(
         f"{organisation.name} has made you a login on Mutuality, as "
         f"{person.get_role_display().lower()}. Your username is {person.username}.\n\n"
         f"Choose your password with this link. It works once, until "
-        f"{expires:%H:%M} on {expires.day} {expires:%B %Y}:\n\n{address}\n\n"
+        f"{spoken_time(expires)}:\n\n{address}\n\n"
         "If you did not expect this, you can ignore it.\n"
     )
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from mutuality.framework import DEFAULT_POLICY, LEVELS, Policy, policy_from_data
+from mutuality.framework import DEFAULT_POLICY, VOCABULARY, Policy, policy_from_data
 from mutuality.web.accounts.models import Organisation
 
 
@@ -114,7 +114,7 @@ NUMBERS = (
 )
 CHOICE = ("scrutiny", "team_informed_from")
 """The one setting that is a level rather than a number."""
-LEVEL_CHOICES = [(level, level.capitalize()) for level in LEVELS]
+LEVEL_CHOICES = VOCABULARY["scrutiny_level"].choices()
 
 
 def changed_from_default(values: dict[tuple[str, ...], Any]) -> dict[str, Any]:

@@ -60,6 +60,7 @@ from mutuality.web.relationships.models import (
     with_names,
 )
 from mutuality.web.relationships.private_worries import act_by
+from mutuality.web.spoken import spoken_date
 
 DEFAULT_QUESTIONNAIRE_EVERY_DAYS = 28
 """How often a wellbeing questionnaire is due, unless settings say otherwise (about monthly:
@@ -437,7 +438,7 @@ def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
     for o in relationship.observations.all():
         if o.status != "open":
             continue
-        text = f"{o.get_kind_display()} noticed on {o.date:%d %B %Y}".lstrip("0")
+        text = f"{o.get_kind_display()} noticed on {spoken_date(o.date)}"
         yield _item(relationship, "observations", text, today, url=url, **_EVERYONE)
 
 
@@ -451,11 +452,11 @@ def _private_worries(relationship: Relationship) -> Iterator[DueItem]:
             "relationships:private-worry", kwargs={"pk": relationship.pk, "worry_pk": worry.pk}
         )
         raised, last = worry.raised_at.date(), act_by(worry)
-        text = f"A worry was raised privately with you on {spoken(raised)}"
+        text = f"A worry was raised privately with you on {spoken_date(raised)}"
         yield _item(
             relationship,
             "private_worries",
-            f"{text}: put it on the record or resolve it by {spoken(last)}",
+            f"{text}: put it on the record or resolve it by {spoken_date(last)}",
             raised,
             ends=last + timedelta(days=1),
             url=url,
@@ -484,7 +485,7 @@ def _consultation_requests(
         asker = by_pk.get(request.requested_by_id or 0)
         who = asker.called if asker is not None else "Someone in the relationship"
         text = (
-            f"{who} asked on {spoken(request.requested_at.date())} for a consultation about "
+            f"{who} asked on {spoken_date(request.requested_at.date())} for a consultation about "
             "another way of helping"
         )
         yield _item(
@@ -496,11 +497,6 @@ def _consultation_requests(
             for_professional=True,
             for_supervisor=True,
         )
-
-
-def spoken(day: date) -> str:
-    """A date as people say it, "3 March 2027"."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def _questionnaires(

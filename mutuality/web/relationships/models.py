@@ -15,38 +15,25 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.models import Organisation
 
 
 def _choices(*values: str) -> list[tuple[str, str]]:
+    """Choices of the web app's own enumerations (those of the case format are the framework's
+    `VOCABULARY`, so every page spells them one way)."""
     return [(value, value.replace("_", " ").capitalize()) for value in values]
 
 
-STAGES = _choices("proposed", "active", "ending", "ended")
-SETTINGS = _choices(
-    "individual_therapy",
-    "group_work",
-    "peer_support",
-    "service_design",
-    "research",
-    "education",
-    "community",
-    "other",
-)
-CAPACITIES = _choices("presumed", "has", "lacks", "fluctuating", "uncertain")
-CONSENTS = _choices("informed", "given", "not_sought", "declined", "withdrawn")
-AFFECTED_CONSENTS = _choices("informed", "given", "not_sought", "declined", "not_needed")
-VULNERABILITIES = _choices("low", "moderate", "high", "not_assessed")
-RESOURCE_REVIEWS = _choices("not_done", "comparable", "costlier_justified", "costlier_unjustified")
-OBSERVATION_KINDS = _choices(
-    "malignant_coupling",
-    "collusion",
-    "traumatic_reenactment",
-    "gang_or_cartel",
-    "boundary_drift",
-    "other",
-)
-CONSULTATION_OUTCOMES = _choices("continue", "adapt", "switch_model")
+STAGES = VOCABULARY["stage"].choices()
+SETTINGS = VOCABULARY["setting"].choices()
+CAPACITIES = VOCABULARY["capacity"].choices()
+CONSENTS = VOCABULARY["consent"].choices()
+AFFECTED_CONSENTS = VOCABULARY["affected_consent"].choices()
+VULNERABILITIES = VOCABULARY["vulnerability"].choices()
+RESOURCE_REVIEWS = VOCABULARY["resource_review"].choices()
+OBSERVATION_KINDS = VOCABULARY["observation_kind"].choices()
+CONSULTATION_OUTCOMES = VOCABULARY["consultation_outcome"].choices()
 # The case format's limits on text (framework `_types.Text` and `OptionalText`): a column holds
 # whatever a valid case file may say, so an import never fails on a long value.
 TEXT_LENGTH = 2000
@@ -158,7 +145,7 @@ class Participant(models.Model):
         help_text="An optional display name from a case file, in any script (case format "
         "`participants[].name`).",
     )
-    role = models.CharField(max_length=20, choices=_choices("professional", "recipient"))
+    role = models.CharField(max_length=20, choices=VOCABULARY["role"].choices())
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -330,7 +317,9 @@ class Observation(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=30, choices=OBSERVATION_KINDS)
     by = models.CharField(max_length=TEXT_LENGTH)
-    status = models.CharField(max_length=10, choices=_choices("open", "resolved"), default="open")
+    status = models.CharField(
+        max_length=10, choices=VOCABULARY["observation_status"].choices(), default="open"
+    )
     note = models.TextField(blank=True, null=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -542,7 +531,7 @@ class ReviewRecord(models.Model):
         Relationship, on_delete=models.CASCADE, related_name="review_records"
     )
     date = models.DateField()
-    kind = models.CharField(max_length=20, choices=_choices("contract", "independent"))
+    kind = models.CharField(max_length=20, choices=VOCABULARY["review_kind"].choices())
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,6 +19,7 @@ from mutuality.framework import (
     EXPLANATIONS,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    VOCABULARY,
     headline,
 )
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
@@ -35,9 +36,7 @@ from mutuality.web.relationships.views.outcomes import (
 )
 
 SCRUTINY_WORDS = {
-    "standard": "standard: the usual supervision is enough",
-    "enhanced": "enhanced: more supervision than usual",
-    "intensive": "intensive: close supervision and independent review",
+    code: f"{term.label}: {term.hint}" for code, term in VOCABULARY["scrutiny_level"].items()
 }
 HORIZONS = (
     ("short", f"Up to {SHORT_TERM_DAYS} days"),
@@ -144,7 +143,7 @@ def _principles(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Each principle: its status in words and its findings, most important first."""
     return [
         {
-            "name": name.capitalize(),
+            "name": VOCABULARY["principle"].label(name),
             "status": value["status"],
             "status_words": STATUS_WORDS[value["status"]],
             "findings": [_finding(f) for f in result["findings"] if f["principle"] == name],

@@ -53,6 +53,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from mutuality.framework import VOCABULARY
 from mutuality.outcomes import (
     GroupChange,
     PairCounts,
@@ -92,14 +93,8 @@ HORIZON_NAMES: Mapping[Horizon, str] = {
     "medium": "Medium term",
     "long": "Long term",
 }
-RECOMMENDATIONS = ("proceed", "proceed_with_safeguards", "consult", "alternative_model")
-SCRUTINY_LEVELS = ("standard", "enhanced", "intensive")
-OVERDUE_NAMES = {
-    "competence.supervision_insufficient": "supervision interval too long",
-    "competence.supervision_overdue": "supervision overdue",
-    "competence.independent_review_due": "independent review due",
-    "integrity.review_overdue": "contract review overdue",
-}
+RECOMMENDATIONS = tuple(VOCABULARY["recommendation"])
+SCRUTINY_LEVELS = tuple(VOCABULARY["scrutiny_level"])
 PAIRED = ("phq9", "gad7")
 PROPORTIONS: tuple[ProportionName, ...] = (
     "reliable_improvement",

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mutuality._csv import Cell
-from mutuality.web.relationships.tallies import OVERDUE_CODES
+from mutuality.framework import VOCABULARY
+from mutuality.web.relationships.tallies import NOT_ASSESSED, OVERDUE_CODES
 from mutuality.web.reports.service_report import (
     HORIZON_NAMES,
-    OVERDUE_NAMES,
     PROPORTIONS,
     ConsentCoverage,
     ServiceReport,
@@ -55,8 +55,12 @@ class Table:
     chart: Chart | None = None
 
 
-def _words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+def _label(vocabulary: str, code: str) -> str:
+    """A code as the framework's vocabulary reads it, with a capital first letter (the
+    report's own row of relationships with no assessment yet is "Not assessed yet")."""
+    if code == NOT_ASSESSED:
+        return "Not assessed yet"
+    return dict(VOCABULARY[vocabulary].choices())[code]
 
 
 def number(value: float | None, places: int = 2) -> int | Decimal | None:
@@ -86,34 +90,36 @@ def bar_chart(title: str, counts: Sequence[tuple[str, int]]) -> Chart:
     return Chart(f"{title}. {described}.", tuple(bars), 16 + len(counts) * (BAR_HEIGHT + 8))
 
 
-def _count_table(key: str, title: str, heading: str, counts: Mapping[str, int]) -> Table:
-    rows = tuple((_words(value), count) for value, count in counts.items())
+def _count_table(
+    key: str, vocabulary: str, title: str, heading: str, counts: Mapping[str, int]
+) -> Table:
+    rows = tuple((_label(vocabulary, value), count) for value, count in counts.items())
     chart = bar_chart(title, list(rows))
     return Table(key, title, (heading, "Relationships"), rows, chart)
 
 
 def _findings_table(report: ServiceReport) -> Table:
-    title = "Open findings by code"
+    title = "Open findings"
     rows = tuple(
-        (f.code, f.relationships, number(f.median_days, 1), f.longest_days)
+        (_label("finding", f.code), f.relationships, number(f.median_days, 1), f.longest_days)
         for f in report.open_findings
     )
-    chart = bar_chart(title, [(f.code, f.relationships) for f in report.open_findings])
+    chart = bar_chart(
+        title,
+        [(str(row[0]), f.relationships) for row, f in zip(rows, report.open_findings, strict=True)],
+    )
     columns = ("Finding", "Relationships with it open", "Median days open", "Longest days open")
     return Table("findings", title, columns, rows, chart)
 
 
-CONTRAST_CODES = {
-    "competence.contrast_unexamined": "Nobody has said yet how the work differs",
-    "competence.contrast_undeclared": "Differences counted that nobody declared",
-}
+CONTRAST_CODES = ("competence.contrast_unexamined", "competence.contrast_undeclared")
 
 
 def _contrast_table(report: ServiceReport) -> Table:
     """How contrast is recorded (framework format 1.1): relationships with each of its two
     findings open today, out of every relationship covered."""
     open_now = {f.code: f.relationships for f in report.open_findings}
-    rows = tuple((words, open_now.get(code, 0)) for code, words in CONTRAST_CODES.items())
+    rows = tuple((_label("finding", code), open_now.get(code, 0)) for code in CONTRAST_CODES)
     return Table(
         "contrast", "How contrast is recorded", ("Relationships where", "Relationships"), rows
     )
@@ -128,11 +134,11 @@ def _compliance_table(report: ServiceReport) -> Table:
         "Supervised in time",
         "Supervision overdue",
         "Never supervised",
-        *(f"Open finding: {OVERDUE_NAMES[code]}" for code in OVERDUE_CODES),
+        *(f"Open finding: {_label('finding', code).lower()}" for code in OVERDUE_CODES),
     )
     rows = tuple(
         (
-            _words(c.level),
+            _label("scrutiny_level", c.level),
             number(c.required_days),
             c.running,
             c.interval_agreed,
@@ -147,8 +153,10 @@ def _compliance_table(report: ServiceReport) -> Table:
 
 
 def _consent_tables(consent: ConsentCoverage) -> list[Table]:
-    people = tuple((_words(value), n) for value, n in consent.people.items())
-    affected = tuple((_words(value), n) for value, n in consent.affected.items())
+    people = tuple((_label("consent", value), n) for value, n in consent.people.items())
+    affected = tuple(
+        (_label("affected_consent", value), n) for value, n in consent.affected.items()
+    )
     summary = (
         ("Relationships", consent.relationships),
         ("Everyone in the relationship has given informed consent", consent.everyone_informed),
@@ -210,7 +218,7 @@ def _group_tables(report: ServiceReport) -> list[Table]:
     kinds = ("n", "count", "%")
     share_columns = (
         *("Measure", "Horizon", "With data"),
-        *(f"{_words(name)} ({kind})" for name in PROPORTIONS for kind in kinds),
+        *(f"{_label('group_proportion', name)} ({kind})" for name in PROPORTIONS for kind in kinds),
     )
     changes: list[tuple[Cell, ...]] = []
     shares: list[tuple[Cell, ...]] = []
@@ -242,15 +250,20 @@ def _group_tables(report: ServiceReport) -> list[Table]:
 def tables(report: ServiceReport) -> list[Table]:
     """Every table of the report, in the order the page shows them."""
     return [
-        _count_table("stage", "Relationships by stage", "Stage", report.by_stage),
+        _count_table("stage", "stage", "Relationships by stage", "Stage", report.by_stage),
         _count_table(
+            "recommendation",
             "recommendation",
             "Relationships by recommendation",
             "Recommendation",
             report.by_recommendation,
         ),
         _count_table(
-            "scrutiny", "Relationships by scrutiny level", "Scrutiny level", report.by_scrutiny
+            "scrutiny",
+            "scrutiny_level",
+            "Relationships by scrutiny level",
+            "Scrutiny level",
+            report.by_scrutiny,
         ),
         _findings_table(report),
         _contrast_table(report),

@@ -25,6 +25,7 @@ RENDERING = [
     "SEVERITY_WORDS",
     "STATUS_WORDS",
     "headline",
+    "VOCABULARY",
     "render_json",
     "render_markdown",
     "render_text",

@@ -11,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from mutuality.framework import assess, assess_over_time
+from mutuality.web import spoken
 from mutuality.web.audit.actions import record
 from mutuality.web.organisation.policy import policy_of
 from mutuality.web.outbox import events
@@ -26,8 +27,8 @@ from mutuality.web.relationships.models import (
 
 
 def spoken_date(day: date) -> str:
-    """A date as people read it in the history, "26 November 2026"."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as people read it in the history, "26 November 2026" (`mutuality.web.spoken`)."""
+    return spoken.spoken_date(day)
 
 
 class Refused(Exception):

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mutuality.framework import Case
+from mutuality.framework import VOCABULARY, Case
 from mutuality.web.outbox import events
 from mutuality.web.relationships import assessed
 from mutuality.web.relationships.actions import (
@@ -185,7 +185,7 @@ def resolve_observation(
     observation.status = "resolved"
     observation.save(update_fields=["status"])
     audit(by, "update", observation, relationship, field="status", before=before, after="resolved")
-    kind = observation.kind.replace("_", " ")
+    kind = VOCABULARY["observation_kind"].label(observation.kind).lower()
     return reassess(relationship, reason=f"an observation of {kind} resolved")
 
 

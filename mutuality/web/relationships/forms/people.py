@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.forms import NhsFormMixin, NhsSetPasswordForm
 from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Relationship
@@ -26,31 +27,12 @@ MAX_LINES = 50
 LINE_LENGTH = 2000  # the case format's longest piece of text
 OUT_OF_DATE = "This page is out of date. Go back to the relationship and open the page again."
 
-SETTING_WORDS = {
-    "individual_therapy": "One-to-one therapy",
-    "group_work": "Group work",
-    "peer_support": "Peer support",
-    "service_design": "Designing or improving a service",
-    "research": "Research",
-    "education": "Teaching or training",
-    "community": "Community work",
-    "other": "Something else",
-}
+SETTING_WORDS = VOCABULARY["setting"].labels()
+# A person's own answer, in their words; "not asked yet" is no answer they can give.
 CONSENT_WORDS = {
-    "informed": "Yes, I agree, and the costs, benefits and other options were explained to me",
-    "given": "Yes, I agree, but the costs, benefits and other options have not all been "
-    "explained to me yet",
-    "declined": "No, I do not agree to working this way",
-    "withdrawn": "I agreed before, but I no longer agree and want to stop",
+    code: term.mine for code, term in VOCABULARY["consent"].items() if code != "not_sought"
 }
-AFFECTED_CONSENT_WORDS = {
-    "not_sought": "Nobody has asked them yet",
-    "informed": "They agree, and the costs, benefits and other options were explained to them",
-    "given": "They agree, but the costs, benefits and other options have not all been "
-    "explained to them yet",
-    "declined": "They do not agree",
-    "not_needed": "Their agreement is not needed (say why below)",
-}
+AFFECTED_CONSENT_WORDS = VOCABULARY["affected_consent"].labels()
 
 
 def suggested_id(text: str) -> str:

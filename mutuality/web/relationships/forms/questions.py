@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 
-from mutuality.framework import QUESTIONS
+from mutuality.framework import QUESTIONS, VOCABULARY
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships.forms.common import STALE, field_of
 from mutuality.web.relationships.forms.records import RecordForm
@@ -23,13 +23,8 @@ TEXT_LIMIT = 4000  # the contract's free-text parts (the case format's OptionalT
 MOST_LINES = 50
 MOST_DAYS = 36_500
 
-PAYMENT_KINDS = {
-    "salary": "A salary: this work is part of their paid job",
-    "payment": "A payment for this work",
-    "expenses": "Expenses only",
-    "none": "Not paid",
-}
-ROLE_WORDS = {"professional": "professional", "recipient": "co-producer"}
+PAYMENT_KINDS = VOCABULARY["payment_kind"].labels()
+ROLE_WORDS = VOCABULARY["role"].labels()
 
 
 def revision_field() -> forms.IntegerField:

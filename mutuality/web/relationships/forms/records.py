@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.models import ACT_WITHIN_DAYS
@@ -37,54 +38,12 @@ class Option(str):
 
 
 OBSERVATION_KINDS: dict[str, Option] = {
-    "malignant_coupling": Option(
-        "A harmful pairing (malignant coupling)",
-        "The two people keep pulling each other into a pattern that hurts one or both of "
-        "them, and it is hard to step out of it.",
-    ),
-    "collusion": Option(
-        "Collusion",
-        "The people in the relationship have quietly agreed, even without saying so, to avoid "
-        "something that should be faced, or to keep something from people who should know.",
-    ),
-    "traumatic_reenactment": Option(
-        "Repeating an old hurt (traumatic re-enactment)",
-        "Something in the relationship is playing out a painful or traumatic relationship "
-        "from the past all over again.",
-    ),
-    "gang_or_cartel": Option(
-        "A closed group",
-        "The relationship, or a group around it, has shut itself off: outsiders are kept out "
-        "and their questions are not welcome.",
-    ),
-    "boundary_drift": Option(
-        "Boundaries slipping",
-        "What was agreed about contact, roles, money or time is slowly changing without "
-        "anyone deciding it should.",
-    ),
-    "other": Option("Something else", "Something else about the relationship is worrying."),
+    code: Option(term.label, term.hint) for code, term in VOCABULARY["observation_kind"].items()
 }
-
 CONSULTATION_OUTCOMES: dict[str, Option] = {
-    "continue": Option("Carry on as we are", "Working together like this is still right."),
-    "adapt": Option("Carry on, with changes", "Keep working together, but change how."),
-    "switch_model": Option(
-        "Change to another way of helping",
-        "The people consulted think another model of helping would be more ethical.",
-    ),
+    code: Option(term.label, term.hint) for code, term in VOCABULARY["consultation_outcome"].items()
 }
-
-CONTRAST_INDICATORS: dict[str, str] = {
-    "shared_clinical_decisions": "You make clinical decisions together",
-    "contact_outside_sessions": "You are in contact outside the agreed sessions",
-    "social_relationship": "You also know each other socially, for example as friends",
-    "payment_between_participants": "Money passes between you",
-    "professional_self_disclosure": "The professional shares their own personal experiences",
-    "recipient_in_staff_role": "The person receiving help also works in a staff role",
-    "informal_setting": "You meet somewhere informal, not a clinic or an office",
-    "altered_confidentiality": "Confidentiality works differently from usual",
-    "other": "Something else the service or the public would not expect",
-}
+CONTRAST_INDICATORS: dict[str, str] = VOCABULARY["contrast_indicator"].labels()
 
 _KNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not yet")]
 _KNOWN_VALUES = {"yes": True, "no": False, "unknown": None}

@@ -20,6 +20,7 @@ from mutuality.framework import (
     QUESTIONS_BY_ID,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    VOCABULARY,
     Spoken,
     headline,
 )
@@ -134,7 +135,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "headline": headline(result["recommendation"], result.get("stage")),
         "explanation": EXPLANATIONS[result["recommendation"]],
         "principles": [
-            (name.capitalize(), value["status"], STATUS_WORDS[value["status"]])
+            (VOCABULARY["principle"].label(name), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()
         ],
         "findings": [_finding(f, words, held) for f, words in said],

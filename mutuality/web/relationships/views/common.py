@@ -22,6 +22,7 @@ from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.security_log import security_event
+from mutuality.web.spoken import spoken_date
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -31,7 +32,8 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def long_date(value: date) -> str:
-    return f"{value.day} {value.strftime('%B %Y')}"
+    """A date in a sentence, as every page writes one (`mutuality.web.spoken`)."""
+    return spoken_date(value)
 
 
 def audit_view(

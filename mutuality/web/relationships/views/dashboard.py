@@ -35,7 +35,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from mutuality.framework import HEADLINES, NOT_READY, NOT_READY_WHEN, Reader, headline
+from mutuality.framework import NOT_READY, NOT_READY_WHEN, VOCABULARY, Reader, headline
 from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.relationships import due
@@ -52,13 +52,13 @@ from mutuality.web.relationships.speaking import reader_for, spoken_message
 PAGE_SIZE = 25
 NEEDS_DOING = 3  # the findings shown on each card, most severe first
 NOT_READY_KEY = "not_ready"
-RECOMMENDATIONS = [(key, HEADLINES[key]) for key in HEADLINES]
+RECOMMENDATIONS = VOCABULARY["recommendation"].choices()
 RECOMMENDATIONS.insert(
     [key for key, _ in RECOMMENDATIONS].index(NOT_READY_WHEN[0]) + 1, (NOT_READY_KEY, NOT_READY)
 )
 """The filter's choices read as the cards do (`headline`): a relationship not yet started
 that reads "not ready" is found under that, not under "go ahead, with safeguards"."""
-SCRUTINY_LEVELS = [(level, level.capitalize()) for level in ("standard", "enhanced", "intensive")]
+SCRUTINY_LEVELS = VOCABULARY["scrutiny_level"].choices()
 
 
 class DashboardFilters(NhsFormMixin, forms.Form):
@@ -194,7 +194,7 @@ _NEEDS_DOING = """
         </ul>"""
 
 
-STAGE_WORDS = dict(STAGES)
+STAGE_WORDS = VOCABULARY["stage"].labels()
 
 
 class _Listed(Subquery):

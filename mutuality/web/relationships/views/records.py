@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.access import (
     Permission,
     can,
@@ -58,10 +59,8 @@ from mutuality.web.relationships.views.common import (
 )
 
 STAGE_WORDS = {
-    "proposed": "proposed (not started yet)",
-    "active": "active (the work has started)",
-    "ending": "ending (the work is coming to an end)",
-    "ended": "ended",
+    code: f"{term.label} ({term.hint})" if code != "ended" else term.label
+    for code, term in VOCABULARY["stage"].items()
 }
 
 
@@ -422,9 +421,7 @@ def _scrutiny_initial(relationship: Relationship) -> dict[str, Any]:
 
 
 SCRUTINY_WORDS = {
-    "standard": "standard",
-    "enhanced": "enhanced (closer than usual)",
-    "intensive": "intensive (the closest)",
+    code: f"{term.label} ({term.hint})" for code, term in VOCABULARY["scrutiny_level"].items()
 }
 
 
