@@ -62,11 +62,11 @@ def test_a_questionnaire_is_started_filled_in_by_keyboard_and_drawn(
     expect(page.get_by_text("questionnaire is started for tomasz")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
-    # The co-producer finds it on their dashboard, under what is due.
+    # The co-producer finds it on their dashboard, first under what is due: their own.
     sign_in(page, "tomasz")
-    expect(page.get_by_role("heading", name="Wellbeing questionnaires due")).to_be_visible()
+    expect(page.get_by_role("heading", name="For you")).to_be_visible()
     axe(page)
-    page.get_by_role("link", name="PHQ-9 for tomasz").click()
+    page.get_by_role("link", name="PHQ-9 for you").click()
     expect(page.get_by_text("Little interest or pleasure in doing things")).to_be_visible()
     expect(page.get_by_text("Pfizer", exact=False).first).to_be_visible()
     axe(page)

@@ -69,7 +69,7 @@ def test_an_answer_about_self_harm_reaches_help_and_the_people_responsible(
     axe: Callable[[Page], None],
 ) -> None:
     tomasz = _sign_in(new_context, "tomasz")
-    tomasz.get_by_role("link", name="PHQ-9 for tomasz").click()
+    tomasz.get_by_role("link", name="PHQ-9 for you").click()
     for number in range(1, 9):
         tomasz.locator(f"#id_item_{number}_0").check()  # "0 – Not at all"
     tomasz.locator("#id_item_9_1").check()  # "1 – Several days"

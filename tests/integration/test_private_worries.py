@@ -195,7 +195,7 @@ def test_the_supervisor_sees_it_at_once_with_the_assessment_if_it_were_on_record
     assert after is not None
     assert SECRET in html
     assert f"it would read “{HEADLINES[after.recommendation]}”" in html
-    assert "raised privately with the supervisor" in html  # a finding it would add, in its words
+    assert "someone who spoke privately with the supervisor" in html  # a finding it would add
 
 
 def test_it_is_on_the_supervisors_due_list_for_the_days_they_have(world: World) -> None:

@@ -125,7 +125,7 @@ def _dynamic(facts: Facts, kinds: tuple[str, ...], severity: Severity) -> Iterat
             yield said(
                 facts,
                 severity,
-                "An open observation of {name}, raised by {by} on {date}.",
+                "An open observation of {name}, raised on {date} by {by}.",
                 (
                     (
                         "supervision",

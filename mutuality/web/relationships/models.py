@@ -334,7 +334,7 @@ PRIVATE_WORRY_STATES = _choices("held", "on_record", "resolved")
 ACT_WITHIN_DAYS = 14
 """How many days a supervisor has to put a private worry on the record or resolve it: the one
 place this number lives (the due list, the forms and the pages read it from here)."""
-RAISED_PRIVATELY_BY = "raised privately with the supervisor"
+RAISED_PRIVATELY_BY = "someone who spoke privately with the supervisor"
 """Who raised an observation that a supervisor put on the record from a private worry: never
 the person's name (with two people in a relationship, any other words would name them)."""
 
