@@ -4,13 +4,18 @@ A professional proposes a relationship (naming its supervisor) and invites a co-
 who sets up their own login from the link. The professional answers the two-sided questions
 first, which unlocks the co-producer's; they write the contract and both agree to it; both
 record their consent; the professional starts the work and agrees how it is checked from
-outside; the supervisor records supervision and raises a worry; then the co-producer
-withdraws consent. After each step the relationship page's assessment (its recommendation,
-findings and history) is checked against what the engine decides, and at the end both staff
-dashboards put the relationship first. Every page visited goes through axe.
+outside; the supervisor records supervision and raises a worry. Then, by keyboard alone, the
+co-producer proposes a change to the contract, the professional reads what changed and
+declines it with a reason, and the co-producer reads the reason; the co-producer asks for a
+consultation about another way of helping, which the professional finds on their list of what
+is due; the organisation's admin assigns an independent reviewer, who signs in and records
+the review. Last, the co-producer withdraws consent. After each step the relationship page's
+assessment (its recommendation, findings and history) is checked against what the engine
+decides, and at the end both staff dashboards put the relationship first. Every page visited
+goes through axe.
 
-Only the organisation and the two staff logins are made in the database; everything after
-that is done by clicking, typing and pressing keys.
+Only the organisation and the four staff logins (professional, supervisor, reviewer, admin)
+are made in the database; everything after that is done by clicking, typing and pressing keys.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from mutuality.framework import HEADLINES, QUESTIONS, headline
+from mutuality.framework import HEADLINES, QUESTIONS, headline, spoken_date
 from mutuality.web.accounts.models import Role, User
 from tests.browser import signing_in
 from tests.browser.signing_in import PASSWORD
@@ -66,6 +71,12 @@ SAFEGUARDS = HEADLINES["proceed_with_safeguards"]  # "Go ahead, with safeguards"
 NOT_READY = headline("proceed_with_safeguards", "proposed")
 CONSULT = HEADLINES["consult"]  # "Stop and think again, with others"
 ALTERNATIVE = HEADLINES["alternative_model"]  # "Co-production seems less suitable here"
+# The contract's words about pay, as version 1 has them and as the co-producer proposes them.
+PAY = "tomasz is paid the involvement rate"
+PAY_PROPOSED = "tomasz is paid the involvement rate, and we talk about the payments at each review"
+DECLINED_BECAUSE = "Yes to talking about it, but let us agree the words with Dr Kaur first."
+CONSULTATION_ABOUT = "Would a fathers' group run by fathers suit me better?"
+REVIEW_NOTE = "Met both of them: they talk about the payments openly now."
 # As conftest's `page` fixture: NHS.UK frontend logs a component that failed as "SomeError: …".
 _LOGGED_ERROR = re.compile(r"^\w*Error\b")
 
@@ -77,7 +88,8 @@ def _land_on_the_dashboard(settings: Any) -> None:
 
 @pytest.fixture
 def staff(live_server: Any) -> dict[str, User]:
-    """The professional and the supervisor; the co-producer gets a login by invitation."""
+    """The professional, the supervisor, an independent reviewer (assigned to nothing yet) and
+    the organisation's admin; the co-producer gets a login by invitation."""
     organisation = OrganisationFactory(slug="trust", name="Trust")
     return {
         username: UserFactory(
@@ -90,6 +102,8 @@ def staff(live_server: Any) -> dict[str, User]:
         for username, role, name in (
             ("priya", Role.PROFESSIONAL, "Priya Shah"),
             ("kaur", Role.SUPERVISOR, "Dr Kaur"),
+            ("rhys", Role.REVIEWER, "Rhys Evans"),
+            ("ada", Role.ADMIN, "Ada Okafor"),
         )
     }
 
@@ -203,6 +217,160 @@ def fill_date(page: Page, legend: str, day: date) -> None:
     group.get_by_label("Year").fill(str(day.year))
 
 
+# --- by keyboard alone ------------------------------------------------------------------------
+
+
+def by_keyboard(page: Page, target: Locator) -> None:
+    """Tab to a link or button and press Enter on it, as someone without a mouse does."""
+    tab_to(page, target)
+    page.keyboard.press("Enter")
+
+
+def type_into(page: Page, field: Locator, words: str) -> None:
+    """Tab to a field, select whatever it holds and type `words` over it."""
+    tab_to(page, field)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(words)
+
+
+def contract_page(page: Page, axe: Callable[[Page], None], version: int) -> None:
+    """From the relationship page to the contract, whose current version is `version`."""
+    by_keyboard(page, page.get_by_role("link", name=f"Read the contract (version {version})"))
+    expect(h1(page)).to_have_text("The contract")
+    axe(page)
+
+
+def back_to_the_relationship(page: Page, axe: Callable[[Page], None]) -> None:
+    by_keyboard(page, page.get_by_role("link", name="Go back to the relationship", exact=True))
+    relationship_page(page, axe)
+
+
+def propose_a_change(tomasz: Page, axe: Callable[[Page], None]) -> None:
+    """The co-producer proposes version 2, which says how the payments are talked about."""
+    contract_page(tomasz, axe, version=1)
+    by_keyboard(tomasz, tomasz.get_by_role("link", name="Propose a change"))
+    expect(h1(tomasz)).to_have_text("Propose a change to the contract")
+    axe(tomasz)
+    pay = tomasz.get_by_label("How are differences in pay")
+    expect(pay).to_have_value(PAY)  # the proposal starts from the words of version 1
+    type_into(tomasz, pay, PAY_PROPOSED)
+    by_keyboard(tomasz, tomasz.get_by_role("button", name="Propose this change"))
+    expect(tomasz.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Your proposal is saved as version 2"
+    )
+    axe(tomasz)
+    back_to_the_relationship(tomasz, axe)
+
+
+def decline_with_a_reason(page: Page, axe: Callable[[Page], None]) -> None:
+    """The professional reads what version 2 changed, then declines it and says why."""
+    contract_page(page, axe, version=2)
+    by_keyboard(page, page.get_by_role("link", name="Read and agree to version 2"))
+    expect(h1(page)).to_have_text("Agree to version 2 of the contract")
+    expect(page.locator("#changes + ul")).to_have_text(
+        f"Pay and other advantages changed from '{PAY}' to '{PAY_PROPOSED}'."
+    )
+    axe(page)
+    by_keyboard(page, page.get_by_role("link", name="Decline version 2 or comment on it"))
+    expect(h1(page)).to_contain_text("Decline or comment on version 2")
+    expect(page.get_by_label("Decline this version, and say why")).to_be_checked()
+    axe(page)
+    type_into(page, page.get_by_label("Your reason or comment"), DECLINED_BECAUSE)
+    by_keyboard(page, page.get_by_role("button", name="Send my answer"))
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("You declined version 2")
+    expect(page.locator("#declined")).to_contain_text("Version 2 was declined")
+    axe(page)
+    back_to_the_relationship(page, axe)
+
+
+def read_why_it_was_declined(tomasz: Page, axe: Callable[[Page], None]) -> None:
+    """The co-producer finds the professional's reason on the contract page."""
+    contract_page(tomasz, axe, version=2)
+    said = tomasz.locator("#conversation + ol [data-kind='declined']")
+    expect(said).to_contain_text("Priya Shah (professional) declined version 2")
+    expect(said).to_contain_text(DECLINED_BECAUSE)
+    expect(tomasz.get_by_role("link", name="Propose a change")).to_be_visible()
+    back_to_the_relationship(tomasz, axe)
+
+
+def ask_for_a_consultation(tomasz: Page, axe: Callable[[Page], None]) -> None:
+    """The co-producer asks for a consultation about another way of helping."""
+    by_keyboard(
+        tomasz,
+        tomasz.get_by_role("link", name="Ask for a consultation about another way of helping"),
+    )
+    expect(h1(tomasz)).to_contain_text("Ask for a consultation about another way of helping")
+    axe(tomasz)
+    about = tomasz.get_by_label("What would you like the consultation to think about?")
+    type_into(tomasz, about, CONSULTATION_ABOUT)
+    by_keyboard(tomasz, tomasz.get_by_role("button", name="Ask for a consultation"))
+    relationship_page(tomasz, axe)
+    expect(tomasz.locator(".nhsuk-notification-banner")).to_contain_text(
+        "You have asked for a consultation."
+    )
+
+
+def find_the_request(page: Page, axe: Callable[[Page], None], asked_on: date) -> None:
+    """The professional finds the request on their dashboard's list of what is due, and
+    follows it to the page where a consultation is recorded."""
+    by_keyboard(page, page.get_by_role("banner").get_by_role("link", name="Mutuality"))
+    expect(h1(page)).to_have_text("Your relationships")
+    axe(page)
+    asked = page.locator("ul[data-due='consultation_requests']").get_by_role(
+        "link",
+        name=f"Tomasz Nowak asked on {spoken_date(asked_on)} for a consultation about "
+        "another way of helping",
+    )
+    by_keyboard(page, asked)
+    expect(h1(page)).to_contain_text("Record a consultation")
+    expect(page.locator("#consultation-requests")).to_contain_text(CONSULTATION_ABOUT)
+    axe(page)
+
+
+def assign_the_reviewer(ada: Page, axe: Callable[[Page], None]) -> None:
+    """The organisation's admin makes Rhys Evans the relationship's independent reviewer."""
+    sign_in(ada, "ada", axe)
+    by_keyboard(ada, ada.get_by_role("link", name="Your organisation", exact=True))
+    expect(h1(ada)).to_contain_text("Your organisation")
+    axe(ada)
+    by_keyboard(ada, ada.get_by_role("link", name="Supervisors and reviewers"))
+    expect(h1(ada)).to_contain_text("Supervisors and reviewers")
+    axe(ada)
+    by_keyboard(ada, ada.get_by_role("link", name=f"Change who supervises and reviews {TITLE}"))
+    expect(h1(ada)).to_contain_text("Who supervises and reviews it")
+    axe(ada)
+    rhys = ada.get_by_label("Rhys Evans")
+    tab_to(ada, rhys)
+    ada.keyboard.press("Space")
+    expect(rhys).to_be_checked()
+    by_keyboard(ada, ada.get_by_role("button", name="Save", exact=True))
+    row = ada.locator("#assignments tbody tr", has_text=TITLE)
+    expect(row.locator("td").nth(1)).to_have_text("Dr Kaur")
+    expect(row.locator("td").nth(2)).to_have_text("1")
+    axe(ada)
+
+
+def record_the_review(rhys: Page, axe: Callable[[Page], None], on: date) -> None:
+    """The reviewer signs in, opens the relationship and records an independent review."""
+    sign_in(rhys, "rhys", axe)
+    by_keyboard(rhys, expect_first_card(rhys, TITLE, CONSULT).get_by_role("link", name=TITLE))
+    relationship_page(rhys, axe)
+    expect_assessment(rhys, CONSULT, "Reviewers chosen by the organisation's admin")
+    expect(findings(rhys, "competence.independent_review_due")).to_have_count(1)
+    by_keyboard(rhys, rhys.get_by_role("link", name="Record an independent review"))
+    expect(h1(rhys)).to_contain_text("Record an independent review")
+    expect(
+        rhys.get_by_role("group", name="When was the review?").get_by_label("Day")
+    ).to_have_value(str(on.day))  # today is filled in already
+    axe(rhys)
+    type_into(rhys, rhys.get_by_label("What did the review find?"), REVIEW_NOTE)
+    by_keyboard(rhys, rhys.get_by_role("button", name="Save the review"))
+    relationship_page(rhys, axe)
+    expect(rhys.locator(".nhsuk-notification-banner")).to_contain_text(
+        f"The independent review on {spoken_date(on)} is recorded."
+    )
+
+
 # --- the story --------------------------------------------------------------------------------
 
 
@@ -212,7 +380,8 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     axe: Callable[[Page], None],
     new_context: Callable[..., BrowserContext],
 ) -> None:
-    """Propose, invite, answer, contract, consent, start, supervise, worry, withdraw."""
+    """Propose, invite, answer, contract, consent, start, supervise, worry, propose a change
+    and decline it, ask for a consultation, review independently, withdraw."""
     problems: list[str] = []  # from the co-producer's and the supervisor's browsers
     today = timezone.localdate()
 
@@ -330,7 +499,7 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
         "A payment for this work"
     ).check()
     page.get_by_role("group", name="How is Priya Shah paid").get_by_label("A salary").check()
-    page.get_by_label("How are differences in pay").fill("tomasz is paid the involvement rate")
+    page.get_by_label("How are differences in pay").fill(PAY)
     page.get_by_label("How have you talked about the power").fill("At our first meeting")
     page.get_by_label("How can either of you end this way of working?").fill(
         "Either of us can step back at any time; tomasz keeps his support."
@@ -508,7 +677,56 @@ def test_a_relationship_from_proposal_to_withdrawn_consent(
     )
     expect(kaur.locator("#observations")).to_contain_text("Neither of them brings up the payments")
 
-    # 8. The co-producer withdraws consent, with the keyboard: co-production now seems less
+    # 8. The co-producer proposes a change to the contract: version 2, which nobody has agreed
+    # yet (a proposer agrees on their own, like anyone). Now that the work is running, a
+    # version not agreed is a concern for each person who has not agreed it.
+    tomasz.reload()
+    relationship_page(tomasz, axe)
+    propose_a_change(tomasz, axe)
+    expect_assessment(
+        tomasz, CONSULT, "Version 2 of the contract was written; everyone needs to agree to it"
+    )
+    unagreed = findings(tomasz, "respect.contract_missing")
+    expect(unagreed).to_have_count(2)
+    expect(unagreed.filter(has_text="You have not agreed version 2")).to_have_count(1)
+    expect(unagreed.filter(has_text="Priya Shah has not agreed version 2")).to_have_count(1)
+
+    # 9. The professional reads what changed and declines, saying why. A declined version
+    # stays the latest, in the assessment too, until someone proposes another (ADR 0014).
+    page.reload()
+    relationship_page(page, axe)
+    decline_with_a_reason(page, axe)
+    expect_assessment(page, CONSULT, "Priya declined version 2 of the contract")
+    expect(findings(page, "respect.contract_missing")).to_have_count(2)
+
+    # 10. The co-producer reads why, and asks for a consultation about another way of helping.
+    # A request is not part of the case, so the assessment stays as it was; the professional
+    # finds it on their list of what is due.
+    tomasz.reload()
+    relationship_page(tomasz, axe)
+    read_why_it_was_declined(tomasz, axe)
+    ask_for_a_consultation(tomasz, axe)
+    expect_assessment(tomasz, CONSULT, "Priya declined version 2 of the contract")
+    find_the_request(page, axe, asked_on=today)
+
+    # 11. The worry asked for an independent review. The organisation's admin assigns a
+    # reviewer, who signs in and records one: that settles the review due, while the worry and
+    # the declined contract keep the recommendation at "stop and think again".
+    assign_the_reviewer(watch(new_context().new_page(), problems), axe)
+    rhys = watch(new_context().new_page(), problems)
+    record_the_review(rhys, axe, on=today)
+    expect_assessment(rhys, CONSULT, f"Independent review on {spoken_date(today)} recorded")
+    expect(findings(rhys, "competence.independent_review_due")).to_have_count(0)
+    expect(findings(rhys, "competence.collusion")).to_have_count(1)
+    by_keyboard(rhys, rhys.get_by_role("link", name="See all the records for this relationship"))
+    reviews = rhys.get_by_role("table", name="Reviews, newest first").locator("tbody tr")
+    expect(reviews).to_have_count(1)
+    expect(reviews.locator("td")).to_have_text(
+        [spoken_date(today), "Independent review", "Rhys Evans", REVIEW_NOTE]
+    )
+    axe(rhys)
+
+    # 12. The co-producer withdraws consent, with the keyboard: co-production now seems less
     # suitable, the most pressing recommendation, so the relationship leads both staff
     # dashboards (where, at "go ahead, with safeguards", it came after the other one).
     tomasz.reload()
