@@ -199,6 +199,19 @@ def test_declining_keeps_every_record_and_the_co_producer_reads_why(world: World
     assert "respect.contract_missing" in world.codes()  # the disagreement shows
 
 
+def test_the_conversation_calls_its_reader_you(world: World) -> None:
+    """Each person reads their own part of the conversation as "You", the other's by name."""
+    draft(world, "co_producer", exit_plan="Tomasz can stop at any time")
+    respond(world, "professional", "decline", "We have not talked about this yet")
+
+    theirs = text(world.client("co_producer").get(world.url("contract")))
+    mine = text(world.client("professional").get(world.url("contract")))
+
+    assert "You proposed version 2" in theirs
+    assert "You declined version 2" in mine
+    assert "priya (professional) declined version 2" not in mine
+
+
 def test_declining_tells_the_other_person_without_the_reason(world: World) -> None:
     """The co-producer is told a version was declined; the email holds no reason."""
     draft(world, "co_producer", exit_plan="Tomasz can stop at any time")

@@ -67,9 +67,17 @@ def changes_since(
     return changes(before, contract_terms(now), _names(people))
 
 
-def _said(response: ContractResponse, people: dict[int, Participant]) -> str:
-    person = people.get(response.participant_id)
-    name = who(person) if person else "Someone"
+def _named(person: Participant | None, reader: Participant | None) -> str:
+    """Who did something, as the reader reads it: "You" for themselves (issue 13, point 1)."""
+    if person is None:
+        return "Someone"
+    return "You" if reader is not None and person.pk == reader.pk else who(person)
+
+
+def _said(
+    response: ContractResponse, people: dict[int, Participant], reader: Participant | None
+) -> str:
+    name = _named(people.get(response.participant_id), reader)
     version = response.contract.version
     return {
         "agreed": f"{name} agreed to version {version}",
@@ -78,13 +86,16 @@ def _said(response: ContractResponse, people: dict[int, Participant]) -> str:
     }[response.kind]
 
 
-def conversation(relationship: Relationship, people: list[Participant]) -> list[dict[str, Any]]:
-    """Every proposal and every answer, oldest first: who, when, what, and the reason."""
+def conversation(
+    relationship: Relationship, people: list[Participant], reader: Participant | None = None
+) -> list[dict[str, Any]]:
+    """Every proposal and every answer, oldest first: who (the reader as "You"), when, what,
+    and the reason."""
     by_pk = {p.pk: p for p in people}
     entries: list[tuple[datetime, int, dict[str, Any]]] = []
     for v in relationship.contract_versions.all():
         proposer = by_pk.get(v.proposed_by_id or 0)
-        what = f"{who(proposer)} proposed version {v.version}" if proposer else None
+        what = f"{_named(proposer, reader)} proposed version {v.version}" if proposer else None
         entries.append(
             (v.created, 0, {"when": v.created, "what": what or f"Version {v.version} was written"})
         )
@@ -92,7 +103,11 @@ def conversation(relationship: Relationship, people: list[Participant]) -> list[
         "contract"
     ):
         entries.append(
-            (r.at, 1, {"when": r.at, "what": _said(r, by_pk), "reason": r.reason, "kind": r.kind})
+            (
+                r.at,
+                1,
+                {"when": r.at, "what": _said(r, by_pk, reader), "reason": r.reason, "kind": r.kind},
+            )
         )
     return [entry for _, _, entry in sorted(entries, key=lambda e: (e[0], e[1]))]
 

@@ -225,7 +225,7 @@ def _contract_context(request: HttpRequest, relationship: Relationship) -> dict[
         "agreed_current": bool(mine and contract and mine.contract_id == contract.pk),
         "declined": bool(contract and contract.declined_at),
         "changes": version_changes(relationship, contract, people) if contract else [],
-        "conversation": conversation(relationship, people),
+        "conversation": conversation(relationship, people, me),
         "open": conversation_actions.open_version(relationship),
         "can_edit": may_talk,
         "can_agree": may_talk and not (contract and contract.declined_at),
