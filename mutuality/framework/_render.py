@@ -44,7 +44,7 @@ EXPLANATIONS = {
     "proceed": "Nothing found stands in the way of working together in this way. "
     "Keep checking as things change.",
     "proceed_with_safeguards": "You can go ahead once the actions below are in hand.",
-    "consult": "Before going further, talk with others (your supervisor, team or ethics forum) "
+    "consult": "Before going further, talk with others (the supervisor, the team or an ethics forum) "
     "about whether another way of helping would be better.",
     "alternative_model": "Use another way of helping, or co-produce only the parts of the work "
     "that lie outside the problem below, after talking it through with "

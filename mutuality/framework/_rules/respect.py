@@ -337,7 +337,7 @@ def affected_consent_declined(facts: Facts) -> Iterator[Raised]:
                 "concern",
                 f"{party.name} has declined to consent to this relationship.",
                 (
-                    f"Talk with {party.name}, and with your supervisor, about their reasons.",
+                    f"Talk with {party.name}, and with the supervisor, about their reasons.",
                     "Consider, with others, whether to change the work or use another model.",
                 ),
                 concerns=(party.name,),
