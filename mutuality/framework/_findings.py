@@ -145,6 +145,9 @@ def registered_rules() -> tuple[Rule, ...]:
 
 
 Doers = Doer | tuple[str, ...]
+Action = tuple[Doers, str] | tuple[Doers, str, str]
+"""An action: who does it, its words, and, where the general form reads badly, its words for
+a person it is about who does not do it (the verb phrase after "Priya should": `_wording`)."""
 
 
 def _doers(facts: Facts, doers: Doers) -> tuple[str, ...]:
@@ -166,7 +169,7 @@ def said(
     facts: Facts,
     severity: Severity,
     message: str,
-    actions: Sequence[tuple[Doers, str]] = (),
+    actions: Sequence[Action] = (),
     *,
     who: Mapping[str, Sequence[str]] | None = None,
     what: Mapping[str, object] | None = None,
@@ -181,11 +184,12 @@ def said(
     where the report speaks to both people as "you"), and a page fills them for its reader."""
     params = Params(
         message,
-        tuple(template for _, template in actions),
+        tuple(action[1] for action in actions),
         who={slot: tuple(ids) for slot, ids in (who or {}).items()},
         what={slot: str(value) for slot, value in (what or {}).items()},
         when={slot: str(value) for slot, value in (when or {}).items()},
-        actions_for=tuple(_doers(facts, doers) for doers, _ in actions),
+        actions_for=tuple(_doers(facts, action[0]) for action in actions),
+        actions_about=tuple(action[2] if len(action) == 3 else "" for action in actions),
     )
     return Raised(
         severity,

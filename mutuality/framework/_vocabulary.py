@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS
+
 from ._findings import PRINCIPLES
 from ._render import CHANGE_WORDS, HEADLINES, SEVERITY_WORDS, STATUS_WORDS
 from ._types import spoken_date
@@ -148,6 +150,14 @@ _ALL = (
             "reliable_improvement": "reliable improvement",
             "recovery": "recovery",
             "reliable_deterioration": "reliable deterioration",
+        },
+    ),
+    Words(
+        "horizon",
+        {
+            "short": Term("short term", f"up to {SHORT_TERM_DAYS} days"),
+            "medium": Term("medium term", f"{SHORT_TERM_DAYS + 1} to {MEDIUM_TERM_DAYS} days"),
+            "long": Term("long term", f"more than {MEDIUM_TERM_DAYS} days"),
         },
     ),
     Words("finding", FINDING_TITLES),

@@ -12,6 +12,12 @@ for the person reading it (`speak`). The slots:
 - `{who:or}`: the people joined with "or" ("you or Priya").
 - `{what}` and `{when}`: a thing as written, or a date as people say it ("31 January 2026"),
   or through the reader's `date_words` if given.
+
+An action is an instruction to whoever does it ("Ask {who} for informed consent"). Read by
+someone it is about who does not do it, an instruction would tell someone else to "Ask you",
+so it is spoken as what its doers should do: "Priya should ask you for informed consent".
+Where that general form reads badly, a rule gives the words for the person the action is
+about (`Params.actions_about`): the verb phrase after "Priya should".
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ class Params:
     when: Mapping[str, str] = field(default_factory=dict)
     actions_for: tuple[tuple[str, ...], ...] = ()
     """Each action's doers, in the order of `actions`: participant ids and `SUPERVISOR`."""
+    actions_about: tuple[str, ...] = ()
+    """For each action in order, its words for a person it is about who does not do it: the
+    verb phrase after "Priya should" ("" or absent: the action's own words, as that phrase)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The `params` of a finding in the assessment's JSON."""
@@ -54,6 +63,8 @@ class Params:
             "what": dict(self.what),
             "when": dict(self.when),
             "for": [list(doers) for doers in self.actions_for],
+            # Only where a rule wrote such words, so that other findings read as they did.
+            **({"about": list(self.actions_about)} if any(self.actions_about) else {}),
         }
 
     @classmethod
@@ -67,6 +78,7 @@ class Params:
             what=dict(data.get("what", {})),
             when=dict(data.get("when", {})),
             actions_for=tuple(tuple(doers) for doers in data.get("for", ())),
+            actions_about=tuple(str(a) for a in data.get("about", ())),
         )
 
 
@@ -182,14 +194,19 @@ def fill(template: str, params: Params, reader: Reader | None, called: Callable[
     return filled if reader is None else _capitalised(filled)
 
 
-def heading(doers: Iterable[str], reader: Reader) -> str:
-    """Whom an action is for, as its heading reads to this reader."""
-    doers = tuple(doers)
-    mine = (reader.id in doers) or (reader.supervising and SUPERVISOR in doers)
+def _others(doers: tuple[str, ...], reader: Reader) -> list[str]:
+    """The doers other than the reader, as the reader calls them."""
     people = [reader.called(d) for d in doers if d != SUPERVISOR and d != reader.id]
     if SUPERVISOR in doers and not reader.supervising:
         people.append("the supervisor")
-    if mine:
+    return people
+
+
+def heading(doers: Iterable[str], reader: Reader) -> str:
+    """Whom an action is for, as its heading reads to this reader."""
+    doers = tuple(doers)
+    people = _others(doers, reader)
+    if is_mine(doers, reader):
         people.insert(0, "you")
     return "For " + _join(people, "and") if people else "For everyone"
 
@@ -199,6 +216,42 @@ def is_mine(doers: Iterable[str], reader: Reader) -> bool:
     return reader.id in doers or (reader.supervising and SUPERVISOR in doers)
 
 
+def _about(template: str, params: Params, reader: Reader) -> bool:
+    """Whether a template names the reader in one of its people slots."""
+    return reader.id is not None and any(
+        slot in params.who and reader.id in params.who[slot]
+        for _, slot, _, _ in string.Formatter().parse(template)
+        if slot
+    )
+
+
+_LEAD = re.compile(r"(Or|Then|And) ")  # a word that stays before "Priya should"
+
+
+def _should(phrase: str, params: Params, reader: Reader, doers: tuple[str, ...]) -> str:
+    """An instruction to others that is about the reader, as what they should do: "Priya
+    should ask you for informed consent" (never "Ask you")."""
+    lead = _LEAD.match(phrase)
+    if lead:
+        phrase = phrase[lead.end() :]
+    if not phrase.startswith("{"):  # an imperative's first word now follows "should"
+        phrase = phrase[:1].lower() + phrase[1:]
+    subject = _join(_others(doers, reader), "and")
+    said = f"{subject} should {fill(phrase, params, reader, reader.called)}"
+    if lead:
+        return f"{lead[1]} {said}"
+    return said[:1].upper() + said[1:] if said.startswith("the ") else said
+
+
+def _action(n: int, params: Params, reader: Reader, doers: tuple[str, ...]) -> str:
+    """The action `n` in the reader's words."""
+    template = params.actions[n]
+    if is_mine(doers, reader) or not _others(doers, reader) or not _about(template, params, reader):
+        return fill(template, params, reader, reader.called)
+    about = params.actions_about[n] if n < len(params.actions_about) else ""
+    return _should(about or template, params, reader, doers)
+
+
 def speak_words(
     message: str, actions: Sequence[str], params: Params | None, reader: Reader
 ) -> Spoken:
@@ -206,13 +259,17 @@ def speak_words(
     A finding without parameters (from an older stored assessment) keeps its words."""
     if params is None:
         params = Params(message, tuple(actions))
-    texts = [fill(t, params, reader, reader.called) for t in params.actions]
-    doers = list(params.actions_for) + [()] * (len(texts) - len(params.actions_for))
+    doers = (list(params.actions_for) + [()] * len(params.actions))[: len(params.actions)]
     return Spoken(
         message=fill(params.message, params, reader, reader.called),
         actions=tuple(
-            SpokenAction(text, tuple(who), is_mine(who, reader), heading(who, reader))
-            for text, who in zip(texts, doers, strict=True)
+            SpokenAction(
+                _action(n, params, reader, tuple(who)),
+                tuple(who),
+                is_mine(who, reader),
+                heading(who, reader),
+            )
+            for n, who in enumerate(doers)
         ),
     )
 

@@ -37,11 +37,14 @@ from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.relationships.models import (
     AffectedParty,
     Consultation,
+    ConsultationRequest,
+    ContractResponse,
     Disclosure,
     Observation,
     OutcomeSeries,
     Participant,
     PrivateWorry,
+    QuestionnaireDraft,
     Relationship,
     Score,
     people_with_names,
@@ -474,6 +477,27 @@ def own_private_worries(user: Any) -> QuerySet[PrivateWorry]:
     if not user.is_authenticated:
         return PrivateWorry.objects.none()
     return PrivateWorry.objects.filter(raised_by_id=user.pk).select_related("relationship")
+
+
+def contract_responses_in_own_relationships(user: Any) -> QuerySet[ContractResponse]:
+    """Every answer to the contract in every relationship this person is a participant of:
+    the contract page shows each of the two people the whole conversation."""
+    mine = own_relationships(user).values("relationship_id")
+    return ContractResponse.objects.filter(contract__relationship_id__in=mine)
+
+
+def own_consultation_requests(user: Any) -> QuerySet[ConsultationRequest]:
+    """The consultations this person asked for, in every relationship they are part of."""
+    return ConsultationRequest.objects.filter(requested_by__in=own_relationships(user))
+
+
+def own_questionnaire_drafts(user: Any) -> QuerySet[QuestionnaireDraft]:
+    """The half-filled questionnaires this person began, in the relationships they are part
+    of: a draft is private to whoever fills it in, so never one someone else began."""
+    if not user.is_authenticated:
+        return QuestionnaireDraft.objects.none()
+    mine = own_relationships(user).values("relationship_id")
+    return QuestionnaireDraft.objects.filter(by_id=user.pk, series__relationship_id__in=mine)
 
 
 def questionnaire_people(user: Any, relationship: Relationship) -> QuerySet[Participant]:

@@ -32,14 +32,19 @@ def test_the_co_producer_reads_you_and_not_the_professionals_list_as_theirs(
     world: World,
 ) -> None:
     """On a new relationship the co-producer's page says "You have not yet been asked", and
-    what the professional must do is headed with the professional's id, not "For you"."""
+    what the professional must do is headed with the professional's id, not "For you", and
+    says what they should do with "you" rather than telling them to "Ask you"."""
     pk = _fresh(world)
 
     page = _text(world.client("co_producer").get(f"/relationships/{pk}/").content.decode())
 
     assert "You have not yet been asked to consent to working this way." in page
     assert "cop has not yet been asked" not in page
-    assert "For pro Ask you for informed consent" in page.replace(":", "")
+    assert (
+        "For pro pro should explain the costs, the benefits and the other ways of working to "
+        "you, then ask for your informed consent."
+    ) in page.replace(":", "")
+    assert "Ask you" not in page
 
 
 def test_the_supervisor_reads_names_and_their_own_actions_as_theirs(world: World) -> None:

@@ -29,10 +29,14 @@ from mutuality.web.outbox.models import Kind, OutgoingMessage
 from mutuality.web.relationships.actions import set_consent
 from mutuality.web.relationships.actions.details import record_capacity
 from mutuality.web.relationships.models import (
+    Consultation,
+    ConsultationRequest,
+    ContractResponse,
     Observation,
     OutcomeSeries,
     Participant,
     PrivateWorry,
+    QuestionnaireDraft,
     SafetyFlag,
     Score,
     SupervisionRecord,
@@ -46,6 +50,10 @@ SCHEMA = json.loads(
 OWN_NOTE = "my own private worry 51c"
 OTHERS_NOTE = "someone else's private worry 9d2"
 SHARED_NOTE = "a shared worry everyone sees 3e8"
+MY_DECLINE = "my reason for declining 1f9"
+THEIR_COMMENT = "a comment from the professional 3a7"
+MY_REQUEST = "my reason for asking 2d4"
+THEIR_REQUEST = "a reason sam gave for asking 8b3"
 
 
 @pytest.fixture
@@ -53,7 +61,10 @@ def world(world: World) -> World:
     """The shared world with records in its relationship: the co-producer's own private worry,
     another person's private worry, a shared one, a supervision session, a questionnaire with a
     safety flag about the co-producer, a consent change, the professional's record of the
-    co-producer's capacity with the co-producer's own view beside it, and an email to them."""
+    co-producer's capacity with the co-producer's own view beside it, an email to them, the
+    contract's conversation (the professional's comment, the co-producer's decline), a
+    consultation request from the co-producer (answered) and one from someone else, and
+    half-filled questionnaires begun by the co-producer and by the professional."""
     relationship = world.relationship
     co_producer = world.users["co_producer"]
     me = Participant.objects.get(relationship=relationship, user=co_producer)
@@ -99,7 +110,37 @@ def world(world: World) -> World:
     )  # fmt: skip
     _email(co_producer, Kind.QUESTIONNAIRE_DUE, "questionnaire due body 6a1")
     _email(co_producer, Kind.PASSWORD_RESET, "reset link secret-token-0e4")
+    _conversation(world, me, someone, series)
     return world
+
+
+def _conversation(world: World, me: Participant, someone: Participant, series: Any) -> None:
+    """The contract's answers, the consultation requests and the drafts of the fixture."""
+    relationship = world.relationship
+    professional = Participant.objects.get(relationship=relationship, role="professional")
+    contract = relationship.contract_versions.get(version=1)
+    ContractResponse.objects.create(
+        contract=contract, participant=professional, kind="comment", reason=THEIR_COMMENT
+    )
+    ContractResponse.objects.create(
+        contract=contract, participant=me, kind="declined", reason=MY_DECLINE
+    )
+    Participant.objects.filter(pk=me.pk).update(consent_version=1)
+    held = Consultation.objects.create(
+        relationship=relationship, date=date(2026, 3, 9), with_whom="the team", outcome="adapt"
+    )
+    ConsultationRequest.objects.create(
+        relationship=relationship, requested_by=me, reason=MY_REQUEST, answered_by=held
+    )
+    ConsultationRequest.objects.create(
+        relationship=relationship, requested_by=someone, reason=THEIR_REQUEST
+    )
+    QuestionnaireDraft.objects.create(
+        series=series, by=world.users["co_producer"], answers={"item_1": "2", "item_2": "1"}
+    )
+    QuestionnaireDraft.objects.create(
+        series=series, by=world.users["professional"], answers={"item_1": "3"}
+    )
 
 
 def _email(user: Any, kind: Kind, body: str) -> None:
@@ -271,6 +312,70 @@ def test_the_record_holds_the_views_of_ones_capacity(world: World) -> None:
     assert "my own view note 6c4" in page
     (professionals,) = _json(world.client("professional"))["relationships"]
     assert professionals["capacity_views"] == []
+
+
+def test_the_record_holds_the_whole_contract_conversation(world: World) -> None:
+    """The co-producer's record holds every answer to the contract, theirs and the other
+    person's, with the decline's reason, in the JSON and on the page, and the version their
+    consent was given for."""
+    client = world.client("co_producer")
+
+    (relationship,) = _json(client)["relationships"]
+    page = _page(client)
+
+    said = [(r["kind"], r["by_you"], r["reason"]) for r in relationship["contract_conversation"]]
+    assert said == [("comment", False, THEIR_COMMENT), ("declined", True, MY_DECLINE)]
+    assert relationship["contract_conversation"][1]["what"] == "declined version 1"
+    assert relationship["participation"][0]["consent_version"] == 1
+    assert MY_DECLINE in page
+    assert THEIR_COMMENT in page
+
+
+def test_the_record_holds_only_ones_own_consultation_requests(world: World) -> None:
+    """The co-producer's record holds the consultation they asked for, with the day one was
+    held, and not someone else's request."""
+    client = world.client("co_producer")
+
+    (relationship,) = _json(client)["relationships"]
+    page = _page(client)
+
+    (asked,) = relationship["consultation_requests"]
+    assert (asked["reason"], asked["answered"], asked["answered_on"]) == (
+        MY_REQUEST,
+        True,
+        "2026-03-09",
+    )
+    assert MY_REQUEST in page
+    assert THEIR_REQUEST not in page + json.dumps(relationship)
+
+
+def test_a_half_filled_questionnaire_is_in_its_writers_record_alone(world: World) -> None:
+    """Each person's record holds the questionnaire they began and not the one the other
+    began, though both are of the co-producer's questionnaire."""
+    mine = _json(world.client("co_producer"))["relationships"][0]["questionnaire_drafts"]
+    theirs = _json(world.client("professional"))["relationships"][0]["questionnaire_drafts"]
+
+    assert [(d["answers"], d["answered"]) for d in mine] == [({"item_1": "2", "item_2": "1"}, 2)]
+    assert [d["answers"] for d in theirs] == [{"item_1": "3"}]
+    me = Participant.objects.get(relationship=world.relationship, user=world.users["co_producer"])
+    assert mine[0]["about"] == theirs[0]["about"] == me.called
+
+
+def test_the_records_words_are_the_vocabularys(world: World) -> None:
+    """Roles, kinds of worry and consultation outcomes read as the framework's one vocabulary
+    says them (ADR 0016), not in words of the record's own."""
+    (relationship,) = _json(world.client("co_producer"))["relationships"]
+
+    words = dict(VOCABULARY["observation_kind"].choices())
+
+    assert (
+        relationship["participation"][0]["role"] == dict(VOCABULARY["role"].choices())["recipient"]
+    )
+    assert [o["kind_words"] for o in relationship["observations"]] == [words["other"]]
+    assert [w["kind_words"] for w in relationship["private_worries"]] == [words["collusion"]]
+    assert [c["outcome_words"] for c in relationship["consultations"]] == [
+        VOCABULARY["consultation_outcome"].label("adapt")
+    ]
 
 
 def test_the_account_page_links_to_the_record(world: World) -> None:

@@ -14,10 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.models import (
     CapacityView,
+    Consultation,
+    ConsultationRequest,
+    ContractResponse,
+    ContractVersion,
     Disclosure,
     Observation,
     OutcomeSeries,
     Participant,
+    QuestionnaireDraft,
     SafetyFlag,
     Score,
     SupervisionRecord,
@@ -30,8 +35,9 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
 
 def _person_in(count: int) -> User:
     """A co-producer in `count` relationships (the walking-group example), each with a
-    disclosure, an observation, a supervision session, a scored questionnaire, a flag and a
-    record of their capacity."""
+    disclosure, an observation, a supervision session, a scored questionnaire, a flag, a
+    record of their capacity, answers to the contract, an answered consultation request and a
+    half-filled questionnaire."""
     organisation = Organisation.objects.create(slug=f"record-{count}", name=f"{count} trust")
     person = User.objects.create_user(
         username=f"record-{count}", organisation=organisation, role=Role.CO_PRODUCER
@@ -55,6 +61,16 @@ def _person_in(count: int) -> User:
         CapacityView.objects.create(
             relationship=relationship, about=me, kind="record", capacity="has", by=person
         )
+        contract, _ = ContractVersion.objects.get_or_create(relationship=relationship, version=1)
+        for who, kind in ((me, "declined"), (professional, "comment")):
+            ContractResponse.objects.create(contract=contract, participant=who, kind=kind)
+        held = Consultation.objects.create(
+            relationship=relationship, date=day, with_whom="w", outcome="adapt"
+        )
+        ConsultationRequest.objects.create(
+            relationship=relationship, requested_by=me, reason="r", answered_by=held
+        )
+        QuestionnaireDraft.objects.create(series=series, by=person, answers={"item_1": "1"})
     return person
 
 

@@ -126,3 +126,72 @@ def test_the_service_report_shows_titles_and_headlines_never_codes(world: World)
     assert (
         "Open finding: " + VOCABULARY["finding"].label("integrity.review_overdue").lower() in text
     )
+
+
+# The service CSV's columns whose cells name a code, and the vocabulary that names it; the
+# report's own rows ("Not assessed yet", "First to latest") are no enumeration's.
+CSV_VOCABULARIES = {
+    ("Relationships by recommendation", "Recommendation"): "recommendation",
+    ("Relationships by scrutiny level", "Scrutiny level"): "scrutiny_level",
+    ("Relationships by stage", "Stage"): "stage",
+    ("Consent of the people in each relationship", "Consent"): "consent",
+    ("Consent of affected parties", "Consent"): "affected_consent",
+    ("Paired PHQ-9 and GAD-7 outcomes", "Horizon"): "horizon",
+}
+THE_REPORTS_OWN_ROWS = {"Not assessed yet", "First to latest"}
+
+
+def _service_csv(world: World) -> list[list[str]]:
+    client = Client()
+    client.force_login(world.users["admin"])
+    return list(csv.reader(io.StringIO(client.get("/reports/service.csv").content.decode())))
+
+
+@pytest.mark.parametrize(("where", "vocabulary"), sorted(CSV_VOCABULARIES.items()))
+def test_the_service_csvs_labels_are_the_vocabularys(
+    world: World, where: tuple[str, str], vocabulary: str
+) -> None:
+    """Each cell of the CSV that names a code says it as the vocabulary does, capitalised."""
+    # Arrange
+    labels = dict(VOCABULARY[vocabulary].choices()).values()
+
+    # Act
+    cells = {row[3] for row in _service_csv(world)[1:] if (row[0], row[2]) == where}
+
+    # Assert
+    assert cells, where  # the world fills every table named above
+    assert cells - THE_REPORTS_OWN_ROWS <= set(labels)
+
+
+def test_the_service_csvs_headings_are_the_vocabularys(world: World) -> None:
+    """The CSV's headings for the share of people who changed, and for the supervision
+    findings, are the vocabulary's words."""
+    # Arrange
+    proportions = VOCABULARY["group_proportion"].choices()
+
+    # Act
+    headings = {row[2] for row in _service_csv(world)[1:]}
+
+    # Assert
+    assert {f"{label} (%)" for _, label in proportions} <= headings
+
+
+def test_the_relationship_reports_labels_are_the_vocabularys(world: World) -> None:
+    """The relationship report heads its time columns with how long the vocabulary's horizons
+    span, and names observation kinds and consultation outcomes in the vocabulary's words."""
+    # Arrange
+    relationship = world.relationship
+    relationship.observations.create(date="2026-03-04", kind="boundary_drift", by="priya")
+    relationship.consultations.create(date="2026-03-05", with_whom="the team", outcome="adapt")
+    client = world.client("co_producer")
+
+    # Act
+    response = client.get(f"/reports/relationship/{relationship.pk}/")
+    text = visible_text(response.content.decode())
+
+    # Assert
+    assert response.context["horizon_names"] == [
+        term.hint[:1].upper() + term.hint[1:] for term in VOCABULARY["horizon"].values()
+    ]
+    assert VOCABULARY["observation_kind"].label("boundary_drift") in text
+    assert VOCABULARY["consultation_outcome"].label("adapt") in text

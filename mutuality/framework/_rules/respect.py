@@ -38,6 +38,9 @@ def capacity_lacking(facts: Facts) -> Iterator[Raised]:
                         "Or narrow the co-produced work, with others, to decisions {who} "
                         "{who:has|have} capacity for, then record {who:'s} capacity for the "
                         "narrowed work as `has`.",
+                        "Or narrow the co-produced work, with others, to decisions {who} "
+                        "{who:has|have} capacity for, then record that {who} {who:has|have} "
+                        "capacity for the narrowed work.",
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -189,6 +192,8 @@ def consent_missing(facts: Facts) -> Iterator[Raised]:
                         asker(facts, p.id),
                         "Ask {who} for informed consent: explain the costs, the benefits and the "
                         "other ways of working first.",
+                        "explain the costs, the benefits and the other ways of working to "
+                        "{who:them|you|them}, then ask for {who:'s} informed consent.",
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -245,6 +250,8 @@ def consent_refused(facts: Facts) -> Iterator[Raised]:
                     (
                         "professional",
                         "Stop the co-produced work. Keep the case record of what happened, and "
+                        "handle anything {who} contributed as {who:they|you|they} ask.",
+                        "stop the co-produced work, keep the case record of what happened, and "
                         "handle anything {who} contributed as {who:they|you|they} ask.",
                     ),
                 ),

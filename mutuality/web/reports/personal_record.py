@@ -27,11 +27,14 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from mutuality.framework import QUESTIONS_BY_ID
+from mutuality.framework import QUESTIONS_BY_ID, VOCABULARY
 from mutuality.outcomes import shipped_instruments
 from mutuality.web.access import (
+    contract_responses_in_own_relationships,
     observations_in_own_relationships,
+    own_consultation_requests,
     own_private_worries,
+    own_questionnaire_drafts,
     own_relationships,
 )
 from mutuality.web.accounts.addresses import is_verified, pending_address
@@ -40,8 +43,7 @@ from mutuality.web.accounts.session_views import device, live_sessions
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox.choices import WORDS, offered, wanted
 from mutuality.web.outbox.models import Kind, OutgoingMessage
-from mutuality.web.relationships.forms.details import CAPACITY_WORDS, OWN_CAPACITY_WORDS
-from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
+from mutuality.web.relationships.forms.details import OWN_CAPACITY_WORDS
 from mutuality.web.relationships.models import (
     CapacityView,
     Consultation,
@@ -55,6 +57,7 @@ from mutuality.web.relationships.models import (
     Score,
     SupervisionRecord,
 )
+from mutuality.web.relationships.private_worries import STATE_WORDS
 
 FORMAT = "mutuality.personal-record/1"
 """The JSON's format and version (docs/personal-record.md): a new field keeps the version; a
@@ -158,6 +161,12 @@ def by_relationship(rows: Any, item: Callable[[Any], Item]) -> dict[int, list[It
 
 def _name(user: User | None) -> str | None:
     return user.shown_name if user is not None else None
+
+
+def _words(enumeration: str, code: str) -> str:
+    """A code as every page says it (the framework's one vocabulary, ADR 0016), or the code
+    itself if the vocabulary does not know it."""
+    return dict(VOCABULARY[enumeration].choices()).get(code, code)
 
 
 # --- About the person's login ------------------------------------------------------------
@@ -318,12 +327,6 @@ _AUDITED_WORDS = {
     User._meta.label: "your login",
     Participant._meta.label: "your part in a relationship",
 }
-_PRIVATE_WORRY_STATES = {
-    "held": "With the supervisor, not yet acted on",
-    "on_record": "Put on the shared record, without your name",
-    "resolved": "Resolved by the supervisor",
-}
-_ROLE_WORDS = {"professional": "Professional", "recipient": "Co-producer"}
 
 
 @about_you(
@@ -388,6 +391,7 @@ def _answers(participant: Participant) -> list[Item]:
         "role": "Your role",
         "name_here": "The name this relationship gives you",
         "consent": "Your consent",
+        "consent_version": "The contract version your consent was given for",
         "capacity": "Capacity to decide",
         "can_decline_freely": "Can say no freely",
         "vulnerability": "Vulnerability",
@@ -402,9 +406,10 @@ def _participation(person: Person) -> dict[int, list[Item]]:
         person.participants,
         lambda p: {
             "id": p.slug,
-            "role": _ROLE_WORDS.get(p.role, p.role),
+            "role": _words("role", p.role),
             "name_here": p.name or None,
             "consent": p.get_consent_display(),
+            "consent_version": p.consent_version,
             "capacity": p.get_capacity_display(),
             "can_decline_freely": p.can_decline_freely,
             "vulnerability": p.get_vulnerability_display() or None,
@@ -454,14 +459,15 @@ def _capacity_views(person: Person) -> dict[int, list[Item]]:
     rows = CapacityView.objects.filter(about_id__in=person.own_ids).select_related("by")
 
     def item(view: CapacityView) -> Item:
-        words = OWN_CAPACITY_WORDS if view.kind == "view" else CAPACITY_WORDS
+        own = view.kind == "view"  # their own words for their own view, as the people page asks
+        words = OWN_CAPACITY_WORDS.get(view.capacity) if own else None
         return {
             "at": view.at,
             "kind": view.kind,
             "whose": _CAPACITY_KIND_WORDS.get(view.kind, view.kind),
             "by": _name(view.by),
             "capacity": view.capacity,
-            "words": str(words.get(view.capacity, view.capacity)),
+            "words": str(words or _words("capacity", view.capacity)),
             "note": view.note,
         }
 
@@ -474,7 +480,9 @@ def _capacity_views(person: Person) -> dict[int, list[Item]]:
     {
         "version": "Version",
         "created": "Written",
+        "proposed_by": "Proposed by",
         "agreed": "Agreed by",
+        "declined_at": "Declined",
         "costs_and_benefits": "Costs and benefits",
         "payments": "Payments",
         "power_differential": "The difference in power",
@@ -497,6 +505,8 @@ def _contracts(person: Person) -> dict[int, list[Item]]:
         return {
             "version": v.version,
             "created": v.created,
+            "proposed_by": name(v.proposed_by_id) if v.proposed_by_id else None,
+            "declined_at": v.declined_at,
             "agreed": [
                 {"by": name(a.participant_id), "on": a.agreed_at} for a in v.agreements.all()
             ],
@@ -517,6 +527,43 @@ def _contracts(person: Person) -> dict[int, list[Item]]:
         }
 
     return by_relationship(versions.order_by("relationship_id", "-version"), item)
+
+
+_RESPONSE_WORDS = {
+    "agreed": "agreed to version {version}",
+    "declined": "declined version {version}",
+    "comment": "commented on version {version}",
+}
+"""What each kind of answer says, as the contract page's conversation says it."""
+
+
+@in_each_relationship(
+    "contract_conversation",
+    "What each of you said about the contract",
+    {"at": "When", "by": "Who", "what": "What", "reason": "Reason or comment"},
+    empty="Nobody has answered a version of the contract here yet.",
+)
+def _contract_conversation(person: Person) -> dict[int, list[Item]]:
+    """Every agreement, decline (with its reason) and comment on the contract, by either
+    person, oldest first: the whole conversation, as the contract page shows it to each of
+    them."""
+    rows = contract_responses_in_own_relationships(person.user).select_related("contract")
+    grouped: dict[int, list[Item]] = defaultdict(list)
+    for row in rows.order_by("at", "pk"):
+        grouped[row.contract.relationship_id].append(
+            {
+                "at": row.at,
+                "version": row.contract.version,
+                "by": person.names.get(row.participant_id),
+                "by_you": row.participant_id in person.own_ids,
+                "kind": row.kind,
+                "what": _RESPONSE_WORDS.get(row.kind, row.kind).format(
+                    version=row.contract.version
+                ),
+                "reason": row.reason or None,
+            }
+        )
+    return grouped
 
 
 @in_each_relationship(
@@ -559,7 +606,7 @@ def _observations(person: Person) -> dict[int, list[Item]]:
             "id": o.uid,
             "date": o.date,
             "kind": o.kind,
-            "kind_words": OBSERVATION_KINDS.get(o.kind, o.kind),
+            "kind_words": _words("observation_kind", o.kind),
             "by": person.slug_name(o.relationship_id, o.by),
             "raised_by_you": o.raised_by_id == person.user.pk,
             "status": o.status,
@@ -588,10 +635,10 @@ def _private_worries(person: Person) -> dict[int, list[Item]]:
             "id": w.uid,
             "date": w.date,
             "kind": w.kind,
-            "kind_words": OBSERVATION_KINDS.get(w.kind, w.kind),
+            "kind_words": _words("observation_kind", w.kind),
             "note": w.note,
             "state": w.state,
-            "state_words": _PRIVATE_WORRY_STATES[w.state],
+            "state_words": STATE_WORDS.get(w.state, w.state),
             "resolution": w.resolution,
         },
     )
@@ -611,7 +658,28 @@ def _consultations(person: Person) -> dict[int, list[Item]]:
             "date": c.date,
             "with_whom": c.with_whom,
             "outcome": c.outcome,
-            "outcome_words": CONSULTATION_OUTCOMES.get(c.outcome, c.outcome),
+            "outcome_words": _words("consultation_outcome", c.outcome),
+        },
+    )
+
+
+@in_each_relationship(
+    "consultation_requests",
+    "Consultations you asked for",
+    {"asked_at": "Asked", "reason": "Why you asked", "answered_on": "Consultation held"},
+    empty="None.",
+)
+def _consultation_requests(person: Person) -> dict[int, list[Item]]:
+    """The consultations they asked for, and the consultation that answered each, if any."""
+    rows = own_consultation_requests(person.user).select_related("answered_by")
+    return by_relationship(
+        rows.order_by("requested_at", "pk"),
+        lambda r: {
+            "asked_at": r.requested_at,
+            "reason": r.reason,
+            "answered": r.answered_by_id is not None,
+            "answered_on": r.answered_by.date if r.answered_by else None,
+            "answer": r.answered_by.uid if r.answered_by else None,
         },
     )
 
@@ -673,6 +741,44 @@ def _questionnaires(person: Person) -> dict[int, list[Item]]:
             ],
         },
     )
+
+
+@in_each_relationship(
+    "questionnaire_drafts",
+    "Questionnaires you began and have not finished",
+    {
+        "name": "Questionnaire",
+        "about": "About",
+        "started": "Begun",
+        "saved": "Last saved",
+        "answered": "Questions answered so far",
+    },
+    empty="None.",
+)
+def _questionnaire_drafts(person: Person) -> dict[int, list[Item]]:
+    """The half-filled questionnaires they began (a draft is its writer's alone), with the
+    answers kept so far."""
+    rows = own_questionnaire_drafts(person.user).select_related("series")
+    names = {key: instrument.name for key, instrument in shipped_instruments().items()}
+    grouped: dict[int, list[Item]] = defaultdict(list)
+    for draft in rows.order_by("created", "pk"):
+        series = draft.series
+        grouped[series.relationship_id].append(
+            {
+                "questionnaire": series.uid,
+                "instrument": series.instrument,
+                "name": names.get(series.instrument, series.instrument),
+                "about": person.names.get(series.of_id),
+                "started": draft.created,
+                "saved": draft.updated,
+                # The page counts them; the JSON holds them, by the form's field names.
+                "answered": sum(
+                    1 for key, given in draft.answers.items() if key != "date" and given
+                ),
+                "answers": {str(key): str(given) for key, given in draft.answers.items()},
+            }
+        )
+    return grouped
 
 
 @in_each_relationship(

@@ -22,12 +22,11 @@ from mutuality.framework import (
     VOCABULARY,
     headline,
 )
-from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS, PersonSeries
+from mutuality.outcomes import PersonSeries
 from mutuality.web.access import participant_of
 from mutuality.web.relationships import private_worries
 from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.contrast import counted_contrast
-from mutuality.web.relationships.forms.records import CONSULTATION_OUTCOMES, OBSERVATION_KINDS
 from mutuality.web.relationships.models import ContractAgreement, Relationship
 from mutuality.web.relationships.views.outcomes import (
     relationship_series,
@@ -38,10 +37,8 @@ from mutuality.web.relationships.views.outcomes import (
 SCRUTINY_WORDS = {
     code: f"{term.label}: {term.hint}" for code, term in VOCABULARY["scrutiny_level"].items()
 }
-HORIZONS = (
-    ("short", f"Up to {SHORT_TERM_DAYS} days"),
-    ("medium", f"{SHORT_TERM_DAYS + 1} to {MEDIUM_TERM_DAYS} days"),
-    ("long", f"More than {MEDIUM_TERM_DAYS} days"),
+HORIZONS = tuple(  # each horizon's column, headed by how long it spans ("Up to 90 days")
+    (code, term.hint[:1].upper() + term.hint[1:]) for code, term in VOCABULARY["horizon"].items()
 )
 CATEGORY_WORDS = {  # only the categories that add something to the change's own words
     "recovered": "recovered: it also crossed the cut-off",
@@ -180,8 +177,7 @@ def _supervision(relationship: Relationship) -> list[dict[str, Any]]:
 
 def _consultations(relationship: Relationship) -> list[tuple[date, str, str]]:
     return [
-        (c.date, c.with_whom, CONSULTATION_OUTCOMES.get(c.outcome, c.outcome))
-        for c in relationship.consultations.all()
+        (c.date, c.with_whom, c.get_outcome_display()) for c in relationship.consultations.all()
     ]
 
 
@@ -190,7 +186,7 @@ def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]
     return [
         {
             "date": o.date,
-            "kind": OBSERVATION_KINDS.get(o.kind, o.kind),
+            "kind": o.get_kind_display(),
             "open": o.status == "open",
             "by": private_worries.raised_by_words(o, user),
             "note": o.note,

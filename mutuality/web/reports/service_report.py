@@ -87,11 +87,9 @@ from mutuality.web.relationships.tallies import (
 )
 
 HORIZONS: tuple[Horizon, ...] = ("latest", "short", "medium", "long")
-HORIZON_NAMES: Mapping[Horizon, str] = {
-    "latest": "First to latest",
-    "short": "Short term",
-    "medium": "Medium term",
-    "long": "Long term",
+HORIZON_NAMES: Mapping[str, str] = {
+    "latest": "First to latest",  # the report's own column: the whole span, not a horizon
+    **dict(VOCABULARY["horizon"].choices()),
 }
 RECOMMENDATIONS = tuple(VOCABULARY["recommendation"])
 SCRUTINY_LEVELS = tuple(VOCABULARY["scrutiny_level"])

@@ -187,10 +187,10 @@ def _paired_table(report: ServiceReport) -> Table:
         "With data (finished)",
         "Not finished",
         "Not at caseness at the start",
-        "Recovery (%)",
-        "Reliable recovery (%)",
-        "Reliable improvement (%)",
-        "Reliable deterioration (%)",
+        f"{_label('group_proportion', 'recovery')} (%)",
+        "Reliable recovery (%)",  # the paired measures' own: reliably improved and recovered
+        f"{_label('group_proportion', 'reliable_improvement')} (%)",
+        f"{_label('group_proportion', 'reliable_deterioration')} (%)",
     )
     rows = tuple(
         (

@@ -4,6 +4,7 @@ action under whom it is for; the command line's words stay as they were."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -100,7 +101,29 @@ def test_an_action_says_whom_it_is_for() -> None:
 
     assert (mine.heading, mine.mine) == ("For you", True)
     assert (theirs.heading, theirs.mine) == ("For Priya", False)
-    assert theirs.text.startswith("Ask you for informed consent")
+    assert theirs.text == (
+        "Priya should explain the costs, the benefits and the other ways of working to you, "
+        "then ask for your informed consent."
+    )
+
+
+def test_an_action_about_the_reader_says_who_should_do_it() -> None:
+    """Someone else's action about the reader reads "Priya should …", never "Ask you"; the
+    professional, who does it, still reads the instruction."""
+    case = fresh_case()
+    del case["participants"][1]["can_decline_freely"]
+    for participant in case["participants"]:
+        participant["answers"]["can_decline"] = "unsure"
+    finding = _finding(case, "responsibility.decline_unknown")
+
+    [theirs] = speak(finding, Reader("ravi", NAMES)).actions
+    [mine] = speak(finding, Reader("jo", NAMES)).actions
+
+    assert theirs.text == (
+        "Priya should check, and tell you, whether you can decline or leave without losing any "
+        "service."
+    )
+    assert mine.text.startswith("Check, and tell Sian, whether they can decline")
 
 
 def test_the_supervisor_reads_their_own_actions_as_theirs() -> None:
@@ -159,3 +182,78 @@ def test_no_reader_ever_sees_an_unfilled_slot(code: str, change: Any, severity: 
             assert not any("{" in w or "}" in w for w in words), words
             if reader.id is not None and reader.id in finding.params.who.get("who", ()):  # type: ignore[union-attr]
                 assert NAMES[reader.id] not in spoken.message, spoken.message
+
+
+_READERS = (
+    Reader("jo", NAMES),
+    Reader("ravi", NAMES),
+    Reader(None, NAMES),
+    Reader(None, NAMES, supervising=True),
+)
+_MISUSED_YOU = re.compile(
+    r"\byou (has|is|was|does|doesn't|says|holds|expects|needs|wants|thinks|answers|agrees)\b"
+    r"|\byou's\b|\byour's\b|\byou are been\b",
+    re.IGNORECASE,
+)
+# An instruction that opens by telling someone else to do something to the reader: "Ask you",
+# "Explain to you", "Check your capacity", "Check, and tell you", "Write down, with you".
+_INSTRUCTION_ABOUT_YOU = re.compile(
+    r"^(Or )?[A-Z][a-z]+( [a-z]+)?,?( and [a-z]+,?)? ((with|to) )?(you|your)\b"
+)
+
+
+def _both_fire(change: Any) -> dict[str, Any]:
+    """The clean case with `change` made, and what it did to the co-producer's consent or
+    capacity done to the professional too, so that slots holding two people
+    are spoken as well."""
+    case = fresh_case()
+    change(case)
+    professional, co_producer = case["participants"]
+    for key in ("consent", "capacity"):
+        if key in co_producer:
+            professional[key] = co_producer[key]
+    return case
+
+
+@pytest.mark.parametrize(("code", "change", "severity"), CASES, ids=[c[0] for c in CASES])
+def test_you_is_spoken_as_subject_object_and_possessive(
+    code: str, change: Any, severity: str
+) -> None:
+    """Every rule's words, to every reader, use "you" as English does: never "you has", "you
+    is", "you's", and never an instruction to someone else that opens "Ask you"."""
+    said: list[str] = []
+    one = fresh_case()
+    change(one)
+    for case in (one, _both_fire(change)):
+        for finding in _assessed(case).findings:
+            for reader in _READERS:
+                spoken = speak(finding, reader)
+                said.append(spoken.message)
+                said.extend(a.text for a in spoken.actions)
+                others = [a.text for a in spoken.actions if not a.mine]
+
+                assert not [t for t in others if _INSTRUCTION_ABOUT_YOU.match(t)], others
+
+    assert not [words for words in said if _MISUSED_YOU.search(words)]
+
+
+@pytest.mark.parametrize(("code", "change", "severity"), CASES, ids=[c[0] for c in CASES])
+def test_someone_elses_action_about_the_reader_names_who_should_do_it(
+    code: str, change: Any, severity: str
+) -> None:
+    """An action the reader does not do but is about them opens with its doers: "Priya should",
+    "The supervisor should"."""
+    case = fresh_case()
+    change(case)
+    findings = _assessed(case).findings
+
+    for reader in (Reader("jo", NAMES), Reader("ravi", NAMES)):
+        for finding in findings:
+            assert finding.params is not None
+            spoken = speak(finding, reader)
+            for template, action in zip(finding.params.actions, spoken.actions, strict=True):
+                about = reader.id in finding.params.who.get("who", ()) and "{who" in template
+                if about and not action.mine:
+                    doers = action.heading.removeprefix("For ")
+                    opening = doers[:1].upper() + doers[1:] + " should "
+                    assert action.text.removeprefix("Or ").startswith(opening), action.text

@@ -32,7 +32,7 @@ from mutuality.framework._model import (
     Vulnerability,
 )
 from mutuality.framework._policy import Level
-from mutuality.outcomes import ProportionName
+from mutuality.outcomes import HorizonName, ProportionName
 
 # Each vocabulary and the codes the case format or the assessment defines for it.
 CODES: dict[str, tuple[Any, ...]] = {
@@ -42,6 +42,7 @@ CODES: dict[str, tuple[Any, ...]] = {
     "principle_status": get_args(Status),
     "change": ("reliable_improvement", "no_reliable_change", "reliable_deterioration"),
     "group_proportion": get_args(ProportionName),
+    "horizon": get_args(HorizonName),
     # The web app records the day the work ended; the case format stops at `ending`.
     "stage": (*get_args(Stage), "ended"),
     "setting": get_args(Setting),
