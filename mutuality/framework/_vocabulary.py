@@ -189,11 +189,31 @@ _ALL = (
     Words(
         "capacity",
         {
-            "presumed": Term("presumed", "There is no reason to doubt it."),
-            "has": Term("has capacity", "Checked: they can make these decisions."),
-            "lacks": Term("lacks capacity", "Checked: they cannot make these decisions now."),
-            "fluctuating": Term("comes and goes", "Some days they can decide, some days not."),
-            "uncertain": Term("not sure", "There is a reason to doubt it, not checked yet."),
+            "presumed": Term(
+                "presumed",
+                "Nobody has had a reason to doubt it, so it is taken that they have it.",
+                "I have not thought about it",
+            ),
+            "has": Term(
+                "has capacity",
+                "It was checked for the decisions you share.",
+                "I can make these decisions",
+            ),
+            "lacks": Term(
+                "lacks capacity",
+                "They cannot make these decisions at the moment.",
+                "I cannot make these decisions at the moment",
+            ),
+            "fluctuating": Term(
+                "comes and goes",
+                "Sometimes they can make these decisions and sometimes not.",
+                "Sometimes I can make these decisions and sometimes not",
+            ),
+            "uncertain": Term(
+                "not sure",
+                "There is some reason to doubt it, and it needs checking.",
+                "I am not sure",
+            ),
         },
     ),
     Words(
@@ -231,19 +251,29 @@ _ALL = (
     Words(
         "vulnerability",
         {
-            "low": "low",
-            "moderate": "moderate",
-            "high": "high",
+            "low": Term("low", "Working this way is unlikely to be a burden."),
+            "moderate": Term("moderate", "Working this way could sometimes be a burden."),
+            "high": Term("high", "Working this way could easily become a burden."),
             "not_assessed": "not checked yet",
         },
     ),
     Words(
         "resource_review",
         {
-            "not_done": "not looked at yet",
-            "comparable": "costs about the same as usual care",
-            "costlier_justified": "costs more, for a good reason",
-            "costlier_unjustified": "costs more, without a clear reason",
+            "not_done": Term("not looked at yet", mine="We have not compared yet"),
+            "comparable": Term(
+                "costs about the same as usual care",
+                mine="It costs about the same as the usual way",
+            ),
+            "costlier_justified": Term(
+                "costs more, for a good reason",
+                "Say the reason in your notes or contract.",
+                "It costs more, and we have a good reason",
+            ),
+            "costlier_unjustified": Term(
+                "costs more, without a clear reason",
+                mine="It costs more, and we have no good reason yet",
+            ),
         },
     ),
     Words(

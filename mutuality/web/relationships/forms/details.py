@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mutuality.framework import VOCABULARY
 from mutuality.web.relationships.forms.common import field_of
 from mutuality.web.relationships.forms.people import ProposeForm
 from mutuality.web.relationships.forms.records import (
@@ -28,38 +29,20 @@ from mutuality.web.relationships.forms.records import (
 MAX_LINES = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-VULNERABILITY_WORDS: dict[str, Option] = {
-    "not_assessed": Option("Not thought about yet"),
-    "low": Option("Low", "Working this way is unlikely to be a burden."),
-    "moderate": Option("Moderate", "Working this way could sometimes be a burden."),
-    "high": Option("High", "Working this way could easily become a burden."),
-}
-CAPACITY_WORDS: dict[str, Option] = {
-    "presumed": Option(
-        "Presumed", "Nobody has had a reason to doubt it, so it is taken that they have it."
-    ),
-    "has": Option("Has capacity", "It was checked for the decisions you share."),
-    "fluctuating": Option(
-        "Comes and goes", "Sometimes they can make these decisions and sometimes not."
-    ),
-    "uncertain": Option("Not sure", "There is some reason to doubt it, and it needs checking."),
-    "lacks": Option("Does not have capacity", "They cannot make these decisions at the moment."),
-}
-OWN_CAPACITY_WORDS: dict[str, Option] = {
-    "presumed": Option("I have not thought about it"),
-    "has": Option("I can make these decisions"),
-    "fluctuating": Option("Sometimes I can make these decisions and sometimes not"),
-    "uncertain": Option("I am not sure"),
-    "lacks": Option("I cannot make these decisions at the moment"),
-}
-RESOURCE_WORDS: dict[str, Option] = {
-    "not_done": Option("We have not compared yet"),
-    "comparable": Option("It costs about the same as the usual way"),
-    "costlier_justified": Option(
-        "It costs more, and we have a good reason", "Say the reason in your notes or contract."
-    ),
-    "costlier_unjustified": Option("It costs more, and we have no good reason yet"),
-}
+
+def _options(name: str, *, mine: bool = False) -> dict[str, Option]:
+    """A vocabulary's choices as a form offers them (ADR 0016: one spelling): the label with its
+    hint, or (`mine`) the words a person would use about themselves or their own work."""
+    words = VOCABULARY[name]
+    if mine:
+        return {code: Option(term.mine or words.label(code)) for code, term in words.items()}
+    return {code: Option(label, words[code].hint) for code, label in words.choices()}
+
+
+VULNERABILITY_WORDS = _options("vulnerability")
+CAPACITY_WORDS = _options("capacity")
+OWN_CAPACITY_WORDS = _options("capacity", mine=True)
+RESOURCE_WORDS = _options("resource_review", mine=True)
 CONTEXT_WORDS: dict[str, str] = {
     "best_interests": "Some decisions are made in someone's best interests, because they cannot "
     "make those decisions themselves at the moment",
