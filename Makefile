@@ -27,8 +27,12 @@ BENCH_STAMP := $(VENV)/.bench-stamp
 JAVA := default-jre-headless:java
 # The message tests run the outbox on RQ against a private Redis server too.
 REDIS := redis-server:redis-server
+# makemessages (a test, and `make messages`) runs GNU gettext's xgettext.
+GETTEXT := gettext:xgettext
+# `make messages` makes or updates this language's catalogue under locale/.
+MESSAGES_LOCALE ?= cy
 
-.PHONY: setup assets prepare run serve dev examples test test-fast test-browser test-postgres check-deploy lint format bench clean
+.PHONY: setup assets prepare run serve dev examples test test-fast test-browser messages test-postgres check-deploy lint format bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -82,18 +86,22 @@ examples: setup  ## Assess the example cases on the command line and print their
 	$(BIN)/mutuality assess examples/
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
-	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS)
+	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
 	@# The tests without a browser on every core, then the browser tests (one Chromium).
 	$(BIN)/pytest -q -m "not browser" -n auto
 	$(BIN)/pytest -q -m browser
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
-	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS)
+	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
 	$(BIN)/pytest -q -m "not browser" -n auto
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
 	@scripts/need chromium:/usr/bin/chromium
 	$(BIN)/pytest -q -m browser
+
+messages: setup  ## Gather every string marked for translation into locale/$(MESSAGES_LOCALE)/LC_MESSAGES/django.po (MESSAGES_LOCALE=cy by default).
+	@scripts/need $(GETTEXT)
+	$(DEMO) $(BIN)/python manage.py makemessages --locale $(MESSAGES_LOCALE)
 
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	@scripts/need $(JAVA) $(REDIS)

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's language, else the browser's (ones with a catalogue), else English.
+    "mutuality.web.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -121,8 +123,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mutuality.web.accounts.sessions.warning",
             ],
-            # `|spoken_date` and `|spoken_time` in every template: dates as people say them.
-            "builtins": ["mutuality.web.spoken"],
+            # `|spoken_date` and `|spoken_time` in every template: dates as people say them;
+            # `{% translate %}` and `{% blocktranslate %}` too, without loading i18n in each.
+            "builtins": ["mutuality.web.spoken", "django.templatetags.i18n"],
         },
     },
 ]
@@ -231,7 +234,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+# Every string a person reads is marked for translation (docs/architecture.md, "Other
+# languages"). Each language is named in its own words, so someone finds theirs whatever
+# language the page is in: the names are not themselves translated.
+USE_I18N = True
+LANGUAGES = [("en-gb", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -63,7 +63,7 @@ ABOUT_PAGES = [Page("/about/help/"), Page("/about/accessibility/"), Page("/about
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
     PDF), the dashboard, their account, changing their password, their second factors, their
-    sessions, choosing their messages, their own record (page, PDF and JSON), the help,
+    sessions, choosing their messages and their language, their own record (page, PDF and JSON), the help,
     accessibility and privacy pages and the pages of their role."""
     pk = world.relationship.pk
     extra = {
@@ -87,6 +87,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
         Page("/accounts/2fa/"),
         Page("/accounts/sessions/"),
         Page("/accounts/messages/"),
+        Page("/accounts/language/"),
         Page("/accounts/record/"),
         Page("/accounts/record.pdf", html=False),
         Page("/accounts/record.json", html=False),

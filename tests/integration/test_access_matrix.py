@@ -290,6 +290,7 @@ ACCOUNT_PAGES = {
     "accounts:session-status": 200,
     "accounts:session-stay": 405,  # POST only: 204
     "accounts:messages": 200,
+    "accounts:language": 200,
     "accounts:email": 200,
     "accounts:email-confirm": 405,  # POST only: a link is mailed, then back to /accounts/
     "accounts:record": 200,  # one's own record (test_personal_record.py): it takes no id

@@ -24,6 +24,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.accounts.addresses import verified_owners
 
@@ -58,7 +60,7 @@ _ERROR_CLASSES: dict[str, str] = {
 }
 # Text you type exactly (usernames, passwords) should not be spell-checked or capitalised.
 _EXACT_TEXT = {"spellcheck": "false", "autocapitalize": "none"}
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
 
 
 class NhsBoundField(forms.BoundField):
@@ -124,7 +126,9 @@ class NhsFormMixin:
     bound_field_class: type[forms.BoundField] | None = NhsBoundField  # as BaseForm declares it
 
 
-def _plain(field: forms.Field, label: str, required: str, *, exact: bool = False) -> None:
+def _plain(
+    field: forms.Field, label: StrOrPromise, required: StrOrPromise, *, exact: bool = False
+) -> None:
     """Our label and "required" message on one of allauth's fields, without its placeholder
     or help text (NHS.UK forms put what a field wants in its label)."""
     field.label, field.help_text = label, ""
@@ -148,8 +152,8 @@ class SignInForm(NhsFormMixin, allauth_forms.LoginForm):  # type: ignore[misc]  
         fields: dict[str, forms.Field] = vars(self)["fields"]
         login = fields.pop("login")
         login.widget.attrs["autocomplete"] = "username"
-        _plain(login, "Username or email address", "Enter your username", exact=True)
-        _plain(fields["password"], "Password", "Enter your password")
+        _plain(login, _("Username or email address"), _("Enter your username"), exact=True)
+        _plain(fields["password"], _("Password"), _("Enter your password"))
         self.fields = {"username": login, **fields}
 
     def clean_username(self) -> str:
@@ -166,7 +170,7 @@ class ResetPasswordForm(NhsFormMixin, allauth_forms.ResetPasswordForm):  # type:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
-        _plain(email, "Email address", "Enter your email address", exact=True)
+        _plain(email, _("Email address"), _("Enter your email address"), exact=True)
         email.widget.attrs["autocomplete"] = "email"
         email.error_messages["invalid"] = EMAIL_FORMAT
 
@@ -183,12 +187,12 @@ class ChangeEmailForm(NhsFormMixin, forms.Form):
     the confirmation link sent to it."""
 
     email = forms.EmailField(
-        label="New email address",
+        label=_("New email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your new email address",
+            "required": _("Enter your new email address"),
             "invalid": EMAIL_FORMAT,
-            "max_length": "Use 254 characters or fewer",
+            "max_length": _("Use 254 characters or fewer"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", **_EXACT_TEXT}),
     )
@@ -202,7 +206,7 @@ class ChangeEmailForm(NhsFormMixin, forms.Form):
         # (whether another login has it is not said here: that would tell a signed-in person who
         # has an account; the confirmation page, seen only from that mailbox, says it instead)
         if email == (self.user.email or "").lower():
-            raise forms.ValidationError("That is already your email address")
+            raise forms.ValidationError(_("That is already your email address"))
         return email
 
 
@@ -211,9 +215,11 @@ class ResetPasswordKeyForm(NhsFormMixin, allauth_forms.ResetPasswordKeyForm):  #
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _plain(self.fields["password1"], "Choose a new password", "Choose a new password")
+        _plain(self.fields["password1"], _("Choose a new password"), _("Choose a new password"))
         _plain(
-            self.fields["password2"], "Type the new password again", "Type the new password again"
+            self.fields["password2"],
+            _("Type the new password again"),
+            _("Type the new password again"),
         )
 
 
@@ -223,8 +229,8 @@ class SetNewPasswordForm(NhsFormMixin, allauth_forms.SetPasswordForm):  # type: 
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _plain(self.fields["password1"], "Choose a password", "Choose a password")
-        _plain(self.fields["password2"], "Type the password again", "Type the password again")
+        _plain(self.fields["password1"], _("Choose a password"), _("Choose a password"))
+        _plain(self.fields["password2"], _("Type the password again"), _("Type the password again"))
 
 
 class ChangePasswordForm(NhsFormMixin, allauth_forms.ChangePasswordForm):  # type: ignore[misc]  # allauth is untyped
@@ -232,10 +238,12 @@ class ChangePasswordForm(NhsFormMixin, allauth_forms.ChangePasswordForm):  # typ
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _plain(self.fields["oldpassword"], "Current password", "Enter your current password")
-        _plain(self.fields["password1"], "Choose a new password", "Choose a new password")
+        _plain(self.fields["oldpassword"], _("Current password"), _("Enter your current password"))
+        _plain(self.fields["password1"], _("Choose a new password"), _("Choose a new password"))
         _plain(
-            self.fields["password2"], "Type the new password again", "Type the new password again"
+            self.fields["password2"],
+            _("Type the new password again"),
+            _("Type the new password again"),
         )
 
 
@@ -243,25 +251,29 @@ class NhsSetPasswordForm(NhsFormMixin, _SetPasswordForm):
     """Choose a password (for an invited co-producer, or after a reset), in plain English."""
 
     error_messages: dict[str, StrOrPromise] = {  # noqa: RUF012 (Django reads it from the class; the stubs type it per instance)
-        "password_mismatch": "The two passwords are different. Type the same password in both boxes.",
+        "password_mismatch": _(
+            "The two passwords are different. Type the same password in both boxes."
+        ),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         first, second = self.fields["new_password1"], self.fields["new_password2"]
-        first.label, second.label = "Choose a password", "Type the password again"
+        first.label, second.label = _("Choose a password"), _("Type the password again")
         second.help_text = ""
         first.widget.attrs.pop("autofocus", None)
-        first.error_messages["required"] = "Choose a password"
-        second.error_messages["required"] = "Type the password again"
+        first.error_messages["required"] = _("Choose a password")
+        second.error_messages["required"] = _("Type the password again")
 
 
 # --- Second factors (allauth.mfa; ADR 0010) ----------------------------------------------------
 
-_CODE_REQUIRED = "Enter the code from your authenticator app, or a recovery code"
+_CODE_REQUIRED = _("Enter the code from your authenticator app, or a recovery code")
 
 
-def _code_field(field: forms.Field, label: str, required: str, hint: str) -> None:
+def _code_field(
+    field: forms.Field, label: StrOrPromise, required: StrOrPromise, hint: StrOrPromise
+) -> None:
     """allauth's code box as an NHS.UK one: our words, numbers only on a phone's keyboard,
     and no placeholder (the label says what goes in)."""
     _plain(field, label, required, exact=True)
@@ -280,10 +292,12 @@ class SecondFactorCodeForm(NhsFormMixin, mfa_base_forms.AuthenticateForm):  # ty
         super().__init__(*args, **kwargs)
         _code_field(
             self.fields["code"],
-            "Code",
+            _("Code"),
             _CODE_REQUIRED,
-            "The 6-digit code your authenticator app shows for Mutuality now, "
-            "or one of your 8-digit recovery codes.",
+            _(
+                "The 6-digit code your authenticator app shows for Mutuality now, "
+                "or one of your 8-digit recovery codes."
+            ),
         )
 
 
@@ -294,9 +308,9 @@ class SecondFactorReauthenticateForm(NhsFormMixin, mfa_base_forms.Reauthenticate
         super().__init__(*args, **kwargs)
         _code_field(
             self.fields["code"],
-            "Code",
+            _("Code"),
             _CODE_REQUIRED,
-            "The 6-digit code your authenticator app shows for Mutuality now.",
+            _("The 6-digit code your authenticator app shows for Mutuality now."),
         )
 
 
@@ -307,10 +321,12 @@ class ActivateTOTPForm(NhsFormMixin, mfa_totp_forms.ActivateTOTPForm):  # type: 
         super().__init__(*args, **kwargs)
         _code_field(
             self.fields["code"],
-            "Code from your authenticator app",
-            "Enter the 6-digit code your authenticator app shows for Mutuality",
-            "After you add Mutuality to the app, it shows a 6-digit code that changes "
-            "every 30 seconds.",
+            _("Code from your authenticator app"),
+            _("Enter the 6-digit code your authenticator app shows for Mutuality"),
+            _(
+                "After you add Mutuality to the app, it shows a 6-digit code that changes "
+                "every 30 seconds."
+            ),
         )
 
 
@@ -319,23 +335,25 @@ class ReauthenticatePasswordForm(NhsFormMixin, allauth_forms.ReauthenticateForm)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _plain(self.fields["password"], "Password", "Enter your password")
+        _plain(self.fields["password"], _("Password"), _("Enter your password"))
 
 
 # --- Passkeys (WebAuthn; ADR 0010) -------------------------------------------------------------
 
-PASSKEY_NOT_ACCEPTED = (
+PASSKEY_NOT_ACCEPTED = _(
     "Your passkey was not accepted. Try again, or use another way to confirm it is you."
 )
-NOT_ADDED = "The passkey was not added. Select Add a passkey again and follow your device's steps."
+NOT_ADDED = _(
+    "The passkey was not added. Select Add a passkey again and follow your device's steps."
+)
 NAME_LENGTH = 60
-NAME_TOO_LONG = f"The name must be {NAME_LENGTH} characters or fewer"
+NAME_TOO_LONG = format_lazy(_("The name must be {count} characters or fewer"), count=NAME_LENGTH)
 # What may come out of reading a posted credential that is not what a browser sends: allauth
 # catches some of these, and fido2 raises the others on malformed parts.
 _MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError, LookupError)
 
 
-def _checked(check: Callable[[], _T], message: str) -> _T:
+def _checked(check: Callable[[], _T], message: StrOrPromise) -> _T:
     """Run allauth's check of a posted credential; whatever it finds wrong, forged or
     malformed, comes back as one plain error on the form, never a 500."""
     try:
@@ -346,7 +364,7 @@ def _checked(check: Callable[[], _T], message: str) -> _T:
         raise forms.ValidationError(message) from None
 
 
-def _credential_field(field: forms.Field, message: str) -> None:
+def _credential_field(field: forms.Field, message: StrOrPromise) -> None:
     field.error_messages.update(required=message, invalid=message)
 
 
@@ -399,10 +417,8 @@ class AddPasskeyForm(NhsFormMixin, mfa_webauthn_forms.AddWebAuthnForm):  # type:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, forms.Field] = vars(self)["fields"]
-        _plain(fields["name"], "Name for this passkey", "Enter a name for this passkey")
-        fields[
-            "name"
-        ].help_text = (
+        _plain(fields["name"], _("Name for this passkey"), _("Enter a name for this passkey"))
+        fields["name"].help_text = _(
             "So that you can tell your passkeys apart, for example 'Work laptop' or 'My phone'."
         )
         fields["name"].validators.append(MaxLengthValidator(NAME_LENGTH))
@@ -421,7 +437,7 @@ class RenamePasskeyForm(NhsFormMixin, mfa_webauthn_forms.EditWebAuthnForm):  # t
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         name: forms.Field = vars(self)["fields"]["name"]
-        _plain(name, "Name for this passkey", "Enter a name for this passkey")
+        _plain(name, _("Name for this passkey"), _("Enter a name for this passkey"))
         name.validators.append(MaxLengthValidator(NAME_LENGTH))
         name.error_messages["max_length"] = NAME_TOO_LONG
         name.widget.attrs.update(maxlength=str(NAME_LENGTH), autocomplete="off")

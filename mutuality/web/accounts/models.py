@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 CRISIS_TEXT_LENGTH = 1000
 
@@ -63,11 +64,11 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    PROFESSIONAL = "professional", "Professional"
-    CO_PRODUCER = "co_producer", "Co-producer"
-    SUPERVISOR = "supervisor", "Supervisor"
-    REVIEWER = "reviewer", "Independent reviewer"
-    ADMIN = "admin", "Organisation admin"
+    PROFESSIONAL = "professional", _("Professional")
+    CO_PRODUCER = "co_producer", _("Co-producer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    REVIEWER = "reviewer", _("Independent reviewer")
+    ADMIN = "admin", _("Organisation admin")
 
 
 class User(AbstractUser):
@@ -85,6 +86,9 @@ class User(AbstractUser):
     # kept in step with those rows by accounts/second_factors.py, so that the check every page
     # makes for staff (ADR 0010) reads the user already loaded and costs no query.
     has_second_factor = models.BooleanField(default=False, editable=False)
+    # The language their pages are in: a code of settings.LANGUAGES, or empty for the one their
+    # browser asks for. No choices here, so that adding a language needs no migration.
+    language = models.CharField(max_length=16, blank=True, default="")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Email addresses are kept in lower case, as django-allauth looks them up (ADR 0009).

@@ -38,6 +38,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from mutuality.web.security_log import security_event
@@ -93,20 +94,26 @@ def standing(session: Any, now: int | None = None) -> Standing:
 
 def in_words(seconds: int) -> str:
     """A length of time as people say it: "30 minutes", "12 hours", "1 minute"."""
-    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
-        if (seconds >= size and seconds % size == 0) or unit == "second":
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    raise AssertionError("unreachable")  # pragma: no cover
+    if seconds >= 3600 and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = seconds // 60
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
 
 
 def ended_message(ended_by: str) -> str:
     """What the sign-in page tells someone whose session a limit ended."""
     if ended_by == "idle":
         idle = in_words(_limit("SESSION_IDLE_SECONDS"))
-        return f"You were signed out because you had not used Mutuality for {idle}."
+        return gettext("You were signed out because you had not used Mutuality for %(idle)s.") % {
+            "idle": idle
+        }
     absolute = in_words(_limit("SESSION_ABSOLUTE_SECONDS"))
-    return f"You were signed out because you had been signed in for {absolute}. Sign in again."
+    return gettext(
+        "You were signed out because you had been signed in for %(absolute)s. Sign in again."
+    ) % {"absolute": absolute}
 
 
 def is_activity(request: HttpRequest) -> bool:

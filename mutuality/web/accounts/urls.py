@@ -1,10 +1,11 @@
 """Your account (/accounts/); signing in and out (/accounts/login/, /accounts/logout/); a
-person's sessions; choosing which messages to get (/accounts/messages/); one's email address
-(/accounts/email/); one's own record (/accounts/record/, .pdf and .json)."""
+person's sessions; choosing which messages to get (/accounts/messages/); the language of one's
+pages (/accounts/language/); one's email address (/accounts/email/); one's own record
+(/accounts/record/, .pdf and .json)."""
 
 from django.urls import path
 
-from mutuality.web.accounts import email_views, session_views, views
+from mutuality.web.accounts import email_views, language, session_views, views
 from mutuality.web.outbox.choice_views import message_choices
 from mutuality.web.reports.views import personal_record
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("session/", session_views.session_status, name="session-status"),
     path("session/stay/", session_views.stay_signed_in, name="session-stay"),
     path("messages/", message_choices, name="messages"),
+    path("language/", language.choose_language, name="language"),
     path("email/", email_views.change_email, name="email"),
     path("email/confirm/", email_views.send_confirmation, name="email-confirm"),
     path("record/", personal_record.record_page, name="record"),

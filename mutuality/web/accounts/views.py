@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 
 from mutuality.web.access import must_set_up_second_factor
+from mutuality.web.accounts import language
 from mutuality.web.accounts.addresses import is_verified, pending_address
 from mutuality.web.accounts.second_factors import SECOND_FACTORS, current_code, renamed
 
@@ -108,6 +109,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
             must_set_up=must_set_up_second_factor(self.request.user),
             email_verified=is_verified(self.request.user),
             pending=pending_address(self.request.user),
+            language=language.offered().get(self.request.user.language),  # type: ignore[union-attr]
         )
         return context
 

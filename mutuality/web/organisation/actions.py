@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from allauth.mfa.models import Authenticator
@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import policy_from_data
 from mutuality.outcomes import instruments_from_text
@@ -34,6 +35,9 @@ from mutuality.web.relationships.models import OutcomeSeries, Relationship
 from mutuality.web.security_log import security_event
 from mutuality.web.spoken import spoken_time
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 STAFF_ROLES = (Role.PROFESSIONAL, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)
 """The roles an admin gives; a co-producer's login comes from their own invitation."""
 MAX_TOKEN_LENGTH = 100
@@ -43,7 +47,7 @@ class Refused(Exception):
     """A change refused for a reason the admin can act on; nothing is saved. `field` names the
     form field the message belongs beside (None: the form as a whole)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise, field: str | None = None) -> None:
         super().__init__(message)
         self.message, self.field = message, field
 
@@ -52,7 +56,7 @@ class Stale(Exception):
     """Someone changed this after the admin opened the page."""
 
 
-STALE = "This was changed by someone else after you opened the page. Check it and try again."
+STALE = _("This was changed by someone else after you opened the page. Check it and try again.")
 
 
 def _at(organisation_id: int | None) -> dict[str, Any]:
@@ -77,12 +81,12 @@ def invite_staff(
     its password (`link` makes the link's address from its token). The link goes out as a
     message and is returned to be shown once; only its hash is kept."""
     if role not in STAFF_ROLES:
-        raise Refused("Choose a role from the list", "role")
+        raise Refused(_("Choose a role from the list"), "role")
     users = get_user_model().objects
     if users.filter(email__iexact=email).exists():
-        raise Refused("Someone already has a login with this email address", "email")
+        raise Refused(_("Someone already has a login with this email address"), "email")
     if users.filter(username__iexact=username).exists():
-        raise Refused("This username is taken: choose another", "username")
+        raise Refused(_("This username is taken: choose another"), "username")
     person = users.model(
         username=username,
         email=email,
@@ -206,14 +210,18 @@ def change_role(*, person: Any, role: str, was: str, by: Any) -> None:
     organisation's last admin, and while they still supervise or review a relationship under
     the role they are leaving."""
     if role not in STAFF_ROLES:
-        raise Refused("Choose a role from the list", "role")
+        raise Refused(_("Choose a role from the list"), "role")
     person = _still(person, role=was)
     if person.role not in STAFF_ROLES:
-        raise Refused("A co-producer's login belongs to their relationship: it has no staff role")
+        raise Refused(
+            _("A co-producer's login belongs to their relationship: it has no staff role")
+        )
     if role == person.role:
         return
     if person.role == Role.ADMIN and not _other_active_admins(person):
-        raise Refused("The organisation needs an admin: make someone else an admin first", "role")
+        raise Refused(
+            _("The organisation needs an admin: make someone else an admin first"), "role"
+        )
     _refuse_while_assigned(person)
     person.role = role
     person.save(update_fields=["role"])
@@ -231,10 +239,12 @@ def change_role(*, person: Any, role: str, was: str, by: Any) -> None:
 def _refuse_while_assigned(person: Any) -> None:
     if person.role == Role.SUPERVISOR and Relationship.objects.filter(supervisor=person).exists():
         raise Refused(
-            "They supervise relationships: choose another supervisor for those first", "role"
+            _("They supervise relationships: choose another supervisor for those first"), "role"
         )
     if person.role == Role.REVIEWER and person.reviewing.exists():
-        raise Refused("They review relationships: choose another reviewer for those first", "role")
+        raise Refused(
+            _("They review relationships: choose another reviewer for those first"), "role"
+        )
 
 
 @transaction.atomic
@@ -242,7 +252,7 @@ def set_active(*, person: Any, active: bool, by: Any) -> None:
     """Turn a login off (every session of it ends: the sessions signal sees it saved inactive)
     or on again. Nobody turns off their own, so an organisation always keeps an admin."""
     if not active and person.pk == by.pk:
-        raise Refused("You cannot turn off your own login")
+        raise Refused(_("You cannot turn off your own login"))
     person = _still(person, is_active=not active)
     person.is_active = active
     person.save(update_fields=["is_active"])

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import PolicyError
 from mutuality.web.accounts.forms import NhsFormMixin
@@ -17,9 +19,11 @@ from mutuality.web.organisation.policy import CHOICE, LEVEL_CHOICES, NUMBERS, po
 
 ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
 _ROLE_ERRORS = {
-    "required": "Choose a role",
-    "invalid_choice": "Choose a role from the list: professional, supervisor, "
-    "independent reviewer or organisation admin",
+    "required": _("Choose a role"),
+    "invalid_choice": _(
+        "Choose a role from the list: professional, supervisor, "
+        "independent reviewer or organisation admin"
+    ),
 }
 
 
@@ -29,31 +33,31 @@ class _Revision(NhsFormMixin, forms.Form):
 
 class InviteStaffForm(NhsFormMixin, forms.Form):
     display_name = forms.CharField(
-        label="Their name",
-        help_text="As people in your organisation know them, for example Priya Shah.",
+        label=_("Their name"),
+        help_text=_("As people in your organisation know them, for example Priya Shah."),
         max_length=200,
-        error_messages={"required": "Enter their name"},
+        error_messages={"required": _("Enter their name")},
     )
     email = forms.EmailField(
-        label="Their email address",
-        help_text="The link to choose a password goes here.",
+        label=_("Their email address"),
+        help_text=_("The link to choose a password goes here."),
         max_length=254,
         error_messages={
-            "required": "Enter their email address",
-            "invalid": "Enter an email address in the right form, like name@example.org",
+            "required": _("Enter their email address"),
+            "invalid": _("Enter an email address in the right form, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     username = forms.CharField(
-        label="Their username",
-        help_text="What they sign in with. Letters, numbers and @ . + - _ only.",
+        label=_("Their username"),
+        help_text=_("What they sign in with. Letters, numbers and @ . + - _ only."),
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        error_messages={"required": "Enter a username"},
+        error_messages={"required": _("Enter a username")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label="Their role",
+        label=_("Their role"),
         choices=ROLE_CHOICES,
         widget=forms.RadioSelect,
         error_messages=_ROLE_ERRORS,
@@ -65,7 +69,7 @@ class InviteStaffForm(NhsFormMixin, forms.Form):
 
 class RoleForm(NhsFormMixin, forms.Form):
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=ROLE_CHOICES,
         widget=forms.RadioSelect,
         error_messages=_ROLE_ERRORS,
@@ -75,22 +79,22 @@ class RoleForm(NhsFormMixin, forms.Form):
 
 class AssignForm(_Revision):
     supervisor = forms.ModelChoiceField(
-        label="Who supervises this work?",
-        help_text="One of your organisation's supervisors.",
+        label=_("Who supervises this work?"),
+        help_text=_("One of your organisation's supervisors."),
         queryset=get_user_model().objects.none(),
         required=False,
-        empty_label="Nobody",
-        error_messages={"invalid_choice": "Choose a supervisor from the list"},
+        empty_label=_("Nobody"),
+        error_messages={"invalid_choice": _("Choose a supervisor from the list")},
     )
     reviewers = forms.ModelMultipleChoiceField(
-        label="Who reviews it independently?",
-        help_text="Choose any of your organisation's independent reviewers.",
+        label=_("Who reviews it independently?"),
+        help_text=_("Choose any of your organisation's independent reviewers."),
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "invalid_choice": "Choose reviewers from the list",
-            "invalid_pk_value": "Choose reviewers from the list",
+            "invalid_choice": _("Choose reviewers from the list"),
+            "invalid_pk_value": _("Choose reviewers from the list"),
         },
     )
 
@@ -114,26 +118,25 @@ class PolicyForm(_Revision):
         super().__init__(*args, **kwargs)
         for number in NUMBERS:
             default = number.default()
-            hint = " ".join(
-                part for part in (number.hint, f"The default is {str(default).lower()}.") if part
-            )
+            said = _("The default is %(default)s.") % {"default": str(default).lower()}
+            hint = " ".join(str(part) for part in (number.hint, said) if part)
             field: forms.Field
             if number.path == CHOICE:
                 field = forms.ChoiceField(
                     choices=LEVEL_CHOICES,
                     widget=forms.RadioSelect,
-                    error_messages={"invalid_choice": "Choose standard, enhanced or intensive"},
+                    error_messages={"invalid_choice": _("Choose standard, enhanced or intensive")},
                 )
             else:
                 field = forms.IntegerField(
                     widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}),
-                    error_messages={"invalid": "Enter a whole number, like 28"},
+                    error_messages={"invalid": _("Enter a whole number, like 28")},
                 )
             field.label, field.help_text = number.label, hint
             field.error_messages["required"] = (
-                "Enter a number"
+                _("Enter a number")
                 if number.path != CHOICE
-                else ("Choose standard, enhanced or intensive")
+                else (_("Choose standard, enhanced or intensive"))
             )
             self.fields[number.name] = field
 
@@ -161,24 +164,30 @@ class PolicyForm(_Revision):
 
 class DetailsForm(_Revision):
     crisis_text = forms.CharField(
-        label="Your organisation's own crisis lines",
-        help_text="Shown on the help-now page beside the national numbers, as plain text: for "
-        "example your crisis team's phone number and hours. At most "
-        f"{CRISIS_TEXT_LENGTH:,} characters.",
+        label=_("Your organisation's own crisis lines"),
+        help_text=format_lazy(
+            _(
+                "Shown on the help-now page beside the national numbers, as plain text: for "
+                "example your crisis team's phone number and hours. At most {count} characters."
+            ),
+            count=f"{CRISIS_TEXT_LENGTH:,}",
+        ),
         required=False,
         max_length=CRISIS_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
-            "max_length": f"Write at most {CRISIS_TEXT_LENGTH:,} characters "
-            "(you wrote %(show_value)d)"
+            "max_length": format_lazy(
+                _("Write at most {count} characters (you wrote %(show_value)d)"),
+                count=f"{CRISIS_TEXT_LENGTH:,}",
+            )
         },
     )
     report_name = forms.CharField(
-        label="The name on your public transparency report",
-        help_text="Leave it empty to use your organisation's name.",
+        label=_("The name on your public transparency report"),
+        help_text=_("Leave it empty to use your organisation's name."),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Write at most 200 characters (you wrote %(show_value)d)"},
+        error_messages={"max_length": _("Write at most 200 characters (you wrote %(show_value)d)")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -189,10 +198,12 @@ class DetailsForm(_Revision):
 
 class InstrumentsForm(_Revision):
     instruments = forms.CharField(
-        label="Your organisation's own instruments",
-        help_text="A list of instrument definitions in YAML (or JSON), in the form of "
-        "“Instrument definitions” in the case format. Every relationship of your organisation "
-        "can use them. Leave it empty for none.",
+        label=_("Your organisation's own instruments"),
+        help_text=_(
+            "A list of instrument definitions in YAML (or JSON), in the form of "
+            "“Instrument definitions” in the case format. Every relationship of your "
+            "organisation can use them. Leave it empty for none."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
     )

@@ -10,10 +10,15 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import DEFAULT_POLICY, VOCABULARY, Policy, policy_from_data
 from mutuality.web.accounts.models import Organisation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def policy_of(organisation: Organisation) -> Policy:
@@ -34,8 +39,8 @@ class Number:
 
     # Where it sits in the policy, e.g. ("scrutiny", "enhanced_from_contrast").
     path: tuple[str, ...]
-    label: str
-    hint: str
+    label: StrOrPromise
+    hint: StrOrPromise
 
     @property
     def name(self) -> str:
@@ -58,57 +63,57 @@ def _value(data: Any, path: tuple[str, ...]) -> Any:
 NUMBERS = (
     Number(
         ("scrutiny", "enhanced_from_contrast"),
-        "Enhanced scrutiny from this many ways the work differs from usual care",
-        "How many differences from usual care call for enhanced scrutiny.",
+        _("Enhanced scrutiny from this many ways the work differs from usual care"),
+        _("How many differences from usual care call for enhanced scrutiny."),
     ),
     Number(
         ("scrutiny", "intensive_from_contrast"),
-        "Intensive scrutiny from this many ways the work differs from usual care",
-        "At least the number for enhanced scrutiny.",
+        _("Intensive scrutiny from this many ways the work differs from usual care"),
+        _("At least the number for enhanced scrutiny."),
     ),
     Number(
         ("scrutiny", "supervision_every_days", "standard"),
-        "Longest gap between supervision sessions at standard scrutiny, in days",
-        "At least the gap at enhanced scrutiny.",
+        _("Longest gap between supervision sessions at standard scrutiny, in days"),
+        _("At least the gap at enhanced scrutiny."),
     ),
     Number(
         ("scrutiny", "supervision_every_days", "enhanced"),
-        "Longest gap between supervision sessions at enhanced scrutiny, in days",
-        "At least the gap at intensive scrutiny.",
+        _("Longest gap between supervision sessions at enhanced scrutiny, in days"),
+        _("At least the gap at intensive scrutiny."),
     ),
     Number(
         ("scrutiny", "supervision_every_days", "intensive"),
-        "Longest gap between supervision sessions at intensive scrutiny, in days",
-        "The shortest of the three gaps.",
+        _("Longest gap between supervision sessions at intensive scrutiny, in days"),
+        _("The shortest of the three gaps."),
     ),
     Number(
         ("scrutiny", "team_informed_from"),
-        "The team must be told about the work from this level of scrutiny",
-        "Standard, enhanced or intensive.",
+        _("The team must be told about the work from this level of scrutiny"),
+        _("Standard, enhanced or intensive."),
     ),
     Number(
         ("scrutiny", "independent_review_every_days"),
-        "Longest gap between independent reviews, in days",
+        _("Longest gap between independent reviews, in days"),
         "",
     ),
     Number(
         ("scrutiny", "overdue_concern_factor"),
-        "How many gaps without supervision before it is a concern rather than advice",
-        "For example 2: with supervision due every 28 days, 56 days without it is a concern.",
+        _("How many gaps without supervision before it is a concern rather than advice"),
+        _("For example 2: with supervision due every 28 days, 56 days without it is a concern."),
     ),
     Number(
         ("evidence", "no_evidence_after_days"),
-        "Days after the work starts by which each person should have two scores on a measure",
+        _("Days after the work starts by which each person should have two scores on a measure"),
         "",
     ),
     Number(
         ("evidence", "no_improvement_after_days"),
-        "Days of scores with no reliable improvement before it is a concern",
+        _("Days of scores with no reliable improvement before it is a concern"),
         "",
     ),
     Number(
         ("evidence", "false_hopes_after_days"),
-        "Days of scores without improvement before hopes of a lot of change are questioned",
+        _("Days of scores without improvement before hopes of a lot of change are questioned"),
         "",
     ),
 )

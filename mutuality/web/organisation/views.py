@@ -4,7 +4,7 @@ time, in the same queries however long they are; every change goes through `acti
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +36,9 @@ from mutuality.web.organisation.forms import (
 )
 from mutuality.web.relationships.actions import StaleEdit
 from mutuality.web.relationships.models import Relationship
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 _SECOND_FACTOR = Exists(Authenticator.objects.filter(user_id=OuterRef("pk")))
@@ -149,7 +153,7 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
         return _person_page(request, person, form)
     except actions.Stale as stale:
         return _refused_here(request, person, stale)
-    messages.success(request, f"{person.shown_name}'s role is saved.")
+    messages.success(request, _("%(name)s's role is saved.") % {"name": person.shown_name})
     return redirect("organisation:person", pk=person.pk)
 
 
@@ -159,15 +163,19 @@ def set_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = staff_member_for(request.user, pk)
     wanted = request.POST.get("active")
     if wanted not in ("yes", "no"):
-        messages.error(request, "Choose whether to turn the login on or off")
+        messages.error(request, _("Choose whether to turn the login on or off"))
         return redirect("organisation:person", pk=person.pk)
     active = wanted == "yes"
     try:
         actions.set_active(person=person, active=active, by=request.user)
     except (actions.Refused, actions.Stale) as error:
         return _refused_here(request, person, error)
-    done = "turned on again" if active else "turned off: they are signed out everywhere"
-    messages.success(request, f"{person.shown_name}'s login is {done}.")
+    done = (
+        _("%(name)s's login is turned on again.")
+        if active
+        else _("%(name)s's login is turned off: they are signed out everywhere.")
+    )
+    messages.success(request, done % {"name": person.shown_name})
     return redirect("organisation:person", pk=person.pk)
 
 
@@ -181,8 +189,8 @@ def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused_here(request, person, refused)
     messages.success(
         request,
-        f"{person.shown_name}'s second factor is removed. They will set up a new one when they "
-        "next sign in.",
+        _("%(name)s's second factor is removed. They will set up a new one when they next sign in.")
+        % {"name": person.shown_name},
     )
     return redirect("organisation:person", pk=person.pk)
 
@@ -202,7 +210,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except actions.LinkUsed:
             return render(request, "organisation/invitation_invalid.html", status=410)
-        messages.success(request, "Your password is saved. Sign in with your username and it.")
+        messages.success(request, _("Your password is saved. Sign in with your username and it."))
         return redirect("accounts:login")
     return render(request, "accounts/set_password.html", {"form": form})
 
@@ -252,7 +260,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             messages.error(request, actions.STALE)
             return redirect("organisation:assign", pk=relationship.pk)
-        messages.success(request, f"Who supervises and reviews “{relationship.title}” is saved.")
+        messages.success(
+            request,
+            _("Who supervises and reviews “%(title)s” is saved.") % {"title": relationship.title},
+        )
         return redirect("organisation:relationships")
     return render(request, "organisation/assign.html", {"form": form, "relationship": relationship})
 
@@ -273,7 +284,7 @@ def _settings_form(
     form: Any,
     save: Any,
     template: str,
-    done: str,
+    done: StrOrPromise,
 ) -> HttpResponse:
     """Show a settings form; on POST save it, or show what is wrong (a stale form: the latest
     settings, with a message)."""
@@ -291,7 +302,7 @@ def _settings_form(
             for line in str(error).splitlines():
                 form.add_error("instruments", line)
         else:
-            messages.success(request, done if changed else "Nothing was changed.")
+            messages.success(request, done if changed else _("Nothing was changed."))
             return redirect("organisation:settings")
     return render(request, template, {"form": form, "organisation": organisation})
 
@@ -312,7 +323,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             expected=form.cleaned_data["revision"],
         )
 
-    done = "The policy is saved. Every relationship is being assessed again by it."
+    done = _("The policy is saved. Every relationship is being assessed again by it.")
     return _settings_form(request, organisation, form, save, "organisation/policy.html", done)
 
 
@@ -337,7 +348,7 @@ def details(request: HttpRequest) -> HttpResponse:
             expected=data["revision"],
         )
 
-    done = "Your crisis lines and report name are saved."
+    done = _("Your crisis lines and report name are saved.")
     return _settings_form(request, organisation, form, save, "organisation/details.html", done)
 
 
@@ -357,5 +368,5 @@ def instruments(request: HttpRequest) -> HttpResponse:
             expected=form.cleaned_data["revision"],
         )
 
-    done = "Your organisation's instruments are saved."
+    done = _("Your organisation's instruments are saved.")
     return _settings_form(request, organisation, form, save, "organisation/instruments.html", done)

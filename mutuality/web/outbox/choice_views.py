@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mutuality.web.accounts.forms import NhsFormMixin
@@ -22,11 +23,11 @@ class ChoicesForm(NhsFormMixin, forms.Form):
     """The kinds of message a person may turn off, ticked when they get them."""
 
     wanted = forms.MultipleChoiceField(
-        label="Email me when",
-        help_text="Untick any you do not want. You can change this at any time.",
+        label=_("Email me when"),
+        help_text=_("Untick any you do not want. You can change this at any time."),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose only messages from the list"},
+        error_messages={"invalid_choice": _("Choose only messages from the list")},
     )
 
     def __init__(self, *args: Any, offered: tuple[Kind, ...], **kwargs: Any) -> None:
@@ -37,8 +38,8 @@ class ChoicesForm(NhsFormMixin, forms.Form):
 
 
 ALWAYS = {
-    Role.PROFESSIONAL: "a safety flag is raised in a relationship you work in",
-    Role.SUPERVISOR: "a safety flag is raised in a relationship you supervise",
+    Role.PROFESSIONAL: _("a safety flag is raised in a relationship you work in"),
+    Role.SUPERVISOR: _("a safety flag is raised in a relationship you supervise"),
 }
 """The always-sent message a role gets beyond the ones of signing in, in the page's words."""
 
@@ -55,7 +56,7 @@ def message_choices(request: HttpRequest) -> HttpResponse:
             wanted = {Kind(value) for value in form.cleaned_data["wanted"]}
             changed = choices.choose(user=user, wanted_kinds=wanted)
             messages.success(
-                request, "Your choices are saved." if changed else "Nothing needed to change."
+                request, _("Your choices are saved.") if changed else _("Nothing needed to change.")
             )
             return redirect("accounts:messages")
     else:

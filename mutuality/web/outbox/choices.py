@@ -8,13 +8,17 @@ about a message they could not get.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.accounts.models import Role
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox.models import ALWAYS_SENT, Kind, MessageChoice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 OFFERED: dict[str, tuple[Kind, ...]] = {
     Role.PROFESSIONAL: (
@@ -36,13 +40,13 @@ OFFERED: dict[str, tuple[Kind, ...]] = {
 }
 """The kinds a person in each role may turn off: those that can be sent to that role."""
 
-WORDS: dict[Kind, str] = {
-    Kind.CONSENT_WITHDRAWN: "Someone withdraws their consent in a relationship you are part of",
-    Kind.CONTRACT_WAITING: "A new version of a contract is waiting for your agreement",
-    Kind.QUESTIONNAIRE_DUE: "A wellbeing questionnaire is due, on the schedule you agreed",
-    Kind.OVERDUE_DIGEST: "Once a week, when supervision or a review is overdue",
-    Kind.WORRY_RAISED: "Someone records a worry about a relationship you supervise",
-    Kind.CONSULTATION_REQUESTED: "Someone asks for a consultation about another way of helping",
+WORDS: dict[Kind, StrOrPromise] = {
+    Kind.CONSENT_WITHDRAWN: _("Someone withdraws their consent in a relationship you are part of"),
+    Kind.CONTRACT_WAITING: _("A new version of a contract is waiting for your agreement"),
+    Kind.QUESTIONNAIRE_DUE: _("A wellbeing questionnaire is due, on the schedule you agreed"),
+    Kind.OVERDUE_DIGEST: _("Once a week, when supervision or a review is overdue"),
+    Kind.WORRY_RAISED: _("Someone records a worry about a relationship you supervise"),
+    Kind.CONSULTATION_REQUESTED: _("Someone asks for a consultation about another way of helping"),
 }
 """How the choices page names each kind a person may turn off."""
 

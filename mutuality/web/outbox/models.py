@@ -10,22 +10,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What a message is about; a person chooses which non-urgent kinds they get."""
 
-    INVITATION = "invitation", "An invitation to a relationship"
-    STAFF_INVITATION = "staff_invitation", "An invitation to join the organisation"
-    PASSWORD_RESET = "password_reset", "A link to choose a new password"
-    EMAIL_CONFIRMATION = "email_confirmation", "A link to confirm your email address"
-    SAFETY_FLAG = "safety_flag", "A safety flag was raised"
-    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent was withdrawn"
-    CONTRACT_WAITING = "contract_waiting", "A contract version waits for your agreement"
-    QUESTIONNAIRE_DUE = "questionnaire_due", "A questionnaire is due"
-    OVERDUE_DIGEST = "overdue_digest", "Supervision or review overdue (weekly)"
-    WORRY_RAISED = "worry_raised", "A worry was raised"
-    CONSULTATION_REQUESTED = "consultation_requested", "A consultation was asked for"
+    INVITATION = "invitation", _("An invitation to a relationship")
+    STAFF_INVITATION = "staff_invitation", _("An invitation to join the organisation")
+    PASSWORD_RESET = "password_reset", _("A link to choose a new password")
+    EMAIL_CONFIRMATION = "email_confirmation", _("A link to confirm your email address")
+    SAFETY_FLAG = "safety_flag", _("A safety flag was raised")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent was withdrawn")
+    CONTRACT_WAITING = "contract_waiting", _("A contract version waits for your agreement")
+    QUESTIONNAIRE_DUE = "questionnaire_due", _("A questionnaire is due")
+    OVERDUE_DIGEST = "overdue_digest", _("Supervision or review overdue (weekly)")
+    WORRY_RAISED = "worry_raised", _("A worry was raised")
+    CONSULTATION_REQUESTED = "consultation_requested", _("A consultation was asked for")
 
 
 # Sent whatever a person chooses: safety, and the messages that are part of signing in.
@@ -43,10 +44,10 @@ SURVIVE_WITHDRAWAL = frozenset({Kind.SAFETY_FLAG, Kind.CONSENT_WITHDRAWN})
 
 
 class State(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Could not be delivered"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be delivered")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class OutgoingMessage(models.Model):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mutuality.web.access import undelivered_messages_organisation
@@ -36,7 +37,7 @@ def _organisation(request: HttpRequest, page: str) -> int:
 def _to_whom(message: OutgoingMessage) -> str:
     if message.recipient is not None:
         return str(message.recipient.shown_name)
-    return f"{message.to} (who has no login yet)"
+    return gettext("%(address)s (who has no login yet)") % {"address": message.to}
 
 
 @login_required
@@ -57,7 +58,7 @@ def undelivered(request: HttpRequest) -> HttpResponse:
             "to": _to_whom(message),
             "written": message.created,
             "attempts": message.attempts,
-            "error": message.last_error or "The mail server did not say why.",
+            "error": message.last_error or gettext("The mail server did not say why."),
         }
         for message in page
     ]
@@ -90,10 +91,13 @@ def try_again(request: HttpRequest, pk: int) -> HttpResponse:
             refused(request.user, 404, page="try a message again")
             raise Http404("No such message")
         if message.state != State.FAILED:  # tried again already, from another tab say
-            messages.info(request, "That message is no longer waiting to be tried again.")
+            messages.info(request, gettext("That message is no longer waiting to be tried again."))
             return redirect("outbox:undelivered")
         _send_again(request, message, organisation)
-    messages.success(request, f"We will try again to send the message to {_to_whom(message)}.")
+    messages.success(
+        request,
+        gettext("We will try again to send the message to %(whom)s.") % {"whom": _to_whom(message)},
+    )
     return redirect("outbox:undelivered")
 
 
