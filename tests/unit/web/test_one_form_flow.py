@@ -73,9 +73,7 @@ def test_no_view_handles_a_post_by_hand() -> None:
         for line, what in _by_hand(ast.parse(path.read_text(), filename=str(path))):
             offences.append(f"mutuality/web/{name}:{line}: {what}")
 
-    assert offences == [], "handle POSTs through mutuality.web.forms_flow:\n" + "\n".join(
-        offences
-    )
+    assert offences == [], "handle POSTs through mutuality.web.forms_flow:\n" + "\n".join(offences)
 
 
 def test_the_scan_finds_a_post_handled_by_hand() -> None:
