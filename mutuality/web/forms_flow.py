@@ -97,6 +97,10 @@ class Result:
         return cls(Outcome.REFUSED, problems[0][1] if problems else "", problems=problems)
 
 
+class Confirm(forms.Form):
+    """The form of a button with nothing to fill in ("Withdraw my consent"): always valid."""
+
+
 F = TypeVar("F", bound=forms.BaseForm)
 
 
