@@ -92,6 +92,11 @@ class Result:
         return cls(Outcome.REFUSED, message, problems=((field, message),))
 
     @classmethod
+    def refused_showing(cls, page: HttpResponse) -> Result:
+        """Refused, and `page` says why in place of the form (a link already used)."""
+        return cls(Outcome.REFUSED, page=page)
+
+    @classmethod
     def refused_for(cls, problems: Problems) -> Result:
         """Refused for several reasons, each beside its field."""
         return cls(Outcome.REFUSED, problems[0][1] if problems else "", problems=problems)
@@ -184,6 +189,8 @@ def answer(request: HttpRequest, flow: FormFlow[F], form: F, result: Result) -> 
             say(request, result.message)
         return redirect(result.then or flow.then)
     _log_refusal(request, flow, result)
+    if result.page is not None:
+        return result.page
     shown = flow.again(form, result) if flow.again is not None else form
     for where, words in result.problems:
         refuse(shown, words, field=where)
