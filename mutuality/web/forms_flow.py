@@ -82,9 +82,10 @@ class Result:
         return cls(Outcome.UNCHANGED, message, then=then)
 
     @classmethod
-    def stale(cls, message: str = STALE) -> Result:
-        """Someone else changed it after the page was loaded: nothing was saved."""
-        return cls(Outcome.STALE, message, problems=((None, message),))
+    def stale(cls, message: str = STALE, *, field: str | None = None) -> Result:
+        """Someone else changed it after the page was loaded: nothing was saved. The reason
+        goes above the form, or beside `field` on a form with no visible field."""
+        return cls(Outcome.STALE, message, problems=((field, message),))
 
     @classmethod
     def refused(cls, message: str, *, field: str | None = None) -> Result:
