@@ -88,9 +88,10 @@ class Result:
         return cls(Outcome.STALE, message, problems=((field, message),))
 
     @classmethod
-    def refused(cls, message: str, *, field: str | None = None) -> Result:
-        """Refused for one reason, beside `field` (or above the form)."""
-        return cls(Outcome.REFUSED, message, problems=((field, message),))
+    def refused(cls, message: str, *, field: str | None = None, then: str | None = None) -> Result:
+        """Refused for one reason, beside `field` (or above the form); or, with `then`, said
+        on that page instead (the form no longer applies: the thing was closed meanwhile)."""
+        return cls(Outcome.REFUSED, message, problems=((field, message),), then=then)
 
     @classmethod
     def refused_showing(cls, page: HttpResponse) -> Result:
@@ -192,6 +193,9 @@ def answer(request: HttpRequest, flow: FormFlow[F], form: F, result: Result) -> 
     _log_refusal(request, flow, result)
     if result.page is not None:
         return result.page
+    if result.then is not None:
+        messages.error(request, result.message)
+        return redirect(result.then)
     shown = flow.again(form, result) if flow.again is not None else form
     for where, words in result.problems:
         refuse(shown, words, field=where)
