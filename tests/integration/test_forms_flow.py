@@ -15,9 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from mutuality.framework import CaseError, Problem
+from mutuality.web.accounts.models import Organisation
+from mutuality.web.audit.models import AuditEvent
 from mutuality.web.forms_flow import NOTHING_CHANGED, FormFlow, Outcome, Result, handle
 from mutuality.web.relationships.actions import Refused, StaleEdit
 from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.models import AssessmentRecord, Relationship
+from tests.factories import World
 from tests.integration.logs import captured_logs
 
 
@@ -203,3 +207,67 @@ def test_each_result_says_which_of_the_four_it_is() -> None:
 
     assert outcomes == [Outcome.SAVED, Outcome.UNCHANGED, Outcome.STALE, Outcome.REFUSED]
     assert results[3].problems == ((None, "r"),)
+
+
+# --- UNCHANGED through real pages: nothing written, and the page says so ----------------------
+
+
+def _counts(world: World) -> tuple[int, int, int]:
+    """Audit rows, stored assessments and the relationship's revision."""
+    relationship = Relationship.objects.get(pk=world.relationship.pk)
+    return (
+        AuditEvent.objects.exclude(action="view").count(),
+        AssessmentRecord.objects.filter(relationship=relationship).count(),
+        relationship.revision,
+    )
+
+
+def test_a_details_page_saved_as_it_was_writes_nothing(world: World) -> None:
+    """The name and setting sent back as recorded: "Nothing changed.", no audit row, no new
+    assessment, the same revision."""
+    relationship = world.relationship
+    before = _counts(world)
+    data = {
+        "revision": before[2],
+        "title": relationship.title,
+        "setting": relationship.setting,
+    }
+
+    response = world.client("professional").post(
+        f"/relationships/{relationship.pk}/about/", data, follow=True
+    )
+
+    assert NOTHING_CHANGED in response.content.decode()
+    assert _counts(world) == before
+
+
+def test_an_unchanged_form_from_an_old_page_is_still_refused(world: World) -> None:
+    """Saying nothing new from a stale page is refused as stale, not passed as unchanged."""
+    relationship = world.relationship
+    data = {"revision": relationship.revision - 1, "title": relationship.title}
+
+    response = world.client("professional").post(
+        f"/relationships/{relationship.pk}/about/", {**data, "setting": relationship.setting}
+    )
+
+    assert response.status_code == 200
+    assert STALE in response.content.decode()
+
+
+def test_organisation_settings_saved_as_they_were_write_nothing(world: World) -> None:
+    """The crisis lines and report name sent back as recorded: "Nothing changed." and no audit
+    row."""
+    organisation = Organisation.objects.get(pk=world.relationship.organisation_id)
+    audited = AuditEvent.objects.count()
+    data = {
+        "revision": organisation.revision,
+        "crisis_text": organisation.crisis_text,
+        "report_name": organisation.report_name,
+    }
+
+    response = world.client("admin").post(
+        "/organisation/settings/crisis-lines-and-report-name/", data, follow=True
+    )
+
+    assert NOTHING_CHANGED in response.content.decode()
+    assert AuditEvent.objects.count() == audited

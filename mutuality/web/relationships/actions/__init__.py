@@ -173,6 +173,15 @@ def bump_revision(relationship: Relationship, expected: int | None = None) -> No
         raise StaleEdit("This relationship was changed by someone else after you opened it.")
 
 
+def check_revision(relationship: Relationship, expected: int | None) -> None:
+    """Refuse a page loaded before the latest change, as `bump_revision` does, without marking
+    a change: for a save that turns out to change nothing (the flow's UNCHANGED)."""
+    if expected is None:
+        return
+    if not Relationship.objects.filter(pk=relationship.pk, revision=expected).exists():
+        raise StaleEdit("This relationship was changed by someone else after you opened it.")
+
+
 @transaction.atomic
 def set_consent(
     *, participant: Participant, consent: str, by: Any, expected_revision: int | None = None
