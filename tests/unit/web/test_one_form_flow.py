@@ -45,6 +45,54 @@ def _by_hand(tree: ast.AST) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+FLOW = {"handle", "form_page"}
+"""The flow's entrances: `forms_flow.handle`, and `form_page` (a relationship's form page on it)."""
+
+NO_FORM: dict[tuple[str, str], str] = {
+    # The idle warning's "Stay signed in" is a script's keep-alive: no form, no page, a 204.
+    ("accounts/session_views.py", "stay_signed_in"): "a script's keep-alive, answered with 204",
+}
+"""Views that accept a POST without going through the flow, each with its reason."""
+
+
+def _accepts_post(function: ast.FunctionDef) -> bool:
+    """Whether a view's decorators let a POST through (require_POST, or a method list naming
+    POST)."""
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Name) and decorator.id == "require_POST":
+            return True
+        if isinstance(decorator, ast.Call) and "POST" in ast.unparse(decorator.args):
+            return True
+    return False
+
+
+def _called(function: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                names.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute):
+                names.add(node.func.attr)
+    return names
+
+
+def _posts_outside_the_flow(tree: ast.Module) -> list[str]:
+    """The module's views that accept a POST but never reach the flow, even through the
+    module's own helpers."""
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    calls = {name: _called(node) for name, node in functions.items()}
+    reaching = set(FLOW)
+    grew = True
+    while grew:
+        more = {name for name, called in calls.items() if called & reaching} - reaching
+        reaching |= more
+        grew = bool(more)
+    return [
+        name for name, node in functions.items() if _accepts_post(node) and name not in reaching
+    ]
+
+
 def _modules() -> list[Path]:
     return sorted(path for path in WEB.rglob("*.py") if "migrations" not in path.parts)
 
@@ -64,6 +112,39 @@ def test_no_view_handles_a_post_by_hand() -> None:
     assert offences == [], "handle POSTs through mutuality.web.forms_flow:\n" + "\n".join(offences)
 
 
+def test_every_view_that_accepts_a_post_goes_through_the_flow() -> None:
+    """Each view that lets a POST through reaches `handle` or `form_page`, directly or through
+    its module's helpers, except those listed with a reason."""
+    outside = []
+
+    for path in _modules():
+        name = path.relative_to(WEB).as_posix()
+        tree = ast.parse(path.read_text(), filename=str(path))
+        outside += [
+            f"mutuality/web/{name}: {view}"
+            for view in _posts_outside_the_flow(tree)
+            if (name, view) not in NO_FORM
+        ]
+
+    assert outside == []
+
+
+def test_the_scan_finds_a_post_view_outside_the_flow() -> None:
+    """A view taking POSTs that never calls the flow is found; one reaching it through a
+    helper is not."""
+    source = (
+        "@require_POST\n"
+        "def by_hand(request): return redirect('/')\n"
+        "@require_http_methods(['GET', 'POST'])\n"
+        "def helped(request): return _helper(request)\n"
+        "def _helper(request): return handle(request, flow)\n"
+    )
+
+    outside = _posts_outside_the_flow(ast.parse(source))
+
+    assert outside == ["by_hand"]
+
+
 def test_the_scan_finds_a_post_handled_by_hand() -> None:
     """The scan itself catches each way of handling a POST by hand (so a pass means something)."""
     source = (
@@ -80,7 +161,9 @@ def test_the_scan_finds_a_post_handled_by_hand() -> None:
 
 
 def test_every_allowed_module_exists() -> None:
-    """The allow-list names only modules that are there, so it cannot quietly go stale."""
-    missing = [name for name in ALLOWED if not (WEB / name).is_file()]
+    """The allow-lists name only modules that are there, so they cannot quietly go stale."""
+    named = [*ALLOWED, *(module for module, _ in NO_FORM)]
+
+    missing = [name for name in named if not (WEB / name).is_file()]
 
     assert missing == []
