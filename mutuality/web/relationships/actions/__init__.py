@@ -33,7 +33,7 @@ def spoken_date(day: date) -> str:
 
 class Refused(Exception):
     """An action refused for a reason the person can act on; nothing is saved. The message is
-    shown above the form (views/common.py `form_page`)."""
+    shown above the form (`mutuality.web.forms_flow`)."""
 
 
 class StaleEdit(Exception):
