@@ -12,16 +12,17 @@ from allauth.account.internal.flows.email_verification import (
     send_verification_email_to_address,
 )
 from allauth.account.models import EmailAddress
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mutuality.web.accounts.addresses import pending_address, primary_address
 from mutuality.web.accounts.forms import ChangeEmailForm
 from mutuality.web.audit.actions import record
+from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
 
 
 def _sent(request: HttpRequest, address: EmailAddress, *, how: str) -> None:
@@ -47,8 +48,8 @@ def change_email(request: HttpRequest) -> HttpResponse:
     Sending it first asks for the password again (allauth then resumes the request): a
     confirmed new address could reset the password, so a borrowed session must not set one."""
     user: Any = request.user
-    form = ChangeEmailForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form: ChangeEmailForm) -> Result:
         with transaction.atomic():
             address = EmailAddress.objects.add_new_email(
                 request, user, form.cleaned_data["email"], send_verification=False
@@ -62,8 +63,23 @@ def change_email(request: HttpRequest) -> HttpResponse:
                 primary=False,
             )
             _sent(request, address, how="asked to change address")
-        return redirect("accounts:account")
-    return render(request, "accounts/email.html", {"form": form, "pending": pending_address(user)})
+        return Result.saved("")  # the account page says a link is on its way
+
+    def show(form: ChangeEmailForm) -> HttpResponse:
+        context = {"form": form, "pending": pending_address(user)}
+        return render(request, "accounts/email.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=lambda data: ChangeEmailForm(data, user=user),
+            act=act,
+            show=show,
+            then=reverse("accounts:account"),
+            page="email",
+            organisation_id=user.organisation_id,
+        ),
+    )
 
 
 @login_required
@@ -72,10 +88,23 @@ def send_confirmation(request: HttpRequest) -> HttpResponse:
     """Mail a confirmation link to the address waiting to be confirmed: the one someone asked to
     change to, else their current address if it is not yet verified."""
     user: Any = request.user
-    address = pending_address(user) or primary_address(user)
-    if address is None or address.verified:
-        messages.info(request, "Your email address is already confirmed.")
-        return redirect("accounts:account")
-    with transaction.atomic():
-        _sent(request, address, how="asked for a link")
-    return redirect("accounts:account")
+
+    def act(form: Confirm) -> Result:
+        address = pending_address(user) or primary_address(user)
+        if address is None or address.verified:
+            return Result.unchanged("Your email address is already confirmed.")
+        with transaction.atomic():
+            _sent(request, address, how="asked for a link")
+        return Result.saved("")  # the account page says a link is on its way
+
+    return handle(
+        request,
+        FormFlow(
+            form=Confirm,
+            act=act,
+            show=None,
+            then=reverse("accounts:account"),
+            page="email confirmation",
+            organisation_id=user.organisation_id,
+        ),
+    )

@@ -13,11 +13,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.audit.actions import record
+from mutuality.web.forms_flow import FormFlow, Result, handle, saved_or_unchanged
 
 BROWSER = ""
 """The stored value of "the language my browser asks for": no choice of one's own."""
@@ -110,15 +111,26 @@ def choose(*, user: Any, language: str) -> bool:
 def choose_language(request: HttpRequest) -> HttpResponse:
     """Choose the language of one's pages; a saved choice takes effect on the next page."""
     user: Any = request.user
-    if request.method == "POST":
-        form = LanguageForm(request.POST)
-        if form.is_valid():
-            changed = choose(user=user, language=form.cleaned_data["language"])
-            translation.activate(language_of(request))  # the message in the new language
-            messages.success(
-                request, _("Your language is saved.") if changed else _("Nothing needed to change.")
-            )
-            return redirect("accounts:account")
-    else:
-        form = LanguageForm(initial={"language": user.language or BROWSER_CHOICE})
-    return render(request, "accounts/language.html", {"form": form})
+
+    def make_form(data: QueryDict | None) -> LanguageForm:
+        return LanguageForm(data, initial={"language": user.language or BROWSER_CHOICE})
+
+    def act(form: LanguageForm) -> Result:
+        changed = choose(user=user, language=form.cleaned_data["language"])
+        translation.activate(language_of(request))  # the message in the new language
+        return saved_or_unchanged(changed, _("Your language is saved."))
+
+    def show(form: LanguageForm) -> HttpResponse:
+        return render(request, "accounts/language.html", {"form": form})
+
+    return handle(
+        request,
+        FormFlow(
+            form=make_form,
+            act=act,
+            show=show,
+            then=reverse("accounts:account"),
+            page="language",
+            organisation_id=user.organisation_id,
+        ),
+    )

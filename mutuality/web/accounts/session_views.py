@@ -16,19 +16,20 @@ from allauth.usersessions.adapter import get_adapter as usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from ua_parser import parse
 
 from mutuality.web.accounts.sessions import note_activity, standing, track
 from mutuality.web.audit.actions import record
+from mutuality.web.forms_flow import FormFlow, Result, handle
 from mutuality.web.security_log import security_event
 
 EVERY_OTHER = "others"
@@ -124,15 +125,27 @@ class EndSessionForm(forms.Form):
 @login_required
 def sessions(request: HttpRequest) -> HttpResponse:
     """The person's sessions; POST ends one of the others, or all of them."""
-    form = EndSessionForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form: EndSessionForm) -> Result:
         ended = _end(request, form.cleaned_data["session"])
-        messages.success(request, _ended_words(ended))
-        return redirect("accounts:sessions")
-    return render(
+        words = _ended_words(ended)
+        return Result.saved(words) if ended else Result.unchanged(words)
+
+    def show(form: EndSessionForm) -> HttpResponse:
+        context = {"form": form, "sessions": _shown(request), "every_other": EVERY_OTHER}
+        return render(request, "usersessions/usersession_list.html", context)
+
+    user: Any = request.user
+    return handle(
         request,
-        "usersessions/usersession_list.html",
-        {"form": form, "sessions": _shown(request), "every_other": EVERY_OTHER},
+        FormFlow(
+            form=lambda data: EndSessionForm(data, request=request),
+            act=act,
+            show=show,
+            then=reverse("accounts:sessions"),
+            page="sessions",
+            organisation_id=user.organisation_id,
+        ),
     )
 
 

@@ -77,6 +77,18 @@ class RoleForm(NhsFormMixin, forms.Form):
     was = forms.ChoiceField(choices=Role.choices, widget=forms.HiddenInput)
 
 
+class ActiveForm(NhsFormMixin, forms.Form):
+    """Turning a login on or off: the button pressed."""
+
+    active = forms.ChoiceField(
+        choices=[("yes", "On"), ("no", "Off")],
+        error_messages={
+            "required": "Choose whether to turn the login on or off",
+            "invalid_choice": "Choose whether to turn the login on or off",
+        },
+    )
+
+
 class AssignForm(_Revision):
     supervisor = forms.ModelChoiceField(
         label=_("Who supervises this work?"),
@@ -146,9 +158,10 @@ class PolicyForm(_Revision):
     def values(self) -> dict[tuple[str, ...], Any]:
         return {number.path: self.cleaned_data[number.name] for number in NUMBERS}
 
-    def refused(self, error: PolicyError) -> None:
-        """Show the framework's reasons beside the numbers they are about."""
+    def problems(self, error: PolicyError) -> tuple[tuple[str | None, str], ...]:
+        """The framework's reasons, each beside the number it is about."""
         by_path = {".".join(n.path): n for n in NUMBERS}
+        found: list[tuple[str | None, str]] = []
         for problem in error.problems:
             number = by_path.get(problem.path)
             message = problem.message
@@ -159,7 +172,8 @@ class PolicyForm(_Revision):
                 for n in sorted(NUMBERS, key=lambda n: -len(n.path[-1])):
                     message = message.replace(n.path[-1], f"“{n.label}”")
                 message = message[:1].upper() + message[1:]
-            self.add_error(number.name if number else None, message)
+            found.append((number.name if number else None, message))
+        return tuple(found)
 
 
 class DetailsForm(_Revision):

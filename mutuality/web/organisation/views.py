@@ -4,17 +4,18 @@ time, in the same queries however long they are; every change goes through `acti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -25,8 +26,17 @@ from mutuality.outcomes import OutcomesError
 from mutuality.web.access import administered_organisation, relationship_to_assign, staff_member_for
 from mutuality.web.accounts.forms import NhsSetPasswordForm
 from mutuality.web.accounts.models import Organisation
+from mutuality.web.forms_flow import (
+    Confirm,
+    FormFlow,
+    Outcome,
+    Result,
+    handle,
+    saved_or_unchanged,
+)
 from mutuality.web.organisation import actions
 from mutuality.web.organisation.forms import (
+    ActiveForm,
     AssignForm,
     DetailsForm,
     InstrumentsForm,
@@ -83,25 +93,59 @@ def people(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     """Make a login for a new member of staff, and a link for them to choose its password."""
     organisation = administered_organisation(request.user, "invite staff")
-    form = InviteStaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def act(form: InviteStaffForm) -> Result:
+        person, invitation, link = actions.invite_staff(
+            organisation=organisation,
+            by=request.user,
+            link=lambda token: request.build_absolute_uri(
+                reverse("organisation:invitation", args=[token])
+            ),
+            **form.cleaned_data,
+        )
+        # The link is shown once, here: it is not kept anywhere a later page could read it.
+        context = {"person": person, "invitation": invitation, "link": link}
+        return Result.saved_showing(render(request, "organisation/invite_sent.html", context))
+
+    def show(form: InviteStaffForm) -> HttpResponse:
+        context = {"form": form, "days": settings.INVITATION_DAYS}
+        return render(request, "organisation/invite.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=InviteStaffForm,
+            act=_refusals(act),
+            show=show,
+            then=reverse("organisation:people"),
+            page="invite staff",
+            organisation_id=organisation.pk,
+        ),
+    )
+
+
+F = TypeVar("F", bound=forms.BaseForm)
+
+
+def _refusals(act: Callable[[F], Result]) -> Callable[[F], Result]:
+    """The organisation's actions' refusals as the flow's results."""
+
+    def acting(form: F) -> Result:
         try:
-            person, invitation, link = actions.invite_staff(
-                organisation=organisation,
-                by=request.user,
-                link=lambda token: request.build_absolute_uri(
-                    reverse("organisation:invitation", args=[token])
-                ),
-                **data,
-            )
+            return act(form)
+        except actions.Stale:
+            return Result.stale(actions.STALE)
         except actions.Refused as refused:
-            form.add_error(refused.field, refused.message)
-        else:
-            context = {"person": person, "invitation": invitation, "link": link}
-            return render(request, "organisation/invite_sent.html", context)
-    context = {"form": form, "days": settings.INVITATION_DAYS}
-    return render(request, "organisation/invite.html", context)
+            return Result.refused(refused.message, field=refused.field)
+        except PolicyError as error:
+            problems = form.problems(error) if isinstance(form, PolicyForm) else ()
+            return Result.refused_for(problems or ((None, str(error)),))
+        except OutcomesError as error:
+            return Result.refused_for(
+                tuple(("instruments", line) for line in str(error).splitlines())
+            )
+
+    return acting
 
 
 def _person_page(
@@ -128,71 +172,103 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     return _person_page(request, staff_member_for(request.user, pk))
 
 
-def _refused_here(request: HttpRequest, person: Any, error: Exception) -> HttpResponse:
-    text = error.message if isinstance(error, actions.Refused) else actions.STALE
-    messages.error(request, text)
-    return redirect("organisation:person", pk=person.pk)
+def _on_person(
+    request: HttpRequest,
+    person: Any,
+    form: Callable[[QueryDict | None], F],
+    act: Callable[[F], Result],
+    *,
+    show: Callable[[F], HttpResponse] | None = None,
+    again: Callable[[F, Result], F] | None = None,
+) -> HttpResponse:
+    """A button on one person's page, through the form flow; back to their page after."""
+    organisation_id = getattr(request.user, "organisation_id", None)
+    return handle(
+        request,
+        FormFlow(
+            form=form,
+            act=_refusals(act),
+            show=show,
+            then=reverse("organisation:person", kwargs={"pk": person.pk}),
+            page="organisation person",
+            organisation_id=organisation_id,
+            again=again,
+        ),
+    )
 
 
 @login_required
 @require_POST
 def change_role(request: HttpRequest, pk: int) -> HttpResponse:
     person = staff_member_for(request.user, pk)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        return _person_page(request, person, form)
-    try:
+
+    def act(form: RoleForm) -> Result:
         actions.change_role(
             person=person,
             role=form.cleaned_data["role"],
             was=form.cleaned_data["was"],
             by=request.user,
         )
-    except actions.Refused as refused:
-        form.add_error("role" if refused.field else None, refused.message)
+        return Result.saved(_("%(name)s's role is saved.") % {"name": person.shown_name})
+
+    def again(form: RoleForm, result: Result) -> RoleForm:
+        if result.outcome is Outcome.STALE:  # the role as it is now
+            person.refresh_from_db()
+            return RoleForm(initial={"role": person.role, "was": person.role})
+        return form
+
+    def show(form: RoleForm) -> HttpResponse:
         return _person_page(request, person, form)
-    except actions.Stale as stale:
-        return _refused_here(request, person, stale)
-    messages.success(request, _("%(name)s's role is saved.") % {"name": person.shown_name})
-    return redirect("organisation:person", pk=person.pk)
+
+    return _on_person(request, person, RoleForm, _refused_on_role(act), show=show, again=again)
+
+
+def _refused_on_role(act: Callable[[RoleForm], Result]) -> Callable[[RoleForm], Result]:
+    """A refusal about the role goes beside the role's choices."""
+
+    def acting(form: RoleForm) -> Result:
+        try:
+            return act(form)
+        except actions.Refused as refused:
+            return Result.refused(refused.message, field="role" if refused.field else None)
+
+    return acting
 
 
 @login_required
 @require_POST
 def set_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = staff_member_for(request.user, pk)
-    wanted = request.POST.get("active")
-    if wanted not in ("yes", "no"):
-        messages.error(request, _("Choose whether to turn the login on or off"))
-        return redirect("organisation:person", pk=person.pk)
-    active = wanted == "yes"
-    try:
+
+    def act(form: ActiveForm) -> Result:
+        active = form.cleaned_data["active"] == "yes"
         actions.set_active(person=person, active=active, by=request.user)
-    except (actions.Refused, actions.Stale) as error:
-        return _refused_here(request, person, error)
-    done = (
-        _("%(name)s's login is turned on again.")
-        if active
-        else _("%(name)s's login is turned off: they are signed out everywhere.")
-    )
-    messages.success(request, done % {"name": person.shown_name})
-    return redirect("organisation:person", pk=person.pk)
+        done = (
+            _("%(name)s's login is turned on again.")
+            if active
+            else _("%(name)s's login is turned off: they are signed out everywhere.")
+        )
+        return Result.saved(done % {"name": person.shown_name})
+
+    return _on_person(request, person, ActiveForm, act)
 
 
 @login_required
 @require_POST
 def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     person = staff_member_for(request.user, pk)
-    try:
+
+    def act(form: Confirm) -> Result:
         actions.reset_second_factor(person=person, by=request.user)
-    except actions.Refused as refused:
-        return _refused_here(request, person, refused)
-    messages.success(
-        request,
-        _("%(name)s's second factor is removed. They will set up a new one when they next sign in.")
-        % {"name": person.shown_name},
-    )
-    return redirect("organisation:person", pk=person.pk)
+        return Result.saved(
+            _(
+                "%(name)s's second factor is removed. They will set up a new one when they next "
+                "sign in."
+            )
+            % {"name": person.shown_name}
+        )
+
+    return _on_person(request, person, Confirm, act)
 
 
 @never_cache
@@ -202,17 +278,27 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = actions.find_staff_invitation(token)
     if found is None:
         return render(request, "organisation/invitation_invalid.html", status=404)
-    form = NhsSetPasswordForm(found.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form: NhsSetPasswordForm) -> Result:
         try:
             actions.accept_staff_invitation(
                 invitation=found, form=form, by_email=actions.came_by_email(found, token)
             )
         except actions.LinkUsed:
-            return render(request, "organisation/invitation_invalid.html", status=410)
-        messages.success(request, _("Your password is saved. Sign in with your username and it."))
-        return redirect("accounts:login")
-    return render(request, "accounts/set_password.html", {"form": form})
+            gone = render(request, "organisation/invitation_invalid.html", status=410)
+            return Result.refused_showing(gone)
+        return Result.saved(_("Your password is saved. Sign in with your username and it."))
+
+    return handle(
+        request,
+        FormFlow(
+            form=lambda data: NhsSetPasswordForm(found.user, data),
+            act=act,
+            show=lambda form: render(request, "accounts/set_password.html", {"form": form}),
+            then=reverse("accounts:login"),
+            page="staff invitation",
+        ),
+    )
 
 
 # --- supervisors and reviewers -----------------------------------------------------------------
@@ -242,30 +328,60 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the relationship's supervisor and independent reviewers."""
     relationship = relationship_to_assign(request.user, pk)
     organisation = relationship.organisation
-    initial = {
-        "revision": relationship.revision,
-        "supervisor": relationship.supervisor_id,
-        "reviewers": list(relationship.reviewers.values_list("pk", flat=True)),
-    }
-    form = AssignForm(request.POST or None, initial=initial, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.assign(
-                relationship=relationship,
-                by=request.user,
-                supervisor=form.cleaned_data["supervisor"],
-                reviewers=form.cleaned_data["reviewers"],
-                expected_revision=form.cleaned_data["revision"],
-            )
-        except StaleEdit:
-            messages.error(request, actions.STALE)
-            return redirect("organisation:assign", pk=relationship.pk)
-        messages.success(
-            request,
-            _("Who supervises and reviews “%(title)s” is saved.") % {"title": relationship.title},
+
+    def make_form(data: QueryDict | None) -> AssignForm:
+        initial = {
+            "revision": relationship.revision,
+            "supervisor": relationship.supervisor_id,
+            "reviewers": list(relationship.reviewers.values_list("pk", flat=True)),
+        }
+        return AssignForm(data, initial=initial, organisation=organisation)
+
+    def act(form: AssignForm) -> Result:
+        actions.assign(
+            relationship=relationship,
+            by=request.user,
+            supervisor=form.cleaned_data["supervisor"],
+            reviewers=form.cleaned_data["reviewers"],
+            expected_revision=form.cleaned_data["revision"],
         )
-        return redirect("organisation:relationships")
-    return render(request, "organisation/assign.html", {"form": form, "relationship": relationship})
+        return Result.saved(
+            _("Who supervises and reviews “%(title)s” is saved.") % {"title": relationship.title}
+        )
+
+    def again(form: AssignForm, result: Result) -> AssignForm:
+        relationship.refresh_from_db()  # a stale page: show who is assigned now
+        return make_form(None) if result.outcome is Outcome.STALE else form
+
+    def show(form: AssignForm) -> HttpResponse:
+        context = {"form": form, "relationship": relationship}
+        return render(request, "organisation/assign.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=make_form,
+            act=_stale_is_stale(act),
+            show=show,
+            then=reverse("organisation:relationships"),
+            page="assign supervisor and reviewers",
+            relationship_id=relationship.pk,
+            organisation_id=organisation.pk,
+            again=again,
+        ),
+    )
+
+
+def _stale_is_stale(act: Callable[[F], Result]) -> Callable[[F], Result]:
+    """A relationship changed since the page was loaded, in the organisation's words."""
+
+    def acting(form: F) -> Result:
+        try:
+            return act(form)
+        except StaleEdit:
+            return Result.stale(actions.STALE)
+
+    return acting
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -281,39 +397,48 @@ def settings_home(request: HttpRequest) -> HttpResponse:
 def _settings_form(
     request: HttpRequest,
     organisation: Organisation,
-    form: Any,
-    save: Any,
+    form: Callable[[QueryDict | None], F],
+    save: Callable[[F], bool],
     template: str,
     done: StrOrPromise,
 ) -> HttpResponse:
-    """Show a settings form; on POST save it, or show what is wrong (a stale form: the latest
-    settings, with a message)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = save(form)
-        except actions.Stale:
-            messages.error(request, actions.STALE)
-            return redirect(request.path)
-        except actions.Refused as refused:
-            form.add_error(refused.field, refused.message)
-        except PolicyError as error:
-            form.refused(error)
-        except OutcomesError as error:
-            for line in str(error).splitlines():
-                form.add_error("instruments", line)
-        else:
-            messages.success(request, done if changed else _("Nothing was changed."))
-            return redirect("organisation:settings")
-    return render(request, template, {"form": form, "organisation": organisation})
+    """A settings form on the form flow: "Nothing changed." when it said what was there; a
+    stale form shows the latest settings again, with a message."""
+
+    def act(form: F) -> Result:
+        return saved_or_unchanged(save(form), done)
+
+    def again(shown: F, result: Result) -> F:
+        if result.outcome is not Outcome.STALE:
+            return shown
+        organisation.refresh_from_db()
+        return form(None)
+
+    def show(shown: F) -> HttpResponse:
+        return render(request, template, {"form": shown, "organisation": organisation})
+
+    return handle(
+        request,
+        FormFlow(
+            form=form,
+            act=_refusals(act),
+            show=show,
+            then=reverse("organisation:settings"),
+            page="organisation settings",
+            organisation_id=organisation.pk,
+            again=again,
+        ),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
     organisation = administered_organisation(request.user, "policy")
-    form = PolicyForm(
-        request.POST or None, organisation=organisation, initial={"revision": organisation.revision}
-    )
+
+    def form(data: QueryDict | None) -> PolicyForm:
+        initial = {"revision": organisation.revision}
+        return PolicyForm(data, organisation=organisation, initial=initial)
 
     def save(form: PolicyForm) -> bool:
         return actions.save_policy(
@@ -331,12 +456,14 @@ def policy(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
     organisation = administered_organisation(request.user, "crisis lines and report name")
-    initial = {
-        "revision": organisation.revision,
-        "crisis_text": organisation.crisis_text,
-        "report_name": organisation.report_name,
-    }
-    form = DetailsForm(request.POST or None, initial=initial)
+
+    def form(data: QueryDict | None) -> DetailsForm:
+        initial = {
+            "revision": organisation.revision,
+            "crisis_text": organisation.crisis_text,
+            "report_name": organisation.report_name,
+        }
+        return DetailsForm(data, initial=initial)
 
     def save(form: DetailsForm) -> bool:
         data = form.cleaned_data
@@ -356,9 +483,12 @@ def details(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instruments(request: HttpRequest) -> HttpResponse:
     organisation = administered_organisation(request.user, "instruments")
-    text = actions.instruments_text(organisation)
-    initial = {"revision": organisation.revision, "instruments": text}
-    form = InstrumentsForm(request.POST or None, initial=initial)
+
+    def form(data: QueryDict | None) -> InstrumentsForm:
+        text = actions.instruments_text(organisation)
+        return InstrumentsForm(
+            data, initial={"revision": organisation.revision, "instruments": text}
+        )
 
     def save(form: InstrumentsForm) -> bool:
         return actions.save_instruments(

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.accounts.models import Role
+from mutuality.web.forms_flow import FormFlow, Result, handle, saved_or_unchanged
 from mutuality.web.outbox import choices
 from mutuality.web.outbox.models import Kind
 from mutuality.web.relationships.forms.common import field_of
@@ -50,20 +52,28 @@ def message_choices(request: HttpRequest) -> HttpResponse:
     """Choose which messages to get; safety messages and password links always go."""
     user: Any = request.user
     offered = choices.offered(user)
-    if request.method == "POST":
-        form = ChoicesForm(request.POST, offered=offered)
-        if form.is_valid():
-            wanted = {Kind(value) for value in form.cleaned_data["wanted"]}
-            changed = choices.choose(user=user, wanted_kinds=wanted)
-            messages.success(
-                request, _("Your choices are saved.") if changed else _("Nothing needed to change.")
-            )
-            return redirect("accounts:messages")
-    else:
+
+    def make_form(data: QueryDict | None) -> ChoicesForm:
         initial = {"wanted": [kind.value for kind in offered if kind in choices.wanted(user)]}
-        form = ChoicesForm(initial=initial, offered=offered)
-    return render(
+        return ChoicesForm(data, initial=initial, offered=offered)
+
+    def act(form: ChoicesForm) -> Result:
+        wanted = {Kind(value) for value in form.cleaned_data["wanted"]}
+        changed = choices.choose(user=user, wanted_kinds=wanted)
+        return saved_or_unchanged(changed, gettext("Your choices are saved."))
+
+    def show(form: ChoicesForm) -> HttpResponse:
+        context = {"form": form, "offered": offered, "always": ALWAYS.get(user.role, "")}
+        return render(request, "accounts/messages.html", context)
+
+    return handle(
         request,
-        "accounts/messages.html",
-        {"form": form, "offered": offered, "always": ALWAYS.get(user.role, "")},
+        FormFlow(
+            form=make_form,
+            act=act,
+            show=show,
+            then=reverse("accounts:messages"),
+            page="messages",
+            organisation_id=user.organisation_id,
+        ),
     )

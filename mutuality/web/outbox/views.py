@@ -6,18 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mutuality.web.access import undelivered_messages_organisation
 from mutuality.web.audit.actions import record
+from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
 from mutuality.web.outbox import demo_mail
 from mutuality.web.outbox.models import OutgoingMessage, State
 from mutuality.web.outbox.posting import send_after_commit
@@ -81,24 +82,38 @@ def undelivered(request: HttpRequest) -> HttpResponse:
 def try_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a failed message again from the first attempt; audited."""
     organisation = _organisation(request, "try a message again")
-    with transaction.atomic():
-        message = (
-            OutgoingMessage.objects.select_for_update()
-            .filter(pk=pk, organisation_id=organisation)
-            .first()
+
+    def act(form: Confirm) -> Result:
+        with transaction.atomic():
+            message = (
+                OutgoingMessage.objects.select_for_update()
+                .filter(pk=pk, organisation_id=organisation)
+                .first()
+            )
+            if message is None:
+                refused(request.user, 404, page="try a message again")
+                raise Http404("No such message")
+            if message.state != State.FAILED:  # tried again already, from another tab say
+                return Result.unchanged(
+                    gettext("That message is no longer waiting to be tried again.")
+                )
+            _send_again(request, message, organisation)
+        return Result.saved(
+            gettext("We will try again to send the message to %(whom)s.")
+            % {"whom": _to_whom(message)}
         )
-        if message is None:
-            refused(request.user, 404, page="try a message again")
-            raise Http404("No such message")
-        if message.state != State.FAILED:  # tried again already, from another tab say
-            messages.info(request, gettext("That message is no longer waiting to be tried again."))
-            return redirect("outbox:undelivered")
-        _send_again(request, message, organisation)
-    messages.success(
+
+    return handle(
         request,
-        gettext("We will try again to send the message to %(whom)s.") % {"whom": _to_whom(message)},
+        FormFlow(
+            form=Confirm,
+            act=act,
+            show=None,
+            then=reverse("outbox:undelivered"),
+            page="try a message again",
+            organisation_id=organisation,
+        ),
     )
-    return redirect("outbox:undelivered")
 
 
 def _send_again(request: HttpRequest, message: OutgoingMessage, organisation: int) -> None:

@@ -33,7 +33,7 @@ def spoken_date(day: date) -> str:
 
 class Refused(Exception):
     """An action refused for a reason the person can act on; nothing is saved. The message is
-    shown above the form (views/common.py `form_page`)."""
+    shown above the form (`mutuality.web.forms_flow`)."""
 
 
 class StaleEdit(Exception):
@@ -170,6 +170,15 @@ def bump_revision(relationship: Relationship, expected: int | None = None) -> No
     if expected is not None:
         rows = rows.filter(revision=expected)
     if rows.update(revision=F("revision") + 1) != 1:
+        raise StaleEdit("This relationship was changed by someone else after you opened it.")
+
+
+def check_revision(relationship: Relationship, expected: int | None) -> None:
+    """Refuse a page loaded before the latest change, as `bump_revision` does, without marking
+    a change: for a save that turns out to change nothing (the flow's UNCHANGED)."""
+    if expected is None:
+        return
+    if not Relationship.objects.filter(pk=relationship.pk, revision=expected).exists():
         raise StaleEdit("This relationship was changed by someone else after you opened it.")
 
 

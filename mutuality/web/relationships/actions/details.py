@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from mutuality.web.relationships.actions import audit, bump_revision, reassess
+from mutuality.web.relationships.actions import audit, bump_revision, check_revision, reassess
 from mutuality.web.relationships.models import (
     AssessmentRecord,
     CapacityView,
@@ -58,6 +58,11 @@ def _apply(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> dict[st
     return changes
 
 
+def _differs(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    """Whether setting these values would change any of the row's fields."""
+    return any(field in values and getattr(row, field) != values[field] for field in fields)
+
+
 def _words(changes: dict[str, Any]) -> str:
     return ", ".join(field.replace("_", " ") for field in changes) or "nothing"
 
@@ -65,16 +70,20 @@ def _words(changes: dict[str, Any]) -> str:
 @transaction.atomic
 def describe_person(
     *, person: Participant, by: Any, values: dict[str, Any], expected_revision: int | None
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """A person's access needs and adjustments, and for a recipient their vulnerability and
     whether they can decline freely (`""` vulnerability: not given, the case format's
     default of not assessed)."""
     relationship = person.relationship
-    bump_revision(relationship, expected_revision)
     if person.role != "recipient":  # the case format refuses these on a professional
         values = {
             k: v for k, v in values.items() if k not in ("vulnerability", "can_decline_freely")
         }
+    person.refresh_from_db()
+    if not _differs(person, values, PERSON_FIELDS):
+        check_revision(relationship, expected_revision)
+        return None
+    bump_revision(relationship, expected_revision)
     changes = _apply(person, values, PERSON_FIELDS)
     person.save(update_fields=list(PERSON_FIELDS))
     audit(by, "update", person, relationship, participant=person.slug, changes=changes)
@@ -121,9 +130,14 @@ def _set_fields(
     fields: tuple[str, ...],
     expected_revision: int | None,
     what: str,
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """Set some of the relationship's own fields in one audited write, then reassess (which
-    also writes the title again into the rows lists read)."""
+    also writes the title again into the rows lists read). None when they are as recorded:
+    nothing is written."""
+    relationship.refresh_from_db()
+    if not _differs(relationship, values, fields):
+        check_revision(relationship, expected_revision)
+        return None
     bump_revision(relationship, expected_revision)
     relationship.refresh_from_db()
     changes = _apply(relationship, values, fields)
@@ -135,7 +149,7 @@ def _set_fields(
 @transaction.atomic
 def set_about(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """The work's name and its setting (the professional's, as when they proposed it)."""
     return _set_fields(relationship, by, values, ABOUT_FIELDS, expected_revision, "name or setting")
 
@@ -143,7 +157,7 @@ def set_about(
 @transaction.atomic
 def set_context(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """The context of the work: best interests, compulsion, a court order, and whether the
     co-produced parts were agreed to lie outside them."""
     return _set_fields(relationship, by, values, CONTEXT_FIELDS, expected_revision, "context")
@@ -152,7 +166,7 @@ def set_context(
 @transaction.atomic
 def set_together(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """The scope: what the two people decide or make together (either of them sets it)."""
     return _set_fields(
         relationship, by, values, TOGETHER_FIELDS, expected_revision, "what is done together"
@@ -162,6 +176,6 @@ def set_together(
 @transaction.atomic
 def set_approach(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """Professional-led methods, the resource review, alternatives and the outcome plan."""
     return _set_fields(relationship, by, values, APPROACH_FIELDS, expected_revision, "approach")

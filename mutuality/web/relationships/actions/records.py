@@ -21,6 +21,7 @@ from mutuality.web.relationships.actions import (
     audit,
     audit_held,
     bump_revision,
+    check_revision,
     reassess,
     spoken_date,
 )
@@ -320,8 +321,13 @@ SCRUTINY_FIELDS = (
 @transaction.atomic
 def update_scrutiny(
     *, relationship: Relationship, by: Any, values: dict[str, Any], expected_revision: int | None
-) -> AssessmentRecord:
-    """The professional's scrutiny settings: supervision interval, openness, contrast."""
+) -> AssessmentRecord | None:
+    """The professional's scrutiny settings: supervision interval, openness, contrast. None
+    when they are as recorded: nothing is written."""
+    relationship.refresh_from_db()
+    if all(getattr(relationship, field) == values[field] for field in SCRUTINY_FIELDS):
+        check_revision(relationship, expected_revision)
+        return None
     _claim(relationship, expected_revision)
     changes = {}
     for field in SCRUTINY_FIELDS:
@@ -342,9 +348,14 @@ def declare_contrast(
     by: Any,
     declared: list[str],
     expected_revision: int | None,
-) -> AssessmentRecord:
+) -> AssessmentRecord | None:
     """Either person says how the work departs from usual care (`[]`: they looked, and it
-    does not). Scrutiny also counts what the answers and the record show, declared or not."""
+    does not). Scrutiny also counts what the answers and the record show, declared or not.
+    None when it says what was already declared: nothing is written."""
+    relationship.refresh_from_db()
+    if relationship.contrast == declared:
+        check_revision(relationship, expected_revision)
+        return None
     _claim(relationship, expected_revision)
     before = relationship.contrast
     relationship.contrast = declared

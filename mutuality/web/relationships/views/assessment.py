@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -32,6 +32,7 @@ from mutuality.web.access import (
     relationship_for,
 )
 from mutuality.web.audit.actions import record
+from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
 from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import records
 from mutuality.web.relationships.case_io import export_yaml
@@ -215,16 +216,28 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
         # Nothing given can be withdrawn: the consent page is where they say yes or no.
         messages.info(request, NO_CONSENT_TO_WITHDRAW)
         return redirect("relationships:detail", pk=pk)
-    if request.method == "POST":
+
+    def act(form: Confirm) -> Result:
         actions.set_consent(participant=me, consent="withdrawn", by=request.user)
-        messages.success(
-            request,
+        return Result.saved(
             "Your consent is withdrawn. Nothing you have recorded is "
-            "lost, and you keep all the help you had.",
+            "lost, and you keep all the help you had."
         )
-        return redirect("relationships:detail", pk=pk)
-    return render(
-        request, "relationships/withdraw_consent.html", {"relationship": relationship, "me": me}
+
+    def show(form: Confirm) -> HttpResponse:
+        context = {"relationship": relationship, "me": me}
+        return render(request, "relationships/withdraw_consent.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=Confirm,
+            act=act,
+            show=show,
+            then=reverse("relationships:detail", kwargs={"pk": pk}),
+            page="withdraw-consent",
+            relationship_id=pk,
+        ),
     )
 
 

@@ -1,27 +1,23 @@
-"""What the relationship's form pages share: auditing outsiders' views, and one way to show
-a form, save it through one action, and say what went wrong (a stale page, or a change the
-assessment cannot accept)."""
+"""What the relationship's form pages share: auditing outsiders' views, and `form_page`, the
+relationship's form pages on the one form flow (`mutuality.web.forms_flow`)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
-from mutuality.framework import CaseError
 from mutuality.web.access import is_outsider
 from mutuality.web.audit.actions import record
-from mutuality.web.relationships.actions import Refused, StaleEdit, audit_held
-from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.forms_flow import FormFlow, Outcome, Result, handle
+from mutuality.web.relationships.actions import audit_held
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
-from mutuality.web.security_log import security_event
 from mutuality.web.spoken import spoken_date
 
 
@@ -55,37 +51,12 @@ def audit_view(
         )
 
 
-def case_problem(error: CaseError) -> str:
-    where = "; ".join(f"{p.path}: {p.message}" for p in error.problems[:3])
-    return (
-        "This change was not saved, because the relationship's details would no longer fit "
-        f"together ({where}). Ask the professional to check the relationship's details."
-    )
-
-
-def _refused_change(request: HttpRequest, r: Relationship, page: str, event: str) -> None:
-    """A change that was not saved (from a stale page, or refused whole) is a security event:
-    attempts to get round a control are logged (ASVS v5 16.3.3), with ids and never content."""
-    message = {
-        "stale_edit": "A change from an out-of-date page was refused",
-        "change_refused": "A change was refused",
-    }[event]
-    security_event(
-        event,
-        message,
-        user=request.user,
-        level=logging.WARNING,
-        relationship_id=r.pk,
-        page=page,
-    )
-
-
 def form_page(
     request: HttpRequest,
     relationship: Relationship,
     *,
     make_form: Callable[[QueryDict | None], RecordForm],
-    save: Callable[[dict[str, Any]], str],
+    save: Callable[[dict[str, Any]], str | Result],
     template: str,
     context: Callable[[], dict[str, Any]],
     page: str,
@@ -94,50 +65,63 @@ def form_page(
     held: bool = False,
     assessed: bool = True,
 ) -> HttpResponse:
-    """Show the form; on POST save it through one action, or show what is wrong.
+    """A relationship's form page through the one form flow (`mutuality.web.forms_flow`).
 
-    `save` returns the success message. A stale revision saves nothing and shows the form
-    again at the latest revision: with what the person typed when they were adding something
-    (`keep_input`), or with the latest values when they were changing settings. A saved form
-    goes on to `next_page` (a URL name taking the relationship's `pk`). A `held` page's views
-    are audited outside the organisation's own log (`audit_view`). A save that changes
-    nothing the assessment reads (a questionnaire's draft) says so with `assessed=False`, and its
-    message then says nothing about the assessment.
+    `save` returns the success message, or a `Result` (UNCHANGED when nothing changed). A stale
+    revision saves nothing and shows the form again at the latest revision: with what the
+    person typed when they were adding something (`keep_input`), or with the latest values when
+    they were changing settings. A saved form goes on to `next_page` (a URL name taking the
+    relationship's `pk`). A `held` page's views are audited outside the organisation's own log
+    (`audit_view`). A save that changes nothing the assessment reads (a questionnaire's draft)
+    says so with `assessed=False`, and its message then says nothing about the assessment.
     """
-    revision = relationship.revision
-    if request.method == "POST":
-        form = make_form(request.POST)
-        if form.is_valid():
-            try:
-                done = save(form.cleaned_data)
-            except StaleEdit:
-                _refused_change(request, relationship, page, "stale_edit")
-                relationship.refresh_from_db()
-                form = make_form(request.POST if keep_input else None)
-                form.refuse(STALE)
-                revision = relationship.revision
-            except CaseError as error:
-                _refused_change(request, relationship, page, "change_refused")
-                relationship.refresh_from_db()
-                form.refuse(case_problem(error))
-                revision = relationship.revision
-            except Refused as refused:
-                _refused_change(request, relationship, page, "change_refused")
-                relationship.refresh_from_db()
-                form.refuse(str(refused))
-                revision = relationship.revision
-            else:
-                after = " The assessment is up to date." if assessed else ""
-                messages.success(request, f"{done}{after}")
-                return redirect(next_page, pk=relationship.pk)
-        else:
-            # A missing or garbled revision is refused like a stale one: carry on from now.
-            revision = form.cleaned_data.get("revision") or relationship.revision
-    else:
-        form = make_form(None)
-        audit_view(request, relationship, page, held=held)
-    return render(
+    after = " The assessment is up to date." if assessed else ""
+    posted_revision: list[int] = []
+
+    def act(form: RecordForm) -> Result:
+        done = save(form.cleaned_data)
+        if isinstance(done, str):
+            return Result.saved(f"{done}{after}")
+        if done.outcome is Outcome.SAVED and done.page is None:
+            return Result.saved(f"{done.message}{after}", then=done.then)
+        return done
+
+    def again(form: RecordForm, result: Result) -> RecordForm:
+        relationship.refresh_from_db()
+        if result.outcome is Outcome.STALE:
+            return make_form(_submitted(form) if keep_input else None)
+        return form
+
+    def invalid(form: RecordForm) -> None:
+        # A missing or garbled revision is refused like a stale one: carry on from now.
+        posted_revision.append(form.cleaned_data.get("revision") or relationship.revision)
+
+    def show(form: RecordForm) -> HttpResponse:
+        revision = posted_revision[0] if posted_revision else relationship.revision
+        return render(
+            request,
+            template,
+            {**context(), "relationship": relationship, "form": form, "revision": revision},
+        )
+
+    return handle(
         request,
-        template,
-        {**context(), "relationship": relationship, "form": form, "revision": revision},
+        FormFlow(
+            form=make_form,
+            act=act,
+            show=show,
+            then=reverse(next_page, kwargs={"pk": relationship.pk}),
+            page=page,
+            relationship_id=relationship.pk,
+            again=again,
+            invalid=invalid,
+            viewed=lambda: audit_view(request, relationship, page, held=held),
+        ),
     )
+
+
+def _submitted(form: RecordForm) -> QueryDict:
+    """The data a bound form was made from (always the request's QueryDict in the flow)."""
+    if not isinstance(form.data, QueryDict):
+        raise TypeError("a submitted form is bound to a QueryDict")
+    return form.data

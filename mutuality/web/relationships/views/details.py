@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import QUESTIONS_BY_ID, case_instruments
 from mutuality.web.access import Permission, Reach, describes, reach
+from mutuality.web.forms_flow import Result
 from mutuality.web.relationships.actions import details as actions
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.forms.details import (
@@ -122,13 +123,14 @@ def person(request: HttpRequest, pk: int, person: str) -> HttpResponse:
         raise PermissionDenied("A co-producer describes only themselves")
     yours = held.participant is not None and held.participant.pk == found.pk
 
-    def save(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str | Result:
         values = {field: data[field] for field in actions.PERSON_FIELDS if field in data}
         if values.get("vulnerability") == "not_assessed" and not found.vulnerability:
             values["vulnerability"] = ""  # unchanged: the case format's default already
-        actions.describe_person(
+        if not actions.describe_person(
             person=found, by=request.user, values=values, expected_revision=data["revision"]
-        )
+        ):
+            return Result.unchanged()
         return (
             "Your details are saved." if yours else f"What you said about {found.called} is saved."
         )
@@ -209,14 +211,15 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
     held = reach(request.user, pk, Permission.EDIT)
     relationship = held.relationship
 
-    def save(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str | Result:
         values = {field: data[field] for field in actions.ABOUT_FIELDS}
-        actions.set_about(
+        if not actions.set_about(
             relationship=relationship,
             by=request.user,
             values=values,
             expected_revision=data["revision"],
-        )
+        ):
+            return Result.unchanged()
         return "The name and setting are saved."
 
     def make_form(data: QueryDict | None) -> AboutForm:
@@ -242,15 +245,16 @@ def context(request: HttpRequest, pk: int) -> HttpResponse:
     held = reach(request.user, pk, Permission.EDIT)
     relationship = held.relationship
 
-    def save(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str | Result:
         values = {field: field in data["applies"] for field in CONTEXT_WORDS}
         values["coproduced_elements_outside"] = data["coproduced_elements_outside"]
-        actions.set_context(
+        if not actions.set_context(
             relationship=relationship,
             by=request.user,
             values=values,
             expected_revision=data["revision"],
-        )
+        ):
+            return Result.unchanged()
         return "The context of the work is saved."
 
     def initial() -> dict[str, Any]:
@@ -278,13 +282,14 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
     held = reach(request.user, pk, Permission.CO_PRODUCE)
     relationship = held.relationship
 
-    def save(data: dict[str, Any]) -> str:
-        actions.set_together(
+    def save(data: dict[str, Any]) -> str | Result:
+        if not actions.set_together(
             relationship=relationship,
             by=request.user,
             values={"co_produced_elements": data["co_produced_elements"]},
             expected_revision=data["revision"],
-        )
+        ):
+            return Result.unchanged()
         return "What you do together is saved."
 
     def make_form(data: QueryDict | None) -> TogetherForm:
@@ -321,15 +326,16 @@ def approach(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = held.relationship
     choices = _plan_choices(relationship)
 
-    def save(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str | Result:
         values = {field: data[field] for field in actions.APPROACH_FIELDS}
         values["outcome_plan"] = [key for key in choices if key in set(data["outcome_plan"])]
-        actions.set_approach(
+        if not actions.set_approach(
             relationship=relationship,
             by=request.user,
             values=values,
             expected_revision=data["revision"],
-        )
+        ):
+            return Result.unchanged()
         return "How you work is saved."
 
     def initial() -> dict[str, Any]:

@@ -40,6 +40,7 @@ from mutuality.web.access import (
     questionnaire_people,
     relationship_for,
 )
+from mutuality.web.forms_flow import posted_value
 from mutuality.web.relationships import due
 from mutuality.web.relationships.actions import outcomes as actions
 from mutuality.web.relationships.assessed import instrument_name
@@ -230,7 +231,7 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
         raise PermissionDenied("You cannot fill in this person's questionnaire")
     questionnaire = _questionnaire(series, _instruments(relationship))
     draft = QuestionnaireDraft.objects.filter(series=series, by=request.user.pk).first()
-    intent = request.POST.get("draft") if request.method == "POST" else None
+    intent = posted_value(request, "draft")
     name = questionnaire.instrument.name
     needs_help: list[int] = []
 

@@ -6,25 +6,25 @@ out-of-date page is refused and the form shown again with the latest details.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from mutuality.web.access import Permission, participant_of, relationship_for
 from mutuality.web.accounts.models import Role
+from mutuality.web.forms_flow import FormFlow, Result, handle
 from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import people as people_actions
-from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.people import (
     AFFECTED_CONSENT_WORDS,
     CONSENT_WORDS,
@@ -43,20 +43,45 @@ EXPIRED_LINK = (
 )
 
 
-def _stale(form: F, of: Relationship, field: str | None = None, **kwargs: Any) -> F:
-    """The same form again, with the person's answers, the latest revision and the error.
-
-    The error goes on `field` when given (a form with no visible field keeps it on `revision`).
-    """
+def _latest(form: F, of: Relationship, **kwargs: Any) -> F:
+    """The same form again, with the person's answers at the latest revision (the flow adds
+    the error)."""
     of.refresh_from_db()
-    if not isinstance(form.data, QueryDict):  # the forms are stale only when posted
-        raise TypeError("a stale form is bound to request.POST")
-    data = form.data.copy()
+    data = form.data.copy() if isinstance(form.data, QueryDict) else QueryDict(mutable=True)
     data["revision"] = str(of.revision)
     again = type(form)(data, **kwargs)
     again.is_valid()
-    again.add_error(field, STALE)
     return again
+
+
+def _flow(
+    request: HttpRequest,
+    relationship: Relationship | None,
+    *,
+    form: Callable[[QueryDict | None], F],
+    act: Callable[[F], Result],
+    show: Callable[[F], HttpResponse],
+    then: str,
+    page: str,
+    again: Callable[[F, Result], F] | None = None,
+) -> HttpResponse:
+    """One of these pages on the form flow."""
+    return handle(
+        request,
+        FormFlow(
+            form=form,
+            act=act,
+            show=show,
+            then=then,
+            page=page,
+            relationship_id=relationship.pk if relationship else None,
+            again=again,
+        ),
+    )
+
+
+def _detail(relationship: Relationship) -> str:
+    return reverse("relationships:detail", kwargs={"pk": relationship.pk})
 
 
 def _revision(relationship: Relationship) -> dict[str, int]:
@@ -75,8 +100,8 @@ def propose(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role != Role.PROFESSIONAL or not user.organisation_id:
         raise PermissionDenied("Only professionals can propose a relationship")
-    form = ProposeForm(request.POST if request.method == "POST" else None, user=user)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form: ProposeForm) -> Result:
         data = form.cleaned_data
         relationship = people_actions.propose(
             by=user,
@@ -87,12 +112,20 @@ def propose(request: HttpRequest) -> HttpResponse:
             their_id=data["their_id"],
             supervisor=data["supervisor"],
         )
-        messages.success(
-            request,
+        return Result.saved(
             "Your relationship is proposed. Next, invite the person you will work with.",
+            then=_detail(relationship),
         )
-        return redirect("relationships:detail", pk=relationship.pk)
-    return render(request, "relationships/people/propose.html", {"form": form})
+
+    return _flow(
+        request,
+        None,
+        form=lambda data: ProposeForm(data, user=user),
+        act=act,
+        show=lambda form: render(request, "relationships/people/propose.html", {"form": form}),
+        then=reverse("relationships:propose"),
+        page="propose",
+    )
 
 
 # --- inviting the co-producer ---------------------------------------------------------------
@@ -115,40 +148,50 @@ def _invite_page(
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     """The professional makes a single-use link for the co-producer to set up their login."""
     relationship = relationship_for(request.user, pk, Permission.EDIT)
-    if request.method == "GET":
+
+    def make_form(data: QueryDict | None) -> InviteForm:
+        if data is not None:
+            return InviteForm(data, relationship=relationship)
         first = relationship.participants.filter(role="recipient", user__isnull=True).first()
         initial = {**_revision(relationship), "participant": first.slug if first else ""}
-        return _invite_page(
-            request, relationship, InviteForm(initial=initial, relationship=relationship)
-        )
-    form = InviteForm(request.POST, relationship=relationship)
-    if not form.is_valid():
-        return _invite_page(request, relationship, form)
-    data = form.cleaned_data
-    try:
-        invitation, token = people_actions.invite(
-            relationship=relationship,
-            by=request.user,
-            slug=data["participant"],
-            display_name=data["display_name"],
-            expected_revision=data["revision"],
-            email=data["email"],
-        )
-    except (actions.StaleEdit, people_actions.InvalidChoice):
-        stale = _stale(form, relationship, relationship=relationship)
-        return _invite_page(request, relationship, stale)
-    relationship.refresh_from_db()
-    link = request.build_absolute_uri(reverse("relationships:invitation", args=[token]))
-    return render(
-        request,
-        "relationships/people/invite_sent.html",
-        {
+        return InviteForm(initial=initial, relationship=relationship)
+
+    def act(form: InviteForm) -> Result:
+        data = form.cleaned_data
+        try:
+            invitation, token = people_actions.invite(
+                relationship=relationship,
+                by=request.user,
+                slug=data["participant"],
+                display_name=data["display_name"],
+                expected_revision=data["revision"],
+                email=data["email"],
+            )
+        except people_actions.InvalidChoice:  # the person was invited from another page
+            return Result.stale()
+        relationship.refresh_from_db()
+        # The link is shown once, here: only its hash is kept.
+        link = request.build_absolute_uri(reverse("relationships:invitation", args=[token]))
+        context = {
             "relationship": relationship,
             "link": link,
             "invitation": invitation,
             "name": data["display_name"],
             "emailed_to": data["email"],
-        },
+        }
+        return Result.saved_showing(
+            render(request, "relationships/people/invite_sent.html", context)
+        )
+
+    return _flow(
+        request,
+        relationship,
+        form=make_form,
+        act=act,
+        show=lambda form: _invite_page(request, relationship, form),
+        then=_detail(relationship),
+        page="invite",
+        again=lambda form, _: _latest(form, relationship, relationship=relationship),
     )
 
 
@@ -173,41 +216,50 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if problem is not None or found is None:
         return _link_problem(request, problem or people_actions.LinkProblem.UNKNOWN)
     relationship = found.participant.relationship
-    user = people_actions.new_user()
-    if request.method == "GET":
+
+    def make_form(data: QueryDict | None) -> AcceptInvitationForm:
+        if data is not None:
+            return AcceptInvitationForm(people_actions.new_user(), data)
         name = people_actions.invited_name(found)
         initial = {"display_name": name, "username": found.participant.slug}
-        form = AcceptInvitationForm(user, initial=initial)
-    else:
-        form = AcceptInvitationForm(user, request.POST)
-        if form.is_valid():
-            try:
-                created = people_actions.accept_invitation(
-                    invitation=found,
-                    form=form,
-                    by_email=people_actions.came_by_email(found, token),
-                )
-            except people_actions.LinkUsed:
-                return _link_problem(request, people_actions.LinkProblem.USED)
-            except IntegrityError:  # someone took the username a moment ago
-                form = AcceptInvitationForm(people_actions.new_user(), request.POST)
-                form.is_valid()
-            else:
-                login(request, created, backend="mutuality.web.accounts.backends.SignInBackend")
-                messages.success(
-                    request,
-                    "Your password is saved and you are signed in. This is your "
-                    "relationship's page.",
-                )
-                return redirect("relationships:detail", pk=relationship.pk)
-    return render(
-        request,
-        "relationships/people/accept.html",
-        {
+        return AcceptInvitationForm(people_actions.new_user(), initial=initial)
+
+    def act(form: AcceptInvitationForm) -> Result:
+        try:
+            created = people_actions.accept_invitation(
+                invitation=found, form=form, by_email=people_actions.came_by_email(found, token)
+            )
+        except people_actions.LinkUsed:
+            return Result.refused_showing(_link_problem(request, people_actions.LinkProblem.USED))
+        except IntegrityError:  # someone took the username a moment ago: the form says so
+            return Result.refused_for(())
+        login(request, created, backend="mutuality.web.accounts.backends.SignInBackend")
+        return Result.saved(
+            "Your password is saved and you are signed in. This is your relationship's page."
+        )
+
+    def again(form: AcceptInvitationForm, result: Result) -> AcceptInvitationForm:
+        checked = make_form(form.data if isinstance(form.data, QueryDict) else None)
+        checked.is_valid()  # now finds the username taken
+        return checked
+
+    def show(form: AcceptInvitationForm) -> HttpResponse:
+        context = {
             "form": form,
             "relationship": relationship,
             "inviter": found.created_by.shown_name if found.created_by else "",
-        },
+        }
+        return render(request, "relationships/people/accept.html", context)
+
+    return _flow(
+        request,
+        relationship,
+        form=make_form,
+        act=act,
+        show=show,
+        then=_detail(relationship),
+        page="invitation",
+        again=again,
     )
 
 
@@ -223,42 +275,49 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     me = participant_of(request.user, relationship)
     if me is None:  # only participants hold CONSENT; this keeps it so
         raise PermissionDenied("Only the people in the relationship record their consent")
-    if request.method == "GET":
+
+    def make_form(data: QueryDict | None) -> ConsentForm:
+        if data is not None:
+            return ConsentForm(data)
         initial: dict[str, int | str] = {**_revision(relationship)}
         if me.consent in CONSENT_WORDS:
             initial["consent"] = me.consent
-        form = ConsentForm(initial=initial)
-    else:
-        form = ConsentForm(request.POST)
-        if form.is_valid():
-            chosen = form.cleaned_data["consent"]
-            try:
-                if chosen == me.consent:
-                    # Nothing to change, but still refuse an answer made from an old page.
-                    relationship.refresh_from_db()
-                    if relationship.revision != form.cleaned_data["revision"]:
-                        raise actions.StaleEdit(STALE)
-                else:
-                    actions.set_consent(
-                        participant=me,
-                        consent=chosen,
-                        by=request.user,
-                        expected_revision=form.cleaned_data["revision"],
-                    )
-            except actions.StaleEdit:
-                form = _stale(form, relationship)
-            else:
-                messages.success(request, "Your answer is saved.")
-                return redirect("relationships:detail", pk=relationship.pk)
-    return render(
-        request,
-        "relationships/people/consent.html",
-        {
+        return ConsentForm(initial=initial)
+
+    def act(form: ConsentForm) -> Result:
+        chosen = form.cleaned_data["consent"]
+        if chosen == me.consent:
+            # Nothing to change, but still refuse an answer made from an old page.
+            relationship.refresh_from_db()
+            if relationship.revision != form.cleaned_data["revision"]:
+                return Result.stale()
+            return Result.unchanged("Your answer is saved.", then=_detail(relationship))
+        actions.set_consent(
+            participant=me,
+            consent=chosen,
+            by=request.user,
+            expected_revision=form.cleaned_data["revision"],
+        )
+        return Result.saved("Your answer is saved.")
+
+    def show(form: ConsentForm) -> HttpResponse:
+        context = {
             "relationship": relationship,
             "form": form,
             "me": me,
             "current": CONSENT_WORDS.get(me.consent, "you have not answered yet"),
-        },
+        }
+        return render(request, "relationships/people/consent.html", context)
+
+    return _flow(
+        request,
+        relationship,
+        form=make_form,
+        act=act,
+        show=show,
+        then=_detail(relationship),
+        page="consent",
+        again=lambda form, _: _latest(form, relationship),
     )
 
 
@@ -288,14 +347,14 @@ def _affected_page(
 def affected(request: HttpRequest, pk: int) -> HttpResponse:
     """Either person in the relationship lists who else it affects, and whether each agrees."""
     relationship = relationship_for(request.user, pk, Permission.NAME_AFFECTED)
-    if request.method == "GET":
-        form = AffectedPartyForm(initial={**_revision(relationship), "consent": "not_sought"})
-        return _affected_page(request, relationship, form)
-    form = AffectedPartyForm(request.POST)
-    if not form.is_valid():
-        return _affected_page(request, relationship, form)
-    data = form.cleaned_data
-    try:
+
+    def make_form(data: QueryDict | None) -> AffectedPartyForm:
+        if data is not None:
+            return AffectedPartyForm(data)
+        return AffectedPartyForm(initial={**_revision(relationship), "consent": "not_sought"})
+
+    def act(form: AffectedPartyForm) -> Result:
+        data = form.cleaned_data
         people_actions.add_affected_party(
             relationship=relationship,
             by=request.user,
@@ -304,10 +363,18 @@ def affected(request: HttpRequest, pk: int) -> HttpResponse:
             reason=data["reason"],
             expected_revision=data["revision"],
         )
-    except actions.StaleEdit:
-        return _affected_page(request, relationship, _stale(form, relationship))
-    messages.success(request, f"Added: {data['name']}.")
-    return redirect("relationships:affected", pk=relationship.pk)
+        return Result.saved(f"Added: {data['name']}.")
+
+    return _flow(
+        request,
+        relationship,
+        form=make_form,
+        act=act,
+        show=lambda form: _affected_page(request, relationship, form),
+        then=reverse("relationships:affected", kwargs={"pk": relationship.pk}),
+        page="affected",
+        again=lambda form, _: _latest(form, relationship),
+    )
 
 
 @login_required
@@ -317,38 +384,47 @@ def affected_change(request: HttpRequest, pk: int, party: int) -> HttpResponse:
     """Change what is recorded about one person or group the relationship affects."""
     relationship = relationship_for(request.user, pk, Permission.NAME_AFFECTED)
     found = get_object_or_404(relationship.affected_parties, pk=party)
-    if request.method == "GET":
-        form = AffectedPartyForm(
-            initial={
-                **_revision(relationship),
-                "name": found.name,
-                "consent": found.consent,
-                "reason": found.reason,
-            }
+
+    def make_form(data: QueryDict | None) -> AffectedPartyForm:
+        if data is not None:
+            return AffectedPartyForm(data)
+        initial = {
+            **_revision(relationship),
+            "name": found.name,
+            "consent": found.consent,
+            "reason": found.reason,
+        }
+        return AffectedPartyForm(initial=initial)
+
+    def act(form: AffectedPartyForm) -> Result:
+        data = form.cleaned_data
+        people_actions.update_affected_party(
+            party=found,
+            by=request.user,
+            name=data["name"],
+            consent=data["consent"],
+            reason=data["reason"],
+            expected_revision=data["revision"],
         )
-    else:
-        form = AffectedPartyForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                people_actions.update_affected_party(
-                    party=found,
-                    by=request.user,
-                    name=data["name"],
-                    consent=data["consent"],
-                    reason=data["reason"],
-                    expected_revision=data["revision"],
-                )
-            except actions.StaleEdit:
-                found.refresh_from_db()
-                form = _stale(form, relationship)
-            else:
-                messages.success(request, f"What you recorded about {data['name']} is saved.")
-                return redirect("relationships:affected", pk=relationship.pk)
-    return render(
+        return Result.saved(f"What you recorded about {data['name']} is saved.")
+
+    def again(form: AffectedPartyForm, result: Result) -> AffectedPartyForm:
+        found.refresh_from_db()
+        return _latest(form, relationship)
+
+    def show(form: AffectedPartyForm) -> HttpResponse:
+        context = {"relationship": relationship, "form": form, "party": found}
+        return render(request, "relationships/people/affected_change.html", context)
+
+    return _flow(
         request,
-        "relationships/people/affected_change.html",
-        {"relationship": relationship, "form": form, "party": found},
+        relationship,
+        form=make_form,
+        act=act,
+        show=show,
+        then=reverse("relationships:affected", kwargs={"pk": relationship.pk}),
+        page="affected-change",
+        again=again,
     )
 
 
@@ -358,26 +434,37 @@ def affected_change(request: HttpRequest, pk: int, party: int) -> HttpResponse:
 def nobody_affected(request: HttpRequest, pk: int) -> HttpResponse:
     """Either person confirms that the relationship affects nobody beyond its two people."""
     relationship = relationship_for(request.user, pk, Permission.NAME_AFFECTED)
-    if request.method == "GET":
-        form = NobodyAffectedForm(initial=_revision(relationship), relationship=relationship)
-    else:
-        form = NobodyAffectedForm(request.POST, relationship=relationship)
-        if form.is_valid():
-            try:
-                people_actions.nobody_else_affected(
-                    relationship=relationship,
-                    by=request.user,
-                    expected_revision=form.cleaned_data["revision"],
-                )
-            except (actions.StaleEdit, people_actions.InvalidChoice):
-                form = _stale(form, relationship, "revision", relationship=relationship)
-            else:
-                messages.success(request, "Saved: nobody else is affected by this relationship.")
-                return redirect("relationships:detail", pk=relationship.pk)
-    return render(
+
+    def make_form(data: QueryDict | None) -> NobodyAffectedForm:
+        if data is not None:
+            return NobodyAffectedForm(data, relationship=relationship)
+        return NobodyAffectedForm(initial=_revision(relationship), relationship=relationship)
+
+    def act(form: NobodyAffectedForm) -> Result:
+        try:
+            people_actions.nobody_else_affected(
+                relationship=relationship,
+                by=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except (actions.StaleEdit, people_actions.InvalidChoice):
+            # The form shows no field of its own: the reason goes with its revision.
+            return Result.stale(field="revision")
+        return Result.saved("Saved: nobody else is affected by this relationship.")
+
+    def show(form: NobodyAffectedForm) -> HttpResponse:
+        context = {"relationship": relationship, "form": form}
+        return render(request, "relationships/people/nobody_affected.html", context)
+
+    return _flow(
         request,
-        "relationships/people/nobody_affected.html",
-        {"relationship": relationship, "form": form},
+        relationship,
+        form=make_form,
+        act=act,
+        show=show,
+        then=_detail(relationship),
+        page="affected-none",
+        again=lambda form, _: _latest(form, relationship, relationship=relationship),
     )
 
 

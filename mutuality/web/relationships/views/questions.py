@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import QUESTIONS
 from mutuality.web.access import Permission, can, is_outsider, participant_of, relationship_for
 from mutuality.web.audit.actions import record
+from mutuality.web.forms_flow import FormFlow, Outcome, Result, handle
 from mutuality.web.relationships.actions import Refused, StaleEdit
 from mutuality.web.relationships.actions import contract as conversation_actions
 from mutuality.web.relationships.actions import questions as actions
@@ -74,11 +76,16 @@ def _side_by_side(me: Participant, others: list[Participant]) -> list[dict[str, 
     return rows
 
 
-def _stale_answers_form(me: Participant, revision: int) -> AnswersForm:
+def _latest_answers_form(me: Participant, revision: int) -> AnswersForm:
+    """This person's answers as recorded now, at the latest revision (after a stale page)."""
     form = AnswersForm(data={**me.answers, "revision": revision}, role=me.role)
     form.is_valid()
-    form.add_error(None, STALE)
     return form
+
+
+def _stale_revision(form: forms.BaseForm) -> Result | None:
+    """A missing or garbled revision is a stale page; other errors are the person's to fix."""
+    return Result.stale() if form.has_error("revision") else None
 
 
 @login_required
@@ -91,44 +98,52 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "relationships/questions/locked.html", {"relationship": relationship}
         )
-    if request.method == "POST":
-        form = AnswersForm(request.POST, role=me.role)
-        if form.is_valid():
-            try:
-                changed = actions.save_answers(
-                    participant=me,
-                    answers=form.answers(),
-                    by=request.user,
-                    expected_revision=form.cleaned_data["revision"],
-                )
-            except StaleEdit:
-                relationship.refresh_from_db()
-                me.refresh_from_db()
-                form = _stale_answers_form(me, relationship.revision)
-            else:
-                messages.success(
-                    request,
-                    "Your answers are saved."
-                    if changed
-                    else "Your answers are the same as before.",
-                )
-                return redirect("relationships:questions", pk=pk)
-        elif form.has_error("revision"):
-            form = _stale_answers_form(me, relationship.revision)
-    else:
-        form = AnswersForm(initial={**me.answers, "revision": relationship.revision}, role=me.role)
-    others = _other_side(relationship, me)
-    return render(
-        request,
-        "relationships/questions/questions.html",
-        {
+
+    def make_form(data: QueryDict | None) -> AnswersForm:
+        if data is not None:
+            return AnswersForm(data, role=me.role)
+        return AnswersForm(initial={**me.answers, "revision": relationship.revision}, role=me.role)
+
+    def act(form: AnswersForm) -> Result:
+        changed = actions.save_answers(
+            participant=me,
+            answers=form.answers(),
+            by=request.user,
+            expected_revision=form.cleaned_data["revision"],
+        )
+        if changed:
+            return Result.saved("Your answers are saved.")
+        return Result.unchanged("Your answers are the same as before.")
+
+    def again(form: AnswersForm, result: Result) -> AnswersForm:
+        relationship.refresh_from_db()
+        me.refresh_from_db()
+        return _latest_answers_form(me, relationship.revision)
+
+    def show(form: AnswersForm) -> HttpResponse:
+        others = _other_side(relationship, me)
+        context = {
             "relationship": relationship,
             "me": me,
             "form": form,
             "answered": bool(me.answers),
             "others": [who(p) for p in others],
             "rows": _side_by_side(me, others) if me.answers else [],
-        },
+        }
+        return render(request, "relationships/questions/questions.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=make_form,
+            act=act,
+            show=show,
+            then=reverse("relationships:questions", kwargs={"pk": pk}),
+            page="questions",
+            relationship_id=pk,
+            again=again,
+            invalid=_stale_revision,
+        ),
     )
 
 
@@ -253,14 +268,14 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _stale_contract_form(relationship: Relationship, people: list[Participant]) -> ContractForm:
+def _latest_contract_form(relationship: Relationship, people: list[Participant]) -> ContractForm:
+    """The contract as it is now, at the latest revision (after a stale page)."""
     relationship.refresh_from_db()
     terms = contract_terms(actions.current_contract(relationship))
     form = ContractForm(
         data=ContractForm.initial_from(terms, relationship.revision), participants=people
     )
     form.is_valid()
-    form.add_error(None, STALE)
     return form
 
 
@@ -280,54 +295,59 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships/questions/contract_open.html",
             {"relationship": relationship, "contract": blocking},
         )
-    if request.method == "POST":
-        form = ContractForm(request.POST, participants=people)
-        if form.is_valid():
-            terms = form.terms()
-            if same_terms(terms, contract_terms(current)):
-                if current is None:
-                    form.add_error(
-                        None, "Write at least one part of the contract before you save it."
-                    )
-                else:
-                    messages.info(
-                        request,
-                        f"You did not change anything, so the contract is still version "
-                        f"{current.version}.",
-                    )
-                    return redirect("relationships:contract", pk=pk)
-            else:
-                try:
-                    made = conversation_actions.propose(
-                        participant=me,
-                        terms=terms,
-                        by=request.user,
-                        expected_revision=form.cleaned_data["revision"],
-                    )
-                except StaleEdit:
-                    form = _stale_contract_form(relationship, people)
-                except Refused as refused:
-                    form.add_error(None, str(refused))  # someone proposed first: typing kept
-                    blocking = conversation_actions.may_propose(relationship, me)
-                else:
-                    again = " again" if made.version > 1 else ""
-                    messages.success(
-                        request,
-                        f"Your proposal is saved as version {made.version}. Each of you now "
-                        f"needs to read it and agree to it{again}; we have told the other person.",
-                    )
-                    return redirect("relationships:contract", pk=pk)
-        elif form.has_error("revision"):
-            form = _stale_contract_form(relationship, people)
-    else:
-        form = ContractForm(
-            initial=ContractForm.initial_from(contract_terms(current), relationship.revision),
-            participants=people,
+    to_contract = reverse("relationships:contract", kwargs={"pk": pk})
+
+    def make_form(data: QueryDict | None) -> ContractForm:
+        if data is not None:
+            return ContractForm(data, participants=people)
+        initial = ContractForm.initial_from(contract_terms(current), relationship.revision)
+        return ContractForm(initial=initial, participants=people)
+
+    def act(form: ContractForm) -> Result:
+        terms = form.terms()
+        if same_terms(terms, contract_terms(current)):
+            if current is None:
+                return Result.refused("Write at least one part of the contract before you save it.")
+            return Result.unchanged(
+                f"You did not change anything, so the contract is still version {current.version}."
+            )
+        # Refused while someone else's proposal waits: the typing is kept, with a link to it.
+        made = conversation_actions.propose(
+            participant=me,
+            terms=terms,
+            by=request.user,
+            expected_revision=form.cleaned_data["revision"],
         )
-    return render(
+        again = " again" if made.version > 1 else ""
+        return Result.saved(
+            f"Your proposal is saved as version {made.version}. Each of you now needs to read "
+            f"it and agree to it{again}; we have told the other person."
+        )
+
+    def again(form: ContractForm, result: Result) -> ContractForm:
+        if result.outcome is Outcome.STALE:
+            return _latest_contract_form(relationship, people)
+        return form
+
+    def show(form: ContractForm) -> HttpResponse:
+        waiting = conversation_actions.may_propose(relationship, me) if form.is_bound else None
+        context = {"relationship": relationship, "contract": current, "form": form}
+        return render(
+            request, "relationships/questions/contract_edit.html", {**context, "open": waiting}
+        )
+
+    return handle(
         request,
-        "relationships/questions/contract_edit.html",
-        {"relationship": relationship, "contract": current, "form": form, "open": blocking},
+        FormFlow(
+            form=make_form,
+            act=act,
+            show=show,
+            then=to_contract,
+            page="contract-edit",
+            relationship_id=pk,
+            again=again,
+            invalid=_stale_revision,
+        ),
     )
 
 
@@ -337,10 +357,11 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
     """A person reads the current version and agrees to it, on their own login."""
     relationship = relationship_for(request.user, pk, Permission.AGREE_CONTRACT)
     me = _me(request, relationship)
-    current = actions.current_contract(relationship)
-    if current is None:
+    found = actions.current_contract(relationship)
+    if found is None:
         messages.info(request, "There is no contract to agree to yet.")
         return redirect("relationships:contract", pk=pk)
+    current: ContractVersion = found
     if current.declined_at is not None:
         messages.info(
             request,
@@ -348,44 +369,57 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
             "Either of you can propose a new version.",
         )
         return redirect("relationships:contract", pk=pk)
-    stale = False
-    if request.method == "POST":
-        form = AgreeForm(request.POST)
+    to_contract = reverse("relationships:contract", kwargs={"pk": pk})
+
+    def agreed_already() -> Result | None:
         if actions.agreement_of(me, current):
-            messages.info(request, f"You have already agreed to version {current.version}.")
-            return redirect("relationships:contract", pk=pk)
-        stale = not form.is_valid()
-        if not stale:
-            try:
-                actions.agree_contract(
-                    participant=me,
-                    version=form.cleaned_data["version"],
-                    by=request.user,
-                    expected_revision=form.cleaned_data["revision"],
-                )
-            except Refused as refused:  # declined while this page was open
-                messages.info(request, str(refused))
-                return redirect("relationships:contract", pk=pk)
-            except StaleEdit:
-                relationship.refresh_from_db()
-                current = actions.current_contract(relationship) or current
-                if actions.agreement_of(me, current):
-                    messages.info(request, f"You have agreed to version {current.version}.")
-                    return redirect("relationships:contract", pk=pk)
-                stale = True
-            else:
-                messages.success(
-                    request, f"Thank you. You have agreed to version {current.version}."
-                )
-                return redirect("relationships:contract", pk=pk)
-    context = _contract_context(request, relationship)
-    context.update(
-        stale=stale,
-        stale_message=STALE,
-        revision=relationship.revision,
-        agree_text=f"I agree to version {context['contract'].version}",
+            return Result.unchanged(f"You have already agreed to version {current.version}.")
+        return None
+
+    def act(form: AgreeForm) -> Result:
+        nonlocal current
+        if (already := agreed_already()) is not None:
+            return already
+        try:
+            actions.agree_contract(
+                participant=me,
+                version=form.cleaned_data["version"],
+                by=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except Refused as refused:  # declined while this page was open: said on the contract
+            return Result.refused(str(refused), then=to_contract)
+        except StaleEdit:
+            relationship.refresh_from_db()
+            current = actions.current_contract(relationship) or current
+            if actions.agreement_of(me, current):  # sent twice: the first one counted
+                return Result.unchanged(f"You have agreed to version {current.version}.")
+            return Result.stale()
+        return Result.saved(f"Thank you. You have agreed to version {current.version}.")
+
+    def show(form: AgreeForm) -> HttpResponse:
+        context = _contract_context(request, relationship)
+        context.update(
+            # The form has no field to show: any problem with it is a stale page.
+            stale=form.is_bound and bool(form.errors),
+            stale_message=STALE,
+            revision=relationship.revision,
+            agree_text=f"I agree to version {context['contract'].version}",
+        )
+        return render(request, "relationships/questions/contract_agree.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=AgreeForm,
+            act=act,
+            show=show,
+            then=to_contract,
+            page="contract-agree",
+            relationship_id=pk,
+            invalid=lambda form: agreed_already() or Result.stale(),
+        ),
     )
-    return render(request, "relationships/questions/contract_agree.html", context)
 
 
 urlpatterns: list[URLPattern] = [

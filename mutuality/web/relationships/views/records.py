@@ -29,6 +29,7 @@ from mutuality.web.access import (
     relationship_for,
     visible_private_worries,
 )
+from mutuality.web.forms_flow import Result
 from mutuality.web.relationships import private_worries
 from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.actions import records as actions
@@ -432,13 +433,14 @@ def contrast(request: HttpRequest, pk: int) -> HttpResponse:
     counts and why (format 1.1: what the answers and the record show counts either way)."""
     relationship = relationship_for(request.user, pk, Permission.DECLARE_CONTRAST)
 
-    def save(data: dict[str, Any]) -> str:
-        actions.declare_contrast(
+    def save(data: dict[str, Any]) -> str | Result:
+        if not actions.declare_contrast(
             relationship=relationship,
             by=request.user,
             declared=data["declared"],
             expected_revision=data["revision"],
-        )
+        ):
+            return Result.unchanged()
         if not data["declared"]:
             return "You have said your work does not differ from usual care."
         return "How your work differs from usual care is saved."
@@ -474,16 +476,17 @@ def scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
     """The professional's scrutiny settings."""
     relationship = relationship_for(request.user, pk, Permission.EDIT)
 
-    def save(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str | Result:
         values = {field: data[field] for field in actions.SCRUTINY_FIELDS}
         if relationship.contrast is None and not values["contrast"]:
             values["contrast"] = None  # still unexamined: "none" is said on the contrast page
-        actions.update_scrutiny(
+        if not actions.update_scrutiny(
             relationship=relationship,
             by=request.user,
             values=values,
             expected_revision=data["revision"],
-        )
+        ):
+            return Result.unchanged()
         return "The scrutiny settings are saved."
 
     return form_page(

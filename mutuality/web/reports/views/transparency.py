@@ -10,17 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from mutuality.transparency import Report, report_from_dict, to_csv, to_json
 from mutuality.web.access import may_publish_transparency
 from mutuality.web.accounts.models import Organisation
+from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
 from mutuality.web.reports.models import PublishedReport
 from mutuality.web.reports.transparency_data import draft_report, publish
 from mutuality.web.security_log import refused, security_event
@@ -63,16 +63,33 @@ def review(request: HttpRequest) -> HttpResponse:
 def publish_report(request: HttpRequest) -> HttpResponse:
     """Freeze the current draft as the next public version."""
     organisation = _admins_organisation(request)
-    published = publish(organisation, by=request.user)
-    security_event(
-        "publish",
-        "Transparency report published",
-        organisation_id=organisation.pk,
-        version=published.version,
-    )
-    messages.success(request, f"Version {published.version} of the report is now public.")
-    return redirect(
-        "reports:transparency-version", organisation=organisation.slug, version=published.version
+
+    def act(form: Confirm) -> Result:
+        published = publish(organisation, by=request.user)
+        security_event(
+            "publish",
+            "Transparency report published",
+            organisation_id=organisation.pk,
+            version=published.version,
+        )
+        return Result.saved(
+            f"Version {published.version} of the report is now public.",
+            then=reverse(
+                "reports:transparency-version",
+                kwargs={"organisation": organisation.slug, "version": published.version},
+            ),
+        )
+
+    return handle(
+        request,
+        FormFlow(
+            form=Confirm,
+            act=act,
+            show=None,
+            then=reverse("reports:transparency-review"),
+            page="transparency report publish",
+            organisation_id=organisation.pk,
+        ),
     )
 
 
