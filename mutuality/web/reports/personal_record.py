@@ -58,6 +58,7 @@ from mutuality.web.relationships.models import (
     SupervisionRecord,
 )
 from mutuality.web.relationships.private_worries import STATE_WORDS
+from mutuality.web.spoken import spoken_date, spoken_time
 
 FORMAT = "mutuality.personal-record/1"
 """The JSON's format and version (docs/personal-record.md): a new field keeps the version; a
@@ -872,10 +873,9 @@ def _spoken(value: Value) -> str | list[str]:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+        return spoken_time(value)
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return spoken_date(value)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, dict):

@@ -4,7 +4,6 @@ relationship's form pages on the one form flow (`mutuality.web.forms_flow`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -18,18 +17,12 @@ from mutuality.web.forms_flow import FormFlow, Outcome, Result, handle
 from mutuality.web.relationships.actions import audit_held
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import Relationship
-from mutuality.web.spoken import spoken_date
 
 
 class HtmxHttpRequest(HttpRequest):
     """A request as views see it: django-htmx's middleware (settings.MIDDLEWARE) adds `htmx`."""
 
     htmx: HtmxDetails
-
-
-def long_date(value: date) -> str:
-    """A date in a sentence, as every page writes one (`mutuality.web.spoken`)."""
-    return spoken_date(value)
 
 
 def audit_view(

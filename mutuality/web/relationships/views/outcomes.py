@@ -63,7 +63,8 @@ from mutuality.web.relationships.models import (
     QuestionnaireSchedule,
     Relationship,
 )
-from mutuality.web.relationships.views.common import audit_view, form_page, long_date
+from mutuality.web.relationships.views.common import audit_view, form_page
+from mutuality.web.spoken import spoken_date
 
 log = logging.getLogger(__name__)
 PHONE_CHART_WIDTH = 320  # the width, in its own units, of the chart a phone is shown
@@ -246,7 +247,7 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         )
         needs_help.extend(actions.self_harm_answers(series, items))
-        return f"The {name} questionnaire of {long_date(data['date'])} is saved."
+        return f"The {name} questionnaire of {spoken_date(data['date'])} is saved."
 
     def keep(data: dict[str, Any]) -> str:
         items = answers(questionnaire, data)

@@ -56,8 +56,8 @@ from mutuality.web.relationships.views.common import (
     HtmxHttpRequest,
     audit_view,
     form_page,
-    long_date,
 )
+from mutuality.web.spoken import spoken_date
 
 STAGE_WORDS = {
     code: f"{term.label} ({term.hint})" if code != "ended" else term.label
@@ -157,7 +157,7 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return f"Supervision on {long_date(data['date'])} is recorded."
+        return f"Supervision on {spoken_date(data['date'])} is recorded."
 
     return form_page(
         request,
@@ -381,7 +381,7 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return f"The {kind} review on {long_date(data['date'])} is recorded."
+        return f"The {kind} review on {spoken_date(data['date'])} is recorded."
 
     def context() -> dict[str, Any]:
         contract = relationship.contract_versions.order_by("-version").first()
