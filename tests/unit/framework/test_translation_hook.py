@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from mutuality import translation as _translation
 from mutuality.framework import (
     HEADLINES,
     QUESTIONS_BY_ID,
@@ -14,7 +15,6 @@ from mutuality.framework import (
     Finding,
     Params,
     Reader,
-    _translation,
     headline,
     speak,
     spoken_date,
