@@ -10,11 +10,11 @@ nothing a form accepts can fail the assessment, and each problem names the line 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -43,11 +43,32 @@ def _options(name: str, *, mine: bool = False) -> dict[str, Option]:
     return {code: Option(label, words[code].hint) for code, label in words.choices()}
 
 
-VULNERABILITY_WORDS = _options("vulnerability")
-CAPACITY_WORDS = _options("capacity")
-OWN_CAPACITY_WORDS = _options("capacity", mine=True)
-RESOURCE_WORDS = _options("resource_review", mine=True)
-CONTEXT_WORDS: dict[str, Promise] = {
+class _Words(Mapping[str, Option]):
+    """A vocabulary's choices, read afresh on each use: the framework says its words in the
+    language of the request being answered (docs/architecture.md, "Other languages"), so a
+    copy taken when the module is imported would stay in English."""
+
+    def __init__(self, name: str, *, mine: bool = False) -> None:
+        self.name, self.mine = name, mine
+
+    def _now(self) -> dict[str, Option]:
+        return _options(self.name, mine=self.mine)
+
+    def __getitem__(self, code: str) -> Option:
+        return self._now()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
+VULNERABILITY_WORDS = _Words("vulnerability")
+CAPACITY_WORDS = _Words("capacity")
+OWN_CAPACITY_WORDS = _Words("capacity", mine=True)
+RESOURCE_WORDS = _Words("resource_review", mine=True)
+CONTEXT_WORDS: dict[str, Words] = {
     "best_interests": _(
         "Some decisions are made in someone's best interests, because they cannot "
         "make those decisions themselves at the moment"
@@ -58,7 +79,8 @@ CONTEXT_WORDS: dict[str, Promise] = {
     "court_ordered": _("The work is part of a court order or sentence"),
 }
 _KNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not known yet"))]
-Words = str | Promise  # a plain string, or one marked for translation and read when shown
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Words  # a string, or one read when shown
 _KNOWN_VALUES = {"yes": True, "no": False, "unknown": None}
 
 
@@ -114,10 +136,10 @@ def _known(label: Words, help_text: Words, required_message: Words) -> forms.Cho
     )
 
 
-def _radios(label: Words, choices: dict[str, Option], what: Words) -> forms.ChoiceField:
+def _radios(label: Words, choices: Mapping[str, Option], what: Words) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
-        choices=list(choices.items()),
+        choices=lambda: list(choices.items()),  # read when shown, in the reader's language
         widget=forms.RadioSelect,
         error_messages={
             "required": format_lazy(_("Choose {what}"), what=what),
@@ -206,11 +228,12 @@ class CapacityForm(RecordForm):
     capacity = _radios(
         _("Can they make the decisions you share in this work?"), CAPACITY_WORDS, _("an answer")
     )
+    # records.py's `_text` is typed for str; a lazy string is one when it is shown.
     note = _text(
-        _("Anything to add"),
+        cast(str, _("Anything to add")),
         limit=SHORT_TEXT,
-        help_text=_("For example, which decisions it covers, or how it was checked."),
-        name=_("your note"),
+        help_text=cast(str, _("For example, which decisions it covers, or how it was checked.")),
+        name=cast(str, _("your note")),
     )
 
     def __init__(self, *args: Any, own_view: bool, **kwargs: Any) -> None:

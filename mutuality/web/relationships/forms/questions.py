@@ -8,7 +8,7 @@ makes a case that validates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -19,6 +19,9 @@ from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships.forms.common import STALE, field_of
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import ContractVersion, Participant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LINE_LIMIT = 2000  # a cost or benefit (the case format's Text)
 TEXT_LIMIT = 4000  # the contract's free-text parts (the case format's OptionalText)
@@ -130,7 +133,7 @@ def keep_to(limit: int) -> str:
     return gettext("Keep this to %(limit)s characters or fewer.") % {"limit": f"{limit:,}"}
 
 
-def _text(label: str, hint: str) -> forms.CharField:
+def _text(label: StrOrPromise, hint: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=hint,
