@@ -25,6 +25,7 @@ from mutuality.framework import (
     VOCABULARY,
     Spoken,
     headline,
+    scrutiny_reasons,
 )
 from mutuality.web.access import (
     Permission,
@@ -154,6 +155,8 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "result": result,
         "headline": headline(result["recommendation"], result.get("stage")),
         "explanation": EXPLANATIONS[result["recommendation"]],
+        "scrutiny_level": VOCABULARY["scrutiny_level"].label(result["scrutiny"]["level"]),
+        "scrutiny_reasons": scrutiny_reasons(result["scrutiny"], lambda who: called.get(who, who)),
         "principles": [
             (VOCABULARY["principle"].label(name), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mutuality.framework import NOT_READY, NOT_READY_WHEN, VOCABULARY, Reader, headline
+from mutuality.translation import translated_later
 from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.relationships import due
@@ -56,7 +57,8 @@ NEEDS_DOING = 3  # the findings shown on each card, most severe first
 NOT_READY_KEY = "not_ready"
 RECOMMENDATIONS = VOCABULARY["recommendation"].choices()
 RECOMMENDATIONS.insert(
-    [key for key, _ in RECOMMENDATIONS].index(NOT_READY_WHEN[0]) + 1, (NOT_READY_KEY, NOT_READY)
+    [key for key, _ in RECOMMENDATIONS].index(NOT_READY_WHEN[0]) + 1,
+    (NOT_READY_KEY, translated_later(NOT_READY)),  # read in each reader's language, as choices()
 )
 """The filter's choices read as the cards do (`headline`): a relationship not yet started
 that reads "not ready" is found under that, not under "go ahead, with safeguards"."""
@@ -216,8 +218,6 @@ STANDING_SENTENCES = {
 """How a card says where the reader stands (`Card.standing`): a whole sentence for each, so a
 language can say each its own way."""
 
-STAGE_WORDS = VOCABULARY["stage"].labels()
-
 
 class _Listed(Subquery):
     """One column of the rows a subquery selects, as a list: JSON text on SQLite, an array
@@ -320,7 +320,7 @@ def _cards(rows: list[AssessedPeriod], user: Any) -> list[Card]:
         Card(
             pk=row.relationship_id,
             title=row.title,
-            stage=STAGE_WORDS[row.stage].lower(),
+            stage=VOCABULARY["stage"].label(row.stage).lower(),  # in the reader's language
             headline=headline(row.recommendation, row.stage),
             standing=str(row.__dict__["held"]).replace("_", "-"),
             needs_doing=_needs(row, readers[row.relationship_id]),
