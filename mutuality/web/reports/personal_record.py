@@ -340,6 +340,7 @@ AUDIT_SHOWN = 200
 _AUDITED_WORDS = {
     User._meta.label: _("your login"),
     Participant._meta.label: _("your part in a relationship"),
+    "reports.PublishedReport": _("a published transparency report"),
 }
 
 
@@ -917,9 +918,15 @@ _INNER_LABELS = {
     "benefits": _("Benefits"),
     "to": _("To"),
     "kind": _("Kind"),
+    # In an audit event's details.
+    "version": _("Version"),
+    "page": _("Page"),
+    "field": _("Field"),
+    "before": _("Before"),
+    "after": _("After"),
 }
 """Labels for the fields inside a value (who agreed and when, each person's costs and
-benefits, each payment), which the JSON holds by their case-format names."""
+benefits, each payment, an audit event's details), which the JSON holds by their names."""
 
 
 def _label(key: str) -> str:
