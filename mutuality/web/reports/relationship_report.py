@@ -23,6 +23,7 @@ from mutuality.framework import (
     STATUS_WORDS,
     VOCABULARY,
     headline,
+    scrutiny_reasons,
 )
 from mutuality.outcomes import PersonSeries
 from mutuality.web.access import participant_of
@@ -75,7 +76,7 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         "affected": list(relationship.affected_parties.all()),
         "contracts": _contracts(relationship, called),
         "principles": _principles(result),
-        "scrutiny": _scrutiny(relationship, result),
+        "scrutiny": _scrutiny(relationship, result, called),
         "contrast": counted_contrast(result["scrutiny"], relationship, user),
         "contrast_examined": relationship.contrast is not None,
         "supervision": _supervision(relationship),
@@ -165,12 +166,15 @@ def _principles(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _scrutiny(relationship: Relationship, result: dict[str, Any]) -> dict[str, Any]:
+def _scrutiny(
+    relationship: Relationship, result: dict[str, Any], called: dict[str, str]
+) -> dict[str, Any]:
     scrutiny = result["scrutiny"]
     return {
         "level": scrutiny["level"],
         "level_words": _scrutiny_words(scrutiny["level"]),
-        "reasons": scrutiny["reasons"],
+        # In the reader's language, each person by the name pages call them.
+        "reasons": scrutiny_reasons(scrutiny, lambda slug: called.get(slug, slug)),
         "needed_every_days": scrutiny["supervision_every_days"],
         "agreed_every_days": relationship.supervision_every_days,
         "supervisor": relationship.supervisor_name
