@@ -12,6 +12,7 @@ from ._data import CHANGES, Change, OrganisationData, OutcomeChange
 from ._model import FORMAT, Figure, Report, Row, Section, Table, report_from_dict
 from ._render import CSV_COLUMNS, to_csv, to_json
 from ._sdc import RULES, SMALLEST_SHOWN, Breakdown, average, breakdown, count, rate
+from ._translate import translated
 
 __all__ = [
     "CHANGES",
@@ -36,4 +37,5 @@ __all__ = [
     "report_from_dict",
     "to_csv",
     "to_json",
+    "translated",
 ]

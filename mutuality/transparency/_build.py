@@ -7,72 +7,78 @@ from collections.abc import Mapping, Sequence
 from . import _sdc
 from ._data import CHANGES, OrganisationData, OutcomeChange
 from ._model import Report, Row, Section, Table
+from ._words import gettext_noop
 
 Categories = Sequence[tuple[str, str]]
 
 SETTINGS: Categories = (
-    ("individual_therapy", "One-to-one therapy"),
-    ("group_work", "Group work"),
-    ("peer_support", "Peer support"),
-    ("service_design", "Designing services"),
-    ("research", "Research"),
-    ("education", "Education and training"),
-    ("community", "Community work"),
-    ("other", "Other work"),
+    ("individual_therapy", gettext_noop("One-to-one therapy")),
+    ("group_work", gettext_noop("Group work")),
+    ("peer_support", gettext_noop("Peer support")),
+    ("service_design", gettext_noop("Designing services")),
+    ("research", gettext_noop("Research")),
+    ("education", gettext_noop("Education and training")),
+    ("community", gettext_noop("Community work")),
+    ("other", gettext_noop("Other work")),
 )
 STAGES: Categories = (
-    ("proposed", "Proposed, not yet started"),
-    ("active", "Under way"),
-    ("ending", "Coming to an end"),
-    ("ended", "Ended"),
+    ("proposed", gettext_noop("Proposed, not yet started")),
+    ("active", gettext_noop("Under way")),
+    ("ending", gettext_noop("Coming to an end")),
+    ("ended", gettext_noop("Ended")),
 )
 RECOMMENDATIONS: Categories = (
-    ("proceed", "Go ahead"),
-    ("proceed_with_safeguards", "Go ahead with safeguards"),
-    ("consult", "Talk it through with others first"),
-    ("alternative_model", "Another way of helping may suit better"),
+    ("proceed", gettext_noop("Go ahead")),
+    ("proceed_with_safeguards", gettext_noop("Go ahead with safeguards")),
+    ("consult", gettext_noop("Talk it through with others first")),
+    ("alternative_model", gettext_noop("Another way of helping may suit better")),
 )
 SCRUTINY: Categories = (
-    ("standard", "Standard"),
-    ("enhanced", "Enhanced"),
-    ("intensive", "Intensive"),
+    ("standard", gettext_noop("Standard")),
+    ("enhanced", gettext_noop("Enhanced")),
+    ("intensive", gettext_noop("Intensive")),
 )
 SUPERVISION: Categories = (
-    ("up_to_date", "Supervision up to date"),
-    ("overdue", "Supervision overdue"),
-    ("no_independent_supervisor", "No supervisor from outside the relationship"),
+    ("up_to_date", gettext_noop("Supervision up to date")),
+    ("overdue", gettext_noop("Supervision overdue")),
+    ("no_independent_supervisor", gettext_noop("No supervisor from outside the relationship")),
 )
 CONTRACT_REVIEW: Categories = (
-    ("up_to_date", "Agreement in place and reviewed on time"),
-    ("overdue", "Agreement review overdue"),
-    ("no_agreement", "No written agreement yet"),
+    ("up_to_date", gettext_noop("Agreement in place and reviewed on time")),
+    ("overdue", gettext_noop("Agreement review overdue")),
+    ("no_agreement", gettext_noop("No written agreement yet")),
 )
 CONSENTS: Categories = (
-    ("informed", "Agreed, with costs, benefits and alternatives explained"),
-    ("given", "Agreed, not yet fully explained"),
-    ("not_sought", "Not yet asked"),
-    ("declined", "Said no"),
-    ("withdrawn", "Withdrew their agreement"),
+    ("informed", gettext_noop("Agreed, with costs, benefits and alternatives explained")),
+    ("given", gettext_noop("Agreed, not yet fully explained")),
+    ("not_sought", gettext_noop("Not yet asked")),
+    ("declined", gettext_noop("Said no")),
+    ("withdrawn", gettext_noop("Withdrew their agreement")),
 )
 AFFECTED_CONSENTS: Categories = (
-    ("informed", "Agreed, with costs, benefits and alternatives explained"),
-    ("given", "Agreed, not yet fully explained"),
-    ("not_sought", "Not yet asked"),
-    ("declined", "Said no"),
-    ("not_needed", "Their agreement is not needed"),
+    ("informed", gettext_noop("Agreed, with costs, benefits and alternatives explained")),
+    ("given", gettext_noop("Agreed, not yet fully explained")),
+    ("not_sought", gettext_noop("Not yet asked")),
+    ("declined", gettext_noop("Said no")),
+    ("not_needed", gettext_noop("Their agreement is not needed")),
 )
 CHANGE_LABELS: dict[str, str] = {
-    "reliable_improvement": "Reliably better",
-    "no_reliable_change": "No reliable change",
-    "reliable_deterioration": "Reliably worse",
+    "reliable_improvement": gettext_noop("Reliably better"),
+    "no_reliable_change": gettext_noop("No reliable change"),
+    "reliable_deterioration": gettext_noop("Reliably worse"),
 }
 MEASURES: dict[str, str] = {
-    "phq9": "PHQ-9 (low mood); a fall in score is an improvement",
-    "gad7": "GAD-7 (anxiety); a fall in score is an improvement",
-    "who5": "WHO-5 (wellbeing); a rise in score is an improvement",
-    "gbo": "Goals set together (each goal counted once); a rise in score is an improvement",
+    "phq9": gettext_noop("PHQ-9 (low mood); a fall in score is an improvement"),
+    "gad7": gettext_noop("GAD-7 (anxiety); a fall in score is an improvement"),
+    "who5": gettext_noop("WHO-5 (wellbeing); a rise in score is an improvement"),
+    "gbo": gettext_noop(
+        "Goals set together (each goal counted once); a rise in score is an improvement"
+    ),
 }
-BREAKDOWN_COLUMNS = ("Number", "Share of the total")
+ALL_RELATIONSHIPS = gettext_noop("All relationships")
+CHANGE_CAPTION = gettext_noop("Change from first to latest score: %(measure)s")
+AVERAGE_CAPTION = gettext_noop("Average change in score: %(measure)s")
+BREAKDOWN_COLUMNS = (gettext_noop("Number"), gettext_noop("Share of the total"))
 
 
 def _categories(known: Categories, counts: Mapping[str, int]) -> list[tuple[str, str]]:
@@ -96,8 +102,10 @@ def breakdown_table(
         key="total", label=total_label, figures=(done.total, _sdc.rate(done.total, done.total))
     )
     note = (
-        "Every number in this table is hidden, because one of them is small and could "
-        "otherwise be worked out from the total."
+        gettext_noop(
+            "Every number in this table is hidden, because one of them is small and could "
+            "otherwise be worked out from the total."
+        )
         if done.suppressed_whole
         else ""
     )
@@ -116,25 +124,25 @@ def breakdown_table(
 def _work(data: OrganisationData) -> Section:
     return Section(
         key="work",
-        title="The co-productive work we do",
-        summary=(
+        title=gettext_noop("The co-productive work we do"),
+        summary=gettext_noop(
             "Each relationship is a professional and a person they help, working side by "
             "side on something they share. These tables count every relationship we record."
         ),
         tables=(
             breakdown_table(
                 "relationships_by_setting",
-                "Relationships by kind of work",
+                gettext_noop("Relationships by kind of work"),
                 SETTINGS,
                 data.by_setting,
-                "All relationships",
+                ALL_RELATIONSHIPS,
             ),
             breakdown_table(
                 "relationships_by_stage",
-                "Relationships by stage",
+                gettext_noop("Relationships by stage"),
                 STAGES,
                 data.by_stage,
-                "All relationships",
+                ALL_RELATIONSHIPS,
             ),
         ),
     )
@@ -144,51 +152,51 @@ def _governance(data: OrganisationData) -> Section:
     tables = (
         breakdown_table(
             "relationships_by_recommendation",
-            "What the latest assessment recommends",
+            gettext_noop("What the latest assessment recommends"),
             RECOMMENDATIONS,
             data.by_recommendation,
-            "All relationships",
+            ALL_RELATIONSHIPS,
         ),
         breakdown_table(
             "relationships_by_scrutiny",
-            "How closely each relationship is watched (scrutiny level)",
+            gettext_noop("How closely each relationship is watched (scrutiny level)"),
             SCRUTINY,
             data.by_scrutiny,
-            "All relationships",
+            ALL_RELATIONSHIPS,
         ),
         breakdown_table(
             "supervision",
-            "Supervision by someone outside the relationship",
+            gettext_noop("Supervision by someone outside the relationship"),
             SUPERVISION,
             data.supervision,
-            "All relationships",
+            ALL_RELATIONSHIPS,
         ),
         breakdown_table(
             "contract_review",
-            "Written agreements and their reviews",
+            gettext_noop("Written agreements and their reviews"),
             CONTRACT_REVIEW,
             data.contract_review,
-            "All relationships",
+            ALL_RELATIONSHIPS,
         ),
         breakdown_table(
             "co_producer_consent",
-            "Agreement of the people being helped",
+            gettext_noop("Agreement of the people being helped"),
             CONSENTS,
             data.co_producer_consent,
-            "All people being helped",
+            gettext_noop("All people being helped"),
         ),
         breakdown_table(
             "affected_consent",
-            "Agreement of other people the work affects",
+            gettext_noop("Agreement of other people the work affects"),
             AFFECTED_CONSENTS,
             data.affected_consent,
-            "All other people affected",
+            gettext_noop("All other people affected"),
         ),
     )
     return Section(
         key="governance",
-        title="How the work is governed",
-        summary=(
+        title=gettext_noop("How the work is governed"),
+        summary=gettext_noop(
             "Every relationship is assessed against four principles, watched more closely "
             "when it differs more from usual practice, and supervised by someone outside it."
         ),
@@ -214,20 +222,20 @@ def _measure_tables(measure: str, changes: Sequence[OutcomeChange]) -> tuple[Tab
     known = tuple((change, CHANGE_LABELS[change]) for change in CHANGES)
     change_table = breakdown_table(
         f"change_{measure}",
-        f"Change from first to latest score: {name}",
+        CHANGE_CAPTION % {"measure": name},
         known,
         counts,
-        "People with two or more scores",
+        gettext_noop("People with two or more scores"),
     )
     differences = [c.difference for c in changes for _ in range(c.people)]
     averages = Table(
         key=f"average_change_{measure}",
-        caption=f"Average change in score: {name}",
+        caption=AVERAGE_CAPTION % {"measure": name},
         kind="figures",
-        columns=("Points",),
+        columns=(gettext_noop("Points"),),
         rows=(
-            Row("mean", "Mean change", (_sdc.average(differences, "mean"),)),
-            Row("median", "Median change", (_sdc.average(differences, "median"),)),
+            Row("mean", gettext_noop("Mean change"), (_sdc.average(differences, "mean"),)),
+            Row("median", gettext_noop("Median change"), (_sdc.average(differences, "median"),)),
         ),
     )
     return change_table, averages
@@ -244,12 +252,15 @@ def _outcomes(data: OrganisationData) -> Section:
     )
     return Section(
         key="outcomes",
-        title="What the work achieves",
+        title=gettext_noop("What the work achieves"),
         summary=(
-            "People fill in short wellbeing questionnaires while the work goes on. A change "
-            "is reliable when it is bigger than the questionnaire's usual ups and downs."
+            gettext_noop(
+                "People fill in short wellbeing questionnaires while the work goes on. A "
+                "change is reliable when it is bigger than the questionnaire's usual ups and "
+                "downs."
+            )
             if tables
-            else "No one has filled in a wellbeing questionnaire twice yet."
+            else gettext_noop("No one has filled in a wellbeing questionnaire twice yet.")
         ),
         tables=tables,
     )

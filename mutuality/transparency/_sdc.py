@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ._model import Figure
+from ._words import gettext_noop
 
 SMALLEST_SHOWN = 8
 ROUND_TO = 5
@@ -24,12 +25,17 @@ HIDDEN = "*"
 NOT_APPLICABLE = "—"
 
 RULES = (
-    "Counts of 1 to 7 are shown as *; 0 is shown as 0.",
-    "Every other count is rounded to the nearest 5.",
-    "Percentages are worked out from the rounded counts, and hidden when either count is hidden.",
-    "No average (mean or median) is given for fewer than 8 people.",
-    "If any count in a table that shows its total is hidden, every count in that table is "
-    "hidden, so that no hidden count can be worked out by subtraction from the total.",
+    gettext_noop("Counts of 1 to 7 are shown as *; 0 is shown as 0."),
+    gettext_noop("Every other count is rounded to the nearest 5."),
+    gettext_noop(
+        "Percentages are worked out from the rounded counts, and hidden when either count is "
+        "hidden."
+    ),
+    gettext_noop("No average (mean or median) is given for fewer than 8 people."),
+    gettext_noop(
+        "If any count in a table that shows its total is hidden, every count in that table is "
+        "hidden, so that no hidden count can be worked out by subtraction from the total."
+    ),
 )
 
 

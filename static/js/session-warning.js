@@ -48,9 +48,19 @@ if (dialog && typeof dialog.showModal === "function") {
     if (returnFocusTo && document.contains(returnFocusTo)) returnFocusTo.focus();
   };
 
+  // The clock time in the page's own language (<html lang>, which follows the person's choice),
+  // or the browser's when that language is one the browser cannot write times in.
+  const clockTime = (when) => {
+    const options = { hour: "numeric", minute: "2-digit" };
+    try {
+      return when.toLocaleTimeString(document.documentElement.lang || undefined, options);
+    } catch {
+      return when.toLocaleTimeString(undefined, options);
+    }
+  };
+
   const show = (left) => {
-    const deadline = new Date(Date.now() + left * 1000);
-    const words = deadline.toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit" });
+    const words = clockTime(new Date(Date.now() + left * 1000));
     dialog.querySelectorAll("[data-session-deadline]").forEach((span) => {
       span.textContent = words;
     });

@@ -4,6 +4,7 @@ sessions page, with axe on each."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +60,21 @@ def test_the_warning_appears_and_stay_signed_in_works_from_the_keyboard(
     expect(link).to_be_focused()
     assert _last_active() > before
     expect(page.get_by_role("heading", level=1)).to_have_text("Your relationships")
+
+
+def test_the_warning_writes_its_time_as_the_pages_language_does(
+    page: Page, world: World, short_limits: None
+) -> None:
+    """The time in the warning follows <html lang>: American English gives a 12-hour clock,
+    where the app's British English gives a 24-hour one."""
+    _sign_in(page)
+    page.evaluate("document.documentElement.lang = 'en-US'")
+
+    warning = page.get_by_role("alertdialog", name=WARNING)
+    expect(warning).to_be_visible(timeout=10_000)
+
+    deadline = warning.locator("[data-session-when=renewable] [data-session-deadline]")
+    expect(deadline).to_have_text(re.compile(r"^\d{1,2}:\d{2}\s?[AP]M$"))
 
 
 def test_left_alone_the_page_goes_to_sign_in_saying_why(

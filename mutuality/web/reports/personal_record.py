@@ -21,11 +21,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.mfa.models import Authenticator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import QUESTIONS_BY_ID, VOCABULARY
 from mutuality.outcomes import shipped_instruments
@@ -58,7 +60,11 @@ from mutuality.web.relationships.models import (
     SupervisionRecord,
 )
 from mutuality.web.relationships.private_worries import STATE_WORDS
+from mutuality.web.relationships.views.audit_log import ACTIONS
 from mutuality.web.spoken import spoken_date, spoken_time
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FORMAT = "mutuality.personal-record/1"
 """The JSON's format and version (docs/personal-record.md): a new field keeps the version; a
@@ -107,16 +113,19 @@ class Person:
 Gather = Callable[[Person], Any]
 
 
+NOTHING_RECORDED = _("Nothing recorded.")
+
+
 @dataclass(frozen=True)
 class Part:
     """One kind of record: its key in the JSON, its heading on the page, the fields the page
     shows (by key, with their labels), and the function that gathers it."""
 
     key: str
-    heading: str
-    labels: Mapping[str, str]
+    heading: StrOrPromise
+    labels: Mapping[str, StrOrPromise]
     gather: Gather
-    empty: str = "Nothing recorded."
+    empty: StrOrPromise = NOTHING_RECORDED
     shown_at_most: int | None = None  # the page's limit; the JSON holds every item
     single: bool = False  # one item, which the JSON holds as itself rather than in a list
 
@@ -128,7 +137,7 @@ IN_EACH_RELATIONSHIP: list[Part] = []
 
 
 def about_you(
-    key: str, heading: str, labels: Mapping[str, str], **options: Any
+    key: str, heading: StrOrPromise, labels: Mapping[str, StrOrPromise], **options: Any
 ) -> Callable[[Gather], Gather]:
     """Register a part about the person's login (its function returns a list of items)."""
 
@@ -140,7 +149,7 @@ def about_you(
 
 
 def in_each_relationship(
-    key: str, heading: str, labels: Mapping[str, str], **options: Any
+    key: str, heading: StrOrPromise, labels: Mapping[str, StrOrPromise], **options: Any
 ) -> Callable[[Gather], Gather]:
     """Register a part about the person in each of their relationships (its function returns
     the items by relationship id, for all of them at once)."""
@@ -175,18 +184,18 @@ def _words(enumeration: str, code: str) -> str:
 
 @about_you(
     "account",
-    "Your login",
+    _("Your login"),
     {
-        "name": "Name",
-        "username": "Username",
-        "email": "Email address",
-        "email_confirmed": "Email address confirmed",
-        "email_waiting_to_be_confirmed": "Change of email address waiting to be confirmed",
-        "role": "Role",
-        "organisation": "Organisation",
-        "joined": "Login made",
-        "last_signed_in": "Last signed in",
-        "active": "Login turned on",
+        "name": _("Name"),
+        "username": _("Username"),
+        "email": _("Email address"),
+        "email_confirmed": _("Email address confirmed"),
+        "email_waiting_to_be_confirmed": _("Change of email address waiting to be confirmed"),
+        "role": _("Role"),
+        "organisation": _("Organisation"),
+        "joined": _("Login made"),
+        "last_signed_in": _("Last signed in"),
+        "active": _("Login turned on"),
     },
     single=True,
 )
@@ -213,17 +222,17 @@ def _account(person: Person) -> list[Item]:
 
 
 _FACTOR_WORDS = {
-    Authenticator.Type.TOTP: "Authenticator app",
-    Authenticator.Type.WEBAUTHN: "Passkey",
-    Authenticator.Type.RECOVERY_CODES: "Recovery codes",
+    Authenticator.Type.TOTP: _("Authenticator app"),
+    Authenticator.Type.WEBAUTHN: _("Passkey"),
+    Authenticator.Type.RECOVERY_CODES: _("Recovery codes"),
 }
 
 
 @about_you(
     "second_factors",
-    "The second step when you sign in",
-    {"kind": "Kind", "name": "Name", "added": "Added", "last_used": "Last used"},
-    empty="None set up.",
+    _("The second step when you sign in"),
+    {"kind": _("Kind"), "name": _("Name"), "added": _("Added"), "last_used": _("Last used")},
+    empty=_("None set up."),
 )
 def _second_factors(person: Person) -> list[Item]:
     """Which second factors they have, never their secrets (a passkey's name is its only part
@@ -244,14 +253,14 @@ def _second_factors(person: Person) -> list[Item]:
 
 @about_you(
     "sessions",
-    "Where you are signed in",
+    _("Where you are signed in"),
     {
-        "device": "Device",
-        "address": "Internet address",
-        "signed_in": "Signed in",
-        "last_used": "Last used",
+        "device": _("Device"),
+        "address": _("Internet address"),
+        "signed_in": _("Signed in"),
+        "last_used": _("Last used"),
     },
-    empty="No session recorded.",
+    empty=_("No session recorded."),
 )
 def _sessions(person: Person) -> list[Item]:
     return [
@@ -267,9 +276,11 @@ def _sessions(person: Person) -> list[Item]:
 
 @about_you(
     "message_choices",
-    "Emails you chose to get",
-    {"message": "Email", "wanted": "You get it"},
-    empty="Your role has no emails to choose about: you get the ones about safety and signing in.",
+    _("Emails you chose to get"),
+    {"message": _("Email"), "wanted": _("You get it")},
+    empty=_(
+        "Your role has no emails to choose about: you get the ones about safety and signing in."
+    ),
 )
 def _message_choices(person: Person) -> list[Item]:
     getting = wanted(person.user)
@@ -290,21 +301,23 @@ _LINK_KINDS = frozenset(
 )
 """Messages whose body holds a link that signs someone in or proves an address: left out of
 the record (the link may still work; a file kept for years should not hold one)."""
-LEFT_OUT = "Left out of your record: this email held a link for signing in, which may still work."
+LEFT_OUT = _(
+    "Left out of your record: this email held a link for signing in, which may still work."
+)
 
 
 @about_you(
     "messages",
-    "Emails sent to you",
+    _("Emails sent to you"),
     {
-        "created": "Written",
-        "subject": "Subject",
-        "to": "To",
-        "state": "What happened to it",
-        "sent_at": "Sent",
-        "body": "What it said",
+        "created": _("Written"),
+        "subject": _("Subject"),
+        "to": _("To"),
+        "state": _("What happened to it"),
+        "sent_at": _("Sent"),
+        "body": _("What it said"),
     },
-    empty="None.",
+    empty=_("None."),
 )
 def _messages(person: Person) -> list[Item]:
     rows = OutgoingMessage.objects.filter(recipient_id=person.user.pk).order_by("-created", "-pk")
@@ -325,23 +338,24 @@ def _messages(person: Person) -> list[Item]:
 
 AUDIT_SHOWN = 200
 _AUDITED_WORDS = {
-    User._meta.label: "your login",
-    Participant._meta.label: "your part in a relationship",
+    User._meta.label: _("your login"),
+    Participant._meta.label: _("your part in a relationship"),
+    "reports.PublishedReport": _("a published transparency report"),
 }
 
 
 @about_you(
     "audit_events",
-    "What the audit trail holds about you",
+    _("What the audit trail holds about you"),
     {
-        "at": "When",
-        "by": "Who",
-        "action": "What was done",
-        "what": "To what",
-        "relationship": "In relationship",
-        "detail": "Details",
+        "at": _("When"),
+        "by": _("Who"),
+        "action": _("What was done"),
+        "what": _("To what"),
+        "relationship": _("In relationship"),
+        "detail": _("Details"),
     },
-    empty="Nothing.",
+    empty=_("Nothing."),
     shown_at_most=AUDIT_SHOWN,
 )
 def _audit_events(person: Person) -> list[Item]:
@@ -387,19 +401,19 @@ def _answers(participant: Participant) -> list[Item]:
 
 @in_each_relationship(
     "participation",
-    "You in this relationship",
+    _("You in this relationship"),
     {
-        "role": "Your role",
-        "name_here": "The name this relationship gives you",
-        "consent": "Your consent",
-        "consent_version": "The contract version your consent was given for",
-        "capacity": "Capacity to decide",
-        "can_decline_freely": "Can say no freely",
-        "vulnerability": "Vulnerability",
-        "access_needs": "Access needs",
-        "adjustments": "Adjustments",
-        "other_roles": "Other roles",
-        "answers": "Your answers to the two-sided questions",
+        "role": _("Your role"),
+        "name_here": _("The name this relationship gives you"),
+        "consent": _("Your consent"),
+        "consent_version": _("The contract version your consent was given for"),
+        "capacity": _("Capacity to decide"),
+        "can_decline_freely": _("Can say no freely"),
+        "vulnerability": _("Vulnerability"),
+        "access_needs": _("Access needs"),
+        "adjustments": _("Adjustments"),
+        "other_roles": _("Other roles"),
+        "answers": _("Your answers to the two-sided questions"),
     },
 )
 def _participation(person: Person) -> dict[int, list[Item]]:
@@ -424,9 +438,9 @@ def _participation(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "consent_history",
-    "Changes to your consent",
-    {"at": "When", "by": "Who", "before": "Before", "after": "After"},
-    empty="No change recorded here (your consent as it came with the relationship stands).",
+    _("Changes to your consent"),
+    {"at": _("When"), "by": _("Who"), "before": _("Before"), "after": _("After")},
+    empty=_("No change recorded here (your consent as it came with the relationship stands)."),
 )
 def _consent_history(person: Person) -> dict[int, list[Item]]:
     rows = AuditEvent.objects.filter(
@@ -445,14 +459,20 @@ def _consent_history(person: Person) -> dict[int, list[Item]]:
     )
 
 
-_CAPACITY_KIND_WORDS = {"record": "The professional's record", "view": "Your own view"}
+_CAPACITY_KIND_WORDS = {"record": _("The professional's record"), "view": _("Your own view")}
 
 
 @in_each_relationship(
     "capacity_views",
-    "Your capacity to decide: the professional's records and your own views",
-    {"at": "When", "whose": "Whose", "by": "Who", "words": "What it says", "note": "Note"},
-    empty="Nothing recorded here (your capacity is presumed).",
+    _("Your capacity to decide: the professional's records and your own views"),
+    {
+        "at": _("When"),
+        "whose": _("Whose"),
+        "by": _("Who"),
+        "words": _("What it says"),
+        "note": _("Note"),
+    },
+    empty=_("Nothing recorded here (your capacity is presumed)."),
 )
 def _capacity_views(person: Person) -> dict[int, list[Item]]:
     """Every view of their capacity, oldest first, as the people page shows them: the
@@ -477,23 +497,23 @@ def _capacity_views(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "contract_versions",
-    "The contract, version by version",
+    _("The contract, version by version"),
     {
-        "version": "Version",
-        "created": "Written",
-        "proposed_by": "Proposed by",
-        "agreed": "Agreed by",
-        "declined_at": "Declined",
-        "costs_and_benefits": "Costs and benefits",
-        "payments": "Payments",
-        "power_differential": "The difference in power",
-        "inequalities_addressed": "Inequalities addressed",
-        "multiple_roles_plan": "Plan for other roles",
-        "exit_plan": "How either of you can stop",
-        "review_every_days": "Reviewed every (days)",
-        "last_review": "Last reviewed",
+        "version": _("Version"),
+        "created": _("Written"),
+        "proposed_by": _("Proposed by"),
+        "agreed": _("Agreed by"),
+        "declined_at": _("Declined"),
+        "costs_and_benefits": _("Costs and benefits"),
+        "payments": _("Payments"),
+        "power_differential": _("The difference in power"),
+        "inequalities_addressed": _("Inequalities addressed"),
+        "multiple_roles_plan": _("Plan for other roles"),
+        "exit_plan": _("How either of you can stop"),
+        "review_every_days": _("Reviewed every (days)"),
+        "last_review": _("Last reviewed"),
     },
-    empty="There is no written contract yet.",
+    empty=_("There is no written contract yet."),
 )
 def _contracts(person: Person) -> dict[int, list[Item]]:
     agreements = ContractAgreement.objects.order_by("agreed_at", "pk")
@@ -531,18 +551,18 @@ def _contracts(person: Person) -> dict[int, list[Item]]:
 
 
 _RESPONSE_WORDS = {
-    "agreed": "agreed to version {version}",
-    "declined": "declined version {version}",
-    "comment": "commented on version {version}",
+    "agreed": _("agreed to version %(version)s"),
+    "declined": _("declined version %(version)s"),
+    "comment": _("commented on version %(version)s"),
 }
 """What each kind of answer says, as the contract page's conversation says it."""
 
 
 @in_each_relationship(
     "contract_conversation",
-    "What each of you said about the contract",
-    {"at": "When", "by": "Who", "what": "What", "reason": "Reason or comment"},
-    empty="Nobody has answered a version of the contract here yet.",
+    _("What each of you said about the contract"),
+    {"at": _("When"), "by": _("Who"), "what": _("What"), "reason": _("Reason or comment")},
+    empty=_("Nobody has answered a version of the contract here yet."),
 )
 def _contract_conversation(person: Person) -> dict[int, list[Item]]:
     """Every agreement, decline (with its reason) and comment on the contract, by either
@@ -558,9 +578,9 @@ def _contract_conversation(person: Person) -> dict[int, list[Item]]:
                 "by": person.names.get(row.participant_id),
                 "by_you": row.participant_id in person.own_ids,
                 "kind": row.kind,
-                "what": _RESPONSE_WORDS.get(row.kind, row.kind).format(
-                    version=row.contract.version
-                ),
+                "what": _RESPONSE_WORDS[row.kind] % {"version": row.contract.version}
+                if row.kind in _RESPONSE_WORDS
+                else row.kind,
                 "reason": row.reason or None,
             }
         )
@@ -569,8 +589,8 @@ def _contract_conversation(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "disclosures",
-    "What the professional shared about themselves",
-    {"date": "Date", "by": "Who", "about": "About", "rationale": "Why"},
+    _("What the professional shared about themselves"),
+    {"date": _("Date"), "by": _("Who"), "about": _("About"), "rationale": _("Why")},
 )
 def _disclosures(person: Person) -> dict[int, list[Item]]:
     rows = Disclosure.objects.filter(relationship_id__in=person.relationship_ids)
@@ -588,13 +608,13 @@ def _disclosures(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "observations",
-    "Worries about how you work together",
+    _("Worries about how you work together"),
     {
-        "date": "Date",
-        "kind_words": "What",
-        "by": "Raised by",
-        "status": "Status",
-        "note": "Note",
+        "date": _("Date"),
+        "kind_words": _("What"),
+        "by": _("Raised by"),
+        "status": _("Status"),
+        "note": _("Note"),
     },
 )
 def _observations(person: Person) -> dict[int, list[Item]]:
@@ -618,13 +638,13 @@ def _observations(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "private_worries",
-    "Worries you raised with the supervisor alone",
+    _("Worries you raised with the supervisor alone"),
     {
-        "date": "Date",
-        "kind_words": "What",
-        "note": "What you wrote",
-        "state_words": "What happened",
-        "resolution": "The supervisor's note",
+        "date": _("Date"),
+        "kind_words": _("What"),
+        "note": _("What you wrote"),
+        "state_words": _("What happened"),
+        "resolution": _("The supervisor's note"),
     },
 )
 def _private_worries(person: Person) -> dict[int, list[Item]]:
@@ -647,8 +667,8 @@ def _private_worries(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "consultations",
-    "Consultations about another way of working",
-    {"date": "Date", "with_whom": "With whom", "outcome_words": "Outcome"},
+    _("Consultations about another way of working"),
+    {"date": _("Date"), "with_whom": _("With whom"), "outcome_words": _("Outcome")},
 )
 def _consultations(person: Person) -> dict[int, list[Item]]:
     rows = Consultation.objects.filter(relationship_id__in=person.relationship_ids)
@@ -666,9 +686,9 @@ def _consultations(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "consultation_requests",
-    "Consultations you asked for",
-    {"asked_at": "Asked", "reason": "Why you asked", "answered_on": "Consultation held"},
-    empty="None.",
+    _("Consultations you asked for"),
+    {"asked_at": _("Asked"), "reason": _("Why you asked"), "answered_on": _("Consultation held")},
+    empty=_("None."),
 )
 def _consultation_requests(person: Person) -> dict[int, list[Item]]:
     """The consultations they asked for, and the consultation that answered each, if any."""
@@ -687,8 +707,8 @@ def _consultation_requests(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "supervision",
-    "Supervision",
-    {"date": "Date", "recorded_by": "Recorded by", "note": "Note"},
+    _("Supervision"),
+    {"date": _("Date"), "recorded_by": _("Recorded by"), "note": _("Note")},
 )
 def _supervision(person: Person) -> dict[int, list[Item]]:
     rows = SupervisionRecord.objects.filter(relationship_id__in=person.relationship_ids)
@@ -700,8 +720,8 @@ def _supervision(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "reviews",
-    "Reviews",
-    {"date": "Date", "kind": "Kind", "recorded_by": "Recorded by", "note": "Note"},
+    _("Reviews"),
+    {"date": _("Date"), "kind": _("Kind"), "recorded_by": _("Recorded by"), "note": _("Note")},
 )
 def _reviews(person: Person) -> dict[int, list[Item]]:
     rows = ReviewRecord.objects.filter(relationship_id__in=person.relationship_ids)
@@ -718,9 +738,9 @@ def _reviews(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "questionnaires",
-    "Your wellbeing questionnaires",
-    {"name": "Questionnaire", "goal": "Goal", "scores": "Scores"},
-    empty="None.",
+    _("Your wellbeing questionnaires"),
+    {"name": _("Questionnaire"), "goal": _("Goal"), "scores": _("Scores")},
+    empty=_("None."),
 )
 def _questionnaires(person: Person) -> dict[int, list[Item]]:
     """Their own score series, each score with its item-by-item answers."""
@@ -746,15 +766,15 @@ def _questionnaires(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "questionnaire_drafts",
-    "Questionnaires you began and have not finished",
+    _("Questionnaires you began and have not finished"),
     {
-        "name": "Questionnaire",
-        "about": "About",
-        "started": "Begun",
-        "saved": "Last saved",
-        "answered": "Questions answered so far",
+        "name": _("Questionnaire"),
+        "about": _("About"),
+        "started": _("Begun"),
+        "saved": _("Last saved"),
+        "answered": _("Questions answered so far"),
     },
-    empty="None.",
+    empty=_("None."),
 )
 def _questionnaire_drafts(person: Person) -> dict[int, list[Item]]:
     """The half-filled questionnaires they began (a draft is its writer's alone), with the
@@ -784,14 +804,14 @@ def _questionnaire_drafts(person: Person) -> dict[int, list[Item]]:
 
 @in_each_relationship(
     "safety_flags",
-    "Safety flags about you",
+    _("Safety flags about you"),
     {
-        "raised_at": "Raised",
-        "detail": "What",
-        "done_on": "Followed up",
-        "action_taken": "What was done",
+        "raised_at": _("Raised"),
+        "detail": _("What"),
+        "done_on": _("Followed up"),
+        "action_taken": _("What was done"),
     },
-    empty="None.",
+    empty=_("None."),
 )
 def _safety_flags(person: Person) -> dict[int, list[Item]]:
     rows = SafetyFlag.objects.filter(about_id__in=person.own_ids).order_by("raised_at", "pk")
@@ -869,9 +889,9 @@ def personal_record(user: User) -> Record:
 def _spoken(value: Value) -> str | list[str]:
     """A value in words: dates spoken, true and false as yes and no, lists as lines."""
     if value is None or value == "":
-        return "Not recorded"
+        return gettext("Not recorded")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, datetime):
         return spoken_time(value)
     if isinstance(value, date):
@@ -881,7 +901,7 @@ def _spoken(value: Value) -> str | list[str]:
     if isinstance(value, dict):
         return "; ".join(f"{_label(k)}: {_line(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return [_line(v) for v in value] or "None"
+        return [_line(v) for v in value] or gettext("None")
     return str(value)
 
 
@@ -890,8 +910,27 @@ def _line(value: Value) -> str:
     return ", ".join(spoken) if isinstance(spoken, list) else spoken
 
 
+_INNER_LABELS = {
+    "by": _("By"),
+    "on": _("On"),
+    "party": _("Party"),
+    "costs": _("Costs"),
+    "benefits": _("Benefits"),
+    "to": _("To"),
+    "kind": _("Kind"),
+    # In an audit event's details.
+    "version": _("Version"),
+    "page": _("Page"),
+    "field": _("Field"),
+    "before": _("Before"),
+    "after": _("After"),
+}
+"""Labels for the fields inside a value (who agreed and when, each person's costs and
+benefits, each payment, an audit event's details), which the JSON holds by their names."""
+
+
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return str(_INNER_LABELS.get(key) or key.replace("_", " ").capitalize())
 
 
 def _shown_item(part: Part, item: Item) -> list[dict[str, Any]]:
@@ -901,6 +940,12 @@ def _shown_item(part: Part, item: Item) -> list[dict[str, Any]]:
         value = item.get(key)
         if key == "answers" and isinstance(value, list):  # question and answer, in words
             value = [f"{a['asked']}: {a['words']}" for a in value]
+        if key == "payments" and isinstance(value, list):  # each kind of payment in words
+            value = [{**p, "kind": _words("payment_kind", p.get("kind", ""))} for p in value]
+        if (part.key, key) == ("observations", "status"):  # the JSON holds the code
+            value = _words("observation_status", str(value))
+        if (part.key, key) == ("audit_events", "action"):  # as the audit log says it
+            value = str(dict(ACTIONS).get(str(value), value))
         words = _spoken(value)
         if isinstance(words, list):
             rows.append({"label": label, "lines": words})

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import (
     CHANGE_WORDS,
@@ -21,6 +23,7 @@ from mutuality.framework import (
     STATUS_WORDS,
     VOCABULARY,
     headline,
+    scrutiny_reasons,
 )
 from mutuality.outcomes import PersonSeries
 from mutuality.web.access import participant_of
@@ -34,16 +37,26 @@ from mutuality.web.relationships.views.outcomes import (
     trajectories,
 )
 
-SCRUTINY_WORDS = {
-    code: f"{term.label}: {term.hint}" for code, term in VOCABULARY["scrutiny_level"].items()
-}
-HORIZONS = tuple(  # each horizon's column, headed by how long it spans ("Up to 90 days")
-    (code, term.hint[:1].upper() + term.hint[1:]) for code, term in VOCABULARY["horizon"].items()
-)
+HORIZONS = tuple(VOCABULARY["horizon"])
 CATEGORY_WORDS = {  # only the categories that add something to the change's own words
-    "recovered": "recovered: it also crossed the cut-off",
-    "harmed": "it also crossed the cut-off, the wrong way",
+    "recovered": _("recovered: it also crossed the cut-off"),
+    "harmed": _("it also crossed the cut-off, the wrong way"),
 }
+
+
+# The vocabulary's words are read when a report is made, not at import, so that they come in
+# the reader's language once the framework's words are translated.
+def _scrutiny_words(level: str) -> str:
+    term = VOCABULARY["scrutiny_level"].get(level)
+    if term is None:
+        return level
+    return gettext("%(level)s: %(meaning)s") % {"level": term.label, "meaning": term.hint}
+
+
+def _horizon_names() -> list[str]:
+    """Each horizon's column, headed by how long it spans ("Up to 90 days")."""
+    hints = [str(VOCABULARY["horizon"][code].hint) for code in HORIZONS]
+    return [hint[:1].upper() + hint[1:] for hint in hints]
 
 
 def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
@@ -63,7 +76,7 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         "affected": list(relationship.affected_parties.all()),
         "contracts": _contracts(relationship, called),
         "principles": _principles(result),
-        "scrutiny": _scrutiny(relationship, result),
+        "scrutiny": _scrutiny(relationship, result, called),
         "contrast": counted_contrast(result["scrutiny"], relationship, user),
         "contrast_examined": relationship.contrast is not None,
         "supervision": _supervision(relationship),
@@ -73,7 +86,9 @@ def report_context(user: Any, relationship: Relationship) -> dict[str, Any]:
         # The reader's own private worries: in their own report alone (ADR 0015).
         "own_private_worries": private_worries.own_rows(user, relationship),
         "outcomes": _outcomes(all_series, result, called),
-        "horizon_names": [words for _, words in HORIZONS],
+        "horizon_names": _horizon_names(),
+        # The horizons in one line of the page's explanation ("up to 90 days, 91 to 365 days").
+        "horizon_periods": ", ".join(name.lower() for name in _horizon_names()),
         **trajectories(all_series, called),
     }
 
@@ -93,7 +108,9 @@ def _people(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
         {
             "name": p.called,
             "is_reader": p.user_id is not None and p.user_id == user.pk,
-            "role": "the professional" if p.role == "professional" else "the co-producer",
+            "role": gettext("the professional")
+            if p.role == "professional"
+            else gettext("the co-producer"),
             "consent": p.consent,
         }
         for p in relationship.participants.all()
@@ -149,12 +166,15 @@ def _principles(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _scrutiny(relationship: Relationship, result: dict[str, Any]) -> dict[str, Any]:
+def _scrutiny(
+    relationship: Relationship, result: dict[str, Any], called: dict[str, str]
+) -> dict[str, Any]:
     scrutiny = result["scrutiny"]
     return {
         "level": scrutiny["level"],
-        "level_words": SCRUTINY_WORDS.get(scrutiny["level"], scrutiny["level"]),
-        "reasons": scrutiny["reasons"],
+        "level_words": _scrutiny_words(scrutiny["level"]),
+        # In the reader's language, each person by the name pages call them.
+        "reasons": scrutiny_reasons(scrutiny, lambda slug: called.get(slug, slug)),
         "needed_every_days": scrutiny["supervision_every_days"],
         "agreed_every_days": relationship.supervision_every_days,
         "supervisor": relationship.supervisor_name
@@ -168,7 +188,7 @@ def _supervision(relationship: Relationship) -> list[dict[str, Any]]:
     return [
         {
             "date": s.date,
-            "by": s.recorded_by.shown_name if s.recorded_by else "Unknown",
+            "by": s.recorded_by.shown_name if s.recorded_by else gettext("Unknown"),
             "note": s.note,
         }
         for s in relationship.supervision_records.select_related("recorded_by")
@@ -196,7 +216,7 @@ def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]
 
 
 def _change_words(change: str | None) -> str:
-    return CHANGE_WORDS[change] if change else "no scores in this period yet"
+    return CHANGE_WORDS[change] if change else gettext("no scores in this period yet")
 
 
 def _outcome(
@@ -206,9 +226,9 @@ def _outcome(
     if outcome["change"] is not None:
         overall = CHANGE_WORDS[outcome["change"]]
     elif outcome.get("n_scores", 0) < 2:
-        overall = "not enough scores yet to compare"
+        overall = gettext("not enough scores yet to compare")
     else:
-        overall = "this questionnaire has no reliable-change figure"
+        overall = gettext("this questionnaire has no reliable-change figure")
     horizons = outcome.get("horizons") or {}
     return {
         "of": called.get(outcome["of"], outcome["of"]),
@@ -219,7 +239,7 @@ def _outcome(
         "threshold": outcome.get("reliable_change_threshold"),
         "overall": overall,
         "category": CATEGORY_WORDS.get(outcome.get("category") or "", ""),
-        "horizons": [_change_words(horizons.get(key)) for key, _ in HORIZONS],
+        "horizons": [_change_words(horizons.get(key)) for key in HORIZONS],
     }
 
 

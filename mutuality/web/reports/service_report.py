@@ -52,6 +52,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from mutuality.framework import VOCABULARY
 from mutuality.outcomes import (
@@ -87,10 +88,15 @@ from mutuality.web.relationships.tallies import (
 )
 
 HORIZONS: tuple[Horizon, ...] = ("latest", "short", "medium", "long")
-HORIZON_NAMES: Mapping[str, str] = {
-    "latest": "First to latest",  # the report's own column: the whole span, not a horizon
-    **dict(VOCABULARY["horizon"].choices()),
-}
+
+
+def horizon_name(horizon: str) -> str:
+    """A horizon's name, read when it is shown (so in the reader's language)."""
+    if horizon == "latest":  # the report's own column: the whole span, not a horizon
+        return gettext("First to latest")
+    return str(dict(VOCABULARY["horizon"].choices())[horizon])
+
+
 RECOMMENDATIONS = tuple(VOCABULARY["recommendation"])
 SCRUTINY_LEVELS = tuple(VOCABULARY["scrutiny_level"])
 PAIRED = ("phq9", "gad7")

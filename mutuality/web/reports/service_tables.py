@@ -12,14 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from mutuality._csv import Cell
 from mutuality.framework import VOCABULARY
 from mutuality.web.relationships.tallies import NOT_ASSESSED, OVERDUE_CODES
 from mutuality.web.reports.service_report import (
-    HORIZON_NAMES,
     PROPORTIONS,
     ConsentCoverage,
     ServiceReport,
+    horizon_name,
 )
 
 CHART_WIDTH = 480
@@ -59,8 +61,8 @@ def _label(vocabulary: str, code: str) -> str:
     """A code as the framework's vocabulary reads it, with a capital first letter (the
     report's own row of relationships with no assessment yet is "Not assessed yet")."""
     if code == NOT_ASSESSED:
-        return "Not assessed yet"
-    return dict(VOCABULARY[vocabulary].choices())[code]
+        return gettext("Not assessed yet")
+    return str(dict(VOCABULARY[vocabulary].choices())[code])
 
 
 def number(value: float | None, places: int = 2) -> int | Decimal | None:
@@ -86,7 +88,9 @@ def bar_chart(title: str, counts: Sequence[tuple[str, int]]) -> Chart:
         width = round(room * count / most)
         y = 8 + index * (BAR_HEIGHT + 8)
         bars.append(Bar(label, count, y, width, y + 19, LABEL_WIDTH + width + 6))
-    described = "; ".join(f"{label}: {count}" for label, count in counts) or "nothing to show"
+    described = "; ".join(f"{label}: {count}" for label, count in counts) or gettext(
+        "nothing to show"
+    )
     return Chart(f"{title}. {described}.", tuple(bars), 16 + len(counts) * (BAR_HEIGHT + 8))
 
 
@@ -95,11 +99,11 @@ def _count_table(
 ) -> Table:
     rows = tuple((_label(vocabulary, value), count) for value, count in counts.items())
     chart = bar_chart(title, list(rows))
-    return Table(key, title, (heading, "Relationships"), rows, chart)
+    return Table(key, title, (heading, gettext("Relationships")), rows, chart)
 
 
 def _findings_table(report: ServiceReport) -> Table:
-    title = "Open findings"
+    title = gettext("Open findings")
     rows = tuple(
         (_label("finding", f.code), f.relationships, number(f.median_days, 1), f.longest_days)
         for f in report.open_findings
@@ -108,7 +112,12 @@ def _findings_table(report: ServiceReport) -> Table:
         title,
         [(str(row[0]), f.relationships) for row, f in zip(rows, report.open_findings, strict=True)],
     )
-    columns = ("Finding", "Relationships with it open", "Median days open", "Longest days open")
+    columns = (
+        gettext("Finding"),
+        gettext("Relationships with it open"),
+        gettext("Median days open"),
+        gettext("Longest days open"),
+    )
     return Table("findings", title, columns, rows, chart)
 
 
@@ -120,21 +129,23 @@ def _contrast_table(report: ServiceReport) -> Table:
     findings open today, out of every relationship covered."""
     open_now = {f.code: f.relationships for f in report.open_findings}
     rows = tuple((_label("finding", code), open_now.get(code, 0)) for code in CONTRAST_CODES)
-    return Table(
-        "contrast", "How contrast is recorded", ("Relationships where", "Relationships"), rows
-    )
+    columns = (gettext("Relationships where"), gettext("Relationships"))
+    return Table("contrast", gettext("How contrast is recorded"), columns, rows)
 
 
 def _compliance_table(report: ServiceReport) -> Table:
     columns = (
-        "Scrutiny level",
-        "Supervision needed every (days)",
-        "Running relationships",
-        "Agreed interval meets the level",
-        "Supervised in time",
-        "Supervision overdue",
-        "Never supervised",
-        *(f"Open finding: {_label('finding', code).lower()}" for code in OVERDUE_CODES),
+        gettext("Scrutiny level"),
+        gettext("Supervision needed every (days)"),
+        gettext("Running relationships"),
+        gettext("Agreed interval meets the level"),
+        gettext("Supervised in time"),
+        gettext("Supervision overdue"),
+        gettext("Never supervised"),
+        *(
+            gettext("Open finding: %(finding)s") % {"finding": _label("finding", code).lower()}
+            for code in OVERDUE_CODES
+        ),
     )
     rows = tuple(
         (
@@ -149,7 +160,7 @@ def _compliance_table(report: ServiceReport) -> Table:
         )
         for c in report.compliance
     )
-    return Table("compliance", "Supervision and review compliance", columns, rows)
+    return Table("compliance", gettext("Supervision and review compliance"), columns, rows)
 
 
 def _consent_tables(consent: ConsentCoverage) -> list[Table]:
@@ -158,23 +169,34 @@ def _consent_tables(consent: ConsentCoverage) -> list[Table]:
         (_label("affected_consent", value), n) for value, n in consent.affected.items()
     )
     summary = (
-        ("Relationships", consent.relationships),
-        ("Everyone in the relationship has given informed consent", consent.everyone_informed),
-        ("Affected parties identified", consent.affected_identified),
-        ("Every affected party's consent informed or not needed", consent.affected_covered),
+        (gettext("Relationships"), consent.relationships),
+        (
+            gettext("Everyone in the relationship has given informed consent"),
+            consent.everyone_informed,
+        ),
+        (gettext("Affected parties identified"), consent.affected_identified),
+        (
+            gettext("Every affected party's consent informed or not needed"),
+            consent.affected_covered,
+        ),
     )
     return [
-        Table("consent", "Consent coverage", ("Measure", "Relationships"), summary),
+        Table(
+            "consent",
+            gettext("Consent coverage"),
+            (gettext("Measure"), gettext("Relationships")),
+            summary,
+        ),
         Table(
             "consent_people",
-            "Consent of the people in each relationship",
-            ("Consent", "People"),
+            gettext("Consent of the people in each relationship"),
+            (gettext("Consent"), gettext("People")),
             people,
         ),
         Table(
             "consent_affected",
-            "Consent of affected parties",
-            ("Consent", "Affected parties"),
+            gettext("Consent of affected parties"),
+            (gettext("Consent"), gettext("Affected parties")),
             affected,
         ),
     ]
@@ -182,19 +204,19 @@ def _consent_tables(consent: ConsentCoverage) -> list[Table]:
 
 def _paired_table(report: ServiceReport) -> Table:
     columns = (
-        "Horizon",
-        "Eligible",
-        "With data (finished)",
-        "Not finished",
-        "Not at caseness at the start",
-        f"{_label('group_proportion', 'recovery')} (%)",
-        "Reliable recovery (%)",  # the paired measures' own: reliably improved and recovered
-        f"{_label('group_proportion', 'reliable_improvement')} (%)",
-        f"{_label('group_proportion', 'reliable_deterioration')} (%)",
+        gettext("Horizon"),
+        gettext("Eligible"),
+        gettext("With data (finished)"),
+        gettext("Not finished"),
+        gettext("Not at caseness at the start"),
+        _share_column("recovery", "%"),
+        gettext("Reliable recovery (%)"),  # the paired measures' own: improved and recovered
+        _share_column("reliable_improvement", "%"),
+        _share_column("reliable_deterioration", "%"),
     )
     rows = tuple(
         (
-            HORIZON_NAMES[row.horizon],
+            horizon_name(row.horizon),
             row.eligible,
             row.rates.finished,
             row.rates.not_finished,
@@ -206,26 +228,39 @@ def _paired_table(report: ServiceReport) -> Table:
         )
         for row in report.paired
     )
-    return Table("paired", "Paired PHQ-9 and GAD-7 outcomes", columns, rows)
+    return Table("paired", gettext("Paired PHQ-9 and GAD-7 outcomes"), columns, rows)
+
+
+_SHARE_KINDS = ("n", "count", "%")
+
+
+def _share_column(proportion: str, kind: str) -> str:
+    """A proportion's column: how many had data (n), how many changed (count), or the share."""
+    name = _label("group_proportion", proportion)
+    if kind == "n":
+        return gettext("%(proportion)s (n)") % {"proportion": name}
+    if kind == "count":
+        return gettext("%(proportion)s (count)") % {"proportion": name}
+    return gettext("%(proportion)s (%%)") % {"proportion": name}
 
 
 def _group_tables(report: ServiceReport) -> list[Table]:
     change_columns = (
-        *("Measure", "Horizon", "Eligible", "With data", "Mean first", "Mean later"),
-        *("Mean change", "95% CI low", "95% CI high"),
-        *("d (baseline SD)", "d_z", "d_av", "Hedges' g_av"),
+        *(gettext("Measure"), gettext("Horizon"), gettext("Eligible"), gettext("With data")),
+        *(gettext("Mean first"), gettext("Mean later"), gettext("Mean change")),
+        *(gettext("95% CI low"), gettext("95% CI high"), gettext("d (baseline SD)")),
+        *(gettext("d_z"), gettext("d_av"), gettext("Hedges' g_av")),
     )
-    kinds = ("n", "count", "%")
     share_columns = (
-        *("Measure", "Horizon", "With data"),
-        *(f"{_label('group_proportion', name)} ({kind})" for name in PROPORTIONS for kind in kinds),
+        *(gettext("Measure"), gettext("Horizon"), gettext("With data")),
+        *(_share_column(name, kind) for name in PROPORTIONS for kind in _SHARE_KINDS),
     )
     changes: list[tuple[Cell, ...]] = []
     shares: list[tuple[Cell, ...]] = []
     for row in report.groups:
         g = row.change
         low, high = g.ci95 if g.ci95 else (None, None)
-        lead = (row.key, HORIZON_NAMES[row.horizon])
+        lead = (row.key, horizon_name(row.horizon))
         numbers = (g.mean_first, g.mean_latest, g.mean_change, low, high)
         sizes = (g.d_baseline, g.d_z, g.d_av, g.g_av)
         changes.append((*lead, row.eligible, g.n, *map(number, (*numbers, *sizes))))
@@ -236,11 +271,14 @@ def _group_tables(report: ServiceReport) -> list[Table]:
         shares.append((*lead, *cells))
     return [
         Table(
-            "group_change", "Group change by measure and horizon", change_columns, tuple(changes)
+            "group_change",
+            gettext("Group change by measure and horizon"),
+            change_columns,
+            tuple(changes),
         ),
         Table(
             "group_proportions",
-            "Reliable change and recovery by measure and horizon",
+            gettext("Reliable change and recovery by measure and horizon"),
             share_columns,
             tuple(shares),
         ),
@@ -250,19 +288,21 @@ def _group_tables(report: ServiceReport) -> list[Table]:
 def tables(report: ServiceReport) -> list[Table]:
     """Every table of the report, in the order the page shows them."""
     return [
-        _count_table("stage", "stage", "Relationships by stage", "Stage", report.by_stage),
+        _count_table(
+            "stage", "stage", gettext("Relationships by stage"), gettext("Stage"), report.by_stage
+        ),
         _count_table(
             "recommendation",
             "recommendation",
-            "Relationships by recommendation",
-            "Recommendation",
+            gettext("Relationships by recommendation"),
+            gettext("Recommendation"),
             report.by_recommendation,
         ),
         _count_table(
             "scrutiny",
             "scrutiny_level",
-            "Relationships by scrutiny level",
-            "Scrutiny level",
+            gettext("Relationships by scrutiny level"),
+            gettext("Scrutiny level"),
             report.by_scrutiny,
         ),
         _findings_table(report),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from mutuality.web.access import must_set_up_second_factor
 from mutuality.web.reports.personal_record import personal_record, shown
+from mutuality.web.reports.views.relationship import pdf_language
 from mutuality.web.security_log import security_event
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def record_pdf(request: HttpRequest) -> HttpResponse:
         return redirect("mfa_index")
     security_event("export", "Own record downloaded", format="pdf")
     context = shown(personal_record(request.user))  # type: ignore[arg-type]  # signed in
+    context["pdf_language"] = pdf_language()
     html = render_to_string("reports/personal_record/record_pdf.html", context, request=request)
     try:
         pdf = _pdf(html)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
+from django.utils.translation import get_language, to_locale
 from django.views.decorators.http import require_GET
 
 from mutuality.web.access import relationship_for
@@ -49,7 +50,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         page="report.pdf",
     )
     security_event("export", "Report PDF downloaded", relationship_id=pk, format="pdf")
-    context = report_context(request.user, relationship)
+    context = {**report_context(request.user, relationship), "pdf_language": pdf_language()}
     html = render_to_string("reports/relationship/report_pdf.html", context, request=request)
     try:
         pdf = _pdf(html)
@@ -63,6 +64,11 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_language() -> str:
+    """The reader's language as a PDF names it ("en-GB"; Django's own code is "en-gb")."""
+    return to_locale(get_language()).replace("_", "-")
 
 
 def _pdf(html: str) -> bytes:

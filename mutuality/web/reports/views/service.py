@@ -22,12 +22,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mutuality._csv import Cell, TextOut, write_table
@@ -64,10 +67,10 @@ class ProfessionalSearch(forms.CharField):
 
     def __init__(self, professionals: QuerySet[User]) -> None:
         super().__init__(
-            label="Professional",
+            label=_("Professional"),
             required=False,
             max_length=200,
-            help_text="Type part of their name, or their login. Leave it empty for everyone.",
+            help_text=_("Type part of their name, or their login. Leave it empty for everyone."),
         )
         self.professionals = professionals
         self.chosen = ""
@@ -90,17 +93,32 @@ class ProfessionalSearch(forms.CharField):
         names = [User.name_shown(*name) for _, *name in found]
         if not found:
             raise forms.ValidationError(
-                f"No professional in this report matches “{text}”: check the spelling, or "
-                "leave it empty"
+                gettext(
+                    "No professional in this report matches “%(text)s”: check the spelling, or "
+                    "leave it empty"
+                )
+                % {"text": text}
             )
         if len(found) > 1:
-            shown = ", ".join(names[:5]) + (" and others" if len(found) > 5 else "")
-            raise forms.ValidationError(
-                f"More than one professional matches “{text}” ({shown}): type more of the "
-                "name, or their login"
-            )
+            raise forms.ValidationError(_several(text, names, more=len(found) > 5))
         self.chosen = names[0]
         return int(found[0][0])
+
+
+def _several(text: str, names: list[str], *, more: bool) -> str:
+    """The error for a name that matches several professionals, naming up to five."""
+    shown = ", ".join(names[:5])
+    if more:
+        message = gettext(
+            "More than one professional matches “%(text)s” (%(names)s and others): type more of "
+            "the name, or their login"
+        )
+    else:
+        message = gettext(
+            "More than one professional matches “%(text)s” (%(names)s): type more of the name, "
+            "or their login"
+        )
+    return message % {"text": text, "names": shown}
 
 
 def _professionals(scope: QuerySet[Relationship], staff: QuerySet[User] | None) -> QuerySet[User]:
@@ -122,19 +140,19 @@ class FilterForm(NhsFormMixin, forms.Form):
     """Team, professional and period; every choice comes from the reader's own relationships."""
 
     # The quick select: an organisation may have dozens of teams.
-    team = forms.ChoiceField(label="Team", required=False, widget=Select)
+    team = forms.ChoiceField(label=_("Team"), required=False, widget=Select)
     professional = forms.TypedChoiceField(
-        label="Professional", required=False, coerce=int, empty_value=None, widget=Select
+        label=_("Professional"), required=False, coerce=int, empty_value=None, widget=Select
     )
     active_from = DateField(
-        label="Work under way on or after",
-        what="the first day of the period",
+        label=_("Work under way on or after"),
+        what=cast(str, _("the first day of the period")),  # lazy: said in the reader's words
         required=False,
         allow_future=True,
     )
     active_to = DateField(
-        label="Work under way on or before",
-        what="the last day of the period",
+        label=_("Work under way on or before"),
+        what=cast(str, _("the last day of the period")),
         required=False,
         allow_future=True,
     )
@@ -153,7 +171,7 @@ class FilterForm(NhsFormMixin, forms.Form):
         """The team and professional choices (or the search) from the scope's professionals."""
         teams = professionals.exclude(team="").order_by("team").values_list("team", flat=True)
         self._choices("team").choices = [
-            ("", "Every team"),
+            ("", gettext("Every team")),
             *((team, team) for team in teams.distinct()),
         ]
         listed = professionals.values_list("pk", *User.SHOWN_NAME_FIELDS)[: LISTED_AT_MOST + 1]
@@ -162,7 +180,10 @@ class FilterForm(NhsFormMixin, forms.Form):
             self.fields["professional"] = ProfessionalSearch(professionals)
             return
         self.names = dict(sorted(names.items(), key=lambda item: item[1]))
-        self._choices("professional").choices = [("", "Every professional"), *self.names.items()]
+        self._choices("professional").choices = [
+            ("", gettext("Every professional")),
+            *self.names.items(),
+        ]
 
     @property
     def professional_name(self) -> str:
@@ -179,7 +200,9 @@ class FilterForm(NhsFormMixin, forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("active_from"), cleaned.get("active_to")
         if start and end and start > end:
-            self.add_error("active_to", "The last day of the period must be on or after the first")
+            self.add_error(
+                "active_to", gettext("The last day of the period must be on or after the first")
+            )
         return cleaned
 
     def filters(self) -> Filters:
@@ -257,6 +280,7 @@ def _audit(
 
 
 def _filter_rows(form: FilterForm) -> list[tuple[str, str]]:
+    """The filters as the CSV's first rows (in English, as the whole CSV: `service_csv`)."""
     filters = form.filters()
     return [
         ("Team", filters.team or "Every team"),
@@ -277,7 +301,6 @@ def service(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "tables": {table.key: table for table in tables(report)},
-            "filter_rows": _filter_rows(form),
             "query": request.GET.urlencode(),
         },
     )
@@ -295,7 +318,10 @@ def service_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="service-report-{report.today.isoformat()}.csv"'
     )
-    write_csv(response, report, _filter_rows(form), tables(report))
+    # The CSV is a contract for other programs, like its headers: its tables' titles, columns
+    # and labels stay in the default language, whatever the reader's (docs/architecture.md).
+    with translation.override(settings.LANGUAGE_CODE):
+        write_csv(response, report, _filter_rows(form), tables(report))
     return response
 
 

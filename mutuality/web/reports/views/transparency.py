@@ -15,9 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from mutuality.transparency import Report, report_from_dict, to_csv, to_json
+from mutuality.transparency import Report, report_from_dict, to_csv, to_json, translated
 from mutuality.web.access import may_publish_transparency
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
@@ -52,7 +53,7 @@ def review(request: HttpRequest) -> HttpResponse:
     organisation = _admins_organisation(request)
     context = {
         "organisation": organisation,
-        "report": draft_report(organisation),
+        "report": translated(draft_report(organisation), gettext),
         "versions": _versions(organisation),
     }
     return render(request, "reports/transparency/review.html", context)
@@ -73,7 +74,8 @@ def publish_report(request: HttpRequest) -> HttpResponse:
             version=published.version,
         )
         return Result.saved(
-            f"Version {published.version} of the report is now public.",
+            gettext("Version %(version)s of the report is now public.")
+            % {"version": published.version},
             then=reverse(
                 "reports:transparency-version",
                 kwargs={"organisation": organisation.slug, "version": published.version},
@@ -105,8 +107,11 @@ def _published(slug: str, version: int | None = None) -> PublishedReport:
 
 
 def public_context(report: Report, versions: list[PublishedReport]) -> dict[str, Any]:
+    """The report as the page shows it: in the reader's language (the JSON and CSV downloads
+    stay as published)."""
     published_on = datetime.fromisoformat(report.published_at) if report.published_at else None
-    return {"report": report, "versions": versions, "published_on": published_on}
+    shown = translated(report, gettext)
+    return {"report": shown, "versions": versions, "published_on": published_on}
 
 
 def render_document(report: Report) -> str:
