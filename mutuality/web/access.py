@@ -32,6 +32,7 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.relationships.models import (
@@ -86,6 +87,32 @@ class Permission(StrEnum):
     RAISE_PRIVATELY = "raise_privately"  # raise a worry for the supervisor alone
     PRIVATE_WORRIES = "private_worries"  # see private worries: the supervisor all, a raiser theirs
     HOLD_PRIVATE_WORRIES = "hold_private_worries"  # put one on the record, or resolve it privately
+
+
+REFUSALS = {
+    Permission.VIEW: _("You cannot see this relationship"),
+    Permission.EDIT: _("You cannot edit here"),
+    Permission.NAME_AFFECTED: _("You cannot say who else this relationship affects"),
+    Permission.DESCRIBE: _("You cannot describe the people in this relationship"),
+    Permission.RECORD_CAPACITY: _("You cannot record capacity here"),
+    Permission.CO_PRODUCE: _("You cannot change what the two people decide or make together"),
+    Permission.ANSWER: _("You cannot answer here"),
+    Permission.CONSENT: _("You cannot consent here"),
+    Permission.DECLARE_CONTRAST: _("You cannot say how this work differs from usual care"),
+    Permission.AGREE_CONTRACT: _("You cannot agree to the contract here"),
+    Permission.SUPERVISE: _("You cannot supervise here"),
+    Permission.CONSULT: _("You cannot consult here"),
+    Permission.OBSERVE: _("You cannot observe here"),
+    Permission.SCORE: _("You cannot fill in questionnaires here"),
+    Permission.EXPORT: _("You cannot export here"),
+    Permission.REQUEST_CONSULTATION: _("You cannot ask for a consultation here"),
+    Permission.INDEPENDENT_REVIEW: _("You cannot record an independent review here"),
+    Permission.RAISE_PRIVATELY: _("You cannot raise a worry privately here"),
+    Permission.PRIVATE_WORRIES: _("You cannot see worries raised privately here"),
+    Permission.HOLD_PRIVATE_WORRIES: _("You cannot act on worries raised privately here"),
+}
+"""What a 403 page says when a standing lacks a permission (`reach`): one whole message for
+each, in plain words rather than the permission's code."""
 
 
 _GRANTS: dict[Standing, frozenset[Permission]] = {
@@ -434,7 +461,7 @@ def reach(
         raise Http404("No such relationship")
     if permission not in _GRANTS[held]:
         refused(user, 403, relationship_id=pk, permission=permission.value)
-        raise PermissionDenied(f"You cannot {permission.value.replace('_', ' ')} here")
+        raise PermissionDenied(REFUSALS[permission])
     return Reach(relationship, held, participant)
 
 

@@ -32,6 +32,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import CaseError
 from mutuality.web.relationships.actions import Refused, StaleEdit
@@ -41,7 +43,7 @@ from mutuality.web.security_log import security_event
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-NOTHING_CHANGED = "Nothing changed."
+NOTHING_CHANGED = _("Nothing changed.")
 """What a save that changes nothing says, unless the action has better words."""
 
 
@@ -218,7 +220,7 @@ def _show(request: HttpRequest, flow: FormFlow[F], form: F) -> HttpResponse:
     if flow.show is not None:
         return flow.show(form)
     # A button with no page of its own: its form's problems go back as a message.
-    words = [str(e) for errors in form.errors.values() for e in errors] or [STALE]
+    words = [str(e) for errors in form.errors.values() for e in errors] or [str(STALE)]
     messages.error(request, words[0])
     return redirect(flow.back or flow.then)
 
@@ -256,10 +258,10 @@ def _log_refusal(request: HttpRequest, flow: FormFlow[Any], result: Result) -> N
 def case_problem(error: CaseError) -> str:
     """A change the framework refused, in words the person can act on."""
     where = "; ".join(f"{p.path}: {p.message}" for p in error.problems[:3])
-    return (
+    return gettext(
         "This change was not saved, because the relationship's details would no longer fit "
-        f"together ({where}). Ask the professional to check the relationship's details."
-    )
+        "together (%(problems)s). Ask the professional to check the relationship's details."
+    ) % {"problems": where}
 
 
 def saved_or_unchanged(

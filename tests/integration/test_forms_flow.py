@@ -15,14 +15,18 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from mutuality.framework import CaseError, Problem
+from mutuality.web import forms_flow
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.forms_flow import NOTHING_CHANGED, FormFlow, Outcome, Result, handle
+from mutuality.web.forms_flow import FormFlow, Outcome, Result, handle
 from mutuality.web.relationships.actions import Refused, StaleEdit
-from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.forms import common
 from mutuality.web.relationships.models import AssessmentRecord, Relationship
 from tests.factories import World
 from tests.integration.logs import captured_logs
+
+STALE = str(common.STALE)  # the English words (marked lazily, so a page says them in its language)
+NOTHING_CHANGED = str(forms_flow.NOTHING_CHANGED)
 
 
 class NameForm(forms.Form):

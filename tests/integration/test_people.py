@@ -21,7 +21,7 @@ from mutuality.web.accounts.models import Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.actions import people as people_actions
-from mutuality.web.relationships.forms.common import STALE
+from mutuality.web.relationships.forms import common
 from mutuality.web.relationships.forms.people import AcceptInvitationForm
 from mutuality.web.relationships.models import (
     AffectedParty,
@@ -32,6 +32,8 @@ from mutuality.web.relationships.models import (
 )
 from tests.factories import PASSWORD, UserFactory
 from tests.factories import World as SharedWorld
+
+STALE = str(common.STALE)  # the English words (marked lazily, so a page says them in its language)
 
 NEW_PASSWORD = "walking with the pushchair 42"
 EXPIRED = (

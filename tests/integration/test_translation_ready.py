@@ -58,6 +58,15 @@ MARKED = {
     "organisation:details",
     "organisation:policy",
     "organisation:instruments",
+    # The relationship list, what is due, the audit log, help now, uploading a case file,
+    # withdrawing consent, and every reason a 403 gives.
+    "relationships:dashboard",
+    "relationships:due",
+    "relationships:audit",
+    "relationships:help-now",
+    "relationships:upload",
+    "relationships:withdraw-consent",
+    "error 403",
     # The relationship's questions, contract, details and outcomes pages (helper tr-b).
     "relationships:questions",
     "relationships:contract",
@@ -98,15 +107,14 @@ NOT_YET = {
     "account_inactive",
     "mfa_index",
     "accounts:sessions",
-    # A 403 page shows the reason the view gave (PermissionDenied in the relationship views
-    # and access.py), which is marked with those views.
-    "error 403",
+    # A relationship's page and a safety flag's: marked, but a flag's words are stored in
+    # English when it is raised (actions/outcomes.py), so they need storing as a message and
+    # its values, as due items' words and assessment reasons do.
+    "relationships:detail",
+    "relationships:safety-flag",
     # The relationship pages (templates/relationships/, the views' messages and forms): the
     # next increment.
-    "relationships:dashboard",
-    "relationships:due",
     "relationships:propose",
-    "relationships:audit",
     "relationships:affected",
     "relationships:affected-change",
     "relationships:affected-none",
@@ -114,9 +122,7 @@ NOT_YET = {
     "relationships:consultation",
     "relationships:consultation-request",
     "relationships:contrast",
-    "relationships:detail",
     "relationships:disclosure",
-    "relationships:help-now",
     "relationships:invite",
     "relationships:observation-resolve",
     "relationships:observe",
@@ -125,12 +131,9 @@ NOT_YET = {
     "relationships:private-worry-resolve",
     "relationships:records",
     "relationships:review",
-    "relationships:safety-flag",
     "relationships:scrutiny",
     "relationships:stage",
     "relationships:supervision",
-    "relationships:upload",
-    "relationships:withdraw-consent",
 }
 """Pages not yet marked, each group with what holds it back. Remove a page when it is marked,
 and add it to MARKED."""

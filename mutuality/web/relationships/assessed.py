@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import override
 
 from mutuality.framework import (
     Assessment,
@@ -255,7 +256,13 @@ def finding_spans(periods: Periods) -> list[FindingSpan]:
 def rewrite_due(relationship: Relationship, today: date) -> None:
     """Write the relationship's due items again after a change that needs no new assessment
     (a safety flag raised or resolved), from the findings already stored (with their words'
-    parameters, which only the stored assessment holds)."""
+    parameters, which only the stored assessment holds): in the service's language, like every
+    stored row (`actions._reassess_batch`)."""
+    with override(settings.LANGUAGE_CODE):
+        _rewrite_due(relationship, today)
+
+
+def _rewrite_due(relationship: Relationship, today: date) -> None:
     stored = relationship.periods.order_by("starts").only("starts", "ends", "result")
     findings = [
         FindingSpan(finding_from_dict(f), period.starts, period.ends)

@@ -27,6 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from mutuality.framework import Case
 from mutuality.web.access import speaks_for
 from mutuality.web.outbox import events
@@ -54,12 +57,30 @@ __all__ = ["MergeRefused", "Merged", "merge_case"]
 _OWN_SAY = ("consent", "answers")
 _NEW_PERSON = {"consent": "not_sought", "answers": {}}
 _KEPT_DETAILS = {
-    "as_of": "The date the assessment is for was kept as it is here (as_of).",
-    "last_supervision": "The date of the last supervision was kept as the supervisor "
-    "recorded it here.",
-    "last_independent_review": "The date of the last independent review was kept as the "
-    "supervisor recorded it here.",
+    "as_of": _("The date the assessment is for was kept as it is here (as_of)."),
+    "last_supervision": _(
+        "The date of the last supervision was kept as the supervisor recorded it here."
+    ),
+    "last_independent_review": _(
+        "The date of the last independent review was kept as the supervisor recorded it here."
+    ),
 }
+_OWN_SAY_KEPT = {
+    ("consent",): _(
+        "The file's consent for %(person)s was not used: only %(person)s can give them, on "
+        "their own login."
+    ),
+    ("answers",): _(
+        "The file's answers for %(person)s was not used: only %(person)s can give them, on "
+        "their own login."
+    ),
+    ("consent", "answers"): _(
+        "The file's consent and answers for %(person)s were not used: only %(person)s can give "
+        "them, on their own login."
+    ),
+}
+"""What a file said that only the person themselves may say (`_OWN_SAY`), a note for each
+combination (the field names are the case format's, kept as they are)."""
 
 
 @dataclass(frozen=True)
@@ -111,8 +132,11 @@ class _Merge(RecordsMixin):
             here = roles.get(entry["id"])
             if here is not None and here != entry["role"]:
                 raise MergeRefused(
-                    f"The file makes {entry['id']} a {entry['role']}, but here they are the "
-                    f"{here}. A person's role cannot change by a file: check the file."
+                    gettext(
+                        "The file makes %(person)s a %(role)s, but here they are the %(here)s. "
+                        "A person's role cannot change by a file: check the file."
+                    )
+                    % {"person": entry["id"], "role": entry["role"], "here": here}
                 )
 
     def details(self) -> None:
@@ -121,7 +145,7 @@ class _Merge(RecordsMixin):
         fields = relationship_fields(self.data)
         for name in self._kept_details():
             if fields[name] != getattr(r, name):
-                self.notes.append(_KEPT_DETAILS[name])
+                self.notes.append(str(_KEPT_DETAILS[name]))
             fields.pop(name)
         for name, value in fields.items():
             setattr(r, name, value)
@@ -155,18 +179,17 @@ class _Merge(RecordsMixin):
             self.people[entry["id"]] = person
         left_out = sorted(set(existing) - set(self.people))
         if left_out:
-            self.notes.append(f"The file leaves out {', '.join(left_out)}; they were kept.")
+            self.notes.append(
+                gettext("The file leaves out %(people)s; they were kept.")
+                % {"people": ", ".join(left_out)}  # their ids, as the file names them
+            )
         self.people = {**existing, **self.people}
 
     def _keep_own_say(self, slug: str, fields: dict[str, Any], here: dict[str, Any]) -> None:
         kept = [name for name in _OWN_SAY if fields[name] != here[name]]
         fields.update(here)
         if kept:
-            were = "were" if len(kept) > 1 else "was"
-            self.notes.append(
-                f"The file's {' and '.join(kept)} for {slug} {were} not used: only {slug} can "
-                "give them, on their own login."
-            )
+            self.notes.append(str(_OWN_SAY_KEPT[tuple(kept)]) % {"person": slug})
 
     def contract(self) -> None:
         contract = self.data["contract"]
@@ -180,13 +203,19 @@ class _Merge(RecordsMixin):
             latest = ContractVersion.objects.create(relationship=r, version=number, **fields)
             events.contract_waiting(latest, by=self.uploader)
             if number > 1:
-                self.notes.append(f"The file changes the contract, so it is now version {number}.")
+                self.notes.append(
+                    gettext("The file changes the contract, so it is now version %(number)d.")
+                    % {"number": number}
+                )
         agreed = set(latest.agreements.values_list("participant__slug", flat=True))
         if latest.declined_at is not None:
             if set(contract["agreed_by"]) - agreed:
                 self.notes.append(
-                    f"Version {latest.version} of the contract was declined, so nobody can agree "
-                    "to it now. Propose a new version on the contract page."
+                    gettext(
+                        "Version %(number)d of the contract was declined, so nobody can agree "
+                        "to it now. Propose a new version on the contract page."
+                    )
+                    % {"number": latest.version}
                 )
             return
         for slug in dict.fromkeys(contract["agreed_by"]):
@@ -197,5 +226,6 @@ class _Merge(RecordsMixin):
                 ContractAgreement.objects.create(contract=latest, participant=person)
             else:
                 self.notes.append(
-                    f"{slug} agrees to the contract on their own login, not by a file."
+                    gettext("%(person)s agrees to the contract on their own login, not by a file.")
+                    % {"person": slug}
                 )

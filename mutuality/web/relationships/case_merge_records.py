@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from mutuality.web.access import (
     file_reach,
@@ -192,8 +193,11 @@ class RecordsMixin:
             self._changed(kind.name, record.uid, kind.change(record, entry, index))
         else:
             self.notes.append(
-                f"In the file, {kind.name}[{index}] differs from what is recorded here, but it "
-                "was recorded by someone else, so it was kept as it is here."
+                gettext(
+                    "In the file, %(path)s differs from what is recorded here, but it was "
+                    "recorded by someone else, so it was kept as it is here."
+                )
+                % {"path": f"{kind.name}[{index}]"}
             )
 
     def _changed(self, kind: str, record_id: str, fields: list[str]) -> None:
@@ -215,8 +219,11 @@ class RecordsMixin:
     ) -> list[str]:
         if self.people[d["by"]].pk != disclosure.by_id:
             self.notes.append(
-                f"In the file, disclosures[{index}] names another person; a disclosure stays "
-                "with the person who made it."
+                gettext(
+                    "In the file, %(path)s names another person; a disclosure stays with the "
+                    "person who made it."
+                )
+                % {"path": f"disclosures[{index}]"}
             )
         fields = {"date": d["date"], "about": d["about"], "rationale": d["rationale"]}
         return update_changed(disclosure, fields)
@@ -225,8 +232,11 @@ class RecordsMixin:
         person = self.people[d["by"]]
         if not speaks_for(self.uploader, person):
             raise MergeRefused(
-                f"In the case file, {path}.by: got {d['by']!r}; a file can add only your own "
-                "disclosures (each person records what they shared about themselves)."
+                gettext(
+                    "In the case file, %(path)s: got %(value)s; a file can add only your own "
+                    "disclosures (each person records what they shared about themselves)."
+                )
+                % {"path": f"{path}.by", "value": repr(d["by"])}
             )
         return Disclosure.objects.create(
             relationship=self.relationship,
@@ -282,8 +292,11 @@ class RecordsMixin:
         people = questionnaire_people(self.uploader, self.relationship)
         if not people.filter(pk=self.people[slug].pk).exists():
             raise MergeRefused(
-                f"In the case file, {path}: got {slug!r}; a file can add wellbeing scores only "
-                "for the people whose questionnaires you fill in here."
+                gettext(
+                    "In the case file, %(path)s: got %(value)s; a file can add wellbeing scores "
+                    "only for the people whose questionnaires you fill in here."
+                )
+                % {"path": path, "value": repr(slug)}
             )
 
     def _scores(
@@ -321,11 +334,11 @@ class RecordsMixin:
 def _unknown_id(path: str, record_id: str) -> str:
     # One wording whether the id is made up, another relationship's, or hidden from the
     # uploader, so that a refusal never tells which.
-    return (
-        f"In the case file, {path}: got {record_id!r}, which is not the id of a record in this "
+    return gettext(
+        "In the case file, %(path)s: got %(value)s, which is not the id of a record in this "
         "relationship's case file. Use the ids from this relationship's own download, or leave "
         "the id out to add a new record."
-    )
+    ) % {"path": path, "value": repr(record_id)}
 
 
 def update_changed(record: models.Model, fields: dict[str, Any]) -> list[str]:

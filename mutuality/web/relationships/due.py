@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.access import (
     Standing,
@@ -32,15 +33,15 @@ from mutuality.web.relationships.models import DueItem, Participant, Relationshi
 from mutuality.web.relationships.resolving import link_for
 
 CATEGORIES = {
-    "safety": "Safety: act on this now",
-    "withdrawn": "Consent withdrawn",
-    "private_worries": "Worries raised privately with you",
-    "consent": "Consent missing",
-    "contract": "Contract versions waiting for agreement",
-    "overdue": "Supervision and reviews overdue",
-    "observations": "Worries about the relationship still open",
-    "consultation_requests": "Consultations asked for",
-    "questionnaires": "Wellbeing questionnaires due",
+    "safety": _("Safety: act on this now"),
+    "withdrawn": _("Consent withdrawn"),
+    "private_worries": _("Worries raised privately with you"),
+    "consent": _("Consent missing"),
+    "contract": _("Contract versions waiting for agreement"),
+    "overdue": _("Supervision and reviews overdue"),
+    "observations": _("Worries about the relationship still open"),
+    "consultation_requests": _("Consultations asked for"),
+    "questionnaires": _("Wellbeing questionnaires due"),
 }
 """The dashboard's headings, in the order shown: a safety flag first, then a withdrawn consent."""
 
@@ -87,7 +88,7 @@ def due_rows(user: Any, today: date) -> QuerySet[DueItem]:
     return ordered
 
 
-YOURS = ("yours", "For you")
+YOURS = ("yours", _("For you"))
 """The heading of the items addressed to the person themselves: after safety, before the rest."""
 
 
@@ -142,4 +143,4 @@ def group(rows: Any) -> list[tuple[str, str, list[Item]]]:
         key = YOURS[0] if row.__dict__.get("yours") == 1 else row.category
         found.setdefault(key, []).append(_item(row))
     headings = {"safety": CATEGORIES["safety"], YOURS[0]: YOURS[1], **CATEGORIES}
-    return [(key, heading, found[key]) for key, heading in headings.items() if key in found]
+    return [(key, str(heading), found[key]) for key, heading in headings.items() if key in found]

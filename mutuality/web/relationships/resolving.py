@@ -6,37 +6,46 @@ business. A link is shown only to someone who may use the page (access.py decide
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.access import Permission, Standing, grants, standing
 from mutuality.web.relationships.models import Relationship
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # (URL name, URL arguments besides the relationship's pk, permission needed, link text)
-_Page = tuple[str, dict[str, str], Permission, str]
-_CONTRACT: _Page = ("relationships:contract", {}, Permission.VIEW, "Go to the contract")
+_Page = tuple[str, dict[str, str], Permission, "StrOrPromise"]
+_CONTRACT: _Page = ("relationships:contract", {}, Permission.VIEW, _("Go to the contract"))
 _QUESTIONS: _Page = (
     "relationships:questions",
     {},
     Permission.ANSWER,
-    "Answer the two-sided questions",
+    _("Answer the two-sided questions"),
 )
 _SCRUTINY: _Page = (
     "relationships:scrutiny",
     {},
     Permission.EDIT,
-    "Change supervision and scrutiny",
+    _("Change supervision and scrutiny"),
 )
-_RECORDS: _Page = ("relationships:records", {}, Permission.VIEW, "Go to observations and records")
-_CONSULT: _Page = ("relationships:consultation", {}, Permission.CONSULT, "Record a consultation")
+_RECORDS: _Page = (
+    "relationships:records",
+    {},
+    Permission.VIEW,
+    _("Go to observations and records"),
+)
+_CONSULT: _Page = ("relationships:consultation", {}, Permission.CONSULT, _("Record a consultation"))
 _PEOPLE: _Page = (
     "relationships:people",
     {},
     Permission.DESCRIBE,
-    "Go to what the work takes into account for each person",
+    _("Go to what the work takes into account for each person"),
 )
-_APPROACH: _Page = ("relationships:approach", {}, Permission.EDIT, "Change how you work")
+_APPROACH: _Page = ("relationships:approach", {}, Permission.EDIT, _("Change how you work"))
 _PAGES: dict[str, _Page] = {
     "respect.capacity_lacking": _PEOPLE,
     "respect.capacity_fluctuating": _PEOPLE,
@@ -45,7 +54,7 @@ _PAGES: dict[str, _Page] = {
         "relationships:together",
         {},
         Permission.CO_PRODUCE,
-        "Say what you decide or make together",
+        _("Say what you decide or make together"),
     ),
     "responsibility.burden_high": _PEOPLE,
     "responsibility.burden_unassessed": _PEOPLE,
@@ -56,24 +65,29 @@ _PAGES: dict[str, _Page] = {
     "responsibility.resources_unreviewed": _APPROACH,
     "responsibility.resources_unjustified": _APPROACH,
     "responsibility.outcome_plan_missing": _APPROACH,
-    "respect.consent_missing": ("relationships:consent", {}, Permission.CONSENT, "Record consent"),
+    "respect.consent_missing": (
+        "relationships:consent",
+        {},
+        Permission.CONSENT,
+        _("Record consent"),
+    ),
     "respect.consent_uninformed": (
         "relationships:consent",
         {},
         Permission.CONSENT,
-        "Record consent",
+        _("Record consent"),
     ),
     "respect.affected_unidentified": (
         "relationships:affected",
         {},
         Permission.NAME_AFFECTED,
-        "Say who else is affected",
+        _("Say who else is affected"),
     ),
     "respect.affected_consent_missing": (
         "relationships:affected",
         {},
         Permission.NAME_AFFECTED,
-        "Record their consent",
+        _("Record their consent"),
     ),
     "respect.contract_missing": _CONTRACT,
     "respect.preferences_assumed": _QUESTIONS,
@@ -90,13 +104,13 @@ _PAGES: dict[str, _Page] = {
         "relationships:supervision",
         {},
         Permission.SUPERVISE,
-        "Record supervision",
+        _("Record supervision"),
     ),
     "competence.independent_review_due": (
         "relationships:review",
         {"kind": "independent"},
         Permission.SUPERVISE,
-        "Record an independent review",
+        _("Record an independent review"),
     ),
     "competence.malignant_coupling": _RECORDS,
     "competence.collusion": _RECORDS,
@@ -117,7 +131,7 @@ _PAGES: dict[str, _Page] = {
         "relationships:review",
         {"kind": "contract"},
         Permission.EDIT,
-        "Record a contract review",
+        _("Record a contract review"),
     ),
 }
 
@@ -134,4 +148,4 @@ def link_for(code: str, held: Standing, relationship_pk: int) -> tuple[str, str]
     if page is None or page[2] not in grants(held):
         return None
     name, kwargs, _, label = page
-    return reverse(name, kwargs={"pk": relationship_pk, **kwargs}), label
+    return reverse(name, kwargs={"pk": relationship_pk, **kwargs}), str(label)

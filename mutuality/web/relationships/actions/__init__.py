@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, override
 
 from mutuality.framework import assess, assess_over_time
 from mutuality.web import spoken
@@ -75,7 +77,33 @@ def reassess_many(
     return len(ids)
 
 
+READ_AS_WRITTEN = frozenset(
+    {
+        gettext_noop("imported from a case file"),
+        gettext_noop("a case file was uploaded"),  # actions/records.py's upload_case
+        gettext_noop("how the work differs from usual care declared"),  # its declare_contrast
+    }
+)
+"""The reasons for an assessment written without a value in them: stored as written (in the
+service's language) and translated when shown (`stored_reason`). A reason with a value in it
+(a name, a date, a version) is shown as stored, in English, until reasons are stored as a
+message and its values (docs/architecture.md, "Other languages")."""
+
+
+def stored_reason(reason: str) -> str:
+    """A stored assessment's reason in the reader's language, where it has a translation."""
+    return gettext(reason) if reason in READ_AS_WRITTEN else reason
+
+
 def _reassess_batch(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
+    # The stored assessment and the rows every list reads are the record: written in the
+    # service's language whoever's request wrote them (a finding spoken in one reader's
+    # language must not be stored for everyone), and translated when a page reads them.
+    with override(settings.LANGUAGE_CODE):
+        return _reassess_batch_written(ids, reason=reason)
+
+
+def _reassess_batch_written(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
     today = timezone.localdate()
     found = with_records(Relationship.objects.filter(pk__in=ids))
     relationships = {r.pk: r for r in found.prefetch_related(*assessed.DUE_RECORDS)}

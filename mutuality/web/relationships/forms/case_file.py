@@ -4,6 +4,9 @@ framework, exactly as `mutuality assess` reads one, and its problems are shown b
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import MAX_FILE_BYTES, Case, CaseError, parse_case
 from mutuality.web.relationships.forms.records import RecordForm
@@ -13,13 +16,18 @@ PROBLEMS_SHOWN = 5
 
 class CaseFileForm(RecordForm):
     case_file = forms.FileField(
-        label="Case file",
-        help_text="A YAML or JSON case file, for example one downloaded from this page and "
-        f"changed. It can be up to {MAX_FILE_BYTES // 1024:,} KB.",
+        label=_("Case file"),
+        help_text=format_lazy(
+            _(
+                "A YAML or JSON case file, for example one downloaded from this page and "
+                "changed. It can be up to {size} KB."
+            ),
+            size=f"{MAX_FILE_BYTES // 1024:,}",
+        ),
         error_messages={
-            "required": "Choose a case file to upload",
-            "empty": "The case file is empty: choose another file",
-            "invalid": "Choose a case file to upload",
+            "required": _("Choose a case file to upload"),
+            "empty": _("The case file is empty: choose another file"),
+            "invalid": _("Choose a case file to upload"),
         },
     )
 
@@ -27,9 +35,10 @@ class CaseFileForm(RecordForm):
         upload = self.cleaned_data["case_file"]
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(
-                f"The case file must be {MAX_FILE_BYTES // 1024:,} KB or smaller"
+                gettext("The case file must be %(size)s KB or smaller")
+                % {"size": f"{MAX_FILE_BYTES // 1024:,}"}
             )
-        name = str(upload.name or "case file")
+        name = str(upload.name or "case file")  # the framework's name for it in its problems
         upload.seek(0)  # a form shown again after a refusal reads the same upload again
         try:
             return parse_case(upload.read(), name, as_json=name.lower().endswith(".json"))
@@ -44,10 +53,19 @@ class CaseFileForm(RecordForm):
 
 def _problems(error: CaseError) -> list[str]:
     shown = [
-        f"In the case file, {p.path}: {p.message}" if p.path else f"The case file: {p.message}"
+        gettext("In the case file, %(path)s: %(problem)s") % {"path": p.path, "problem": p.message}
+        if p.path
+        else gettext("The case file: %(problem)s") % {"problem": p.message}
         for p in error.problems[:PROBLEMS_SHOWN]
     ]
     more = len(error.problems) - len(shown)
     if more:
-        shown.append(f"… and {more} more problems in the case file")
+        shown.append(
+            ngettext(
+                "… and %(count)d more problem in the case file",
+                "… and %(count)d more problems in the case file",
+                more,
+            )
+            % {"count": more}
+        )
     return shown

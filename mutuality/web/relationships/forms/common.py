@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-STALE = (
+STALE = _(
     "Someone else changed this relationship after you opened this page. "
     "Check the latest details below and try again."
 )

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mutuality.framework import (
@@ -23,6 +25,7 @@ from mutuality.framework import (
     VOCABULARY,
     Spoken,
     headline,
+    scrutiny_reasons,
 )
 from mutuality.web.access import (
     Permission,
@@ -34,7 +37,7 @@ from mutuality.web.access import (
 from mutuality.web.audit.actions import record
 from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
 from mutuality.web.relationships import actions
-from mutuality.web.relationships.actions import records
+from mutuality.web.relationships.actions import records, stored_reason
 from mutuality.web.relationships.case_io import export_yaml
 from mutuality.web.relationships.forms.case_file import CaseFileForm
 from mutuality.web.relationships.models import AssessedPeriod, ContractVersion
@@ -75,22 +78,39 @@ def _divergences(divergences: list[dict[str, Any]], called: dict[str, str]) -> l
     return shown
 
 
+CATEGORY_WORDS = {
+    "recovered": pgettext_lazy("a change in scores", "recovered"),
+    "improved": pgettext_lazy("a change in scores", "improved"),
+    "unchanged": pgettext_lazy("a change in scores", "unchanged"),
+    "deteriorated": pgettext_lazy("a change in scores", "deteriorated"),
+    "harmed": pgettext_lazy("a change in scores", "harmed"),
+}
+"""The outcomes core's clinical categories (codes) in words, beside a reliable change."""
+
+
+def _change_words(outcome: dict[str, Any]) -> str:
+    """A series' change in words: reliable or not, or why it cannot say yet."""
+    if outcome["change"] is not None:
+        words = str(CHANGE_WORDS[outcome["change"]])
+        if category := outcome.get("category"):
+            said = CATEGORY_WORDS.get(category, category.replace("_", " "))
+            # Translators: a reliable change, then its clinical category, e.g. "reliable
+            # improvement (recovered)".
+            words = gettext("%(change)s (%(category)s)") % {"change": words, "category": said}
+        return words
+    if outcome.get("n_scores", 0) < 2:
+        return gettext("not enough scores yet")
+    return gettext("this measure has no reliable-change statistic")
+
+
 def _outcome(
     outcome: dict[str, Any], names: dict[str, str], called: dict[str, str]
 ) -> dict[str, Any]:
-    """One series' change in words: reliable or not, or why it cannot say yet; whose it is."""
-    if outcome["change"] is not None:
-        words = CHANGE_WORDS[outcome["change"]]
-        if outcome.get("category"):
-            words += f" ({outcome['category'].replace('_', ' ')})"
-    elif outcome.get("n_scores", 0) < 2:
-        words = "not enough scores yet"
-    else:
-        words = "this measure has no reliable-change statistic"
+    """One series' change in words (`_change_words`), and whose it is."""
     return {
         **outcome,
         "of": called.get(outcome["of"], outcome["of"]),
-        "change_words": words,
+        "change_words": _change_words(outcome),
         "name": names.get(outcome["instrument"], ""),
     }
 
@@ -135,6 +155,8 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "result": result,
         "headline": headline(result["recommendation"], result.get("stage")),
         "explanation": EXPLANATIONS[result["recommendation"]],
+        "scrutiny_level": VOCABULARY["scrutiny_level"].label(result["scrutiny"]["level"]),
+        "scrutiny_reasons": scrutiny_reasons(result["scrutiny"], lambda who: called.get(who, who)),
         "principles": [
             (VOCABULARY["principle"].label(name), value["status"], STATUS_WORDS[value["status"]])
             for name, value in result["principles"].items()
@@ -144,7 +166,11 @@ def _detail_context(held: Reach) -> dict[str, Any]:
         "divergences": _divergences(result["divergences"], called),
         "outcomes": [_outcome(o, names, called) for o in result["outcomes"]],
         "history": [
-            (past.created, headline(past.recommendation, past.result.get("stage")), past.reason)
+            (
+                past.created,
+                headline(past.recommendation, past.result.get("stage")),
+                stored_reason(past.reason),
+            )
             for past in relationship.assessments.all()[:20]
         ],
         "me": me,
@@ -193,7 +219,7 @@ def export_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 GIVEN = ("informed", "given")
-NO_CONSENT_TO_WITHDRAW = (
+NO_CONSENT_TO_WITHDRAW = _(
     "You have not given your consent, so there is nothing to withdraw. You can say whether "
     "you agree to working this way on the consent page."
 )
@@ -220,8 +246,10 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     def act(form: Confirm) -> Result:
         actions.set_consent(participant=me, consent="withdrawn", by=request.user)
         return Result.saved(
-            "Your consent is withdrawn. Nothing you have recorded is "
-            "lost, and you keep all the help you had."
+            gettext(
+                "Your consent is withdrawn. Nothing you have recorded is "
+                "lost, and you keep all the help you had."
+            )
         )
 
     def show(form: Confirm) -> HttpResponse:
@@ -255,7 +283,7 @@ def upload_case(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         )
         security_event("upload", "Case file uploaded", relationship_id=pk)
-        return " ".join(["The case file is uploaded.", *notes])
+        return " ".join([gettext("The case file is uploaded."), *notes])
 
     def make_form(data: QueryDict | None) -> CaseFileForm:
         return CaseFileForm(data, request.FILES if data is not None else None)

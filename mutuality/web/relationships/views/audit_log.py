@@ -22,6 +22,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mutuality._csv import Cell, stream_table
@@ -38,106 +40,144 @@ AUDIT_PAGE_SIZE = 50
 COUNTED_AT_MOST = 10_000
 LARGEST_ID = 2**63 - 1  # the largest relationship id a database column holds
 
-_VERBS = {
-    "create": "Added",
-    "update": "Changed",
-    "delete": "Deleted",
-    "view": "Viewed",
-    "export": "Downloaded",
-    "import": "Imported",
+_DONE = {
+    "create": _("Added %(thing)s"),
+    "update": _("Changed %(thing)s"),
+    "delete": _("Deleted %(thing)s"),
+    "view": _("Viewed %(thing)s"),
+    "export": _("Downloaded %(thing)s"),
+    "import": _("Imported %(thing)s"),
+    "publish": _("Published %(thing)s"),
+    "generate": _("Generated %(thing)s"),
+    "reassess": _("Reassessed %(thing)s"),
 }
+"""What was done to a thing, a whole sentence for each action (a language may put the thing
+anywhere in it)."""
 _THINGS = {
-    "relationships.Relationship": "the relationship",
-    "relationships.Participant": "a participant",
-    "relationships.AffectedParty": "an affected party",
-    "relationships.ContractVersion": "a contract version",
-    "relationships.ContractAgreement": "an agreement to the contract",
-    "relationships.ContractResponse": "an answer to a contract version",
-    "relationships.Disclosure": "a self-disclosure",
-    "relationships.Observation": "an observation",
-    "relationships.Consultation": "a consultation",
-    "relationships.OutcomeSeries": "an outcome measure",
-    "relationships.Score": "a score",
-    "relationships.Invitation": "an invitation",
-    "relationships.SupervisionRecord": "a supervision record",
-    "relationships.ReviewRecord": "a review",
-    "organisation.StaffInvitation": "an invitation of staff",
-    "accounts.User": "a user",
-    "usersessions.UserSession": "a session",
-    "accounts.Organisation": "the organisation's figures",
-    "outbox.OutgoingMessage": "an undelivered message",
+    "relationships.Relationship": _("the relationship"),
+    "relationships.Participant": _("a participant"),
+    "relationships.AffectedParty": _("an affected party"),
+    "relationships.ContractVersion": _("a contract version"),
+    "relationships.ContractAgreement": _("an agreement to the contract"),
+    "relationships.ContractResponse": _("an answer to a contract version"),
+    "relationships.Disclosure": _("a self-disclosure"),
+    "relationships.Observation": _("an observation"),
+    "relationships.Consultation": _("a consultation"),
+    "relationships.OutcomeSeries": _("an outcome measure"),
+    "relationships.Score": _("a score"),
+    "relationships.Invitation": _("an invitation"),
+    "relationships.SupervisionRecord": _("a supervision record"),
+    "relationships.ReviewRecord": _("a review"),
+    "organisation.StaffInvitation": _("an invitation of staff"),
+    "accounts.User": _("a user"),
+    "usersessions.UserSession": _("a session"),
+    "accounts.Organisation": _("the organisation's figures"),
+    "outbox.OutgoingMessage": _("an undelivered message"),
+    "reports.PublishedReport": _("the transparency report"),
 }
 ACTIONS = [
-    ("create", "Added something"),
-    ("update", "Changed something"),
-    ("delete", "Deleted something"),
-    ("view", "Viewed something (from outside the relationship)"),
-    ("export", "Downloaded something"),
-    ("import", "Imported a case file"),
-    ("publish", "Published the transparency report"),
+    ("create", _("Added something")),
+    ("update", _("Changed something")),
+    ("delete", _("Deleted something")),
+    ("view", _("Viewed something (from outside the relationship)")),
+    ("export", _("Downloaded something")),
+    ("import", _("Imported a case file")),
+    ("publish", _("Published the transparency report")),
 ]
+DELETED_ACCOUNT = _("Someone whose account is deleted")
+
+
+def _done(event: AuditEvent, thing: str) -> str:
+    """What was done to the thing; an action the log has no words for reads as its code."""
+    done = _DONE.get(event.action)
+    if done is None:
+        return f"{event.action.replace('_', ' ').capitalize()} {thing}"
+    return str(done) % {"thing": thing}
 
 
 def describe(event: AuditEvent) -> str:
-    """What happened, in plain words (never the content of notes)."""
-    verb = _VERBS.get(event.action, event.action.replace("_", " ").capitalize())
-    thing = _THINGS.get(event.object_type, event.object_type.rsplit(".", 1)[-1].lower())
+    """What happened, in plain words (never the content of notes). The names of fields, pages
+    and kinds an event's detail holds are the app's codes, shown as they are."""
+    thing = str(_THINGS.get(event.object_type, event.object_type.rsplit(".", 1)[-1].lower()))
     detail = event.detail if isinstance(event.detail, dict) else {}
     if event.object_type == "accounts.Organisation" and event.action == "update":
-        thing = "the organisation's settings"
+        thing = gettext("the organisation's settings")
     if detail.get("kind") == "audit_log":
-        return f"{verb} the audit log"
-    words = f"{verb} {thing}"
+        return _done(event, gettext("the audit log"))
+    words = _done(event, thing)
     if isinstance(detail.get("page"), str):
-        words += f" ({detail['page']} page)"
+        words = gettext("%(what)s (%(page)s page)") % {"what": words, "page": detail["page"]}
     if isinstance(detail.get("field"), str):
-        words += f": {detail['field'].replace('_', ' ')}"
-        if isinstance(detail.get("before"), str) and isinstance(detail.get("after"), str):
-            words += f" from {detail['before']} to {detail['after']}"
+        words = _field(words, detail)
     if isinstance(detail.get("changes"), dict) and detail["changes"]:
-        words += ": " + ", ".join(str(name).replace("_", " ") for name in detail["changes"])
+        changes = ", ".join(str(name).replace("_", " ") for name in detail["changes"])
+        words = gettext("%(what)s: %(changes)s") % {"what": words, "changes": changes}
     if isinstance(detail.get("relationships"), int):
-        words += f", over {detail['relationships']:,} relationships"
+        count = detail["relationships"]
+        words = ngettext(
+            "%(what)s, over %(count)s relationship",
+            "%(what)s, over %(count)s relationships",
+            count,
+        ) % {"what": words, "count": f"{count:,}"}
     if isinstance(detail.get("kind"), str):
-        words += f" ({detail['kind'].replace('_', ' ')})"
+        kind = detail["kind"].replace("_", " ")
+        words = gettext("%(what)s (%(kind)s)") % {"what": words, "kind": kind}
     return words
+
+
+def _field(words: str, detail: dict[str, Any]) -> str:
+    """What was done, with the field it changed (and from what to what, when it says)."""
+    field = detail["field"].replace("_", " ")
+    before, after = detail.get("before"), detail.get("after")
+    if isinstance(before, str) and isinstance(after, str):
+        return gettext("%(what)s: %(field)s from %(before)s to %(after)s") % {
+            "what": words,
+            "field": field,
+            "before": before,
+            "after": after,
+        }
+    return gettext("%(what)s: %(field)s") % {"what": words, "field": field}
 
 
 class AuditFilters(NhsFormMixin, forms.Form):
     """What the audit log is narrowed to; every field may be left empty."""
 
     action = forms.ChoiceField(
-        label="What was done",
+        label=_("What was done"),
         required=False,
-        choices=[("", "Anything"), *ACTIONS],
-        error_messages={"invalid_choice": "Choose what was done from the list"},
+        choices=[("", _("Anything")), *ACTIONS],
+        error_messages={"invalid_choice": _("Choose what was done from the list")},
     )
     who = forms.CharField(
-        label="Who did it",
-        help_text="Part of their name or username",
+        label=_("Who did it"),
+        help_text=_("Part of their name or username"),
         required=False,
         max_length=200,
         strip=True,
     )
     relationship = forms.CharField(
-        label="Relationship",
-        help_text="Its number, or words from its title",
+        label=_("Relationship"),
+        help_text=_("Its number, or words from its title"),
         required=False,
         max_length=200,
         strip=True,
     )
+    # `what` is plain: DateField (forms/records.py) builds its messages from it when the class
+    # is made, so a lazy one would be read in English there anyway; marked when DateField is.
     on_or_after = DateField(
-        label="On or after", what="the first day", required=False, allow_future=True
+        label=_("On or after"), what="the first day", required=False, allow_future=True
     )
     on_or_before = DateField(
-        label="On or before", what="the last day", required=False, allow_future=True
+        label=_("On or before"), what="the last day", required=False, allow_future=True
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         first, last = cleaned.get("on_or_after"), cleaned.get("on_or_before")
         if first and last and first > last:
-            self.add_error("on_or_before", "The last day must be the same as or after the first")
+            self.add_error(
+                "on_or_before", gettext("The last day must be the same as or after the first")
+            )
         return cleaned
 
     def chosen(self) -> dict[str, Any]:
@@ -218,7 +258,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "at": event.at,
-            "who": event.user.shown_name if event.user else "Someone whose account is deleted",
+            "who": event.user.shown_name if event.user else DELETED_ACCOUNT,
             "role": event.user.get_role_display() if event.user else "",
             "what": describe(event),
             "relationship_id": event.relationship_id,
@@ -283,7 +323,7 @@ def _csv_rows(events: Iterator[Any]) -> Iterator[list[Cell]]:
         user = event.user
         yield [
             event.at.isoformat(),
-            user.shown_name if user else "Someone whose account is deleted",
+            user.shown_name if user else str(DELETED_ACCOUNT),
             user.username if user else "",
             user.get_role_display() if user else "",
             describe(event),

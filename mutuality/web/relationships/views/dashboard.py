@@ -33,9 +33,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mutuality.framework import NOT_READY, NOT_READY_WHEN, VOCABULARY, Reader, headline
+from mutuality.translation import translated_later
 from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin, Select
 from mutuality.web.relationships import due
@@ -54,7 +57,8 @@ NEEDS_DOING = 3  # the findings shown on each card, most severe first
 NOT_READY_KEY = "not_ready"
 RECOMMENDATIONS = VOCABULARY["recommendation"].choices()
 RECOMMENDATIONS.insert(
-    [key for key, _ in RECOMMENDATIONS].index(NOT_READY_WHEN[0]) + 1, (NOT_READY_KEY, NOT_READY)
+    [key for key, _ in RECOMMENDATIONS].index(NOT_READY_WHEN[0]) + 1,
+    (NOT_READY_KEY, translated_later(NOT_READY)),  # read in each reader's language, as choices()
 )
 """The filter's choices read as the cards do (`headline`): a relationship not yet started
 that reads "not ready" is found under that, not under "go ahead, with safeguards"."""
@@ -65,30 +69,39 @@ class DashboardFilters(NhsFormMixin, forms.Form):
     """What the list of relationships is narrowed to; every field may be left empty."""
 
     q = forms.CharField(
-        label="Search by title or person",
+        label=_("Search by title or person"),
         required=False,
         max_length=200,
         strip=True,
     )
     stage = forms.ChoiceField(
-        label="Stage", required=False, choices=[("", "Any"), *STAGES], widget=Select
+        label=_("Stage"), required=False, choices=[("", _("Any")), *STAGES], widget=Select
     )
     recommendation = forms.ChoiceField(
-        label="Recommendation",
+        label=_("Recommendation"),
         required=False,
-        choices=[("", "Any"), *RECOMMENDATIONS],
+        choices=[("", _("Any")), *RECOMMENDATIONS],
         widget=Select,
     )
     scrutiny = forms.ChoiceField(
-        label="Scrutiny", required=False, choices=[("", "Any"), *SCRUTINY_LEVELS], widget=Select
+        label=_("Scrutiny"),
+        required=False,
+        choices=[("", _("Any")), *SCRUTINY_LEVELS],
+        widget=Select,
     )
 
 
-@functools.cache
 def unfiltered_fields() -> SafeString:
     """The search and filters as they stand before anything is asked for: the same on every
-    visit, so written once per process (four fields and their choices are a fifth of the
-    page's rendering)."""
+    visit in a language, so written once per process and language (four fields and their
+    choices are a fifth of the page's rendering)."""
+    return _unfiltered_fields_in(get_language())
+
+
+@functools.cache
+def _unfiltered_fields_in(language: str) -> SafeString:
+    """`unfiltered_fields` in the language the request turned on (the argument keys the
+    cache: written in one language, the fields must never be served in another)."""
     html = render_to_string(
         "relationships/_dashboard_filters.html", {"filters": DashboardFilters()}
     )
@@ -163,6 +176,7 @@ class Card:
         if self.needs_doing:
             needs = format_html(
                 _NEEDS_DOING,
+                gettext("Needs doing:"),
                 format_html_join("", "<li>{}</li>", ((message,) for message in self.needs_doing)),
             )
         return format_html(
@@ -170,8 +184,8 @@ class Card:
             reverse("relationships:detail", args=[self.pk]),
             self.title,
             self.headline,
-            self.standing,
-            self.stage,
+            STANDING_SENTENCES[self.standing],
+            gettext("Stage: %(stage)s.") % {"stage": self.stage},
             needs,
         )
 
@@ -183,18 +197,26 @@ _CARD = """<li>
           <a class="nhsuk-card__link" href="{}">{}</a>
         </h3>
         <p class="nhsuk-card__description"><strong>{}.</strong>
-          You are the {}. Stage: {}.</p>{}
+          {} {}</p>{}
       </div>
     </div>
   </li>"""
 _NEEDS_DOING = """
-        <p class="nhsuk-body-s">Needs doing:</p>
+        <p class="nhsuk-body-s">{}</p>
         <ul class="nhsuk-list nhsuk-list--bullet nhsuk-body-s">
           {}
         </ul>"""
 
 
-STAGE_WORDS = VOCABULARY["stage"].labels()
+STANDING_SENTENCES = {
+    "professional": _("You are the professional."),
+    "co-producer": _("You are the co-producer."),
+    "supervisor": _("You are the supervisor."),
+    "reviewer": _("You are the reviewer."),
+    "admin": _("You are the admin."),
+}
+"""How a card says where the reader stands (`Card.standing`): a whole sentence for each, so a
+language can say each its own way."""
 
 
 class _Listed(Subquery):
@@ -298,7 +320,7 @@ def _cards(rows: list[AssessedPeriod], user: Any) -> list[Card]:
         Card(
             pk=row.relationship_id,
             title=row.title,
-            stage=STAGE_WORDS[row.stage].lower(),
+            stage=VOCABULARY["stage"].label(row.stage).lower(),  # in the reader's language
             headline=headline(row.recommendation, row.stage),
             standing=str(row.__dict__["held"]).replace("_", "-"),
             needs_doing=_needs(row, readers[row.relationship_id]),

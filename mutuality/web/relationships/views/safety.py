@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.web.access import may_act_on_safety, relationship_for
@@ -30,7 +31,7 @@ def help_now(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "relationships/safety/help_now.html", {"relationship": relationship})
 
 
-ALREADY_RECORDED = (
+ALREADY_RECORDED = _(
     "Someone else recorded what was done while you had this page open, so what you typed "
     "was not saved. Their record is below."
 )
@@ -42,7 +43,7 @@ def act_on_flag(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     """The professional or supervisor records what was done about a safety flag."""
     relationship = relationship_for(request.user, pk)
     if not may_act_on_safety(request.user, relationship):
-        raise PermissionDenied("Only the professional and the supervisor act on safety flags")
+        raise PermissionDenied(_("Only the professional and the supervisor act on safety flags"))
     flag = get_object_or_404(relationship.safety_flags.select_related("about__user"), pk=flag_pk)
 
     def act(form: SafetyActionForm) -> Result:
@@ -53,7 +54,7 @@ def act_on_flag(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
         except AlreadyResolved:
             flag.refresh_from_db()
             return Result.stale(ALREADY_RECORDED)
-        return Result.saved("What was done is recorded. The flag is closed.")
+        return Result.saved(_("What was done is recorded. The flag is closed."))
 
     def show(form: SafetyActionForm) -> HttpResponse:
         context = {"relationship": relationship, "flag": flag, "form": form}
