@@ -1,6 +1,6 @@
 """How django-allauth behaves here: no signing up (logins come from invitations), messages in
-plain English, for accounts and second factors, and its reset emails posted to the outbox like
-every other message."""
+plain English (marked for translation), for accounts and second factors, and its reset emails
+posted to the outbox like every other message, in the language of the person they are for."""
 
 from __future__ import annotations
 
@@ -13,17 +13,19 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.client_ip import client_ip
 from mutuality.web.outbox import events
 
-WRONG_USERNAME = "Enter a correct username and password. Both are case-sensitive."
+WRONG_USERNAME = _("Enter a correct username and password. Both are case-sensitive.")
 RESET_EMAIL = "account/email/password_reset_key"
 CONFIRMATION_EMAILS = {
     "account/email/email_confirmation",
     "account/email/email_confirmation_signup",
 }
-WRONG_EMAIL = "Enter a correct email address and password. The password is case-sensitive."
+WRONG_EMAIL = _("Enter a correct email address and password. The password is case-sensitive.")
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -33,7 +35,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         **DefaultAccountAdapter.error_messages,
         "username_password_mismatch": WRONG_USERNAME,
         "email_password_mismatch": WRONG_EMAIL,
-        "enter_current_password": "Enter your current password. It is case-sensitive.",
+        "enter_current_password": _("Enter your current password. It is case-sensitive."),
     }
 
     def is_open_for_signup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> bool:
@@ -44,7 +46,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         too: client_ip.py), for allauth's limits and the sessions page."""
         address = client_ip(request)
         if not address:
-            raise PermissionDenied("The client's address is not known")
+            raise PermissionDenied(gettext("The client's address is not known"))
         return address
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
@@ -79,10 +81,14 @@ class SecondFactorAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth i
 
     error_messages = {  # noqa: RUF012 (allauth reads it from the class)
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": "That code is not right. Enter the code your authenticator app "
-        "shows now, or one of your recovery codes you have not used.",
-        "cannot_generate_recovery_codes": "Set up an authenticator app or a passkey first: "
-        "recovery codes are for when you cannot use one.",
+        "incorrect_code": _(
+            "That code is not right. Enter the code your authenticator app "
+            "shows now, or one of your recovery codes you have not used."
+        ),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app or a passkey first: "
+            "recovery codes are for when you cannot use one."
+        ),
     }
 
     def get_totp_label(self, user: Any) -> str:
