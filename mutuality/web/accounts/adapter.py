@@ -13,6 +13,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,14 +62,21 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             super().send_mail(template_prefix, email, context)
             return
         request = allauth_context.request
-        written = self.render_mail(
-            template_prefix,
-            email,
-            {"request": request, "email": email, "current_site": get_current_site(request)}
-            | context,
-        )
         user = context.get("user") or getattr(context.get("email_address"), "user", None)
+        # In the language of the login it is for, not of the browser that asked (a reset can
+        # be asked for signed out, from anywhere).
+        with translation.override(events.language_for(user)):
+            written = self.render_mail(
+                template_prefix,
+                email,
+                {"request": request, "email": email, "current_site": get_current_site(request)}
+                | context,
+            )
         post(user=user, to=email, subject=written.subject, body=written.body)
+
+    def format_email_subject(self, subject: str) -> str:
+        """The service's name, then the subject: the same words as every other message's."""
+        return events.subject_line(subject)
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         """After confirming an address: "Your account" for someone signed in, else sign-in."""

@@ -8,13 +8,12 @@ in a hidden field, so a change made from an out-of-date page is refused, not app
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,9 @@ from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.forms import NhsFormMixin, NhsSetPasswordForm
 from mutuality.web.accounts.models import Role
 from mutuality.web.relationships.models import Relationship
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The case format's id pattern (mutuality/framework/_types.py: ID_PATTERN), 64 characters at most.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -55,7 +57,9 @@ def suggested_id(text: str) -> str:
     return cleaned if _ID.fullmatch(cleaned) else ""
 
 
-def _id_field(label: Promise, help_text: Promise, required: Promise) -> forms.CharField:
+def _id_field(
+    label: StrOrPromise, help_text: StrOrPromise, required: StrOrPromise
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
