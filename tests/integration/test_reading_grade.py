@@ -53,6 +53,7 @@ def typed_values(world: World) -> list[str]:
         typed |= {user.username, user.shown_name, user.first_name, user.last_name, user.email}
     for participant in world.relationship.participants.all():
         typed |= {participant.called, participant.slug}
+    typed |= set(world.relationship.affected_parties.values_list("name", flat=True))
     typed |= set(Organisation.objects.values_list("name", flat=True))
     return sorted((text for text in typed if text and len(text) > 1), key=len, reverse=True)
 

@@ -1,6 +1,6 @@
 """How django-allauth behaves here: no signing up (logins come from invitations), messages in
-plain English, for accounts and second factors, and its reset emails posted to the outbox like
-every other message."""
+plain English (marked for translation), for accounts and second factors, and its reset emails
+posted to the outbox like every other message, in the language of the person they are for."""
 
 from __future__ import annotations
 
@@ -13,17 +13,20 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.client_ip import client_ip
 from mutuality.web.outbox import events
 
-WRONG_USERNAME = "Enter a correct username and password. Both are case-sensitive."
+WRONG_USERNAME = _("Enter a correct username and password. Both are case-sensitive.")
 RESET_EMAIL = "account/email/password_reset_key"
 CONFIRMATION_EMAILS = {
     "account/email/email_confirmation",
     "account/email/email_confirmation_signup",
 }
-WRONG_EMAIL = "Enter a correct email address and password. The password is case-sensitive."
+WRONG_EMAIL = _("Enter a correct email address and password. The password is case-sensitive.")
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -33,7 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         **DefaultAccountAdapter.error_messages,
         "username_password_mismatch": WRONG_USERNAME,
         "email_password_mismatch": WRONG_EMAIL,
-        "enter_current_password": "Enter your current password. It is case-sensitive.",
+        "enter_current_password": _("Enter your current password. It is case-sensitive."),
     }
 
     def is_open_for_signup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> bool:
@@ -44,7 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         too: client_ip.py), for allauth's limits and the sessions page."""
         address = client_ip(request)
         if not address:
-            raise PermissionDenied("The client's address is not known")
+            raise PermissionDenied(gettext("The client's address is not known"))
         return address
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
@@ -59,14 +62,21 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             super().send_mail(template_prefix, email, context)
             return
         request = allauth_context.request
-        written = self.render_mail(
-            template_prefix,
-            email,
-            {"request": request, "email": email, "current_site": get_current_site(request)}
-            | context,
-        )
         user = context.get("user") or getattr(context.get("email_address"), "user", None)
+        # In the language of the login it is for, not of the browser that asked (a reset can
+        # be asked for signed out, from anywhere).
+        with translation.override(events.language_for(user)):
+            written = self.render_mail(
+                template_prefix,
+                email,
+                {"request": request, "email": email, "current_site": get_current_site(request)}
+                | context,
+            )
         post(user=user, to=email, subject=written.subject, body=written.body)
+
+    def format_email_subject(self, subject: str) -> str:
+        """The service's name, then the subject: the same words as every other message's."""
+        return events.subject_line(subject)
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         """After confirming an address: "Your account" for someone signed in, else sign-in."""
@@ -79,10 +89,14 @@ class SecondFactorAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth i
 
     error_messages = {  # noqa: RUF012 (allauth reads it from the class)
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": "That code is not right. Enter the code your authenticator app "
-        "shows now, or one of your recovery codes you have not used.",
-        "cannot_generate_recovery_codes": "Set up an authenticator app or a passkey first: "
-        "recovery codes are for when you cannot use one.",
+        "incorrect_code": _(
+            "That code is not right. Enter the code your authenticator app "
+            "shows now, or one of your recovery codes you have not used."
+        ),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app or a passkey first: "
+            "recovery codes are for when you cannot use one."
+        ),
     }
 
     def get_totp_label(self, user: Any) -> str:

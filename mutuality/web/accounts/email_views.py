@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mutuality.web.accounts.addresses import pending_address, primary_address
@@ -92,7 +93,7 @@ def send_confirmation(request: HttpRequest) -> HttpResponse:
     def act(form: Confirm) -> Result:
         address = pending_address(user) or primary_address(user)
         if address is None or address.verified:
-            return Result.unchanged("Your email address is already confirmed.")
+            return Result.unchanged(gettext("Your email address is already confirmed."))
         with transaction.atomic():
             _sent(request, address, how="asked for a link")
         return Result.saved("")  # the account page says a link is on its way

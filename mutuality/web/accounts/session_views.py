@@ -24,6 +24,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from ua_parser import parse
 
@@ -53,8 +55,8 @@ def device(user_agent: str) -> str:
     browser = found.user_agent.family if found.user_agent else None
     system = found.os.family if found.os else None
     if browser and system and browser != "Other" and system != "Other":
-        return f"{browser} on {system}"
-    return browser if browser and browser != "Other" else "An unknown browser"
+        return gettext("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser if browser and browser != "Other" else gettext("An unknown browser")
 
 
 def live_sessions(user: Any) -> QuerySet[UserSession]:
@@ -99,7 +101,7 @@ class EndSessionForm(forms.Form):
     """Which session to end: one of this person's others, or every other one."""
 
     session = forms.CharField(  # the value of the button pressed
-        widget=forms.HiddenInput, error_messages={"required": "Choose a session to end"}
+        widget=forms.HiddenInput, error_messages={"required": _("Choose a session to end")}
     )
 
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
@@ -116,8 +118,10 @@ class EndSessionForm(forms.Form):
         found = list(others.filter(pk=int(chosen))) if chosen.isdigit() else []
         if not found:
             raise forms.ValidationError(
-                "That session cannot be ended here: it has ended already, or it is not one "
-                "of your other sessions"
+                gettext(
+                    "That session cannot be ended here: it has ended already, or it is not one "
+                    "of your other sessions"
+                )
             )
         return found
 
@@ -168,8 +172,12 @@ def _end(request: HttpRequest, chosen: list[UserSession]) -> int:
 
 def _ended_words(count: int) -> str:
     if count == 0:
-        return "You had no other sessions to end."
-    return "Session ended." if count == 1 else f"{count} sessions ended."
+        return gettext("You had no other sessions to end.")
+    if count == 1:  # said without the number
+        return gettext("Session ended.")
+    return ngettext("%(count)d session ended.", "%(count)d sessions ended.", count) % {
+        "count": count
+    }
 
 
 @login_required

@@ -4,6 +4,8 @@ the change, inside its transaction (docs/messages.md, "What is sent").
 Every message says what happened in general words, greets the person by name and links to the
 page where they can see more; it never holds health details (no answers, scores, findings,
 worries or relationship titles, which people write freely). The texts are templates/email/.
+Each message is written in its reader's language (`language_for`); an invitation, whose reader
+has no login yet, in the service's own (settings.LANGUAGE_CODE: docs/messages.md, "Language").
 A person gets a non-urgent kind unless they turned it off (choices.py); safety flags and the
 messages of signing in always go. Once someone in a relationship has withdrawn consent, only
 safety messages and the withdrawal notices are posted about it.
@@ -18,6 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.web.outbox import choices
 from mutuality.web.outbox.models import SURVIVE_WITHDRAWAL, Kind
@@ -31,19 +37,32 @@ from mutuality.web.relationships.models import (
     SafetyFlag,
 )
 
-SUBJECTS: dict[Kind, str] = {
-    Kind.INVITATION: "You are invited to Mutuality",
-    Kind.PASSWORD_RESET: "Reset your password",
-    Kind.EMAIL_CONFIRMATION: "Confirm your email address",
-    Kind.SAFETY_FLAG: "A safety flag needs your attention",
-    Kind.CONSENT_WITHDRAWN: "Consent was withdrawn in a relationship",
-    Kind.CONTRACT_WAITING: "A contract is waiting for your agreement",
-    Kind.QUESTIONNAIRE_DUE: "A wellbeing questionnaire is due",
-    Kind.OVERDUE_DIGEST: "Supervision or reviews are overdue",
-    Kind.WORRY_RAISED: "A worry was recorded in a relationship you supervise",
-    Kind.CONSULTATION_REQUESTED: "A consultation was asked for",
+SUBJECTS: dict[Kind, Promise] = {
+    Kind.INVITATION: _("You are invited to Mutuality"),
+    Kind.PASSWORD_RESET: _("Reset your password"),
+    Kind.EMAIL_CONFIRMATION: _("Confirm your email address"),
+    Kind.SAFETY_FLAG: _("A safety flag needs your attention"),
+    Kind.CONSENT_WITHDRAWN: _("Consent was withdrawn in a relationship"),
+    Kind.CONTRACT_WAITING: _("A contract is waiting for your agreement"),
+    Kind.QUESTIONNAIRE_DUE: _("A wellbeing questionnaire is due"),
+    Kind.OVERDUE_DIGEST: _("Supervision or reviews are overdue"),
+    Kind.WORRY_RAISED: _("A worry was recorded in a relationship you supervise"),
+    Kind.CONSULTATION_REQUESTED: _("A consultation was asked for"),
 }
-SUBJECT_PREFIX = "Mutuality: "
+
+
+def subject_line(subject: str | Promise) -> str:
+    """A message's subject as the inbox shows it, the service's name first (one message, so a
+    language can put the name where it reads best)."""
+    return gettext("Mutuality: %(subject)s") % {"subject": subject}
+
+
+def language_for(reader: Any | None) -> str:
+    """The language a message to this person is written in: the one they chose for their
+    pages. No choice (their pages follow their browser, which an email cannot ask) or no login
+    (an invitee): the service's own, settings.LANGUAGE_CODE."""
+    chosen = getattr(reader, "language", "")
+    return str(chosen) if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def link(path: str) -> str:
@@ -51,11 +70,14 @@ def link(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def compose(kind: Kind, *, subject: str | None = None, **context: Any) -> tuple[str, str]:
-    """The subject and body of a message of this kind (templates/email/<kind>.txt); `subject`
-    for a message that says something else within its kind."""
-    body = render_to_string(f"email/{kind.value}.txt", context)
-    return SUBJECT_PREFIX + (subject or SUBJECTS[kind]), body
+def compose(
+    kind: Kind, *, reader: Any | None, subject: Promise | None = None, **context: Any
+) -> tuple[str, str]:
+    """The subject and body of a message of this kind (templates/email/<kind>.txt), in the
+    reader's language; `subject` for a message that says something else within its kind."""
+    with translation.override(language_for(reader)):
+        body = render_to_string(f"email/{kind.value}.txt", context)
+        return subject_line(subject or SUBJECTS[kind]), body
 
 
 def send_to(
@@ -76,7 +98,7 @@ def send_to(
     for user in reachable.values():
         if user.pk in off:
             continue
-        subject, body = compose(kind, name=user.shown_name, **context)
+        subject, body = compose(kind, reader=user, name=user.shown_name, **context)
         post(
             kind=kind,
             key=f"{key}:{user.pk}",
@@ -113,11 +135,13 @@ def _page(name: str, relationship: Relationship, **kwargs: Any) -> str:
 
 def invitation(invitation: Invitation, *, to: str, link_to_accept: str) -> None:
     """The invitation to set up a login, to the address the professional typed (no login yet).
-    Always sent: it is the only way in."""
+    Always sent: it is the only way in. Written in the service's own language, not the
+    sender's: their choice says what they read, not what the person they invite reads."""
     relationship = invitation.participant.relationship
-    inviter = invitation.created_by.shown_name if invitation.created_by else "Someone"
+    inviter = invitation.created_by.shown_name if invitation.created_by else _("Someone")
     subject, body = compose(
         Kind.INVITATION,
+        reader=None,
         name=invitation.display_name,
         inviter=inviter,
         organisation=relationship.organisation.name,
@@ -213,7 +237,7 @@ def contract_declined(contract: ContractVersion, *, by: Any) -> None:
         [u for u in _users(relationship) if u.pk != by.pk],
         relationship=relationship,
         link=_page("contract", relationship),
-        subject="A change to a contract was declined",
+        subject=_("A change to a contract was declined"),
         declined=True,
     )
 

@@ -28,10 +28,10 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mutuality.web.outbox import choices, posting
-from mutuality.web.outbox.events import SUBJECT_PREFIX, SUBJECTS, link
+from mutuality.web.outbox.events import SUBJECTS, language_for, link, subject_line
 from mutuality.web.outbox.models import Kind, OutgoingMessage, ScheduledRun
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.assessed import MEASURING_STAGES
@@ -232,17 +232,20 @@ def _reachable(ids: Iterable[int]) -> dict[int, Any]:
         for user in get_user_model()
         .objects.filter(pk__in=list(ids), is_active=True)
         .exclude(email="")
-        .only("email", "organisation_id", *get_user_model().SHOWN_NAME_FIELDS)
+        .only("email", "organisation_id", "language", *get_user_model().SHOWN_NAME_FIELDS)
     }
 
 
 def _message(due: Due, user: Any, now: datetime) -> OutgoingMessage:
-    body = render_to_string(f"email/{due.kind.value}.txt", {"name": user.shown_name, **due.context})
+    with translation.override(language_for(user)):  # each in its reader's language
+        context = {"name": user.shown_name, **due.context}
+        body = render_to_string(f"email/{due.kind.value}.txt", context)
+        subject = subject_line(SUBJECTS[due.kind])
     return OutgoingMessage(
         key=due.key,
         kind=due.kind,
         to=user.email,
-        subject=SUBJECT_PREFIX + SUBJECTS[due.kind],
+        subject=subject,
         body=body,
         recipient_id=user.pk,
         relationship_id=due.relationship_id,

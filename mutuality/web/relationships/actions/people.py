@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mutuality.web.accounts.addresses import mark_verified
 from mutuality.web.accounts.models import Role, hash_token
@@ -104,7 +105,7 @@ def invite(
     bump_revision(relationship, expected_revision)
     participant = relationship.participants.filter(slug=slug).first()
     if participant is not None and (participant.role != "recipient" or participant.user_id):
-        raise InvalidChoice("participant", "This person can no longer be invited")
+        raise InvalidChoice("participant", gettext("This person can no longer be invited"))
     if participant is None:
         last = relationship.participants.order_by("-position").first()
         participant = Participant.objects.create(
@@ -315,7 +316,9 @@ def nobody_else_affected(*, relationship: Relationship, by: Any, expected_revisi
     """Record that the relationship affects nobody beyond its participants."""
     bump_revision(relationship, expected_revision)
     if relationship.affected_parties.exists():
-        raise InvalidChoice("revision", "People affected by this relationship are already listed")
+        raise InvalidChoice(
+            "revision", gettext("People affected by this relationship are already listed")
+        )
     Relationship.objects.filter(pk=relationship.pk).update(affected_identified=True)
     record(
         user=by,

@@ -17,6 +17,8 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,19 +28,19 @@ from mutuality.web.forms_flow import FormFlow, Result, handle
 from mutuality.web.relationships import actions
 from mutuality.web.relationships.actions import people as people_actions
 from mutuality.web.relationships.forms.people import (
-    AFFECTED_CONSENT_WORDS,
-    CONSENT_WORDS,
     AcceptInvitationForm,
     AffectedPartyForm,
     ConsentForm,
     InviteForm,
     NobodyAffectedForm,
     ProposeForm,
+    affected_consent_words,
+    consent_words,
 )
 from mutuality.web.relationships.models import Relationship, with_names
 
 F = TypeVar("F", bound=Form)
-EXPIRED_LINK = (
+EXPIRED_LINK = _(
     "This link has expired or has already been used. Ask the person who invited you for a new one."
 )
 
@@ -99,7 +101,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     # relationship permissions do not cover it: only professionals with an organisation may.
     user: Any = request.user
     if user.role != Role.PROFESSIONAL or not user.organisation_id:
-        raise PermissionDenied("Only professionals can propose a relationship")
+        raise PermissionDenied(gettext("Only professionals can propose a relationship"))
 
     def act(form: ProposeForm) -> Result:
         data = form.cleaned_data
@@ -113,7 +115,7 @@ def propose(request: HttpRequest) -> HttpResponse:
             supervisor=data["supervisor"],
         )
         return Result.saved(
-            "Your relationship is proposed. Next, invite the person you will work with.",
+            gettext("Your relationship is proposed. Next, invite the person you will work with."),
             then=_detail(relationship),
         )
 
@@ -135,11 +137,15 @@ def _invite_page(
     request: HttpRequest, relationship: Relationship, form: InviteForm
 ) -> HttpResponse:
     waiting = with_names(relationship.participants.filter(role="recipient", user__isnull=True))
-    return render(
-        request,
-        "relationships/people/invite.html",
-        {"relationship": relationship, "form": form, "waiting": waiting},
-    )
+    # The names are what people typed; the sentence around them is translated whole.
+    names = ", ".join(person.called for person in waiting)
+    context = {
+        "relationship": relationship,
+        "form": form,
+        "waiting": waiting,
+        "waiting_names": names,
+    }
+    return render(request, "relationships/people/invite.html", context)
 
 
 @login_required
@@ -235,7 +241,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return Result.refused_for(())
         login(request, created, backend="mutuality.web.accounts.backends.SignInBackend")
         return Result.saved(
-            "Your password is saved and you are signed in. This is your relationship's page."
+            gettext(
+                "Your password is saved and you are signed in. This is your relationship's page."
+            )
         )
 
     def again(form: AcceptInvitationForm, result: Result) -> AcceptInvitationForm:
@@ -274,13 +282,13 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.CONSENT)
     me = participant_of(request.user, relationship)
     if me is None:  # only participants hold CONSENT; this keeps it so
-        raise PermissionDenied("Only the people in the relationship record their consent")
+        raise PermissionDenied(gettext("Only the people in the relationship record their consent"))
 
     def make_form(data: QueryDict | None) -> ConsentForm:
         if data is not None:
             return ConsentForm(data)
         initial: dict[str, int | str] = {**_revision(relationship)}
-        if me.consent in CONSENT_WORDS:
+        if me.consent in consent_words():
             initial["consent"] = me.consent
         return ConsentForm(initial=initial)
 
@@ -291,21 +299,21 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
             relationship.refresh_from_db()
             if relationship.revision != form.cleaned_data["revision"]:
                 return Result.stale()
-            return Result.unchanged("Your answer is saved.", then=_detail(relationship))
+            return Result.unchanged(gettext("Your answer is saved."), then=_detail(relationship))
         actions.set_consent(
             participant=me,
             consent=chosen,
             by=request.user,
             expected_revision=form.cleaned_data["revision"],
         )
-        return Result.saved("Your answer is saved.")
+        return Result.saved(gettext("Your answer is saved."))
 
     def show(form: ConsentForm) -> HttpResponse:
         context = {
             "relationship": relationship,
             "form": form,
             "me": me,
-            "current": CONSENT_WORDS.get(me.consent, "you have not answered yet"),
+            "current": consent_words().get(me.consent) or gettext("you have not answered yet"),
         }
         return render(request, "relationships/people/consent.html", context)
 
@@ -327,6 +335,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 def _affected_page(
     request: HttpRequest, relationship: Relationship, form: AffectedPartyForm
 ) -> HttpResponse:
+    words = affected_consent_words()
     return render(
         request,
         "relationships/people/affected.html",
@@ -334,7 +343,7 @@ def _affected_page(
             "relationship": relationship,
             "form": form,
             "parties": [
-                (party, AFFECTED_CONSENT_WORDS.get(party.consent, party.consent))
+                (party, words.get(party.consent, party.consent))
                 for party in relationship.affected_parties.all()
             ],
         },
@@ -363,7 +372,7 @@ def affected(request: HttpRequest, pk: int) -> HttpResponse:
             reason=data["reason"],
             expected_revision=data["revision"],
         )
-        return Result.saved(f"Added: {data['name']}.")
+        return Result.saved(gettext("Added: %(name)s.") % {"name": data["name"]})
 
     return _flow(
         request,
@@ -406,7 +415,9 @@ def affected_change(request: HttpRequest, pk: int, party: int) -> HttpResponse:
             reason=data["reason"],
             expected_revision=data["revision"],
         )
-        return Result.saved(f"What you recorded about {data['name']} is saved.")
+        return Result.saved(
+            gettext("What you recorded about %(name)s is saved.") % {"name": data["name"]}
+        )
 
     def again(form: AffectedPartyForm, result: Result) -> AffectedPartyForm:
         found.refresh_from_db()
@@ -450,7 +461,7 @@ def nobody_affected(request: HttpRequest, pk: int) -> HttpResponse:
         except (actions.StaleEdit, people_actions.InvalidChoice):
             # The form shows no field of its own: the reason goes with its revision.
             return Result.stale(field="revision")
-        return Result.saved("Saved: nobody else is affected by this relationship.")
+        return Result.saved(gettext("Saved: nobody else is affected by this relationship."))
 
     def show(form: NobodyAffectedForm) -> HttpResponse:
         context = {"relationship": relationship, "form": form}
