@@ -10,7 +10,7 @@ shared case with the worry added as an observation: no rule is worked out here.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "ACT_WITHIN_DAYS",
@@ -20,6 +20,9 @@ __all__ = [
     "own_rows",
     "raised_by_words",
 ]
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import Assessment, assess, validate_case
 from mutuality.web.organisation.policy import policy_of
@@ -33,10 +36,13 @@ from mutuality.web.relationships.models import (
     Relationship,
 )
 
-STATE_WORDS = {
-    "held": "With the supervisor, who has not decided yet",
-    "on_record": "Put on the shared record, without your name",
-    "resolved": "Dealt with privately by the supervisor",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+STATE_WORDS: dict[str, StrOrPromise] = {
+    "held": _("With the supervisor, who has not decided yet"),
+    "on_record": _("Put on the shared record, without your name"),
+    "resolved": _("Dealt with privately by the supervisor"),
 }
 """Each state as the person who raised the worry reads it."""
 
@@ -50,9 +56,10 @@ def raised_by_words(observation: Observation, user: Any) -> str:
     """Who raised a shared observation, as this reader reads it: "you" for their own, but never
     for one put on the record from a private worry (its words never name anyone)."""
     if observation.by == RAISED_PRIVATELY_BY:
-        return RAISED_PRIVATELY_BY
+        # The stored words are the record's (the case file's `by`); the reader's are these.
+        return gettext("someone who spoke privately with the supervisor")
     if observation.raised_by_id is not None and observation.raised_by_id == user.pk:
-        return "you"
+        return gettext("you")
     return observation.by
 
 
