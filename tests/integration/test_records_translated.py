@@ -91,3 +91,26 @@ def test_the_saved_message_is_translated(world: World) -> None:
     # Assert
     assert ConsultationRequest.objects.filter(relationship=world.relationship).count() == 1
     assert expected in visible_text(response.content.decode())
+
+
+def test_ones_own_worry_reads_raised_by_you_as_one_sentence(world: World) -> None:
+    """A worry the reader raised says "Raised by you on …" as one message, so a language can
+    put "you" where it belongs, and nobody else's worry says it."""
+    # Arrange
+    client = _signed_in(world, "co_producer")
+    mine = world.users["co_producer"]
+    world.relationship.observations.create(
+        date="2026-11-02", kind="collusion", by=mine.shown_name, raised_by=mine
+    )
+    world.relationship.observations.create(date="2026-11-01", kind="collusion", by="someone")
+    own = transformed("Raised by you on %(on)s.").split("%(on)s")[0]
+    others = transformed("Raised by %(by)s on %(on)s.").split("%(by)s")[0]
+
+    # Act
+    with pseudo_translated():
+        response = client.get(_url(world, "records/"), HTTP_ACCEPT_LANGUAGE=PSEUDO)
+
+    # Assert
+    text = visible_text(response.content.decode())
+    assert text.count(own) == 1
+    assert f"{others}someone" in text

@@ -18,6 +18,7 @@ __all__ = [
     "act_by",
     "hypothetical",
     "own_rows",
+    "raised_by_reader",
     "raised_by_words",
 ]
 
@@ -52,13 +53,21 @@ def act_by(worry: PrivateWorry) -> date:
     return worry.raised_at.date() + timedelta(days=ACT_WITHIN_DAYS)
 
 
+def raised_by_reader(observation: Observation, user: Any) -> bool:
+    """Whether this reader raised the shared observation themselves; never for one put on the
+    record from a private worry (its words never name anyone, "you" included)."""
+    if observation.by == RAISED_PRIVATELY_BY:
+        return False
+    return observation.raised_by_id is not None and observation.raised_by_id == user.pk
+
+
 def raised_by_words(observation: Observation, user: Any) -> str:
-    """Who raised a shared observation, as this reader reads it: "you" for their own, but never
-    for one put on the record from a private worry (its words never name anyone)."""
+    """Who raised a shared observation, as this reader reads it: "you" for their own (a page
+    that can should say a sentence of its own for that, with `raised_by_reader`)."""
     if observation.by == RAISED_PRIVATELY_BY:
         # The stored words are the record's (the case file's `by`); the reader's are these.
         return gettext("someone who spoke privately with the supervisor")
-    if observation.raised_by_id is not None and observation.raised_by_id == user.pk:
+    if raised_by_reader(observation, user):
         return gettext("you")
     return observation.by
 

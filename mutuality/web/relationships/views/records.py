@@ -83,6 +83,7 @@ def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]
             "open": o.status == "open",
             "note": o.note,
             "by": private_worries.raised_by_words(o, user),
+            "by_me": private_worries.raised_by_reader(o, user),
         }
         for o in relationship.observations.all()
     ]
