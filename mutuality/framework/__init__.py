@@ -36,8 +36,9 @@ from ._render import (
     render_text,
 )
 from ._schema import case_schema
-from ._scrutiny import Scrutiny
+from ._scrutiny import Reason, Scrutiny, scrutiny_reasons
 from ._series import case_instruments, person_series
+from ._translation import TranslatedWords, gettext_noop, translated, use_translation
 from ._types import parse_iso_date
 from ._validation import load_case, parse_case, validate_case
 from ._vocabulary import VOCABULARY, Term, Words, spoken_date
@@ -85,6 +86,7 @@ __all__ = [
     "Problem",
     "Question",
     "Reader",
+    "Reason",
     "Recommendation",
     "Rule",
     "Scrutiny",
@@ -93,6 +95,7 @@ __all__ = [
     "SpokenAction",
     "Status",
     "Term",
+    "TranslatedWords",
     "Words",
     "assess",
     "assess_over_time",
@@ -100,6 +103,7 @@ __all__ = [
     "case_schema",
     "catalogue_markdown",
     "finding_from_dict",
+    "gettext_noop",
     "grouped_actions",
     "headline",
     "load_case",
@@ -112,8 +116,11 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "scrutiny_reasons",
     "speak",
     "speak_words",
     "spoken_date",
+    "translated",
+    "use_translation",
     "validate_case",
 ]

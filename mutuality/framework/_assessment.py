@@ -108,6 +108,8 @@ def _scrutiny_dict(scrutiny: Scrutiny) -> dict[str, Any]:
         "indicators": list(scrutiny.indicators),
         "undeclared": list(scrutiny.undeclared),
         "sources": {i: list(where) for i, where in scrutiny.sources.items()},
+        # The reasons as templates, so that a page can say them in its reader's language.
+        "said": [reason.to_dict() for reason in scrutiny.said],
     }
 
 

@@ -18,7 +18,8 @@ from ._policy import Policy
 from ._questions import QUESTIONS, QUESTIONS_BY_ID
 from ._scrutiny import SERIOUS_DYNAMICS, Risks, Scrutiny, assess_scrutiny, contrast_sources
 from ._series import Series, outcome_series
-from ._types import spoken_date
+from ._translation import gettext_noop
+from ._types import english_date
 from .exceptions import CaseError
 
 
@@ -139,7 +140,7 @@ def _multiple_roles(case: Case, answers: dict[str, dict[str, str]]) -> dict[str,
     for participant in case.participants:
         reasons = tuple(participant.other_roles)
         if answers[participant.id].get("other_roles") == "yes":
-            reasons += ("answered that they know each other in another way",)
+            reasons += (gettext_noop("answered that they know each other in another way"),)
         if reasons:
             causes[participant.id] = reasons
     return causes
@@ -149,7 +150,7 @@ def _risks(
     case: Case, outcomes: tuple[Outcome, ...], multiple_roles: dict[str, tuple[str, ...]]
 ) -> Risks:
     serious = tuple(
-        f"{o.kind.replace('_', ' ')} (noticed on {spoken_date(o.date)})"
+        f"{o.kind.replace('_', ' ')} (noticed on {english_date(o.date)})"
         for o in case.observations
         if o.status == "open" and o.kind in SERIOUS_DYNAMICS
     )
@@ -157,7 +158,7 @@ def _risks(
     vulnerable = tuple(p.called for p in case.recipients if p.vulnerability == "high")
     roles = tuple(case.called(pid) for pid in multiple_roles)
     if "social_relationship" in case.declared_contrast:
-        roles += ("a social relationship",)
+        roles += (gettext_noop("a social relationship"),)
     worse = tuple(
         f"{case.called(o.of)} on {o.label}"
         for o in outcomes

@@ -14,14 +14,17 @@ from ._assessment import Assessment
 from ._facts import Outcome
 from ._findings import PRINCIPLES, Finding
 from ._questions import QUESTIONS_BY_ID
+from ._translation import TranslatedWords, gettext_noop, translated
 
-HEADLINES = {
-    "proceed": "Go ahead",
-    "proceed_with_safeguards": "Go ahead, with safeguards",
-    "consult": "Stop and think again, with others",
-    "alternative_model": "Co-production seems less suitable here",
-}
-NOT_READY = "Not ready to start: do the actions first"
+HEADLINES = TranslatedWords(
+    {
+        "proceed": gettext_noop("Go ahead"),
+        "proceed_with_safeguards": gettext_noop("Go ahead, with safeguards"),
+        "consult": gettext_noop("Stop and think again, with others"),
+        "alternative_model": gettext_noop("Co-production seems less suitable here"),
+    }
+)
+NOT_READY = gettext_noop("Not ready to start: do the actions first")
 """How a relationship not yet started reads while its recommendation is to go ahead with
 safeguards: before it starts, the missing consent and contract are only "to do", so the
 recommendation is no worse than that; but nobody should read "Go ahead" over a relationship
@@ -36,38 +39,54 @@ def headline(recommendation: str, stage: str | None = None) -> str:
     Every page that shows an assessment's headline asks here, so a list never reads better
     than the relationship's own page."""
     if (recommendation, stage) == NOT_READY_WHEN:
-        return NOT_READY
+        return translated(NOT_READY)
     return HEADLINES[recommendation]
 
 
-EXPLANATIONS = {
-    "proceed": "Nothing found stands in the way of working together in this way. "
-    "Keep checking as things change.",
-    "proceed_with_safeguards": "You can go ahead once the actions below are in hand.",
-    "consult": "Before going further, talk with others (the supervisor, the team or an ethics forum) "
-    "about whether another way of helping would be better.",
-    "alternative_model": "Use another way of helping, or co-produce only the parts of the work "
-    "that lie outside the problem below, after talking it through with "
-    "others.",
-}
-STATUS_WORDS = {
-    "met": "met",
-    "attention": "needs attention",
-    "concern": "a concern",
-    "contraindicated": "co-production seems less suitable",
-}
-SEVERITY_WORDS = {
-    # Info holds strengths and notes worth showing (format 1.1 adds a note that is no strength).
-    "info": "Worth knowing",
-    "advisory": "To do",
-    "concern": "Concern",
-    "contraindication": "Stop",
-}
-CHANGE_WORDS = {
-    "reliable_improvement": "reliable improvement",
-    "no_reliable_change": "no reliable change",
-    "reliable_deterioration": "reliably worse",
-}
+EXPLANATIONS = TranslatedWords(
+    {
+        "proceed": gettext_noop(
+            "Nothing found stands in the way of working together in this way. "
+            "Keep checking as things change."
+        ),
+        "proceed_with_safeguards": gettext_noop(
+            "You can go ahead once the actions below are in hand."
+        ),
+        "consult": gettext_noop(
+            "Before going further, talk with others (the supervisor, the team or an ethics forum) "
+            "about whether another way of helping would be better."
+        ),
+        "alternative_model": gettext_noop(
+            "Use another way of helping, or co-produce only the parts of the work "
+            "that lie outside the problem below, after talking it through with "
+            "others."
+        ),
+    }
+)
+STATUS_WORDS = TranslatedWords(
+    {
+        "met": gettext_noop("met"),
+        "attention": gettext_noop("needs attention"),
+        "concern": gettext_noop("a concern"),
+        "contraindicated": gettext_noop("co-production seems less suitable"),
+    }
+)
+SEVERITY_WORDS = TranslatedWords(
+    {
+        # Info holds strengths and notes worth showing (format 1.1 adds a note that is no strength).
+        "info": gettext_noop("Worth knowing"),
+        "advisory": gettext_noop("To do"),
+        "concern": gettext_noop("Concern"),
+        "contraindication": gettext_noop("Stop"),
+    }
+)
+CHANGE_WORDS = TranslatedWords(
+    {
+        "reliable_improvement": gettext_noop("reliable improvement"),
+        "no_reliable_change": gettext_noop("no reliable change"),
+        "reliable_deterioration": gettext_noop("reliably worse"),
+    }
+)
 
 
 def _number(value: float | None) -> str:

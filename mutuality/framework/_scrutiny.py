@@ -12,12 +12,76 @@ from dataclasses import dataclass, field
 from ._model import Case
 from ._policy import LEVELS, Level, Policy
 from ._questions import INDICATING
+from ._translation import gettext_noop, translated
 
 SERIOUS_DYNAMICS = ("malignant_coupling", "collusion", "traumatic_reenactment", "gang_or_cartel")
 
 DECLARED = "declared"
 FROM_DISCLOSURES = "record:disclosures"
 Sources = Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for the level, as a template and what fills it, so that each reader reads
+    it in their own language (`Reason.words`); `Scrutiny.reasons` holds them in English."""
+
+    template: str
+    level: str = ""
+    count: int = 0
+    indicators: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    causes: tuple[str, ...] = ()
+
+    def words(self, called: Callable[[str], str] | None = None) -> str:
+        """The reason in the language of the moment (`called` names a participant)."""
+        name = called or _as_written
+        joined = translated(_SEMICOLON).join
+        return translated(self.template) % {
+            "level": translated(self.level),
+            "count": self.count,
+            "indicators": joined(_indicator_words(i) for i in self.indicators),
+            "sources": joined(_source_words(s, name) for s in self.sources),
+            "causes": joined(translated(cause) for cause in self.causes),
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "template": self.template,
+            "level": self.level,
+            "count": self.count,
+            "indicators": list(self.indicators),
+            "sources": list(self.sources),
+            "causes": list(self.causes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Reason:
+        def texts(key: str) -> tuple[str, ...]:
+            value = data.get(key) or ()
+            return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+        count = data.get("count", 0)
+        return cls(
+            template=str(data.get("template", "")),
+            level=str(data.get("level", "")),
+            count=count if isinstance(count, int) else 0,
+            indicators=texts("indicators"),
+            sources=texts("sources"),
+            causes=texts("causes"),
+        )
+
+
+def scrutiny_reasons(
+    scrutiny: Mapping[str, object], called: Callable[[str], str] | None = None
+) -> list[str]:
+    """The reasons of a stored assessment's scrutiny, in the reader's language (an assessment
+    stored before reasons kept their templates shows its reasons as they were written)."""
+    said = scrutiny.get("said")
+    if isinstance(said, list):
+        return [Reason.from_dict(reason).words(called) for reason in said]
+    reasons = scrutiny.get("reasons")
+    return [str(reason) for reason in reasons] if isinstance(reasons, list) else []
 
 
 @dataclass(frozen=True)
@@ -34,6 +98,8 @@ class Scrutiny:
     sources: Sources = field(default_factory=dict)
     """Each counted indicator → where it came from: `declared`, `answer:<participant id>`,
     `record:disclosures` (sorted)."""
+    said: tuple[Reason, ...] = ()
+    """`reasons` as templates, for a reader in another language."""
 
 
 @dataclass(frozen=True)
@@ -50,19 +116,57 @@ def _raise(level: Level, floor: Level) -> Level:
     return max(level, floor, key=LEVELS.index)
 
 
-def _words(indicator: str) -> str:
-    return indicator.replace("_", " ")
+_SEMICOLON = gettext_noop("; ")  # between the items of a list inside a reason
+# Each indicator as a reason names it (the contrast page's longer words are VOCABULARY's).
+_INDICATORS = {
+    "shared_clinical_decisions": gettext_noop("shared clinical decisions"),
+    "contact_outside_sessions": gettext_noop("contact outside sessions"),
+    "social_relationship": gettext_noop("social relationship"),
+    "payment_between_participants": gettext_noop("payment between participants"),
+    "professional_self_disclosure": gettext_noop("professional self disclosure"),
+    "recipient_in_staff_role": gettext_noop("recipient in staff role"),
+    "informal_setting": gettext_noop("informal setting"),
+    "altered_confidentiality": gettext_noop("altered confidentiality"),
+    "other": gettext_noop("other"),
+}
+_NO_DEPARTURES = gettext_noop(
+    "No departures from what the service and wider society would expect: %(level)s."
+)
+_ONE_WAY = gettext_noop(
+    "%(count)s way this relationship departs from what the service and wider society would "
+    "expect (%(indicators)s): %(level)s."
+)
+_WAYS = gettext_noop(
+    "%(count)s ways this relationship departs from what the service and wider society would "
+    "expect (%(indicators)s): %(level)s."
+)
+_UNDECLARED = gettext_noop(
+    "Counted though not declared in the contrast: %(indicators)s (%(sources)s)."
+)
+_ANSWERED_YES = gettext_noop("%(name)s answered yes")
+_SELF_DISCLOSURE = gettext_noop("a professional's recorded self-disclosure")
 
 
-def contrast_reason(indicators: Sequence[str], level: Level) -> str:
+def _indicator_words(indicator: str) -> str:
+    return translated(_INDICATORS.get(indicator, indicator.replace("_", " ")))
+
+
+def _english(reason: Reason, called: Callable[[str], str]) -> str:
+    """A reason as the command line and the stored `reasons` say it: the template as written."""
+    return reason.template % {
+        "level": reason.level,
+        "count": reason.count,
+        "indicators": "; ".join(i.replace("_", " ") for i in reason.indicators),
+        "sources": "; ".join(_source_english(s, called) for s in reason.sources),
+        "causes": "; ".join(reason.causes),
+    }
+
+
+def contrast_reason(indicators: Sequence[str], level: Level) -> Reason:
     if not indicators:
-        return f"No departures from what the service and wider society would expect: {level}."
-    listed = "; ".join(_words(i) for i in indicators)
-    ways = "way" if len(indicators) == 1 else "ways"
-    return (
-        f"{len(indicators)} {ways} this relationship departs from what the service and "
-        f"wider society would expect ({listed}): {level}."
-    )
+        return Reason(_NO_DEPARTURES, level)
+    template = _ONE_WAY if len(indicators) == 1 else _WAYS
+    return Reason(template, level, len(indicators), tuple(indicators))
 
 
 def _as_written(participant_id: str) -> str:
@@ -71,17 +175,46 @@ def _as_written(participant_id: str) -> str:
 
 def _source_words(source: str, called: Callable[[str], str]) -> str:
     if source.startswith("answer:"):
-        return f"{called(source.removeprefix('answer:'))} answered yes"
-    return "a professional's recorded self-disclosure"
+        return translated(_ANSWERED_YES) % {"name": called(source.removeprefix("answer:"))}
+    return translated(_SELF_DISCLOSURE)
 
 
-def undeclared_reason(
-    indicator: str, sources: Sequence[str], called: Callable[[str], str] = _as_written
-) -> str:
-    """Why an indicator counts though `contrast` leaves it out (`called` names a participant
-    from their id)."""
-    where = "; ".join(_source_words(s, called) for s in sources)
-    return f"Counted though not declared in the contrast: {_words(indicator)} ({where})."
+def _source_english(source: str, called: Callable[[str], str]) -> str:
+    if source.startswith("answer:"):
+        return _ANSWERED_YES % {"name": called(source.removeprefix("answer:"))}
+    return _SELF_DISCLOSURE
+
+
+def undeclared_reason(indicator: str, sources: Sequence[str]) -> Reason:
+    """Why an indicator counts though `contrast` leaves it out."""
+    return Reason(_UNDECLARED, indicators=(indicator,), sources=tuple(sources))
+
+
+# Why a risk raises the level, or would on its own: each sentence whole, for translators.
+_RAISED = {
+    "observation": gettext_noop(
+        "Raised to %(level)s because of an open observation of %(causes)s."
+    ),
+    "vulnerability": gettext_noop(
+        "Raised to %(level)s because of high vulnerability (%(causes)s)."
+    ),
+    "roles": gettext_noop("Raised to %(level)s because of multiple roles (%(causes)s)."),
+    "deterioration": gettext_noop(
+        "Raised to %(level)s because of reliable deterioration (%(causes)s)."
+    ),
+}
+_ALSO = {
+    "observation": gettext_noop(
+        "Also calls for at least %(level)s: an open observation of %(causes)s."
+    ),
+    "vulnerability": gettext_noop(
+        "Also calls for at least %(level)s: high vulnerability (%(causes)s)."
+    ),
+    "roles": gettext_noop("Also calls for at least %(level)s: multiple roles (%(causes)s)."),
+    "deterioration": gettext_noop(
+        "Also calls for at least %(level)s: reliable deterioration (%(causes)s)."
+    ),
+}
 
 
 def assess_scrutiny(
@@ -102,31 +235,28 @@ def assess_scrutiny(
         sources = {i: (DECLARED,) for i in indicators}
     undeclared = tuple(sorted(i for i in indicators if DECLARED not in sources[i]))
     reasons = [contrast_reason(indicators, level)]
-    reasons += [undeclared_reason(i, sources[i], called) for i in undeclared]
+    reasons += [undeclared_reason(i, sources[i]) for i in undeclared]
     raises: list[tuple[Level, tuple[str, ...], str]] = [
-        ("intensive", risks.serious_open_observations, "an open observation of {}"),
-        ("enhanced", risks.high_vulnerability, "high vulnerability ({})"),
-        ("enhanced", risks.multiple_roles, "multiple roles ({})"),
-        ("enhanced", risks.deterioration, "reliable deterioration ({})"),
+        ("intensive", risks.serious_open_observations, "observation"),
+        ("enhanced", risks.high_vulnerability, "vulnerability"),
+        ("enhanced", risks.multiple_roles, "roles"),
+        ("enhanced", risks.deterioration, "deterioration"),
     ]
-    for floor, causes, wording in raises:
+    for floor, causes, risk in raises:
         if causes and _raise(level, floor) != level:
             level = _raise(level, floor)
-            reasons.append(
-                f"Raised to {level} because of " + wording.format("; ".join(causes)) + "."
-            )
+            reasons.append(Reason(_RAISED[risk], level, causes=causes))
         elif causes:
-            reasons.append(
-                f"Also calls for at least {floor}: " + wording.format("; ".join(causes)) + "."
-            )
+            reasons.append(Reason(_ALSO[risk], floor, causes=causes))
     return Scrutiny(
         level=level,
         contrast=len(indicators),
         indicators=tuple(indicators),
         supervision_every_days=rules.supervision_every_days.for_level(level),
-        reasons=tuple(reasons),
+        reasons=tuple(_english(reason, called) for reason in reasons),
         undeclared=undeclared,
         sources=sources,
+        said=tuple(reasons),
     )
 
 

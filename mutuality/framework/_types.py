@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ._translation import gettext_noop, translated
+
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 _DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -59,15 +61,26 @@ def expected(what: str) -> PydanticCustomError:
 
 
 _MONTHS = (
-    *("January", "February", "March", "April", "May", "June", "July", "August"),
-    *("September", "October", "November", "December"),
+    *(gettext_noop("January"), gettext_noop("February"), gettext_noop("March")),
+    *(gettext_noop("April"), gettext_noop("May"), gettext_noop("June")),
+    *(gettext_noop("July"), gettext_noop("August"), gettext_noop("September")),
+    *(gettext_noop("October"), gettext_noop("November"), gettext_noop("December")),
 )
+# One message for the whole date, so that a language can put day, month and year in its order.
+_DAY_MONTH_YEAR = gettext_noop("%(day)s %(month)s %(year)s")
+
+
+def english_date(day: date) -> str:
+    """A date as `spoken_date` says it in English, whatever the reader's language: for what is
+    stored or printed as written (an assessment's own words, the command line)."""
+    return _DAY_MONTH_YEAR % {"day": day.day, "month": _MONTHS[day.month - 1], "year": day.year}
 
 
 def spoken_date(day: date) -> str:
     """A date as people say it, "31 January 2026": how every sentence names a day (the
-    machine-readable forms, JSON and case files, keep ISO 8601)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    machine-readable forms, JSON and case files, keep ISO 8601), in the reader's language."""
+    month = translated(_MONTHS[day.month - 1])
+    return translated(_DAY_MONTH_YEAR) % {"day": day.day, "month": month, "year": day.year}
 
 
 def parse_iso_date(value: object) -> date:

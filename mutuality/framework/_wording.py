@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from ._types import spoken_date
+from ._translation import gettext_noop, translated
+from ._types import english_date, spoken_date
 
 SUPERVISOR = "@supervisor"
 """Who an action is for when the supervisor does it (never a participant id: ids start with a
@@ -117,19 +118,39 @@ class Spoken:
 _LIST_JOIN = ", "  # how the command line's report lists several people (as it always has)
 
 
-def _join(names: Sequence[str], word: str) -> str:
+_JOINED = {
+    "and": gettext_noop("%(first)s and %(last)s"),
+    "or": gettext_noop("%(first)s or %(last)s"),
+}
+_YOU = gettext_noop("you")
+_YOUR = gettext_noop("your")
+_POSSESSIVE = gettext_noop("%(name)s's")
+_THE_SUPERVISOR = gettext_noop("the supervisor")
+_SHOULD = gettext_noop("%(people)s should %(action)s")
+_FOR = gettext_noop("For %(people)s")
+_FOR_EVERYONE = gettext_noop("For everyone")
+_COMMA = gettext_noop(", ")  # between the names of a list, before its last "and"
+
+
+def _join(names: Sequence[str], word: Literal["and", "or"]) -> str:
     if len(names) < 2:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+    first = translated(_COMMA).join(names[:-1])
+    return translated(_JOINED[word]) % {"first": first, "last": names[-1]}
 
 
-def _spoken(when: str) -> str:
+def _spoken(when: str, say: Callable[[date], str] = spoken_date) -> str:
     """A date slot as every sentence says a day ("31 January 2026": ADR 0016); anything that
     is not an ISO date stays as written."""
     try:
-        return spoken_date(date.fromisoformat(when))
+        return say(date.fromisoformat(when))
     except ValueError:
         return when
+
+
+def _english(when: str) -> str:
+    """A date slot of the command line's words (and the stored message): always English."""
+    return _spoken(when, english_date)
 
 
 class _Formatter(string.Formatter):
@@ -147,8 +168,9 @@ class _Formatter(string.Formatter):
             return self.params.who[name]
         if name in self.params.when:
             when = self.params.when[name]
-            words = self.reader.date_words if self.reader else None
-            return (words or _spoken)(when)
+            if self.reader is None:
+                return _english(when)
+            return (self.reader.date_words or _spoken)(when)
         return self.params.what[name]
 
     def format_field(self, value: Any, format_spec: str) -> str:
@@ -170,9 +192,9 @@ class _Formatter(string.Formatter):
             return forms[2] if len(others) > 1 else forms[0]
         if spec == "'s":
             if reading and not others:
-                return "your"
-            return self._people(ids, "") + "'s"
-        names = (["you"] if reading else []) + others
+                return translated(_YOUR)
+            return translated(_POSSESSIVE) % {"name": self._people(ids, "")}
+        names = ([translated(_YOU)] if reading else []) + others
         if spec == "or":
             return _join(names, "or")
         if self.reader is None:
@@ -189,16 +211,18 @@ def _capitalised(text: str) -> str:
 
 
 def fill(template: str, params: Params, reader: Reader | None, called: Callable[[str], str]) -> str:
-    """One template with its slots filled for this reader (None: the command line's report)."""
-    filled = _Formatter(params, reader, called).format(template)
-    return filled if reader is None else _capitalised(filled)
+    """One template with its slots filled for this reader (None: the command line's report,
+    in the words the rule wrote; a reader reads the template in their own language)."""
+    if reader is None:
+        return _Formatter(params, reader, called).format(template)
+    return _capitalised(_Formatter(params, reader, called).format(translated(template)))
 
 
 def _others(doers: tuple[str, ...], reader: Reader) -> list[str]:
     """The doers other than the reader, as the reader calls them."""
     people = [reader.called(d) for d in doers if d != SUPERVISOR and d != reader.id]
     if SUPERVISOR in doers and not reader.supervising:
-        people.append("the supervisor")
+        people.append(translated(_THE_SUPERVISOR))
     return people
 
 
@@ -207,8 +231,12 @@ def heading(doers: Iterable[str], reader: Reader) -> str:
     doers = tuple(doers)
     people = _others(doers, reader)
     if is_mine(doers, reader):
-        people.insert(0, "you")
-    return "For " + _join(people, "and") if people else "For everyone"
+        people.insert(0, translated(_YOU))
+    return _for(people) if people else translated(_FOR_EVERYONE)
+
+
+def _for(people: Sequence[str]) -> str:
+    return translated(_FOR) % {"people": _join(people, "and")}
 
 
 def is_mine(doers: Iterable[str], reader: Reader) -> bool:
@@ -237,10 +265,11 @@ def _should(phrase: str, params: Params, reader: Reader, doers: tuple[str, ...])
     if not phrase.startswith("{"):  # an imperative's first word now follows "should"
         phrase = phrase[:1].lower() + phrase[1:]
     subject = _join(_others(doers, reader), "and")
-    said = f"{subject} should {fill(phrase, params, reader, reader.called)}"
+    action = _Formatter(params, reader, reader.called).format(phrase)
+    said = _capitalised(translated(_SHOULD) % {"people": subject, "action": action})
     if lead:
         return f"{lead[1]} {said}"
-    return said[:1].upper() + said[1:] if said.startswith("the ") else said
+    return said[:1].upper() + said[1:]
 
 
 def _action(n: int, params: Params, reader: Reader, doers: tuple[str, ...]) -> str:
@@ -249,7 +278,7 @@ def _action(n: int, params: Params, reader: Reader, doers: tuple[str, ...]) -> s
     if is_mine(doers, reader) or not _others(doers, reader) or not _about(template, params, reader):
         return fill(template, params, reader, reader.called)
     about = params.actions_about[n] if n < len(params.actions_about) else ""
-    return _should(about or template, params, reader, doers)
+    return _should(translated(about or template), params, reader, doers)
 
 
 def speak_words(
@@ -284,5 +313,6 @@ def grouped_actions(spoken: Iterable[Spoken], reader: Reader) -> list[tuple[str,
             groups.setdefault(action.heading, {})[action.text] = None
             if action.mine:
                 own.add(action.heading)
-    order = sorted(groups, key=lambda h: (h not in own, h != "For you"))
+    yours = _for([translated(_YOU)])
+    order = sorted(groups, key=lambda h: (h not in own, h != yours))
     return [(h, list(groups[h])) for h in order]

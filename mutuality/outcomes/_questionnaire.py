@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from mutuality.outcomes._instrument import Instrument, ItemText, ResponseOption
 from mutuality.outcomes.exceptions import OutcomesError
+from mutuality.translation import gettext_noop, translated
 
-ORGANISATION_NOTE = (
+ORGANISATION_NOTE = gettext_noop(
     "The wording of the items is supplied by the organisation under its own licence."
 )
 """Shown with wording that comes from the organisation's file rather than Mutuality."""
@@ -48,11 +49,14 @@ def questionnaire_lines(
 
 def credit_lines(text: ItemText) -> list[str]:
     """The lines to show wherever the items are shown, ending with the attribution and licence."""
-    lines = [ORGANISATION_NOTE] if text.supplied_by == "organisation" else []
+    lines = [translated(ORGANISATION_NOTE)] if text.supplied_by == "organisation" else []
     lines.append(text.attribution)
     if text.licence:
-        lines.append(f"Licence: {text.licence}")
+        lines.append(translated(_LICENCE) % {"licence": text.licence})
     return lines
+
+
+_LICENCE = gettext_noop("Licence: %(licence)s")
 
 
 def _answer_lines(instrument: Instrument, options: Sequence[ResponseOption]) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mutuality.framework import spoken_date as framework_spoken_date
 
@@ -39,5 +40,11 @@ def spoken_time(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     hour = local.hour % 12 or 12
-    noon = "am" if local.hour < 12 else "pm"
-    return f"{spoken_date(local.date())} at {hour}:{local.minute:02d}{noon}"
+    # One message for each half of the day, so that a language can say the time its own way.
+    said = (
+        _("%(date)s at %(hour)s:%(minute)sam")
+        if local.hour < 12
+        else _("%(date)s at %(hour)s:%(minute)spm")
+    )
+    minute = f"{local.minute:02d}"
+    return said % {"date": spoken_date(local.date()), "hour": hour, "minute": minute}

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox.models import OutgoingMessage
@@ -34,6 +35,7 @@ from tests.integration.test_questions_and_contract import (
     contract_data,
     text,
 )
+from tests.pseudo_translation import PSEUDO, pseudo_translated, transformed
 
 
 @pytest.fixture
@@ -171,6 +173,39 @@ def test_the_difference_names_removals_and_review_changes() -> None:
     ]
     assert material(before, after)
     assert not material(before, before | {"review_every_days": 30})
+
+
+def test_the_difference_is_said_in_whole_translated_sentences() -> None:
+    """Under the pseudo-translation each change is one transformed sentence, with what people
+    typed kept as it was and the count choosing the singular or the plural."""
+    # Arrange
+    before = contract_terms(None) | {
+        "costs_and_benefits": [{"party": "sam", "costs": ["Time"], "benefits": []}],
+        "exit_plan": "Stop any time",
+        "review_every_days": 1,
+    }
+    after = before | {
+        "costs_and_benefits": [{"party": "sam", "costs": ["Money"], "benefits": []}],
+        "exit_plan": None,
+        "review_every_days": 60,
+    }
+    costs_for_sam = transformed("Costs for %(name)s") % {"name": "Sam"}
+    one_day = transformed("every %(days)s day") % {"days": 1}
+    sixty_days = transformed("every %(days)s days") % {"days": 60}
+
+    # Act
+    with pseudo_translated(), translation.override(PSEUDO):
+        found = changes(before, after, {"sam": "Sam"})
+
+    # Assert
+    assert found == [
+        transformed("%(label)s: added %(added)s; removed %(removed)s.")
+        % {"label": costs_for_sam, "added": "'Money'", "removed": "'Time'"},
+        transformed("%(label)s: removed '%(was)s'.")
+        % {"label": transformed("Exit plan"), "was": "Stop any time"},
+        transformed("How often you review it together changed from %(was)s to %(now)s.")
+        % {"was": one_day, "now": sixty_days},
+    ]
 
 
 # Declining and commenting ---------------------------------------------------------------

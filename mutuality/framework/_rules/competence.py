@@ -6,14 +6,15 @@ from collections.abc import Iterator
 
 from .._facts import Facts
 from .._findings import Raised, Severity, rule, said
+from .._translation import gettext_noop
 
 _DYNAMICS = {
-    "malignant_coupling": "malignant coupling",
-    "collusion": "collusion",
-    "traumatic_reenactment": "traumatic re-enactment",
-    "gang_or_cartel": "a closed group (a 'gang' or 'cartel')",
+    "malignant_coupling": gettext_noop("malignant coupling"),
+    "collusion": gettext_noop("collusion"),
+    "traumatic_reenactment": gettext_noop("traumatic re-enactment"),
+    "gang_or_cartel": gettext_noop("a closed group (a 'gang' or 'cartel')"),
 }
-_DYNAMIC_BASIS = (
+_DYNAMIC_BASIS = gettext_noop(
     "Destructive relationships between adults with capacity are possible, so the "
     "professional stays accountable to someone outside the relationship."
 )
@@ -28,14 +29,22 @@ def no_external_authority(facts: Facts) -> Iterator[Raised]:
     scrutiny = facts.case.scrutiny
     if not scrutiny.supervisor or scrutiny.supervisor_is_participant:
         why = (
-            "The supervisor is part of the relationship"
+            gettext_noop(
+                "The supervisor is part of the relationship, so there is no external authority."
+            )
             if scrutiny.supervisor
-            else "Nobody outside the relationship supervises it"
+            else gettext_noop(
+                "Nobody outside the relationship supervises it, so there is no external authority."
+            )
         )
         yield Raised(
             "concern",
-            f"{why}, so there is no external authority.",
-            ("Arrange supervision with someone who is not part of the relationship.",),
+            why,
+            (
+                gettext_noop(
+                    "Arrange supervision with someone who is not part of the relationship."
+                ),
+            ),
             evidence={
                 "supervisor": scrutiny.supervisor,
                 "supervisor_is_participant": scrutiny.supervisor_is_participant,
@@ -54,16 +63,22 @@ def supervision_insufficient(facts: Facts) -> Iterator[Raised]:
     required = facts.scrutiny.supervision_every_days
     if agreed is None or agreed > required:
         now = (
-            "No supervision interval is agreed"
+            gettext_noop(
+                "No supervision interval is agreed; {level} scrutiny needs it at least every "
+                "{required} days."
+            )
             if agreed is None
-            else f"Supervision is planned every {agreed} days"
+            else gettext_noop(
+                "Supervision is planned every {agreed} days; {level} scrutiny needs it at least "
+                "every {required} days."
+            )
         )
         yield said(
             facts,
             facts.stage_severity("advisory", "concern"),
-            now + "; {level} scrutiny needs it at least every {required} days.",
-            (("supervision", "Agree supervision at least every {required} days."),),
-            what={"level": facts.scrutiny.level, "required": required},
+            now,
+            (("supervision", gettext_noop("Agree supervision at least every {required} days.")),),
+            what={"level": facts.scrutiny.level, "required": required, "agreed": agreed},
             evidence={
                 "supervision_every_days": agreed,
                 "required": required,
@@ -94,16 +109,18 @@ def supervision_overdue(facts: Facts) -> Iterator[Raised]:
     severity: Severity = "concern" if last is None or twice else "advisory"
     # Dates rather than a count of days, so the words stay true on every later day.
     message = (
-        "There has been no supervision since the work started on {since}; it is due every "
-        "{interval} days."
+        gettext_noop(
+            "There has been no supervision since the work started on {since}; it is due every "
+            "{interval} days."
+        )
         if last is None
-        else "The last supervision was on {since}; it is due every {interval} days."
+        else gettext_noop("The last supervision was on {since}; it is due every {interval} days.")
     )
     yield said(
         facts,
         severity,
         message,
-        (("supervision", "Book supervision now, and keep to the agreed interval."),),
+        (("supervision", gettext_noop("Book supervision now, and keep to the agreed interval.")),),
         what={"interval": interval},
         when={"since": since},
         evidence={
@@ -119,22 +136,28 @@ def _dynamic(facts: Facts, kinds: tuple[str, ...], severity: Severity) -> Iterat
         if o.status == "open" and o.kind in kinds:
             name = _DYNAMICS.get(
                 o.kind,
-                "drifting boundaries" if o.kind == "boundary_drift" else "something else worrying",
+                gettext_noop("drifting boundaries")
+                if o.kind == "boundary_drift"
+                else gettext_noop("something else worrying"),
             )
             by = facts.case.participant(o.by)
             yield said(
                 facts,
                 severity,
-                "An open observation of {name}, raised on {date} by {by}.",
+                gettext_noop("An open observation of {name}, raised on {date} by {by}."),
                 (
                     (
                         "supervision",
-                        "Discuss it in supervision soon, with everyone involved where it is safe to.",
+                        gettext_noop(
+                            "Discuss it in supervision soon, with everyone involved where it is safe to."
+                        ),
                     ),
                     (
                         "both",
-                        "Agree what will change, and record the observation as resolved only once "
-                        "it has.",
+                        gettext_noop(
+                            "Agree what will change, and record the observation as resolved only once "
+                            "it has."
+                        ),
                     ),
                 ),
                 who={"by": (o.by,)} if by is not None else {},
@@ -184,10 +207,12 @@ def team_uninformed(facts: Facts) -> Iterator[Raised]:
         )
         yield Raised(
             severity,
-            "The wider team has not been told what kind of relationship this is.",
+            gettext_noop("The wider team has not been told what kind of relationship this is."),
             (
-                "Tell the team, in the usual way, how this relationship differs from "
-                "ordinary practice.",
+                gettext_noop(
+                    "Tell the team, in the usual way, how this relationship differs from "
+                    "ordinary practice."
+                ),
             ),
             evidence={"level": level},
         )
@@ -204,12 +229,14 @@ def no_public_reporting(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "This kind of work is not yet reported to wider society.",
+            gettext_noop("This kind of work is not yet reported to wider society."),
             (
                 (
                     "supervisor",
-                    "Include this kind of co-productive work, anonymised, in the service's "
-                    "public reporting (for example its annual report).",
+                    gettext_noop(
+                        "Include this kind of co-productive work, anonymised, in the service's "
+                        "public reporting (for example its annual report)."
+                    ),
                 ),
             ),
         )
@@ -226,13 +253,27 @@ def independent_review_due(facts: Facts) -> Iterator[Raised]:
     every = facts.policy.scrutiny.independent_review_every_days
     last = facts.case.scrutiny.last_independent_review
     if last is None or facts.past(last, every):
-        had = "has never had" if last is None else "last had one on {last}, and needs"
+        message = (
+            gettext_noop(
+                "This relationship has never had an independent review (due every {every} days "
+                "at intensive scrutiny)."
+            )
+            if last is None
+            else gettext_noop(
+                "This relationship last had one on {last}, and needs an independent review "
+                "(due every {every} days at intensive scrutiny)."
+            )
+        )
         yield said(
             facts,
             "concern",
-            "This relationship " + had + " an independent review "
-            "(due every {every} days at intensive scrutiny).",
-            (("supervisor", "Arrange an independent review by someone outside the team."),),
+            message,
+            (
+                (
+                    "supervisor",
+                    gettext_noop("Arrange an independent review by someone outside the team."),
+                ),
+            ),
             what={"every": every},
             when={"last": last} if last else {},
             evidence={"last_independent_review": str(last) if last else None, "every_days": every},
@@ -254,19 +295,44 @@ def consultation_unheeded(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "concern",
-            "When consulted on {date}, {with} thought another model of "
-            "helping would be more ethical, but the co-produced work goes on.",
+            gettext_noop(
+                "When consulted on {date}, {with} thought another model of "
+                "helping would be more ethical, but the co-produced work goes on."
+            ),
             (
                 (
                     "professional",
-                    "Move to the other model of helping, with no loss of service, or consult "
-                    "again and record why you are continuing.",
+                    gettext_noop(
+                        "Move to the other model of helping, with no loss of service, or consult "
+                        "again and record why you are continuing."
+                    ),
                 ),
             ),
             what={"with": latest.with_},
             when={"date": latest.date},
             evidence={"date": str(latest.date), "with": latest.with_},
         )
+
+
+# Each sentence whole, so that a translator sees it whole: (someone named, since a review).
+_UNSURE = {
+    (True, True): gettext_noop(
+        "{who} {who:is|are|are} unsure co-production is the right model, and this has not been "
+        "talked through with others since the last review."
+    ),
+    (True, False): gettext_noop(
+        "{who} {who:is|are|are} unsure co-production is the right model, and this has not been "
+        "talked through with others."
+    ),
+    (False, True): gettext_noop(
+        "Someone involved is unsure co-production is the right model, and this has not been "
+        "talked through with others since the last review."
+    ),
+    (False, False): gettext_noop(
+        "Someone involved is unsure co-production is the right model, and this has not been "
+        "talked through with others."
+    ),
+}
 
 
 @rule(
@@ -286,19 +352,21 @@ def uncertain_unconsulted(facts: Facts) -> Iterator[Raised]:
         if c.outcome != "switch_model" and (since is None or c.date >= since)
     ]
     if not recorded:
-        who = facts.called_all(unsure) if unsure else "someone involved"
-        rest = "talked through with others" + (" since the last review." if since else ".")
+        who = facts.called_all(unsure) if unsure else gettext_noop("someone involved")
+        rest = gettext_noop("talked through with others") + (
+            gettext_noop(" since the last review.") if since else "."
+        )
         yield said(
             facts,
             "concern",
-            ("{who} {who:is|are|are}" if unsure else "Someone involved is")
-            + " unsure co-production is the right model, and this has not been "
-            + rest,
+            _UNSURE[(bool(unsure), since is not None)],
             (
                 (
                     "supervision",
-                    "Consult others (supervisor, team, ethics forum) about whether another "
-                    "model of helping would be more ethical, and record what you decide.",
+                    gettext_noop(
+                        "Consult others (supervisor, team, ethics forum) about whether another "
+                        "model of helping would be more ethical, and record what you decide."
+                    ),
                 ),
             ),
             who={"who": tuple(unsure)},
@@ -320,14 +388,18 @@ def contrast_unexamined(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "Nobody has yet said how this work departs from what the service and wider "
-            "society would expect of a helping relationship.",
+            gettext_noop(
+                "Nobody has yet said how this work departs from what the service and wider "
+                "society would expect of a helping relationship."
+            ),
             (
                 (
                     "both",
-                    "Together, list the ways this work departs from usual practice (shared "
-                    "clinical decisions, contact outside sessions, informal settings …), or "
-                    "record that it does not.",
+                    gettext_noop(
+                        "Together, list the ways this work departs from usual practice (shared "
+                        "clinical decisions, contact outside sessions, informal settings …), or "
+                        "record that it does not."
+                    ),
                 ),
             ),
             evidence={"counted": list(facts.scrutiny.indicators)},
@@ -347,9 +419,18 @@ def contrast_undeclared(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "info",
-            "The answers or the record show departures the contrast does not list ({listed}); "
-            "scrutiny counts them anyway.",
-            (("both", "Add them to the contrast, so that everyone sees how the work departs."),),
+            gettext_noop(
+                "The answers or the record show departures the contrast does not list ({listed}); "
+                "scrutiny counts them anyway."
+            ),
+            (
+                (
+                    "both",
+                    gettext_noop(
+                        "Add them to the contrast, so that everyone sees how the work departs."
+                    ),
+                ),
+            ),
             what={"listed": listed},
             evidence={
                 "undeclared": list(scrutiny.undeclared),

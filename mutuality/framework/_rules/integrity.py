@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from .._facts import Facts, Outcome
 from .._findings import Raised, Severity, asker, rule, said
+from .._translation import gettext_noop
 
-_SEDUCTION = (
+_SEDUCTION = gettext_noop(
     "Co-production could act as a seduction, a promise of change without real change; "
     "the professional evidences positive change in the person's wellbeing."
 )
@@ -36,13 +37,17 @@ def costs_benefits_unstated(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 facts.stage_severity("advisory", "concern"),
-                "The contract does not say what this may cost {who} and what "
-                "{who:they|you|they} may gain.",
+                gettext_noop(
+                    "The contract does not say what this may cost {who} and what "
+                    "{who:they|you|they} may gain."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Write down, with {who}, the likely costs and benefits for "
-                        "{who:them|you|them}.",
+                        gettext_noop(
+                            "Write down, with {who}, the likely costs and benefits for "
+                            "{who:them|you|them}."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -68,20 +73,24 @@ def costs_benefits_uncommunicated(facts: Facts) -> Iterator[Raised]:
     for p in facts.case.participants:
         if p.id in not_told or p.id in unclear:
             why = (
-                "{who:has|have} not had the costs and benefits explained"
+                gettext_noop("{who} {who:has|have} not had the costs and benefits explained.")
                 if p.id in not_told
-                else "{who:says|say} {who:they do|you do|they do} not understand what this may "
-                "cost or give {who:them|you|them}"
+                else gettext_noop(
+                    "{who} {who:says|say} {who:they do|you do|they do} not understand what this "
+                    "may cost or give {who:them|you|them}."
+                )
             )
             yield said(
                 facts,
                 facts.stage_severity("advisory", "concern"),
-                "{who} " + why + ".",
+                why,
                 (
                     (
                         asker(facts, p.id),
-                        "Go through the costs and benefits with {who}, in plain words, "
-                        "and check they make sense to {who:them|you|them}.",
+                        gettext_noop(
+                            "Go through the costs and benefits with {who}, in plain words, "
+                            "and check they make sense to {who:them|you|them}."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -119,13 +128,17 @@ def financial_inequality(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "People are paid differently for this work, and the contract "
-            "does not say how that inequality is balanced.",
+            gettext_noop(
+                "People are paid differently for this work, and the contract "
+                "does not say how that inequality is balanced."
+            ),
             (
                 (
                     "both",
-                    "Record how the financial inequality is balanced (for example payment at "
-                    "an involvement rate, expenses, benefits advice).",
+                    gettext_noop(
+                        "Record how the financial inequality is balanced (for example payment at "
+                        "an involvement rate, expenses, benefits advice)."
+                    ),
                 ),
             ),
             evidence={"payments": shown},
@@ -134,11 +147,13 @@ def financial_inequality(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "{who} {who:says|say} the money arrangements do not feel fair.",
+            gettext_noop("{who} {who:says|say} the money arrangements do not feel fair."),
             (
                 (
                     asker(facts, pid),
-                    "Talk with {who} about the money arrangements and what would feel fair.",
+                    gettext_noop(
+                        "Talk with {who} about the money arrangements and what would feel fair."
+                    ),
                 ),
             ),
             who={"who": (pid,)},
@@ -158,12 +173,16 @@ def power_unacknowledged(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "The contract does not say how the power difference between {both} is handled.",
+            gettext_noop(
+                "The contract does not say how the power difference between {both} is handled."
+            ),
             (
                 (
                     "both",
-                    "Talk openly about the power the professional holds, and write down how "
-                    "you will handle it.",
+                    gettext_noop(
+                        "Talk openly about the power the professional holds, and write down how "
+                        "you will handle it."
+                    ),
                 ),
             ),
             who={"both": tuple(p.id for p in facts.case.participants)},
@@ -174,12 +193,16 @@ def power_unacknowledged(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "{who} {who:says|say} the power difference has not been talked about openly.",
+            gettext_noop(
+                "{who} {who:says|say} the power difference has not been talked about openly."
+            ),
             (
                 (
                     "both",
-                    "Talk openly about the power the professional holds, and how it affects "
-                    "the work.",
+                    gettext_noop(
+                        "Talk openly about the power the professional holds, and how it affects "
+                        "the work."
+                    ),
                 ),
             ),
             who={"who": (pid,)},
@@ -198,15 +221,19 @@ def multiple_roles(facts: Facts) -> Iterator[Raised]:
     planned = bool(contract and (contract.multiple_roles_plan or "").strip())
     severity: Severity = "advisory" if planned else "concern"
     action = (
-        "Keep to the plan for managing these roles, and review it."
+        gettext_noop("Keep to the plan for managing these roles, and review it.")
         if planned
-        else "Agree, and write into the contract, how these other roles will be managed."
+        else gettext_noop(
+            "Agree, and write into the contract, how these other roles will be managed."
+        )
     )
     for pid, causes in facts.multiple_roles.items():
         yield said(
             facts,
             severity,
-            "{who} {who:holds|hold} another role towards someone in this relationship ({roles}).",
+            gettext_noop(
+                "{who} {who:holds|hold} another role towards someone in this relationship ({roles})."
+            ),
             (("both", action),),
             who={"who": (pid,)},
             what={"roles": "; ".join(causes)},
@@ -217,7 +244,7 @@ def multiple_roles(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             severity,
-            "The relationship is also a social one.",
+            gettext_noop("The relationship is also a social one."),
             (("both", action),),
             evidence={"contrast": "social_relationship", "plan": planned},
         )
@@ -235,12 +262,16 @@ def exit_plan_missing(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "The contract does not say how either {both:or} can end this way of working.",
+            gettext_noop(
+                "The contract does not say how either {both:or} can end this way of working."
+            ),
             (
                 (
                     "both",
-                    "Agree how either person can end the co-produced work, and what help "
-                    "continues afterwards.",
+                    gettext_noop(
+                        "Agree how either person can end the co-produced work, and what help "
+                        "continues afterwards."
+                    ),
                 ),
             ),
             who={"both": tuple(p.id for p in facts.case.participants)},
@@ -263,9 +294,11 @@ def review_overdue(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "The contract was due for review {every} days after {since}, and has not been "
-            "reviewed since.",
-            (("both", "Review the contract together, and record the date."),),
+            gettext_noop(
+                "The contract was due for review {every} days after {since}, and has not been "
+                "reviewed since."
+            ),
+            (("both", gettext_noop("Review the contract together, and record the date.")),),
             what={"every": contract.review_every_days},
             when={"since": since},
             evidence={
@@ -286,13 +319,17 @@ def no_evidence(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "The work started on {started}, more than {after} days ago, and there "
-                "are not yet two scores for {who} on any measure.",
+                gettext_noop(
+                    "The work started on {started}, more than {after} days ago, and there "
+                    "are not yet two scores for {who} on any measure."
+                ),
                 (
                     (
                         "both",
-                        "Measure {who:'s} wellbeing now and regularly, with a measure you "
-                        "chose together.",
+                        gettext_noop(
+                            "Measure {who:'s} wellbeing now and regularly, with a measure you "
+                            "chose together."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -311,14 +348,21 @@ def no_reliable_improvement(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "After {after} days or more of measuring, no measure shows reliable "
-                "improvement for {who}: a promise of change without real change.",
+                gettext_noop(
+                    "After {after} days or more of measuring, no measure shows reliable "
+                    "improvement for {who}: a promise of change without real change."
+                ),
                 (
-                    ("both", "Share the scores openly with each other and in supervision."),
+                    (
+                        "both",
+                        gettext_noop("Share the scores openly with each other and in supervision."),
+                    ),
                     (
                         "supervision",
-                        "Consider, with others, whether another model of helping would do more "
-                        "good.",
+                        gettext_noop(
+                            "Consider, with others, whether another model of helping would do more "
+                            "good."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -335,16 +379,22 @@ def deterioration(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "{who:'s} scores on {label} have reliably got worse ({first} to {latest}).",
+                gettext_noop(
+                    "{who:'s} scores on {label} have reliably got worse ({first} to {latest})."
+                ),
                 (
                     (
                         asker(facts, o.of),
-                        "Talk with {who} about how {who:they are|you are|they are}, and check "
-                        "{who:their|your|their} safety.",
+                        gettext_noop(
+                            "Talk with {who} about how {who:they are|you are|they are}, and check "
+                            "{who:their|your|their} safety."
+                        ),
                     ),
                     (
                         "supervision",
-                        "Discuss in supervision soon whether this way of working is helping.",
+                        gettext_noop(
+                            "Discuss in supervision soon whether this way of working is helping."
+                        ),
                     ),
                 ),
                 who={"who": (o.of,)},
@@ -372,13 +422,17 @@ def in_name_only(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             facts.stage_severity("advisory", "concern"),
-            "Everyone says the professional decides both the goals and the methods: "
-            "the work is co-productive in name only.",
+            gettext_noop(
+                "Everyone says the professional decides both the goals and the methods: "
+                "the work is co-productive in name only."
+            ),
             (
                 (
                     "professional",
-                    "Share some of the decisions about goals or methods, or call the work what "
-                    "it is.",
+                    gettext_noop(
+                        "Share some of the decisions about goals or methods, or call the work what "
+                        "it is."
+                    ),
                 ),
             ),
             concerns=tuple(sorted(both)),
@@ -397,13 +451,17 @@ def false_hopes(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "advisory",
-                "{hopeful} {hopeful:expects|expect|expect} a lot of change, but {who:'s} scores "
-                "do not yet show reliable improvement.",
+                gettext_noop(
+                    "{hopeful} {hopeful:expects|expect|expect} a lot of change, but {who:'s} scores "
+                    "do not yet show reliable improvement."
+                ),
                 (
                     (
                         "both",
-                        "Look at the scores together, so that hopes for the relationship can "
-                        "be revised honestly.",
+                        gettext_noop(
+                            "Look at the scores together, so that hopes for the relationship can "
+                            "be revised honestly."
+                        ),
                     ),
                 ),
                 who={"hopeful": tuple(hopeful), "who": (p.id,)},
@@ -422,7 +480,9 @@ def change_evidenced(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "info",
-                "{who:'s} scores on {label} show reliable improvement ({first} to {latest}).",
+                gettext_noop(
+                    "{who:'s} scores on {label} show reliable improvement ({first} to {latest})."
+                ),
                 (),
                 who={"who": (o.of,)},
                 what={"label": o.label, "first": o.change.first, "latest": o.change.latest},

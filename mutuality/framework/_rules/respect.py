@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .._facts import Facts
 from .._findings import Raised, Severity, asker, rule, said
+from .._translation import gettext_noop
 
-_ANOTHER_MODEL = "Consider, with others (supervisor, team, ethics forum), another model of helping for this work."
+_ANOTHER_MODEL = gettext_noop(
+    "Consider, with others (supervisor, team, ethics forum), another model of helping for this work."
+)
 _CONTRACT_CONTENTS = (
-    "Agree a psychological contract that both people sign up to, made for this situation.",
-    "In it, set out what the work may cost and give each person, and explain it to each of them.",
-    "Say who is paid what, and how any financial inequality is balanced.",
-    "Name the power difference between you and how you will handle it.",
-    "Agree how either person can end the work, and how often you will review it.",
+    gettext_noop(
+        "Agree a psychological contract that both people sign up to, made for this situation."
+    ),
+    gettext_noop(
+        "In it, set out what the work may cost and give each person, and explain it to each of them."
+    ),
+    gettext_noop("Say who is paid what, and how any financial inequality is balanced."),
+    gettext_noop("Name the power difference between you and how you will handle it."),
+    gettext_noop("Agree how either person can end the work, and how often you will review it."),
 )
 
 
@@ -29,18 +37,24 @@ def capacity_lacking(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "contraindication",
-                "Co-production seems less suitable here: {who} {who:is|are} recorded as lacking "
-                "capacity for the decisions this work would share.",
+                gettext_noop(
+                    "Co-production seems less suitable here: {who} {who:is|are} recorded as lacking "
+                    "capacity for the decisions this work would share."
+                ),
                 (
                     ("professional", _ANOTHER_MODEL),
                     (
                         "professional",
-                        "Or narrow the co-produced work, with others, to decisions {who} "
-                        "{who:has|have} capacity for, then record {who:'s} capacity for the "
-                        "narrowed work as `has`.",
-                        "Or narrow the co-produced work, with others, to decisions {who} "
-                        "{who:has|have} capacity for, then record that {who} {who:has|have} "
-                        "capacity for the narrowed work.",
+                        gettext_noop(
+                            "Or narrow the co-produced work, with others, to decisions {who} "
+                            "{who:has|have} capacity for, then record {who:'s} capacity for the "
+                            "narrowed work as `has`."
+                        ),
+                        gettext_noop(
+                            "Or narrow the co-produced work, with others, to decisions {who} "
+                            "{who:has|have} capacity for, then record that {who} {who:has|have} "
+                            "capacity for the narrowed work."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -61,13 +75,15 @@ def capacity_fluctuating(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "{who:'s} capacity for the shared decisions comes and goes.",
+                gettext_noop("{who:'s} capacity for the shared decisions comes and goes."),
                 (
-                    ("both", "Agree which decisions are shared and which are not."),
+                    ("both", gettext_noop("Agree which decisions are shared and which are not.")),
                     (
                         asker(facts, p.id),
-                        "Check {who:'s} capacity each time a shared decision is made, and "
-                        "record it.",
+                        gettext_noop(
+                            "Check {who:'s} capacity each time a shared decision is made, and "
+                            "record it."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -88,12 +104,16 @@ def capacity_uncertain(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "advisory",
-                "It is not clear whether {who} {who:has|have} capacity for the shared decisions.",
+                gettext_noop(
+                    "It is not clear whether {who} {who:has|have} capacity for the shared decisions."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Assess {who:'s} capacity for the decisions this work would share, and "
-                        "record the result; otherwise capacity is presumed.",
+                        gettext_noop(
+                            "Assess {who:'s} capacity for the decisions this work would share, and "
+                            "record the result; otherwise capacity is presumed."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -102,26 +122,27 @@ def capacity_uncertain(facts: Facts) -> Iterator[Raised]:
             )
 
 
-def _context_rule(facts: Facts, flag: str, situation: str, outside: str) -> Iterator[Raised]:
+@dataclass(frozen=True)
+class _Context:
+    """A situation that makes co-production less suitable, each sentence whole."""
+
+    message: str
+    eased: str
+    """The message when the co-produced parts are agreed, with others, to lie outside it."""
+    narrowed: str
+    """The action that co-produces only the parts outside it."""
+
+
+def _context_rule(facts: Facts, flag: str, words: _Context) -> Iterator[Raised]:
     context = facts.case.context
     if not getattr(context, flag):
         return
     eased = context.coproduced_elements_outside and facts.consultation_recorded
     severity: Severity = "concern" if eased else "contraindication"
-    message = f"Co-production seems less suitable {situation}."
-    if eased:
-        message += (
-            f" The co-produced parts have been agreed, with others, to lie outside "
-            f"{outside}; keep checking that they do."
-        )
     yield Raised(
         severity,
-        message,
-        (
-            _ANOTHER_MODEL,
-            f"Or co-produce only the parts of the work that lie outside {outside}, agreed with "
-            "others and recorded as a consultation.",
-        ),
+        words.eased if eased else words.message,
+        (_ANOTHER_MODEL, words.narrowed),
         evidence={
             flag: True,
             "coproduced_elements_outside": context.coproduced_elements_outside,
@@ -141,8 +162,21 @@ def best_interests(facts: Facts) -> Iterator[Raised]:
     yield from _context_rule(
         facts,
         "best_interests",
-        "where decisions are being made in someone's best interests",
-        "the best-interests decisions",
+        _Context(
+            gettext_noop(
+                "Co-production seems less suitable where decisions are being made in someone's "
+                "best interests."
+            ),
+            gettext_noop(
+                "Co-production seems less suitable where decisions are being made in someone's "
+                "best interests. The co-produced parts have been agreed, with others, to lie "
+                "outside the best-interests decisions; keep checking that they do."
+            ),
+            gettext_noop(
+                "Or co-produce only the parts of the work that lie outside the best-interests "
+                "decisions, agreed with others and recorded as a consultation."
+            ),
+        ),
     )
 
 
@@ -157,8 +191,21 @@ def compulsory(facts: Facts) -> Iterator[Raised]:
     yield from _context_rule(
         facts,
         "compulsory",
-        "where there are compulsory elements of treatment",
-        "the compulsory elements",
+        _Context(
+            gettext_noop(
+                "Co-production seems less suitable where there are compulsory elements of "
+                "treatment."
+            ),
+            gettext_noop(
+                "Co-production seems less suitable where there are compulsory elements of "
+                "treatment. The co-produced parts have been agreed, with others, to lie outside "
+                "the compulsory elements; keep checking that they do."
+            ),
+            gettext_noop(
+                "Or co-produce only the parts of the work that lie outside the compulsory "
+                "elements, agreed with others and recorded as a consultation."
+            ),
+        ),
     )
 
 
@@ -171,7 +218,22 @@ def compulsory(facts: Facts) -> Iterator[Raised]:
 )
 def court_ordered(facts: Facts) -> Iterator[Raised]:
     yield from _context_rule(
-        facts, "court_ordered", "within a court-sanctioned punishment or order", "the order"
+        facts,
+        "court_ordered",
+        _Context(
+            gettext_noop(
+                "Co-production seems less suitable within a court-sanctioned punishment or order."
+            ),
+            gettext_noop(
+                "Co-production seems less suitable within a court-sanctioned punishment or "
+                "order. The co-produced parts have been agreed, with others, to lie outside the "
+                "order; keep checking that they do."
+            ),
+            gettext_noop(
+                "Or co-produce only the parts of the work that lie outside the order, agreed "
+                "with others and recorded as a consultation."
+            ),
+        ),
     )
 
 
@@ -186,14 +248,20 @@ def consent_missing(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 facts.stage_severity("advisory", "concern"),
-                "{who} {who:has|have} not yet been asked to consent to working this way.",
+                gettext_noop(
+                    "{who} {who:has|have} not yet been asked to consent to working this way."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Ask {who} for informed consent: explain the costs, the benefits and the "
-                        "other ways of working first.",
-                        "explain the costs, the benefits and the other ways of working to "
-                        "{who:them|you|them}, then ask for {who:'s} informed consent.",
+                        gettext_noop(
+                            "Ask {who} for informed consent: explain the costs, the benefits and the "
+                            "other ways of working first."
+                        ),
+                        gettext_noop(
+                            "explain the costs, the benefits and the other ways of working to "
+                            "{who:them|you|them}, then ask for {who:'s} informed consent."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -213,14 +281,18 @@ def consent_uninformed(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 facts.stage_severity("advisory", "concern"),
-                "{who} {who:has|have} agreed, but {who:has|have} not yet had the costs, benefits "
-                "and other ways of working explained.",
+                gettext_noop(
+                    "{who} {who:has|have} agreed, but {who:has|have} not yet had the costs, benefits "
+                    "and other ways of working explained."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Explain to {who} what this may cost and give {who:them|you|them}, and "
-                        "what else is on offer; then record {who:their|your|their} consent as "
-                        "informed.",
+                        gettext_noop(
+                            "Explain to {who} what this may cost and give {who:them|you|them}, and "
+                            "what else is on offer; then record {who:their|your|their} consent as "
+                            "informed."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -241,18 +313,26 @@ def consent_refused(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "contraindication",
-                "{who} {who:has|have} {consent} consent, so co-production seems less suitable here.",
+                gettext_noop(
+                    "{who} {who:has|have} {consent} consent, so co-production seems less suitable here."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Offer {who} another model of helping, with no loss of service.",
+                        gettext_noop(
+                            "Offer {who} another model of helping, with no loss of service."
+                        ),
                     ),
                     (
                         "professional",
-                        "Stop the co-produced work. Keep the case record of what happened, and "
-                        "handle anything {who} contributed as {who:they|you|they} ask.",
-                        "stop the co-produced work, keep the case record of what happened, and "
-                        "handle anything {who} contributed as {who:they|you|they} ask.",
+                        gettext_noop(
+                            "Stop the co-produced work. Keep the case record of what happened, and "
+                            "handle anything {who} contributed as {who:they|you|they} ask."
+                        ),
+                        gettext_noop(
+                            "stop the co-produced work, keep the case record of what happened, and "
+                            "handle anything {who} contributed as {who:they|you|they} ask."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -273,12 +353,14 @@ def scope_undefined(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "The parts of the work that are co-produced have not been named.",
+            gettext_noop("The parts of the work that are co-produced have not been named."),
             (
                 (
                     "both",
-                    "Name the parts of the work you decide together (for example session "
-                    "plans, goals, ground rules).",
+                    gettext_noop(
+                        "Name the parts of the work you decide together (for example session "
+                        "plans, goals, ground rules)."
+                    ),
                 ),
             ),
         )
@@ -295,12 +377,14 @@ def affected_unidentified(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "Nobody has yet said who else this relationship affects.",
+            gettext_noop("Nobody has yet said who else this relationship affects."),
             (
                 (
                     "both",
-                    "List the other people this relationship affects (family, carers, other "
-                    "group members, colleagues), or record that there are none.",
+                    gettext_noop(
+                        "List the other people this relationship affects (family, carers, other "
+                        "group members, colleagues), or record that there are none."
+                    ),
                 ),
             ),
         )
@@ -315,17 +399,24 @@ def affected_consent_missing(facts: Facts) -> Iterator[Raised]:
     for party in facts.case.affected_parties or []:
         if party.consent in ("not_sought", "given"):
             message = (
-                f"Nobody has yet asked {party.name} for consent."
+                gettext_noop("Nobody has yet asked {party} for consent.")
                 if party.consent == "not_sought"
-                else f"{party.name} agreed without having the relationship fully explained."
+                else gettext_noop("{party} agreed without having the relationship fully explained.")
             )
-            yield Raised(
+            yield said(
+                facts,
                 facts.stage_severity("advisory", "concern"),
                 message,
                 (
-                    f"Explain the relationship to {party.name} and ask for their informed consent, "
-                    "or record why it is not needed.",
+                    (
+                        (),
+                        gettext_noop(
+                            "Explain the relationship to {party} and ask for their informed "
+                            "consent, or record why it is not needed."
+                        ),
+                    ),
                 ),
+                what={"party": party.name},
                 concerns=(party.name,),
                 evidence={"consent": party.consent},
             )
@@ -340,13 +431,26 @@ def affected_consent_missing(facts: Facts) -> Iterator[Raised]:
 def affected_consent_declined(facts: Facts) -> Iterator[Raised]:
     for party in facts.case.affected_parties or []:
         if party.consent == "declined":
-            yield Raised(
+            yield said(
+                facts,
                 "concern",
-                f"{party.name} has declined to consent to this relationship.",
+                gettext_noop("{party} has declined to consent to this relationship."),
                 (
-                    f"Talk with {party.name}, and with the supervisor, about their reasons.",
-                    "Consider, with others, whether to change the work or use another model.",
+                    (
+                        (),
+                        gettext_noop(
+                            "Talk with {party}, and with the supervisor, about their reasons."
+                        ),
+                    ),
+                    (
+                        (),
+                        gettext_noop(
+                            "Consider, with others, whether to change the work or use another "
+                            "model."
+                        ),
+                    ),
                 ),
+                what={"party": party.name},
                 concerns=(party.name,),
                 evidence={"consent": party.consent},
             )
@@ -364,7 +468,7 @@ def contract_missing(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             severity,
-            "There is no agreed contract for this relationship yet.",
+            gettext_noop("There is no agreed contract for this relationship yet."),
             tuple(("both", action) for action in _CONTRACT_CONTENTS),
         )
         return
@@ -374,12 +478,14 @@ def contract_missing(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             severity,
-            "{who} {who:has|have} not agreed version {version} of the contract.",
+            gettext_noop("{who} {who:has|have} not agreed version {version} of the contract."),
             (
                 (
                     others,
-                    "Go through version {version} of the contract with {who} and record "
-                    "{who:their|your|their} agreement, or change it until both of you agree.",
+                    gettext_noop(
+                        "Go through version {version} of the contract with {who} and record "
+                        "{who:their|your|their} agreement, or change it until both of you agree."
+                    ),
                 ),
             ),
             who={"who": (pid,)},
@@ -400,21 +506,25 @@ def preferences_assumed(facts: Facts) -> Iterator[Raised]:
         given = facts.answers[p.id]
         if not given or given.get("preferences_asked") == "no":
             why = (
-                "{who:has|have} not answered the two-sided questions"
+                gettext_noop("{who} {who:has|have} not answered the two-sided questions.")
                 if not given
-                else "{who:says|say} {who:they were|you were|they were} not asked how "
-                "{who:they want|you want|they want} to be treated"
+                else gettext_noop(
+                    "{who} {who:says|say} {who:they were|you were|they were} not asked how "
+                    "{who:they want|you want|they want} to be treated."
+                )
             )
             yield said(
                 facts,
                 "advisory",
-                "{who} " + why + ".",
+                why,
                 (
                     (
                         asker(facts, p.id),
-                        "Ask {who} how {who:they want|you want|they want} to work and be "
-                        "treated, and record {who:their|your|their} answers to the two-sided "
-                        "questions.",
+                        gettext_noop(
+                            "Ask {who} how {who:they want|you want|they want} to work and be "
+                            "treated, and record {who:their|your|their} answers to the two-sided "
+                            "questions."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -435,8 +545,14 @@ def professional_not_first(facts: Facts) -> Iterator[Raised]:
     if recipients and not professionals:
         yield Raised(
             "advisory",
-            "The person receiving the service has answered the questions, but no professional has.",
-            ("The professional answers the same questions, openly, and shares their answers.",),
+            gettext_noop(
+                "The person receiving the service has answered the questions, but no professional has."
+            ),
+            (
+                gettext_noop(
+                    "The professional answers the same questions, openly, and shares their answers."
+                ),
+            ),
             concerns=tuple(p.id for p in facts.case.professionals),
         )
 
@@ -455,12 +571,14 @@ def divergent_views(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "{who} answered {count} of the questions differently: {questions}.",
+            gettext_noop("{who} answered {count} of the questions differently: {questions}."),
             (
                 (
                     answered,
-                    "Talk through the answers you gave differently; until you agree, the more "
-                    "cautious answer counts.",
+                    gettext_noop(
+                        "Talk through the answers you gave differently; until you agree, the more "
+                        "cautious answer counts."
+                    ),
                 ),
             ),
             who={"who": answered},

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from .._facts import Facts
 from .._findings import Raised, asker, rule, said
 from .._model import Participant
+from .._translation import gettext_noop
 from .._wording import SUPERVISOR
 
 
@@ -21,14 +22,21 @@ def burden_high(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "{who} {who:is|are} highly vulnerable just now; co-producing may be a burden.",
+                gettext_noop(
+                    "{who} {who:is|are} highly vulnerable just now; co-producing may be a burden."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Ask {who} what {who:they|you|they} can take on now, and offer a "
-                        "lighter share of the work, or a pause, without any loss of service.",
+                        gettext_noop(
+                            "Ask {who} what {who:they|you|they} can take on now, and offer a "
+                            "lighter share of the work, or a pause, without any loss of service."
+                        ),
                     ),
-                    ("supervision", "Discuss in supervision whether to go on as planned."),
+                    (
+                        "supervision",
+                        gettext_noop("Discuss in supervision whether to go on as planned."),
+                    ),
                 ),
                 who={"who": (p.id,)},
                 concerns=(p.id,),
@@ -47,12 +55,16 @@ def burden_unassessed(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "advisory",
-                "Nobody has yet considered whether co-producing could be a burden for {who}.",
+                gettext_noop(
+                    "Nobody has yet considered whether co-producing could be a burden for {who}."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Consider with {who} how vulnerable {who:they are|you are|they are} "
-                        "just now, and record it.",
+                        gettext_noop(
+                            "Consider with {who} how vulnerable {who:they are|you are|they are} "
+                            "just now, and record it."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -79,13 +91,17 @@ def not_optional(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "{who} may not be able to say no to this way of working, or stop it, "
-                "without losing help.",
+                gettext_noop(
+                    "{who} may not be able to say no to this way of working, or stop it, "
+                    "without losing help."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Make sure {who} can decline or leave the co-produced work with no "
-                        "loss of service, and tell {who:them|you|them} so in writing.",
+                        gettext_noop(
+                            "Make sure {who} can decline or leave the co-produced work with no "
+                            "loss of service, and tell {who:them|you|them} so in writing."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -105,12 +121,16 @@ def decline_unknown(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "advisory",
-                "It is not known whether {who} could say no, or stop, without losing help.",
+                gettext_noop(
+                    "It is not known whether {who} could say no, or stop, without losing help."
+                ),
                 (
                     (
                         asker(facts, p.id),
-                        "Check, and tell {who}, whether {who:they|you|they} can decline or "
-                        "leave without losing any service.",
+                        gettext_noop(
+                            "Check, and tell {who}, whether {who:they|you|they} can decline or "
+                            "leave without losing any service."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},
@@ -129,8 +149,15 @@ def adjustments_missing(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "advisory",
-                "{who} {who:has|have} access needs ({needs}) and no adjustments are recorded.",
-                ((asker(facts, p.id), "Agree adjustments with {who} and record them."),),
+                gettext_noop(
+                    "{who} {who:has|have} access needs ({needs}) and no adjustments are recorded."
+                ),
+                (
+                    (
+                        asker(facts, p.id),
+                        gettext_noop("Agree adjustments with {who} and record them."),
+                    ),
+                ),
                 who={"who": (p.id,)},
                 what={"needs": "; ".join(p.access_needs)},
                 concerns=(p.id,),
@@ -150,9 +177,18 @@ def expertise_tradeoff(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "Some methods rely on the professional's role ({methods}); "
-            "co-producing them could lose their benefit.",
-            (("both", "Agree together which parts of the work stay professional-led, and why."),),
+            gettext_noop(
+                "Some methods rely on the professional's role ({methods}); "
+                "co-producing them could lose their benefit."
+            ),
+            (
+                (
+                    "both",
+                    gettext_noop(
+                        "Agree together which parts of the work stay professional-led, and why."
+                    ),
+                ),
+            ),
             what={"methods": "; ".join(methods)},
             evidence={"professional_led_methods": list(methods)},
         )
@@ -167,10 +203,14 @@ def resources_unreviewed(facts: Facts) -> Iterator[Raised]:
     if facts.case.approach.resource_review == "not_done":
         yield Raised(
             "advisory",
-            "Nobody has compared the cost of this way of working with the alternatives.",
+            gettext_noop(
+                "Nobody has compared the cost of this way of working with the alternatives."
+            ),
             (
-                "Compare the time and money this way of working takes with the usual "
-                "approach, and record the result.",
+                gettext_noop(
+                    "Compare the time and money this way of working takes with the usual "
+                    "approach, and record the result."
+                ),
             ),
         )
 
@@ -184,11 +224,15 @@ def resources_unjustified(facts: Facts) -> Iterator[Raised]:
     if facts.case.approach.resource_review == "costlier_unjustified":
         yield Raised(
             "concern",
-            "This way of working costs more than the alternatives, "
-            "without a reason that justifies it.",
+            gettext_noop(
+                "This way of working costs more than the alternatives, "
+                "without a reason that justifies it."
+            ),
             (
-                "Justify the extra cost, reduce it, or consider another model of "
-                "helping with others.",
+                gettext_noop(
+                    "Justify the extra cost, reduce it, or consider another model of "
+                    "helping with others."
+                ),
             ),
         )
 
@@ -203,12 +247,14 @@ def outcome_plan_missing(facts: Facts) -> Iterator[Raised]:
         yield said(
             facts,
             "advisory",
-            "There is no plan for measuring whether this work helps.",
+            gettext_noop("There is no plan for measuring whether this work helps."),
             (
                 (
                     "both",
-                    "Choose, together, a wellbeing measure (for example PHQ-9, WHO-5 or "
-                    "goals in the person's own words) and when to use it.",
+                    gettext_noop(
+                        "Choose, together, a wellbeing measure (for example PHQ-9, WHO-5 or "
+                        "goals in the person's own words) and when to use it."
+                    ),
                 ),
             ),
         )
@@ -225,12 +271,16 @@ def disclosure_unjustified(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "concern",
-                "{who} shared something personal ({about}) on {date} with no reason recorded.",
+                gettext_noop(
+                    "{who} shared something personal ({about}) on {date} with no reason recorded."
+                ),
                 (
                     (
                         (d.by, SUPERVISOR),
-                        "Record why the disclosure was in the person's best interests, and "
-                        "discuss it in supervision.",
+                        gettext_noop(
+                            "Record why the disclosure was in the person's best interests, and "
+                            "discuss it in supervision."
+                        ),
                     ),
                 ),
                 who={"who": (d.by,)},
@@ -252,13 +302,17 @@ def vulnerabilities_unshared(facts: Facts) -> Iterator[Raised]:
             yield said(
                 facts,
                 "advisory",
-                "{who} {who:says|say} the professional has not been open about their limits "
-                "or about what change involves.",
+                gettext_noop(
+                    "{who} {who:says|say} the professional has not been open about their limits "
+                    "or about what change involves."
+                ),
                 (
                     (
                         "professional",
-                        "The professional talks openly about their own limits and about "
-                        "what change realistically involves.",
+                        gettext_noop(
+                            "The professional talks openly about their own limits and about "
+                            "what change realistically involves."
+                        ),
                     ),
                 ),
                 who={"who": (p.id,)},

@@ -11,7 +11,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from mutuality.framework import PolicyError
+from mutuality.framework import VOCABULARY, PolicyError
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.accounts.models import CRISIS_TEXT_LENGTH, Organisation, Role
 from mutuality.web.organisation.actions import STAFF_ROLES
@@ -130,6 +130,8 @@ class PolicyForm(_Revision):
         super().__init__(*args, **kwargs)
         for number in NUMBERS:
             default = number.default()
+            if number.path == CHOICE:  # a level's code reads as its label
+                default = VOCABULARY["scrutiny_level"].label(str(default))
             said = _("The default is %(default)s.") % {"default": str(default).lower()}
             hint = " ".join(str(part) for part in (number.hint, said) if part)
             field: forms.Field

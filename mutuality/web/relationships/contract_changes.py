@@ -4,6 +4,10 @@ People read "Exit plan changed from … to …", never a diff of the stored data
 terms as `forms.questions.contract_terms` gives them; `names` turns a participant's id into
 the name the page uses. Which changes are material (costs, benefits, payment, the exit plan)
 decides whether each person is asked to confirm their consent again (ADR 0014).
+
+Each change is one whole sentence for translators (docs/architecture.md, "Other languages"),
+with what people typed and the parts' names as named values; the sentences are made when a
+page is, so they are in its reader's language.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from mutuality.web.relationships.forms.questions import PAYMENT_KINDS
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from mutuality.web.relationships.forms.questions import paid_words
 
 TEXT_LABELS = {
-    "inequalities_addressed": "Pay and other advantages",
-    "power_differential": "Power difference",
-    "multiple_roles_plan": "Keeping other roles apart",
-    "exit_plan": "Exit plan",
+    "inequalities_addressed": _("Pay and other advantages"),
+    "power_differential": _("Power difference"),
+    "multiple_roles_plan": _("Keeping other roles apart"),
+    "exit_plan": _("Exit plan"),
 }
 MATERIAL_TEXTS = ("exit_plan",)
 
@@ -44,13 +51,13 @@ def _text(terms: Mapping[str, Any], name: str) -> str:
 def _list_change(label: str, before: list[str], after: list[str]) -> Iterator[str]:
     added = [item for item in after if item not in before]
     removed = [item for item in before if item not in after]
-    parts = []
-    if added:
-        parts.append(f"added {_quoted(added)}")
-    if removed:
-        parts.append(f"removed {_quoted(removed)}")
-    if parts:
-        yield f"{label}: {'; '.join(parts)}."
+    values = {"label": label, "added": _quoted(added), "removed": _quoted(removed)}
+    if added and removed:
+        yield gettext("%(label)s: added %(added)s; removed %(removed)s.") % values
+    elif added:
+        yield gettext("%(label)s: added %(added)s.") % values
+    elif removed:
+        yield gettext("%(label)s: removed %(removed)s.") % values
 
 
 def _party_changes(
@@ -60,35 +67,43 @@ def _party_changes(
     gains = (_lines(before, "benefits"), _lines(after, "benefits"))
     paid = (_paid(before), _paid(after))
     for slug, name in names.items():
-        yield from _list_change(f"Costs for {name}", costs[0].get(slug, []), costs[1].get(slug, []))
         yield from _list_change(
-            f"Benefits for {name}", gains[0].get(slug, []), gains[1].get(slug, [])
+            gettext("Costs for %(name)s") % {"name": name},
+            costs[0].get(slug, []),
+            costs[1].get(slug, []),
+        )
+        yield from _list_change(
+            gettext("Benefits for %(name)s") % {"name": name},
+            gains[0].get(slug, []),
+            gains[1].get(slug, []),
         )
         was, now = paid[0].get(slug, ""), paid[1].get(slug, "")
         if was != now:
-            yield (
-                f"How {name} is paid changed from '{PAYMENT_KINDS.get(was, 'Not decided yet')}' "
-                f"to '{PAYMENT_KINDS.get(now, 'Not decided yet')}'."
-            )
+            yield gettext("How %(name)s is paid changed from '%(was)s' to '%(now)s'.") % {
+                "name": name,
+                "was": paid_words(was),
+                "now": paid_words(now),
+            }
 
 
 def _text_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator[str]:
     for name, label in TEXT_LABELS.items():
         was, now = _text(before, name), _text(after, name)
+        values = {"label": label, "was": was, "now": now}
         if was == now:
             continue
         if not was:
-            yield f"{label}: added '{now}'."
+            yield gettext("%(label)s: added '%(now)s'.") % values
         elif not now:
-            yield f"{label}: removed '{was}'."
+            yield gettext("%(label)s: removed '%(was)s'.") % values
         else:
-            yield f"{label} changed from '{was}' to '{now}'."
+            yield gettext("%(label)s changed from '%(was)s' to '%(now)s'.") % values
 
 
 def _days(value: int | None) -> str:
     if value is None:
-        return "not decided"
-    return f"every {value} day{'s' if value != 1 else ''}"
+        return gettext("not decided")
+    return ngettext("every %(days)s day", "every %(days)s days", value) % {"days": value}
 
 
 def changes(
@@ -101,12 +116,12 @@ def changes(
     found = list(_party_changes(before, after, names))
     told = [names.get(s, s) for s in before["communicated_to"]]
     now_told = [names.get(s, s) for s in after["communicated_to"]]
-    found += _list_change("Costs and benefits explained to", told, now_told)
+    found += _list_change(gettext("Costs and benefits explained to"), told, now_told)
     found += _text_changes(before, after)
     if before["review_every_days"] != after["review_every_days"]:
         found.append(
-            f"How often you review it together changed from "
-            f"{_days(before['review_every_days'])} to {_days(after['review_every_days'])}."
+            gettext("How often you review it together changed from %(was)s to %(now)s.")
+            % {"was": _days(before["review_every_days"]), "now": _days(after["review_every_days"])}
         )
     return found
 

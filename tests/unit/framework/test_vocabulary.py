@@ -95,9 +95,10 @@ def test_labels_are_words_not_codes(name: str) -> None:
     words = VOCABULARY[name]
 
     # Act
+    labels = [str(label) for label in words.labels().values()]  # each may be read later
     codelike = [
         label
-        for label in words.labels().values()
+        for label in labels
         if not label.strip() or "_" in label or re.search(r"\w\.\w", label)
     ]
 

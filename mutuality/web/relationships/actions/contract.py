@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mutuality.web.outbox import events
 from mutuality.web.relationships import assessed
@@ -73,8 +74,11 @@ def propose(
     blocking = may_propose(relationship, participant)
     if blocking is not None:
         raise Refused(
-            f"Version {blocking.version} of the contract is still waiting for an answer. "
-            "Agree to it or decline it before you propose a change."
+            gettext(
+                "Version %(version)s of the contract is still waiting for an answer. "
+                "Agree to it or decline it before you propose a change."
+            )
+            % {"version": blocking.version}
         )
     return save_contract(
         relationship=relationship,
@@ -122,11 +126,16 @@ def decline(
     relationship = participant.relationship
     contract = _latest_at(relationship, version, expected_revision)
     if contract.declined_at is not None:
-        raise Refused(f"Version {version} has already been declined.")
+        raise Refused(
+            gettext("Version %(version)s has already been declined.") % {"version": version}
+        )
     if contract.agreements.filter(participant=participant).exists():
         raise Refused(
-            f"You have agreed to version {version}, so you cannot decline it. "
-            "Add a comment instead, or propose a change."
+            gettext(
+                "You have agreed to version %(version)s, so you cannot decline it. "
+                "Add a comment instead, or propose a change."
+            )
+            % {"version": version}
         )
     contract.declined_at = timezone.now()
     contract.save(update_fields=["declined_at"])
@@ -170,7 +179,7 @@ def confirm_consent(
     participant.refresh_from_db()
     asked = consent_to_confirm(participant)
     if asked is None:
-        raise Refused("There is nothing to confirm: your consent is up to date.")
+        raise Refused(gettext("There is nothing to confirm: your consent is up to date."))
     if asked.version != version:
         raise StaleEdit("The contract changed after this person opened the page.")
     before = participant.consent_version

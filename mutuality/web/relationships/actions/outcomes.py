@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mutuality.framework import case_instruments
 from mutuality.outcomes import Instrument, safety_answers, shipped_instruments
@@ -344,9 +345,11 @@ def agree_schedule(
     bump_revision(relationship, expected_revision)
     schedule.refresh_from_db()
     if schedule.set_by_id == by.pk:
-        raise Refused("You set this schedule. The other person in the relationship agrees to it.")
+        raise Refused(
+            gettext("You set this schedule. The other person in the relationship agrees to it.")
+        )
     if schedule.agreed_at is not None:
-        raise Refused("This schedule is already agreed.")
+        raise Refused(gettext("This schedule is already agreed."))
     schedule.agreed_by, schedule.agreed_at = by, timezone.now()
     schedule.save(update_fields=["agreed_by", "agreed_at"])
     audit(by, "update", schedule, relationship, field="agreed", before=False, after=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox import events
@@ -120,7 +121,10 @@ def agree_contract(
     if contract is None or contract.version != version:
         raise StaleEdit("The contract changed after this person opened it.")
     if contract.declined_at is not None:
-        raise Refused(f"Version {version} was declined, so nobody can agree to it now.")
+        raise Refused(
+            gettext("Version %(version)s was declined, so nobody can agree to it now.")
+            % {"version": version}
+        )
     agreement = ContractAgreement.objects.create(contract=contract, participant=participant)
     # The conversation's row of it (the agreement above is what the case format reads).
     ContractResponse.objects.create(contract=contract, participant=participant, kind="agreed")

@@ -10,10 +10,14 @@ nothing a form accepts can fail the assessment, and each problem names the line 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import VOCABULARY
 from mutuality.web.relationships.forms.common import field_of
@@ -39,49 +43,87 @@ def _options(name: str, *, mine: bool = False) -> dict[str, Option]:
     return {code: Option(label, words[code].hint) for code, label in words.choices()}
 
 
-VULNERABILITY_WORDS = _options("vulnerability")
-CAPACITY_WORDS = _options("capacity")
-OWN_CAPACITY_WORDS = _options("capacity", mine=True)
-RESOURCE_WORDS = _options("resource_review", mine=True)
-CONTEXT_WORDS: dict[str, str] = {
-    "best_interests": "Some decisions are made in someone's best interests, because they cannot "
-    "make those decisions themselves at the moment",
-    "compulsory": "Parts of the treatment are compulsory, for example under the Mental Health Act",
-    "court_ordered": "The work is part of a court order or sentence",
+class _Words(Mapping[str, Option]):
+    """A vocabulary's choices, read afresh on each use: the framework says its words in the
+    language of the request being answered (docs/architecture.md, "Other languages"), so a
+    copy taken when the module is imported would stay in English."""
+
+    def __init__(self, name: str, *, mine: bool = False) -> None:
+        self.name, self.mine = name, mine
+
+    def _now(self) -> dict[str, Option]:
+        return _options(self.name, mine=self.mine)
+
+    def __getitem__(self, code: str) -> Option:
+        return self._now()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
+VULNERABILITY_WORDS = _Words("vulnerability")
+CAPACITY_WORDS = _Words("capacity")
+OWN_CAPACITY_WORDS = _Words("capacity", mine=True)
+RESOURCE_WORDS = _Words("resource_review", mine=True)
+CONTEXT_WORDS: dict[str, Words] = {
+    "best_interests": _(
+        "Some decisions are made in someone's best interests, because they cannot "
+        "make those decisions themselves at the moment"
+    ),
+    "compulsory": _(
+        "Parts of the treatment are compulsory, for example under the Mental Health Act"
+    ),
+    "court_ordered": _("The work is part of a court order or sentence"),
 }
-_KNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
+_KNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not known yet"))]
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Words  # a string, or one read when shown
 _KNOWN_VALUES = {"yes": True, "no": False, "unknown": None}
 
 
-def _lines_field(label: str, help_text: str) -> forms.CharField:
+def _lines_field(label: Words, help_text: Words) -> forms.CharField:
     return forms.CharField(
         label=label,
-        help_text=f"{help_text} Write one on each line.".strip(),
+        help_text=format_lazy("{hint} {how}", hint=help_text, how=_("Write one on each line.")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-def clean_lines(text: str, what: str) -> list[str]:
-    """One item a line, blank lines dropped; each within the case format's text limits."""
+def clean_lines(text: str, what: Words) -> list[str]:
+    """One item a line, blank lines dropped; each within the case format's text limits.
+    `what` names the items in the field's words ("access needs"), inside each message."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     if len(lines) > MAX_LINES:
-        raise ValidationError(f"Write at most {MAX_LINES} {what}, one on each line")
+        raise ValidationError(
+            gettext("Write at most %(most)s %(what)s, one on each line")
+            % {"most": MAX_LINES, "what": what}
+        )
     for number, line in enumerate(lines, start=1):
+        values = {"number": number, "what": what, "limit": f"{SHORT_TEXT:,}"}
         if len(line) > SHORT_TEXT:
             raise ValidationError(
-                f"Line {number} of the {what} is too long: use {SHORT_TEXT:,} characters or fewer"
+                gettext(
+                    "Line %(number)s of the %(what)s is too long: use %(limit)s characters or fewer"
+                )
+                % values
             )
         if _CONTROL.search(line):
             raise ValidationError(
-                f"Line {number} of the {what} has a character that cannot be saved. "
-                "Type it again without copying it"
+                gettext(
+                    "Line %(number)s of the %(what)s has a character that cannot be saved. "
+                    "Type it again without copying it"
+                )
+                % values
             )
     return list(dict.fromkeys(lines))  # the same item twice says nothing more
 
 
-def _known(label: str, help_text: str, required_message: str) -> forms.ChoiceField:
+def _known(label: Words, help_text: Words, required_message: Words) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         help_text=help_text,
@@ -89,19 +131,19 @@ def _known(label: str, help_text: str, required_message: str) -> forms.ChoiceFie
         widget=forms.RadioSelect,
         error_messages={
             "required": required_message,
-            "invalid_choice": "Choose yes, no or not known yet",
+            "invalid_choice": _("Choose yes, no or not known yet"),
         },
     )
 
 
-def _radios(label: str, choices: dict[str, Option], what: str) -> forms.ChoiceField:
+def _radios(label: Words, choices: Mapping[str, Option], what: Words) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
-        choices=list(choices.items()),
+        choices=lambda: list(choices.items()),  # read when shown, in the reader's language
         widget=forms.RadioSelect,
         error_messages={
-            "required": f"Choose {what}",
-            "invalid_choice": f"Choose {what} from the list",
+            "required": format_lazy(_("Choose {what}"), what=what),
+            "invalid_choice": format_lazy(_("Choose {what} from the list"), what=what),
         },
     )
 
@@ -111,27 +153,29 @@ class PersonForm(RecordForm):
     for a co-producer their vulnerability and whether they can say no freely."""
 
     access_needs = _lines_field(
-        "Access needs",
-        "Anything that makes taking part harder, for example “large print” or “needs breaks”.",
+        _("Access needs"),
+        _("Anything that makes taking part harder, for example “large print” or “needs breaks”."),
     )
     adjustments = _lines_field(
-        "Adjustments agreed",
-        "What you do about those needs, for example “papers sent in 16 point”.",
+        _("Adjustments agreed"),
+        _("What you do about those needs, for example “papers sent in 16 point”."),
     )
     other_roles = _lines_field(
-        "Other roles towards the other person",
-        "Other ways they know each other, for example “neighbour” or “employer”.",
+        _("Other roles towards the other person"),
+        _("Other ways they know each other, for example “neighbour” or “employer”."),
     )
     vulnerability = _radios(
-        "How much could working this way be a burden for them?",
+        _("How much could working this way be a burden for them?"),
         VULNERABILITY_WORDS,
-        "how much it could be a burden",
+        _("how much it could be a burden"),
     )
     can_decline_freely = _known(
-        "Could they say no to this way of working, or stop it, without losing any help?",
-        "Each of you is also asked this on the questions page. If either of you says no there, "
-        "the assessment counts it.",
-        "Choose whether they could say no without losing help",
+        _("Could they say no to this way of working, or stop it, without losing any help?"),
+        _(
+            "Each of you is also asked this on the questions page. If either of you says no "
+            "there, the assessment counts it."
+        ),
+        _("Choose whether they could say no without losing help"),
     )
 
     field_order = (
@@ -147,23 +191,21 @@ class PersonForm(RecordForm):
         if not recipient:  # the case format keeps these two for recipients only
             del self.fields["vulnerability"], self.fields["can_decline_freely"]
         elif yours:
-            self.fields[
-                "vulnerability"
-            ].label = "How much could working this way be a burden for you?"
-            self.fields[
-                "can_decline_freely"
-            ].label = (
+            self.fields["vulnerability"].label = gettext(
+                "How much could working this way be a burden for you?"
+            )
+            self.fields["can_decline_freely"].label = gettext(
                 "Could you say no to this way of working, or stop it, without losing any help?"
             )
 
     def clean_access_needs(self) -> list[str]:
-        return clean_lines(self.cleaned_data["access_needs"], "access needs")
+        return clean_lines(self.cleaned_data["access_needs"], gettext("access needs"))
 
     def clean_adjustments(self) -> list[str]:
-        return clean_lines(self.cleaned_data["adjustments"], "adjustments")
+        return clean_lines(self.cleaned_data["adjustments"], gettext("adjustments"))
 
     def clean_other_roles(self) -> list[str]:
-        return clean_lines(self.cleaned_data["other_roles"], "other roles")
+        return clean_lines(self.cleaned_data["other_roles"], gettext("other roles"))
 
     def clean_can_decline_freely(self) -> bool | None:
         return _KNOWN_VALUES[self.cleaned_data["can_decline_freely"]]
@@ -184,13 +226,14 @@ class CapacityForm(RecordForm):
     theirs: either is kept, and neither replaces the other."""
 
     capacity = _radios(
-        "Can they make the decisions you share in this work?", CAPACITY_WORDS, "an answer"
+        _("Can they make the decisions you share in this work?"), CAPACITY_WORDS, _("an answer")
     )
+    # records.py's `_text` is typed for str; a lazy string is one when it is shown.
     note = _text(
-        "Anything to add",
+        cast(str, _("Anything to add")),
         limit=SHORT_TEXT,
-        help_text="For example, which decisions it covers, or how it was checked.",
-        name="your note",
+        help_text=cast(str, _("For example, which decisions it covers, or how it was checked.")),
+        name=cast(str, _("your note")),
     )
 
     def __init__(self, *args: Any, own_view: bool, **kwargs: Any) -> None:
@@ -198,10 +241,10 @@ class CapacityForm(RecordForm):
         if own_view:
             field = field_of(self, "capacity", forms.ChoiceField)
             field.choices = list(OWN_CAPACITY_WORDS.items())
-            field.label = "Can you make the decisions you share in this work?"
-            self.fields[
-                "note"
-            ].help_text = "Your view is kept beside the professional's. It does not replace it."
+            field.label = gettext("Can you make the decisions you share in this work?")
+            self.fields["note"].help_text = gettext(
+                "Your view is kept beside the professional's. It does not replace it."
+            )
 
 
 class AboutForm(RecordForm):
@@ -213,14 +256,17 @@ class AboutForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["title"].label = "What do you call this relationship?"
-        self.fields["setting"].label = "Where do you work together?"
+        self.fields["title"].label = gettext("What do you call this relationship?")
+        self.fields["setting"].label = gettext("Where do you work together?")
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"]
         if _CONTROL.search(title):
             raise ValidationError(
-                "The name has a character that cannot be saved. Type it again without copying it"
+                gettext(
+                    "The name has a character that cannot be saved. "
+                    "Type it again without copying it"
+                )
             )
         return title
 
@@ -230,17 +276,17 @@ class ContextForm(RecordForm):
     parts the two people share were agreed to lie outside them."""
 
     applies = forms.MultipleChoiceField(
-        label="Do any of these apply to the work?",
-        help_text="Choose all that apply. Leave them all empty if none do.",
+        label=_("Do any of these apply to the work?"),
+        help_text=_("Choose all that apply. Leave them all empty if none do."),
         choices=list(CONTEXT_WORDS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Choose only from the list"},
+        error_messages={"invalid_choice": _("Choose only from the list")},
     )
     coproduced_elements_outside = forms.BooleanField(
-        label="You have agreed with others that the parts you do together lie outside these",
+        label=_("You have agreed with others that the parts you do together lie outside these"),
         required=False,
-        help_text="Only if one of the above applies.",
+        help_text=_("Only if one of the above applies."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -248,7 +294,7 @@ class ContextForm(RecordForm):
         if cleaned.get("coproduced_elements_outside") and not cleaned.get("applies"):
             self.add_error(
                 "coproduced_elements_outside",
-                "Tick this only if best interests, compulsion or a court order applies",
+                gettext("Tick this only if best interests, compulsion or a court order applies"),
             )
         return cleaned
 
@@ -258,11 +304,13 @@ class TogetherForm(RecordForm):
     it."""
 
     co_produced_elements = _lines_field(
-        "What do you decide or make together?", "For example “session plans”."
+        _("What do you decide or make together?"), _("For example “session plans”.")
     )
 
     def clean_co_produced_elements(self) -> list[str]:
-        return clean_lines(self.cleaned_data["co_produced_elements"], "things you do together")
+        return clean_lines(
+            self.cleaned_data["co_produced_elements"], gettext("things you do together")
+        )
 
 
 class ApproachForm(RecordForm):
@@ -270,24 +318,26 @@ class ApproachForm(RecordForm):
     models considered and the questionnaires that will show change."""
 
     professional_led_methods = _lines_field(
-        "Methods that stay led by the professional",
-        "Ways of helping whose benefit rests on the professional's role, for example "
-        "“limited re-parenting”.",
+        _("Methods that stay led by the professional"),
+        _(
+            "Ways of helping whose benefit rests on the professional's role, for example "
+            "“limited re-parenting”."
+        ),
     )
     resource_review = _radios(
-        "Does working together this way cost more than the usual way?",
+        _("Does working together this way cost more than the usual way?"),
         RESOURCE_WORDS,
-        "how the cost compares",
+        _("how the cost compares"),
     )
     alternatives_considered = _lines_field(
-        "Other ways of helping you thought about", "For example “group therapy”."
+        _("Other ways of helping you thought about"), _("For example “group therapy”.")
     )
     outcome_plan = forms.MultipleChoiceField(
-        label="Which questionnaires will show whether things change?",
-        help_text="Choose all that you plan to use.",
+        label=_("Which questionnaires will show whether things change?"),
+        help_text=_("Choose all that you plan to use."),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Choose only questionnaires from the list"},
+        error_messages={"invalid_choice": _("Choose only questionnaires from the list")},
     )
 
     def __init__(self, *args: Any, instruments: dict[str, str], **kwargs: Any) -> None:
@@ -297,7 +347,9 @@ class ApproachForm(RecordForm):
         )
 
     def clean_professional_led_methods(self) -> list[str]:
-        return clean_lines(self.cleaned_data["professional_led_methods"], "methods")
+        return clean_lines(self.cleaned_data["professional_led_methods"], gettext("methods"))
 
     def clean_alternatives_considered(self) -> list[str]:
-        return clean_lines(self.cleaned_data["alternatives_considered"], "other ways of helping")
+        return clean_lines(
+            self.cleaned_data["alternatives_considered"], gettext("other ways of helping")
+        )

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.outcomes import Instrument, ItemText, ScoringError, score_responses
 from mutuality.web.relationships.forms.common import field_of
@@ -57,29 +60,35 @@ def _item_label(questionnaire: Questionnaire, number: int) -> str:
     text = questionnaire.text
     if text is not None and len(text.items) >= number:
         return f"{number}. {text.items[number - 1]}"
-    return f"Question {number}"
+    return gettext("Question %(number)s") % {"number": number}
 
 
 class StartQuestionnaireForm(RecordForm):
     """Choose whose wellbeing to measure, with which instrument (and, for goals, the goal)."""
 
     of = forms.ChoiceField(
-        label="Whose questionnaire is it?",
+        label=_("Whose questionnaire is it?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whose questionnaire it is"},
+        error_messages={"required": _("Choose whose questionnaire it is")},
     )
     instrument = forms.ChoiceField(
-        label="Which questionnaire?",
+        label=_("Which questionnaire?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a questionnaire"},
+        error_messages={"required": _("Choose a questionnaire")},
     )
     goal = forms.CharField(
-        label="The goal, in the person's own words",
+        label=_("The goal, in the person's own words"),
         required=False,
         max_length=SHORT_TEXT,
-        help_text="Only for goal-based outcomes, for example: get back to walking the dog "
-        "every day. Leave it empty for other questionnaires.",
-        error_messages={"max_length": f"The goal must be {SHORT_TEXT:,} characters or fewer"},
+        help_text=_(
+            "Only for goal-based outcomes, for example: get back to walking the dog "
+            "every day. Leave it empty for other questionnaires."
+        ),
+        error_messages={
+            "max_length": format_lazy(
+                _("The goal must be {limit} characters or fewer"), limit=f"{SHORT_TEXT:,}"
+            )
+        },
     )
 
     def __init__(
@@ -108,35 +117,46 @@ class StartQuestionnaireForm(RecordForm):
             data = self.cleaned_data
         instrument, goal, of = data.get("instrument"), data.get("goal", ""), data.get("of")
         if instrument == GOAL_BASED and not goal:
-            self.add_error("goal", "Enter the goal, in the person's own words")
+            self.add_error("goal", gettext("Enter the goal, in the person's own words"))
         elif instrument and instrument != GOAL_BASED and goal:
-            self.add_error("goal", "Only goal-based outcomes have a goal: leave this empty")
+            self.add_error(
+                "goal", gettext("Only goal-based outcomes have a goal: leave this empty")
+            )
         elif instrument and of and instrument != GOAL_BASED and (of, instrument) in self.taken:
             name = self.instruments[instrument].name
             self.add_error(
                 "instrument",
-                f"{of} already has the {name} questionnaire: fill it in from the list of "
-                "questionnaires instead",
+                gettext(
+                    "%(name)s already has the %(questionnaire)s questionnaire: fill it in from "
+                    "the list of questionnaires instead"
+                )
+                % {"name": of, "questionnaire": name},
             )
         return data
 
 
 def _instrument_hint(instrument: Instrument) -> str:
     if instrument.scoring == "per_goal":
-        return "Up to three goals, each rated from 0 to 10. Start one for each goal."
+        return gettext("Up to three goals, each rated from 0 to 10. Start one for each goal.")
     if instrument.text_licence == "organisation_supplied":
-        return (
+        return gettext(
             "Its wording is licensed to your organisation, so you may need your "
             "organisation's copy to fill it in."
         )
-    count = f"{instrument.items} questions" if instrument.items else "one total score"
-    return f"{count}."
+    if not instrument.items:
+        return gettext("one total score.")
+    return ngettext("%(count)s question.", "%(count)s questions.", instrument.items) % {
+        "count": instrument.items
+    }
 
 
 class QuestionnaireForm(RecordForm):
     """One filled-in questionnaire: the date, then every item (or the rating, or the total)."""
 
-    date = DateField(label="When was it filled in?", what="the date it was filled in")
+    # records.py's DateField is typed for str; a lazy string is one when it is shown.
+    date = DateField(
+        label=_("When was it filled in?"), what=cast(str, _("the date it was filled in"))
+    )
 
     def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,35 +170,41 @@ class QuestionnaireForm(RecordForm):
                     widget=forms.RadioSelect,
                     required=instrument.max_missing == 0,
                     error_messages={
-                        "required": f"Choose an answer to question {number}",
-                        "invalid_choice": f"Choose one of the answers to question {number}",
+                        "required": gettext("Choose an answer to question %(number)s")
+                        % {"number": number},
+                        "invalid_choice": gettext(
+                            "Choose one of the answers to question %(number)s"
+                        )
+                        % {"number": number},
                     },
                 )
         elif instrument.scoring == "per_goal":
             self.fields["rating"] = forms.ChoiceField(
-                label=f"Your goal: {questionnaire.goal}",
+                label=gettext("Your goal: %(goal)s") % {"goal": questionnaire.goal},
                 choices=_answer_choices(questionnaire),
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": "Choose how close you are to reaching the goal",
-                    "invalid_choice": "Choose one of the numbers from 0 to 10",
+                    "required": gettext("Choose how close you are to reaching the goal"),
+                    "invalid_choice": gettext("Choose one of the numbers from 0 to 10"),
                 },
             )
         else:
             low, high = instrument.low, instrument.high
+            limits = {"low": f"{low:g}", "high": f"{high:g}"}
             self.fields["total"] = forms.FloatField(
-                label="The total score",
-                help_text=f"A number from {low:g} to {high:g}",
+                label=gettext("The total score"),
+                help_text=gettext("A number from %(low)s to %(high)s") % limits,
                 min_value=low,
                 max_value=high,
                 widget=forms.TextInput(
                     attrs={"class": "nhsuk-input--width-5", "inputmode": "decimal"}
                 ),
                 error_messages={
-                    "required": "Enter the total score",
-                    "invalid": f"The total score must be a number from {low:g} to {high:g}",
-                    "min_value": f"The total score must be {low:g} or more",
-                    "max_value": f"The total score must be {high:g} or less",
+                    "required": gettext("Enter the total score"),
+                    "invalid": gettext("The total score must be a number from %(low)s to %(high)s")
+                    % limits,
+                    "min_value": gettext("The total score must be %(low)s or more") % limits,
+                    "max_value": gettext("The total score must be %(high)s or less") % limits,
                 },
             )
 
@@ -205,7 +231,11 @@ class QuestionnaireForm(RecordForm):
         try:
             score_responses(self.questionnaire.instrument, answers(self.questionnaire, data) or [])
         except ScoringError as error:
-            self.add_error(None, f"This questionnaire cannot be scored yet: {error}")
+            # The reason is the outcomes core's, in English (it has no translation hook).
+            self.add_error(
+                None,
+                gettext("This questionnaire cannot be scored yet: %(reason)s") % {"reason": error},
+            )
 
 
 class DraftForm(QuestionnaireForm):
@@ -280,23 +310,26 @@ class ScheduleForm(RecordForm):
     """Either person sets how often a questionnaire already started is due."""
 
     instrument = forms.ChoiceField(
-        label="Which questionnaire?",
+        label=_("Which questionnaire?"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose a questionnaire",
-            "invalid_choice": "Choose one of the questionnaires listed",
+            "required": _("Choose a questionnaire"),
+            "invalid_choice": _("Choose one of the questionnaires listed"),
         },
     )
     every_weeks = forms.IntegerField(
-        label="How many weeks apart?",
-        help_text=f"A whole number from 1 to {MAX_WEEKS}, for example 4 for about once a month.",
+        label=_("How many weeks apart?"),
+        help_text=format_lazy(
+            _("A whole number from 1 to {most}, for example 4 for about once a month."),
+            most=MAX_WEEKS,
+        ),
         min_value=1,
         max_value=MAX_WEEKS,
         error_messages={
-            "required": "Enter how many weeks apart the questionnaire is due",
-            "invalid": "Enter a whole number of weeks, like 4",
-            "min_value": "Enter at least 1 week",
-            "max_value": f"Enter {MAX_WEEKS} weeks or fewer",
+            "required": _("Enter how many weeks apart the questionnaire is due"),
+            "invalid": _("Enter a whole number of weeks, like 4"),
+            "min_value": _("Enter at least 1 week"),
+            "max_value": format_lazy(_("Enter {most} weeks or fewer"), most=MAX_WEEKS),
         },
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
     )

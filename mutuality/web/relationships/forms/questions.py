@@ -8,9 +8,11 @@ makes a case that validates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import QUESTIONS, VOCABULARY
 from mutuality.web.accounts.forms import NhsFormMixin
@@ -18,13 +20,24 @@ from mutuality.web.relationships.forms.common import STALE, field_of
 from mutuality.web.relationships.forms.records import RecordForm
 from mutuality.web.relationships.models import ContractVersion, Participant
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LINE_LIMIT = 2000  # a cost or benefit (the case format's Text)
 TEXT_LIMIT = 4000  # the contract's free-text parts (the case format's OptionalText)
 MOST_LINES = 50
 MOST_DAYS = 36_500
 
-PAYMENT_KINDS = VOCABULARY["payment_kind"].labels()
-ROLE_WORDS = VOCABULARY["role"].labels()
+
+def payment_kinds() -> dict[str, str]:
+    """The ways of paying, value to words; read when a page is made, so the words follow the
+    reader's language once the framework translates them."""
+    return dict(VOCABULARY["payment_kind"].labels())
+
+
+def paid_words(kind: str) -> str:
+    """How one person is paid, in words ("Not decided yet" for no payment chosen)."""
+    return payment_kinds().get(kind) or gettext("Not decided yet")
 
 
 def revision_field() -> forms.IntegerField:
@@ -37,7 +50,8 @@ def revision_field() -> forms.IntegerField:
 
 def who(participant: Participant) -> str:
     """A participant as the pages name them: their name and their part in it."""
-    return f"{participant.called} ({ROLE_WORDS.get(participant.role, participant.role)})"
+    role = VOCABULARY["role"].labels().get(participant.role, participant.role)
+    return gettext("%(name)s (%(role)s)") % {"name": participant.called, "role": role}
 
 
 class AnswersForm(NhsFormMixin, forms.Form):
@@ -52,7 +66,9 @@ class AnswersForm(NhsFormMixin, forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
                 error_messages={
-                    "invalid_choice": "Choose one of the answers shown, or leave this question out"
+                    "invalid_choice": _(
+                        "Choose one of the answers shown, or leave this question out"
+                    )
                 },
             )
         self.fields["revision"] = revision_field()
@@ -61,7 +77,7 @@ class AnswersForm(NhsFormMixin, forms.Form):
         cleaned = super().clean() or {}
         if not self.answers() and not self.errors:
             raise forms.ValidationError(
-                "Answer at least one question. You can leave out any you do not want to answer."
+                _("Answer at least one question. You can leave out any you do not want to answer.")
             )
         return cleaned
 
@@ -87,7 +103,9 @@ class LinesField(forms.CharField):
             max_length=(LINE_LIMIT + 2) * MOST_LINES,
             widget=forms.Textarea(attrs={"rows": 3}),
             error_messages={
-                "max_length": "This is too long. Write each item on its own line, in a few words."
+                "max_length": _(
+                    "This is too long. Write each item on its own line, in a few words."
+                )
             },
             **kwargs,
         )
@@ -96,43 +114,58 @@ class LinesField(forms.CharField):
         text = super().clean(value)
         lines = _lines(text)
         if len(lines) > MOST_LINES:
-            raise forms.ValidationError(f"Write no more than {MOST_LINES} lines here.")
+            raise forms.ValidationError(
+                gettext("Write no more than %(most)s lines here.") % {"most": MOST_LINES}
+            )
         if any(len(line) > LINE_LIMIT for line in lines):
             raise forms.ValidationError(
-                f"Each line must be {LINE_LIMIT:,} characters or fewer. "
-                "Split a long line into shorter ones."
+                gettext(
+                    "Each line must be %(limit)s characters or fewer. "
+                    "Split a long line into shorter ones."
+                )
+                % {"limit": f"{LINE_LIMIT:,}"}
             )
         return lines
 
 
-def _text(label: str, hint: str) -> forms.CharField:
+def keep_to(limit: int) -> str:
+    """The error for text over `limit` characters (made inside a request, in its language)."""
+    return gettext("Keep this to %(limit)s characters or fewer.") % {"limit": f"{limit:,}"}
+
+
+def _text(label: StrOrPromise, hint: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=hint,
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Keep this to {TEXT_LIMIT:,} characters or fewer."},
+        error_messages={"max_length": keep_to(TEXT_LIMIT)},
     )
 
 
 TEXT_FIELDS = {
     "inequalities_addressed": (
-        "How are differences in pay, money or other advantages between you handled?",
-        "For example, the co-producer is paid the involvement rate and was offered benefits advice.",
+        _("How are differences in pay, money or other advantages between you handled?"),
+        _(
+            "For example, the co-producer is paid the involvement rate and was offered "
+            "benefits advice."
+        ),
     ),
     "power_differential": (
-        "How have you talked about the power difference between you?",
-        "For example, when you talked about it, and what you agreed to do about it.",
+        _("How have you talked about the power difference between you?"),
+        _("For example, when you talked about it, and what you agreed to do about it."),
     ),
     "multiple_roles_plan": (
-        "If you know each other in other ways, how will you keep those roles apart?",
-        "For example, as neighbours, colleagues or employer and employee. "
-        "Leave this empty if you do not.",
+        _("If you know each other in other ways, how will you keep those roles apart?"),
+        _(
+            "For example, as neighbours, colleagues or employer and employee. "
+            "Leave this empty if you do not."
+        ),
     ),
     "exit_plan": (
-        "How can either of you end this way of working?",
-        "Say what happens to the co-producer's help and services if it ends.",
+        _("How can either of you end this way of working?"),
+        _("Say what happens to the co-producer's help and services if it ends."),
     ),
 }
 
@@ -185,45 +218,50 @@ class ContractForm(NhsFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.participants = participants
         fields: dict[str, forms.Field] = {}
+        days_range = gettext("Enter a number of days from 1 to %(most)s") % {
+            "most": f"{MOST_DAYS:,}"
+        }
         for p in participants:
             fields[f"costs__{p.slug}"] = LinesField(
-                label=f"What this work may cost {p.called}",
-                help_text="Write each cost on its own line, for example time, money, "
-                "or going back over hard experiences.",
+                label=gettext("What this work may cost %(name)s") % {"name": p.called},
+                help_text=_(
+                    "Write each cost on its own line, for example time, money, "
+                    "or going back over hard experiences."
+                ),
             )
             fields[f"benefits__{p.slug}"] = LinesField(
-                label=f"What {p.called} may gain",
-                help_text="Write each benefit on its own line.",
+                label=gettext("What %(name)s may gain") % {"name": p.called},
+                help_text=_("Write each benefit on its own line."),
             )
         fields["communicated_to"] = forms.MultipleChoiceField(
-            label="Who has had these costs and benefits explained to them, clearly?",
-            help_text="Tick everyone who has.",
+            label=_("Who has had these costs and benefits explained to them, clearly?"),
+            help_text=_("Tick everyone who has."),
             choices=[(p.slug, who(p)) for p in participants],
             widget=forms.CheckboxSelectMultiple,
             required=False,
-            error_messages={"invalid_choice": "Tick only the people listed"},
+            error_messages={"invalid_choice": _("Tick only the people listed")},
         )
         for p in participants:
             fields[f"payment__{p.slug}"] = forms.ChoiceField(
-                label=f"How is {p.called} paid for this work?",
-                choices=[*PAYMENT_KINDS.items(), ("", "Not decided yet")],
+                label=gettext("How is %(name)s paid for this work?") % {"name": p.called},
+                choices=[*payment_kinds().items(), ("", _("Not decided yet"))],
                 widget=forms.RadioSelect,
                 required=False,
-                error_messages={"invalid_choice": "Choose one of the ways of paying shown"},
+                error_messages={"invalid_choice": _("Choose one of the ways of paying shown")},
             )
         for name, (label, hint) in TEXT_FIELDS.items():
             fields[name] = _text(label, hint)
         fields["review_every_days"] = forms.IntegerField(
-            label="How often will you review the contract together, in days?",
-            help_text="For example, 90 for about every three months.",
+            label=_("How often will you review the contract together, in days?"),
+            help_text=_("For example, 90 for about every three months."),
             required=False,
             min_value=1,
             max_value=MOST_DAYS,
             widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
             error_messages={
-                "invalid": "Enter the number of days as a whole number, like 90",
-                "min_value": f"Enter a number of days from 1 to {MOST_DAYS:,}",
-                "max_value": f"Enter a number of days from 1 to {MOST_DAYS:,}",
+                "invalid": _("Enter the number of days as a whole number, like 90"),
+                "min_value": days_range,
+                "max_value": days_range,
             },
         )
         fields["revision"] = revision_field()
@@ -308,8 +346,8 @@ def _version_field() -> forms.IntegerField:
 
 
 ANSWERS = {
-    "decline": "Decline this version, and say why",
-    "comment": "Add a comment, without agreeing or declining",
+    "decline": _("Decline this version, and say why"),
+    "comment": _("Add a comment, without agreeing or declining"),
 }
 
 
@@ -318,26 +356,26 @@ class RespondForm(RecordForm):
 
     version = _version_field()
     answer = forms.ChoiceField(
-        label="What do you want to do?",
+        label=_("What do you want to do?"),
         choices=list(ANSWERS.items()),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether to decline this version or to add a comment",
-            "invalid_choice": "Choose whether to decline this version or to add a comment",
+            "required": _("Choose whether to decline this version or to add a comment"),
+            "invalid_choice": _("Choose whether to decline this version or to add a comment"),
         },
     )
     reason = forms.CharField(
-        label="Your reason or comment",
-        help_text="The other person will read this on the contract page.",
+        label=_("Your reason or comment"),
+        help_text=_("The other person will read this on the contract page."),
         required=False,
         max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": f"Keep this to {REASON_LIMIT:,} characters or fewer."},
     )
 
     def __init__(self, *args: Any, can_decline: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].widget.attrs.pop("maxlength", None)  # the server says, not cuts
+        self.fields["reason"].error_messages["max_length"] = keep_to(REASON_LIMIT)
         if not can_decline:
             field = field_of(self, "answer", forms.ChoiceField)
             field.choices = [("comment", ANSWERS["comment"])]
@@ -348,9 +386,9 @@ class RespondForm(RecordForm):
         cleaned["reason"] = reason
         if not reason and "reason" not in self.errors:
             if cleaned.get("answer") == "decline":
-                self.add_error("reason", "Enter why you are declining this version")
+                self.add_error("reason", gettext("Enter why you are declining this version"))
             elif cleaned.get("answer") == "comment":
-                self.add_error("reason", "Enter your comment")
+                self.add_error("reason", gettext("Enter your comment"))
         return cleaned
 
 

@@ -71,7 +71,7 @@ def _divergences(divergences: list[dict[str, Any]], called: dict[str, str]) -> l
             (called.get(who, who), question.answers.get(answer, answer))
             for who, answer in d["answers"].items()
         ]
-        shown.append({"question": question.asks, "answers": answers})
+        shown.append({"question": question.asked(), "answers": answers})
     return shown
 
 

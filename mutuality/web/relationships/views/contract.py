@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mutuality.web.access import Permission, participant_of, relationship_for
@@ -40,7 +42,7 @@ from mutuality.web.relationships.views.common import form_page
 def _me(request: HttpRequest, relationship: Relationship) -> Participant:
     me = participant_of(request.user, relationship)
     if me is None:  # only participants hold AGREE_CONTRACT and CONSENT; never expected
-        raise PermissionDenied("Only the people in this relationship can do this")
+        raise PermissionDenied(gettext("Only the people in this relationship can do this"))
     return me
 
 
@@ -67,23 +69,36 @@ def changes_since(
     return changes(before, contract_terms(now), _names(people))
 
 
-def _named(person: Participant | None, reader: Participant | None) -> str:
-    """Who did something, as the reader reads it: "You" for themselves (issue 13, point 1)."""
-    if person is None:
-        return "Someone"
-    return "You" if reader is not None and person.pk == reader.pk else who(person)
+# What someone did, said to the reader about themselves ("You …") and about anyone else; a
+# whole sentence each, so a language can change the verb for "you" as well as the order.
+_DID = {
+    "proposed": (
+        _("You proposed version %(version)s"),
+        _("%(name)s proposed version %(version)s"),
+    ),
+    "agreed": (_("You agreed to version %(version)s"), _("%(name)s agreed to version %(version)s")),
+    "declined": (_("You declined version %(version)s"), _("%(name)s declined version %(version)s")),
+    "comment": (
+        _("You commented on version %(version)s"),
+        _("%(name)s commented on version %(version)s"),
+    ),
+}
+
+
+def _did(kind: str, person: Participant | None, reader: Participant | None, version: int) -> str:
+    """What a person did, as the reader reads it: "You" for themselves (issue 13, point 1)."""
+    yours, theirs = _DID[kind]
+    if person is not None and reader is not None and person.pk == reader.pk:
+        return str(yours) % {"version": version}
+    name = who(person) if person is not None else gettext("Someone")
+    return str(theirs) % {"name": name, "version": version}
 
 
 def _said(
     response: ContractResponse, people: dict[int, Participant], reader: Participant | None
 ) -> str:
-    name = _named(people.get(response.participant_id), reader)
-    version = response.contract.version
-    return {
-        "agreed": f"{name} agreed to version {version}",
-        "declined": f"{name} declined version {version}",
-        "comment": f"{name} commented on version {version}",
-    }[response.kind]
+    person = people.get(response.participant_id)
+    return _did(response.kind, person, reader, response.contract.version)
 
 
 def conversation(
@@ -95,10 +110,11 @@ def conversation(
     entries: list[tuple[datetime, int, dict[str, Any]]] = []
     for v in relationship.contract_versions.all():
         proposer = by_pk.get(v.proposed_by_id or 0)
-        what = f"{_named(proposer, reader)} proposed version {v.version}" if proposer else None
-        entries.append(
-            (v.created, 0, {"when": v.created, "what": what or f"Version {v.version} was written"})
-        )
+        if proposer is not None:
+            what = _did("proposed", proposer, reader, v.version)
+        else:
+            what = gettext("Version %(version)s was written") % {"version": v.version}
+        entries.append((v.created, 0, {"when": v.created, "what": what}))
     for r in ContractResponse.objects.filter(contract__relationship=relationship).select_related(
         "contract"
     ):
@@ -120,7 +136,7 @@ def contract_respond(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request, relationship)
     latest = current_contract(relationship)
     if latest is None:
-        messages.info(request, "There is no contract to answer yet.")
+        messages.info(request, gettext("There is no contract to answer yet."))
         return redirect("relationships:contract", pk=pk)
     people = named_people(relationship)
     can_decline = (
@@ -141,8 +157,10 @@ def contract_respond(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         )
         if data["answer"] == "decline":
-            return f"You declined version {data['version']}. We have told the other person why."
-        return "Your comment is saved."
+            return gettext(
+                "You declined version %(version)s. We have told the other person why."
+            ) % {"version": data["version"]}
+        return gettext("Your comment is saved.")
 
     return form_page(
         request,
@@ -179,7 +197,9 @@ def contract_consent(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             expected_revision=data["revision"],
         )
-        return f"Your consent is confirmed for version {data['version']} of the contract."
+        return gettext("Your consent is confirmed for version %(version)s of the contract.") % {
+            "version": data["version"]
+        }
 
     return form_page(
         request,

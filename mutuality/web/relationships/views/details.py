@@ -18,6 +18,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import QUESTIONS_BY_ID, case_instruments
@@ -43,8 +45,13 @@ from mutuality.web.relationships.models import CapacityView, Participant, with_n
 from mutuality.web.relationships.views.common import audit_view, form_page
 
 _HISTORY = Prefetch("capacity_views", CapacityView.objects.select_related("by"))
-_DECLINE_WORDS = {True: "Yes", False: "No", None: "Not known yet"}
-_ANSWER_WORDS = {"yes": "yes", "no": "no", "unsure": "not sure"}
+_DECLINE_WORDS = {True: _("Yes"), False: _("No"), None: _("Not known yet")}
+# An answer as it reads inside a sentence ("Priya answered not sure").
+_ANSWER_WORDS = {
+    "yes": _("yes"),
+    "no": _("no"),
+    "unsure": _("not sure"),
+}
 
 
 def _person(held: Reach, slug: str) -> Participant:
@@ -58,7 +65,10 @@ def _views(person: Participant, reader: Any) -> list[dict[str, Any]]:
     for view in person.capacity_views.all():
         own = view.kind == "view"
         words = (OWN_CAPACITY_WORDS if own else CAPACITY_WORDS).get(view.capacity, view.capacity)
-        by = "you" if view.by_id == reader.pk else (view.by.shown_name if view.by else "someone")
+        if view.by_id == reader.pk:
+            by = gettext("you")
+        else:
+            by = view.by.shown_name if view.by else gettext("someone")
         rows.append({"own": own, "words": words, "note": view.note, "by": by, "at": view.at})
     return rows
 
@@ -70,8 +80,12 @@ def _decline_answers(held: Reach) -> list[str]:
     for p in held.relationship.participants.all():
         answer = p.answers.get(question.id)
         if answer is not None:
-            who = "You" if held.participant and p.pk == held.participant.pk else p.called
-            answers.append(f"{who} answered {_ANSWER_WORDS.get(str(answer), str(answer))}")
+            words = _ANSWER_WORDS.get(str(answer), str(answer))
+            if held.participant and p.pk == held.participant.pk:
+                answers.append(gettext("You answered %(answer)s") % {"answer": words})
+            else:
+                said = gettext("%(name)s answered %(answer)s")
+                answers.append(said % {"name": p.called, "answer": words})
     return answers
 
 
@@ -120,7 +134,7 @@ def person(request: HttpRequest, pk: int, person: str) -> HttpResponse:
     held = reach(request.user, pk, Permission.DESCRIBE, people=True)
     found = _person(held, person)
     if not describes(held, found):
-        raise PermissionDenied("A co-producer describes only themselves")
+        raise PermissionDenied(gettext("A co-producer describes only themselves"))
     yours = held.participant is not None and held.participant.pk == found.pk
 
     def save(data: dict[str, Any]) -> str | Result:
@@ -131,9 +145,9 @@ def person(request: HttpRequest, pk: int, person: str) -> HttpResponse:
             person=found, by=request.user, values=values, expected_revision=data["revision"]
         ):
             return Result.unchanged()
-        return (
-            "Your details are saved." if yours else f"What you said about {found.called} is saved."
-        )
+        if yours:
+            return gettext("Your details are saved.")
+        return gettext("What you said about %(name)s is saved.") % {"name": found.called}
 
     def make_form(data: QueryDict | None) -> PersonForm:
         found.refresh_from_db()
@@ -165,7 +179,7 @@ def capacity(request: HttpRequest, pk: int, person: str) -> HttpResponse:
     found = _person(held, person)
     records = held.can(Permission.RECORD_CAPACITY)
     if not records and not describes(held, found):
-        raise PermissionDenied("A co-producer adds a view of their own capacity only")
+        raise PermissionDenied(gettext("A co-producer adds a view of their own capacity only"))
 
     def save(data: dict[str, Any]) -> str:
         actions.record_capacity(
@@ -176,11 +190,9 @@ def capacity(request: HttpRequest, pk: int, person: str) -> HttpResponse:
             own_view=not records,
             expected_revision=data["revision"],
         )
-        return (
-            "Your view is saved beside the professional's."
-            if not records
-            else (f"Your record of {found.called}'s capacity is saved.")
-        )
+        if not records:
+            return gettext("Your view is saved beside the professional's.")
+        return gettext("Your record of %(name)s's capacity is saved.") % {"name": found.called}
 
     def make_form(data: QueryDict | None) -> CapacityForm:
         mine = found.capacity_views.filter(kind="view").first() if not records else None
@@ -220,7 +232,7 @@ def about(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         ):
             return Result.unchanged()
-        return "The name and setting are saved."
+        return gettext("The name and setting are saved.")
 
     def make_form(data: QueryDict | None) -> AboutForm:
         initial = {"title": relationship.title, "setting": relationship.setting}
@@ -255,7 +267,7 @@ def context(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         ):
             return Result.unchanged()
-        return "The context of the work is saved."
+        return gettext("The context of the work is saved.")
 
     def initial() -> dict[str, Any]:
         return {
@@ -290,7 +302,7 @@ def together(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         ):
             return Result.unchanged()
-        return "What you do together is saved."
+        return gettext("What you do together is saved.")
 
     def make_form(data: QueryDict | None) -> TogetherForm:
         initial = {"co_produced_elements": "\n".join(relationship.co_produced_elements)}
@@ -336,7 +348,7 @@ def approach(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         ):
             return Result.unchanged()
-        return "How you work is saved."
+        return gettext("How you work is saved.")
 
     def initial() -> dict[str, Any]:
         return {

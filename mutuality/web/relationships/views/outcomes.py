@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from mutuality.framework import case_instruments, person_series
@@ -132,6 +133,16 @@ def series_names(all_series: list[PersonSeries]) -> dict[str, str]:
     return {s.series_id: s.instrument.name + (f": {s.goal}" if s.goal else "") for s in all_series}
 
 
+def _measure(series: PersonSeries) -> str:
+    """A series as the table of scores names it: the questionnaire, and the goal if any."""
+    if not series.goal:
+        return series.instrument.name
+    return gettext("%(questionnaire)s (goal: %(goal)s)") % {
+        "questionnaire": series.instrument.name,
+        "goal": series.goal,
+    }
+
+
 def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> dict[str, Any]:
     """The picture of every series over time (wide, and narrow for a phone), and the same numbers
     as a table, each person named as `called` says (their name by their id)."""
@@ -141,7 +152,7 @@ def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> d
     table = [
         {
             "person": s.person,
-            "measure": s.instrument.name + (f" (goal: {s.goal})" if s.goal else ""),
+            "measure": _measure(s),
             "date": day,
             "score": f"{score:g}",
         }
@@ -150,7 +161,7 @@ def trajectories(all_series: list[PersonSeries], called: Mapping[str, str]) -> d
     ]
     # trajectories_svg escapes every piece of text it writes, so the markup is safe to embed.
     # A phone is shown a narrower drawing with words of the same size (docs/responsive.md).
-    title = "Wellbeing scores over time"
+    title = gettext("Wellbeing scores over time")
     svg = mark_safe(trajectories_svg(series, title=title))  # noqa: S308
     narrow = trajectories_svg(series, title=title, width=PHONE_CHART_WIDTH, ids="svg-narrow")
     return {"svg": svg, "svg_narrow": mark_safe(narrow), "table": table}  # noqa: S308
@@ -182,7 +193,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.SCORE)
     people = list(questionnaire_people(request.user, relationship))
     if not people:
-        raise PermissionDenied("There is nobody whose questionnaires you may start here")
+        raise PermissionDenied(gettext("There is nobody whose questionnaires you may start here"))
     instruments = {
         key: value for key, value in _instruments(relationship).items() if "." not in key
     }
@@ -198,9 +209,10 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
             goal=data["goal"],
             expected_revision=data["revision"],
         )
-        return (
-            f"The {instruments[data['instrument']].name} questionnaire is started for {of.called}."
-        )
+        return gettext("The %(questionnaire)s questionnaire is started for %(name)s.") % {
+            "questionnaire": instruments[data["instrument"]].name,
+            "name": of.called,
+        }
 
     return form_page(
         request,
@@ -229,7 +241,7 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.SCORE)
     series = get_object_or_404(relationship.outcome_series.select_related("of__user"), pk=series_pk)
     if not questionnaire_people(request.user, relationship).filter(pk=series.of_id).exists():
-        raise PermissionDenied("You cannot fill in this person's questionnaire")
+        raise PermissionDenied(gettext("You cannot fill in this person's questionnaire"))
     questionnaire = _questionnaire(series, _instruments(relationship))
     draft = QuestionnaireDraft.objects.filter(series=series, by=request.user.pk).first()
     intent = posted_value(request, "draft")
@@ -247,18 +259,28 @@ def fill_in(request: HttpRequest, pk: int, series_pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         )
         needs_help.extend(actions.self_harm_answers(series, items))
-        return f"The {name} questionnaire of {spoken_date(data['date'])} is saved."
+        return gettext("The %(questionnaire)s questionnaire of %(date)s is saved.") % {
+            "questionnaire": name,
+            "date": spoken_date(data["date"]),
+        }
 
     def keep(data: dict[str, Any]) -> str:
         items = answers(questionnaire, data)
         actions.save_draft(series=series, by=request.user, answers=draft_answers(data), items=items)
         needs_help.extend(actions.self_harm_answers(series, items))
-        return f"Your answers to the {name} are saved. Only you can see them. Come back to finish."
+        return gettext(
+            "Your answers to the %(questionnaire)s are saved. Only you can see them. "
+            "Come back to finish."
+        ) % {"questionnaire": name}
 
     def discard(data: dict[str, Any]) -> str:
         if actions.discard_draft(series=series, by=request.user):
-            return f"Your saved answers to the {name} are deleted."
-        return f"You had no saved answers to the {name}."
+            return gettext("Your saved answers to the %(questionnaire)s are deleted.") % {
+                "questionnaire": name
+            }
+        return gettext("You had no saved answers to the %(questionnaire)s.") % {
+            "questionnaire": name
+        }
 
     initial = {"date": timezone.localdate, **(restored(draft.answers) if draft else {})}
     text = questionnaire.text
@@ -321,7 +343,7 @@ def _schedules(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
         {
             "schedule": s,
             "name": instrument_name(relationship, s.instrument),
-            "set_by": s.set_by.shown_name if s.set_by else "someone no longer here",
+            "set_by": s.set_by.shown_name if s.set_by else gettext("someone no longer here"),
             "agreed_by": s.agreed_by.shown_name if s.agreed_by else "",
             "can_agree": mine and s.agreed_at is None and s.set_by_id != user.pk,
         }
@@ -335,7 +357,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Either person sets how often a questionnaire is due; the other then agrees to it."""
     relationship = relationship_for(request.user, pk, Permission.SCORE)
     if participant_of(request.user, relationship) is None:
-        raise PermissionDenied("Only the two people in the relationship set its schedule")
+        raise PermissionDenied(gettext("Only the two people in the relationship set its schedule"))
     instruments = _scheduled_instruments(relationship)
 
     def save(data: dict[str, Any]) -> str:
@@ -347,10 +369,13 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         )
         weeks = data["every_weeks"]
-        return (
-            f"The {instruments[data['instrument']]} questionnaire is now due every {weeks} "
-            f"week{'s' if weeks != 1 else ''}, once the other person agrees."
-        )
+        return ngettext(
+            "The %(questionnaire)s questionnaire is now due every %(weeks)s week, "
+            "once the other person agrees.",
+            "The %(questionnaire)s questionnaire is now due every %(weeks)s weeks, "
+            "once the other person agrees.",
+            weeks,
+        ) % {"questionnaire": instruments[data["instrument"]], "weeks": weeks}
 
     return form_page(
         request,
@@ -373,7 +398,9 @@ def agree_schedule(request: HttpRequest, pk: int, schedule_pk: int) -> HttpRespo
     """The other person agrees to a schedule, so that its reminders start."""
     relationship = relationship_for(request.user, pk, Permission.SCORE)
     if participant_of(request.user, relationship) is None:
-        raise PermissionDenied("Only the two people in the relationship agree its schedule")
+        raise PermissionDenied(
+            gettext("Only the two people in the relationship agree its schedule")
+        )
     found: QuestionnaireSchedule = get_object_or_404(
         relationship.questionnaire_schedules.select_related("set_by"), pk=schedule_pk
     )
@@ -381,7 +408,9 @@ def agree_schedule(request: HttpRequest, pk: int, schedule_pk: int) -> HttpRespo
 
     def save(data: dict[str, Any]) -> str:
         actions.agree_schedule(schedule=found, by=request.user, expected_revision=data["revision"])
-        return f"You agreed: the {name} questionnaire is due every {found.every_weeks} weeks."
+        return gettext(
+            "You agreed: the %(questionnaire)s questionnaire is due every %(weeks)s weeks."
+        ) % {"questionnaire": name, "weeks": found.every_weeks}
 
     return form_page(
         request,
@@ -392,7 +421,9 @@ def agree_schedule(request: HttpRequest, pk: int, schedule_pk: int) -> HttpRespo
         context=lambda: {
             "found": found,
             "name": name,
-            "set_by": found.set_by.shown_name if found.set_by else "someone no longer here",
+            "set_by": found.set_by.shown_name
+            if found.set_by
+            else gettext("someone no longer here"),
         },
         page="outcomes-schedule-agree",
         next_page="relationships:outcomes",

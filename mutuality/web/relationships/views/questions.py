@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import QUESTIONS
@@ -28,11 +30,11 @@ from mutuality.web.relationships.actions import contract as conversation_actions
 from mutuality.web.relationships.actions import questions as actions
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.forms.questions import (
-    PAYMENT_KINDS,
     AgreeForm,
     AnswersForm,
     ContractForm,
     contract_terms,
+    paid_words,
     same_terms,
     who,
 )
@@ -49,7 +51,7 @@ from mutuality.web.relationships.views.contract import urlpatterns as contract_u
 def _me(request: HttpRequest, relationship: Relationship) -> Participant:
     me = participant_of(request.user, relationship)
     if me is None:  # only participants hold these permissions; never expected
-        raise PermissionDenied("Only the people in this relationship can do this")
+        raise PermissionDenied(gettext("Only the people in this relationship can do this"))
     return me
 
 
@@ -112,8 +114,8 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=form.cleaned_data["revision"],
         )
         if changed:
-            return Result.saved("Your answers are saved.")
-        return Result.unchanged("Your answers are the same as before.")
+            return Result.saved(gettext("Your answers are saved."))
+        return Result.unchanged(gettext("Your answers are the same as before."))
 
     def again(form: AnswersForm, result: Result) -> AnswersForm:
         relationship.refresh_from_db()
@@ -148,10 +150,10 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _SUMMARY_KEYS = {
-    "inequalities_addressed": "How differences in pay and other advantages are handled",
-    "power_differential": "The power difference between you",
-    "multiple_roles_plan": "Keeping other roles apart",
-    "exit_plan": "How either of you can end it",
+    "inequalities_addressed": _("How differences in pay and other advantages are handled"),
+    "power_differential": _("The power difference between you"),
+    "multiple_roles_plan": _("Keeping other roles apart"),
+    "exit_plan": _("How either of you can end it"),
 }
 
 
@@ -172,7 +174,7 @@ def _contract_parts(contract: ContractVersion | None, people: list[Participant])
                 "who": who(p),
                 "costs": by_party.get(p.slug, {}).get("costs", []),
                 "benefits": by_party.get(p.slug, {}).get("benefits", []),
-                "paid": PAYMENT_KINDS.get(paid.get(p.slug, ""), "Not decided yet"),
+                "paid": paid_words(paid.get(p.slug, "")),
             }
             for p in people
         ],
@@ -307,9 +309,14 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         terms = form.terms()
         if same_terms(terms, contract_terms(current)):
             if current is None:
-                return Result.refused("Write at least one part of the contract before you save it.")
+                return Result.refused(
+                    gettext("Write at least one part of the contract before you save it.")
+                )
             return Result.unchanged(
-                f"You did not change anything, so the contract is still version {current.version}."
+                gettext(
+                    "You did not change anything, so the contract is still version %(version)s."
+                )
+                % {"version": current.version}
             )
         # Refused while someone else's proposal waits: the typing is kept, with a link to it.
         made = conversation_actions.propose(
@@ -318,11 +325,17 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             expected_revision=form.cleaned_data["revision"],
         )
-        again = " again" if made.version > 1 else ""
-        return Result.saved(
-            f"Your proposal is saved as version {made.version}. Each of you now needs to read "
-            f"it and agree to it{again}; we have told the other person."
-        )
+        if made.version == 1:
+            saved = gettext(
+                "Your proposal is saved as version %(version)s. Each of you now needs to read "
+                "it and agree to it; we have told the other person."
+            )
+        else:
+            saved = gettext(
+                "Your proposal is saved as version %(version)s. Each of you now needs to read "
+                "it and agree to it again; we have told the other person."
+            )
+        return Result.saved(saved % {"version": made.version})
 
     def again(form: ContractForm, result: Result) -> ContractForm:
         if result.outcome is Outcome.STALE:
@@ -359,21 +372,27 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request, relationship)
     found = actions.current_contract(relationship)
     if found is None:
-        messages.info(request, "There is no contract to agree to yet.")
+        messages.info(request, gettext("There is no contract to agree to yet."))
         return redirect("relationships:contract", pk=pk)
     current: ContractVersion = found
     if current.declined_at is not None:
         messages.info(
             request,
-            f"Version {current.version} was declined, so nobody can agree to it now. "
-            "Either of you can propose a new version.",
+            gettext(
+                "Version %(version)s was declined, so nobody can agree to it now. "
+                "Either of you can propose a new version."
+            )
+            % {"version": current.version},
         )
         return redirect("relationships:contract", pk=pk)
     to_contract = reverse("relationships:contract", kwargs={"pk": pk})
 
     def agreed_already() -> Result | None:
         if actions.agreement_of(me, current):
-            return Result.unchanged(f"You have already agreed to version {current.version}.")
+            return Result.unchanged(
+                gettext("You have already agreed to version %(version)s.")
+                % {"version": current.version}
+            )
         return None
 
     def act(form: AgreeForm) -> Result:
@@ -393,9 +412,15 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
             relationship.refresh_from_db()
             current = actions.current_contract(relationship) or current
             if actions.agreement_of(me, current):  # sent twice: the first one counted
-                return Result.unchanged(f"You have agreed to version {current.version}.")
+                return Result.unchanged(
+                    gettext("You have agreed to version %(version)s.")
+                    % {"version": current.version}
+                )
             return Result.stale()
-        return Result.saved(f"Thank you. You have agreed to version {current.version}.")
+        return Result.saved(
+            gettext("Thank you. You have agreed to version %(version)s.")
+            % {"version": current.version}
+        )
 
     def show(form: AgreeForm) -> HttpResponse:
         context = _contract_context(request, relationship)
@@ -404,7 +429,8 @@ def contract_agree(request: HttpRequest, pk: int) -> HttpResponse:
             stale=form.is_bound and bool(form.errors),
             stale_message=STALE,
             revision=relationship.revision,
-            agree_text=f"I agree to version {context['contract'].version}",
+            agree_text=gettext("I agree to version %(version)s")
+            % {"version": context["contract"].version},
         )
         return render(request, "relationships/questions/contract_agree.html", context)
 
