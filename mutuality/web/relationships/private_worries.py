@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "ACT_WITHIN_DAYS",
+    "RAISED_PRIVATELY_WORDS",
     "STATE_WORDS",
     "act_by",
     "hypothetical",
@@ -47,6 +48,10 @@ STATE_WORDS: dict[str, StrOrPromise] = {
 }
 """Each state as the person who raised the worry reads it."""
 
+RAISED_PRIVATELY_WORDS = _("someone who spoke privately with the supervisor")
+"""RAISED_PRIVATELY_BY in the reader's language: the stored words are the record's (the case
+file's `by`, English like every value of the case format); a page says these."""
+
 
 def act_by(worry: PrivateWorry) -> date:
     """The last day the supervisor has to act on the worry."""
@@ -65,8 +70,7 @@ def raised_by_words(observation: Observation, user: Any) -> str:
     """Who raised a shared observation, as this reader reads it: "you" for their own (a page
     that can should say a sentence of its own for that, with `raised_by_reader`)."""
     if observation.by == RAISED_PRIVATELY_BY:
-        # The stored words are the record's (the case file's `by`); the reader's are these.
-        return gettext("someone who spoke privately with the supervisor")
+        return str(RAISED_PRIVATELY_WORDS)
     if raised_by_reader(observation, user):
         return gettext("you")
     return observation.by
@@ -74,10 +78,12 @@ def raised_by_words(observation: Observation, user: Any) -> str:
 
 def hypothetical(relationship: Relationship, worry: PrivateWorry) -> Assessment:
     """The assessment of the shared case with this worry added as an open observation, as it
-    would be on the record: the same `assess()` as every other, on the organisation's policy."""
+    would be on the record: the same `assess()` as every other, on the organisation's policy.
+    It is only read, never stored, so who raised it is in the reader's words (the record keeps
+    RAISED_PRIVATELY_BY's)."""
     found = with_records(Relationship.objects.filter(pk=relationship.pk)).get()
     data = case_data(found)
-    added = private_worry_data(worry, by=RAISED_PRIVATELY_BY) | {"status": "open"}
+    added = private_worry_data(worry, by=str(RAISED_PRIVATELY_WORDS)) | {"status": "open"}
     data["observations"] = [*data.get("observations", []), added]
     case = validate_case(data, f"relationship {relationship.pk} with a private worry")
     return assess(case, policy=policy_of(found.organisation))
