@@ -21,6 +21,12 @@ from django.test import Client
 
 from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.models import Organisation, User
+from mutuality.web.relationships.models import (
+    RAISED_PRIVATELY_BY,
+    AffectedParty,
+    Observation,
+    PrivateWorry,
+)
 from tests.factories import EXAMPLES, WALKING_GROUP, World
 from tests.integration.page_text import text_blocks
 from tests.integration.pages import pages_for, publish_transparency
@@ -55,7 +61,19 @@ def typed_values(world: World) -> list[str]:
         typed |= {participant.called, participant.slug}
     typed |= set(world.relationship.affected_parties.values_list("name", flat=True))
     typed |= set(Organisation.objects.values_list("name", flat=True))
+    typed |= _typed_in_records()
     return sorted((text for text in typed if text and len(text) > 1), key=len, reverse=True)
+
+
+def _typed_in_records() -> set[str]:
+    """What people wrote in the records pages add to the world (a worry's note, who raised
+    it, the name of someone affected), but not the service's own words for a worry raised
+    privately."""
+    typed = set(Observation.objects.values_list("by", flat=True)) - {RAISED_PRIVATELY_BY}
+    typed |= set(AffectedParty.objects.values_list("name", flat=True))
+    typed |= set(Observation.objects.values_list("note", flat=True))
+    typed |= set(PrivateWorry.objects.values_list("note", flat=True))
+    return {text for text in typed if text}
 
 
 def own_words(html: str, typed: list[str]) -> str:

@@ -109,17 +109,8 @@ MARKED = {
     "relationships:affected-none",
     "relationships:consent",
     "relationships:invite",
-}
-"""Pages whose every word is marked: walked under the pseudo-translation for each role."""
-
-NOT_YET = {
-    # A relationship's page and a safety flag's: marked, but a flag's words are stored in
-    # English when it is raised (actions/outcomes.py), so they need storing as a message and
-    # its values, as due items' words and assessment reasons do.
-    "relationships:detail",
-    "relationships:safety-flag",
-    # The relationship pages (templates/relationships/, the views' messages and forms): the
-    # next increment.
+    # Supervision, worries and other records (templates/relationships/records/), with their
+    # forms, choices and messages (helper tr-c).
     "relationships:consultation",
     "relationships:consultation-request",
     "relationships:contrast",
@@ -134,6 +125,15 @@ NOT_YET = {
     "relationships:scrutiny",
     "relationships:stage",
     "relationships:supervision",
+}
+"""Pages whose every word is marked: walked under the pseudo-translation for each role."""
+
+NOT_YET = {
+    # A relationship's page and a safety flag's: marked, but a flag's words are stored in
+    # English when it is raised (actions/outcomes.py), so they need storing as a message and
+    # its values, as due items' words and assessment reasons do.
+    "relationships:detail",
+    "relationships:safety-flag",
 }
 """Pages not yet marked, each group with what holds it back. Remove a page when it is marked,
 and add it to MARKED."""

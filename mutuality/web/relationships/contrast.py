@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from mutuality.framework import QUESTIONS, Question
 from mutuality.web.relationships.forms.records import CONTRAST_INDICATORS
 from mutuality.web.relationships.models import Participant, Relationship, with_names
@@ -33,18 +35,31 @@ def counted_contrast(
 
 def _source_words(indicator: str, source: str, people: dict[str, Participant], viewer: Any) -> str:
     if source == "declared":
-        return "Declared by the people in the relationship"
+        return _("Declared by the people in the relationship")
     if source == "record:disclosures":
-        return "A self-disclosure the professional recorded"
+        return _("A self-disclosure the professional recorded")
     slug = source.removeprefix("answer:")
     person = people.get(slug)
     if person is None:
-        return f"{slug} answered yes to a question"
-    asked = _ASKED_BY_INDICATOR.get(indicator)
-    question = f"“{asked.wording[person.role]}”" if asked else "a question"  # type: ignore[index]
-    if person.user_id is not None and person.user_id == viewer.pk:
-        return f"You answered yes to {question}"
-    return f"{person.called} answered yes to {question}"
+        return _("%(name)s answered yes to a question") % {"name": slug}
+    return _answer_words(person, _ASKED_BY_INDICATOR.get(indicator), viewer)
+
+
+def _answer_words(person: Participant, asked: Question | None, viewer: Any) -> str:
+    """Who answered yes to which question: "you" to the person who answered, else their name
+    (one sentence each, so a language can put the words in its own order)."""
+    mine = person.user_id is not None and person.user_id == viewer.pk
+    if asked is None:
+        if mine:
+            return _("You answered yes to a question")
+        return _("%(name)s answered yes to a question") % {"name": person.called}
+    question = asked.wording[person.role]  # type: ignore[index]
+    if mine:
+        return _("You answered yes to “%(question)s”") % {"question": question}
+    return _("%(name)s answered yes to “%(question)s”") % {
+        "name": person.called,
+        "question": question,
+    }
 
 
 _ASKED_BY_INDICATOR: dict[str, Question] = {q.indicates: q for q in QUESTIONS if q.indicates}

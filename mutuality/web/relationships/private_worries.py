@@ -10,16 +10,21 @@ shared case with the worry added as an observation: no rule is worked out here.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "ACT_WITHIN_DAYS",
+    "RAISED_PRIVATELY_WORDS",
     "STATE_WORDS",
     "act_by",
     "hypothetical",
     "own_rows",
+    "raised_by_reader",
     "raised_by_words",
 ]
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import Assessment, assess, validate_case
 from mutuality.web.organisation.policy import policy_of
@@ -33,12 +38,19 @@ from mutuality.web.relationships.models import (
     Relationship,
 )
 
-STATE_WORDS = {
-    "held": "With the supervisor, who has not decided yet",
-    "on_record": "Put on the shared record, without your name",
-    "resolved": "Dealt with privately by the supervisor",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+STATE_WORDS: dict[str, StrOrPromise] = {
+    "held": _("With the supervisor, who has not decided yet"),
+    "on_record": _("Put on the shared record, without your name"),
+    "resolved": _("Dealt with privately by the supervisor"),
 }
 """Each state as the person who raised the worry reads it."""
+
+RAISED_PRIVATELY_WORDS = _("someone who spoke privately with the supervisor")
+"""RAISED_PRIVATELY_BY in the reader's language: the stored words are the record's (the case
+file's `by`, English like every value of the case format); a page says these."""
 
 
 def act_by(worry: PrivateWorry) -> date:
@@ -46,22 +58,32 @@ def act_by(worry: PrivateWorry) -> date:
     return worry.raised_at.date() + timedelta(days=ACT_WITHIN_DAYS)
 
 
-def raised_by_words(observation: Observation, user: Any) -> str:
-    """Who raised a shared observation, as this reader reads it: "you" for their own, but never
-    for one put on the record from a private worry (its words never name anyone)."""
+def raised_by_reader(observation: Observation, user: Any) -> bool:
+    """Whether this reader raised the shared observation themselves; never for one put on the
+    record from a private worry (its words never name anyone, "you" included)."""
     if observation.by == RAISED_PRIVATELY_BY:
-        return RAISED_PRIVATELY_BY
-    if observation.raised_by_id is not None and observation.raised_by_id == user.pk:
-        return "you"
+        return False
+    return observation.raised_by_id is not None and observation.raised_by_id == user.pk
+
+
+def raised_by_words(observation: Observation, user: Any) -> str:
+    """Who raised a shared observation, as this reader reads it: "you" for their own (a page
+    that can should say a sentence of its own for that, with `raised_by_reader`)."""
+    if observation.by == RAISED_PRIVATELY_BY:
+        return str(RAISED_PRIVATELY_WORDS)
+    if raised_by_reader(observation, user):
+        return gettext("you")
     return observation.by
 
 
 def hypothetical(relationship: Relationship, worry: PrivateWorry) -> Assessment:
     """The assessment of the shared case with this worry added as an open observation, as it
-    would be on the record: the same `assess()` as every other, on the organisation's policy."""
+    would be on the record: the same `assess()` as every other, on the organisation's policy.
+    It is only read, never stored, so who raised it is in the reader's words (the record keeps
+    RAISED_PRIVATELY_BY's)."""
     found = with_records(Relationship.objects.filter(pk=relationship.pk)).get()
     data = case_data(found)
-    added = private_worry_data(worry, by=RAISED_PRIVATELY_BY) | {"status": "open"}
+    added = private_worry_data(worry, by=str(RAISED_PRIVATELY_WORDS)) | {"status": "open"}
     data["observations"] = [*data.get("observations", []), added]
     case = validate_case(data, f"relationship {relationship.pk} with a private worry")
     return assess(case, policy=policy_of(found.organisation))

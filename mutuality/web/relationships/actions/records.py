@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mutuality.framework import VOCABULARY, Case
 from mutuality.web.outbox import events
@@ -133,7 +134,7 @@ def _act_on(worry: PrivateWorry, by: Any, state: str, **fields: Any) -> None:
         state=state, acted_by=by, acted_at=timezone.now(), **fields
     )
     if acted != 1:
-        raise AlreadyActedOn("This worry was already dealt with. Nothing was changed.")
+        raise AlreadyActedOn(_("This worry was already dealt with. Nothing was changed."))
     worry.refresh_from_db()
 
 

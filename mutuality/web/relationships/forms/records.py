@@ -10,42 +10,70 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.relationships.forms.common import STALE
 from mutuality.web.relationships.models import ACT_WITHIN_DAYS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SHORT_TEXT = 2000  # the case format's `Text`
 NOTE_TEXT = 4000  # the case format's `OptionalText`
 MAX_REVISION = 2_147_483_647
 
 
-class Option(str):
-    """A choice's label that also carries a plain-English hint (shown under the choice)."""
+class Option:
+    """A choice's label that also carries a plain-English hint (shown under the choice).
 
-    hint: str
+    Either may be a lazy string, translated each time it is shown: that is why this is not a
+    `str` (a `str` would hold the words of whichever language was on when it was made)."""
 
-    def __new__(cls, label: str, hint: str = "") -> Option:
-        made = super().__new__(cls, label)
-        made.hint = hint
-        return made
+    def __init__(self, label: StrOrPromise, hint: StrOrPromise = "") -> None:
+        self.label = label
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return str(self.label)
 
 
-OBSERVATION_KINDS: dict[str, Option] = {
-    code: Option(term.label, term.hint) for code, term in VOCABULARY["observation_kind"].items()
+def _said(vocabulary: str, code: str, part: str) -> str:
+    return str(getattr(VOCABULARY[vocabulary][code], part))
+
+
+_said_later = lazy(_said, str)
+"""A vocabulary's word, read each time it is shown rather than once at import: the framework
+translates its words as they are read (docs/architecture.md, "Other languages")."""
+
+
+def _options(vocabulary: str) -> dict[str, Option]:
+    return {
+        code: Option(
+            _said_later(vocabulary, code, "label"),
+            _said_later(vocabulary, code, "hint") if term.hint else "",
+        )
+        for code, term in VOCABULARY[vocabulary].items()
+    }
+
+
+OBSERVATION_KINDS = _options("observation_kind")
+CONSULTATION_OUTCOMES = _options("consultation_outcome")
+CONTRAST_INDICATORS: dict[str, StrOrPromise] = {
+    code: _said_later("contrast_indicator", code, "label")
+    for code in VOCABULARY["contrast_indicator"]
 }
-CONSULTATION_OUTCOMES: dict[str, Option] = {
-    code: Option(term.label, term.hint) for code, term in VOCABULARY["consultation_outcome"].items()
-}
-CONTRAST_INDICATORS: dict[str, str] = VOCABULARY["contrast_indicator"].labels()
 
-_KNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not yet")]
+_KNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not yet"))]
 _KNOWN_VALUES = {"yes": True, "no": False, "unknown": None}
 _PART = re.compile(r"[0-9]{1,4}")
 
@@ -72,15 +100,16 @@ class DateField(forms.Field):
 
     widget = NhsDateWidget
 
-    def __init__(self, *, what: str, allow_future: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "For example, 15 3 2026")
+    def __init__(self, *, what: StrOrPromise, allow_future: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("For example, 15 3 2026"))
         super().__init__(**kwargs)
         self.what = what
         self.allow_future = allow_future
-        self.error_messages["required"] = f"Enter {what}"
+        self.error_messages["required"] = format_lazy(_("Enter {what}"), what=what)
 
-    def _problem(self, words: str) -> ValidationError:
-        return ValidationError(f"{self.what[0].upper()}{self.what[1:]} {words}")
+    def _problem(self, message: StrOrPromise) -> ValidationError:
+        """The message, a sentence about `%(what)s` (the date, capitalised: it starts it)."""
+        return ValidationError(str(message) % {"what": capfirst(str(self.what))})
 
     def to_python(self, value: Any) -> date | None:
         if isinstance(value, date):
@@ -91,20 +120,20 @@ class DateField(forms.Field):
         if not any(parts):
             return None
         if not all(parts):
-            raise self._problem("must include a day, month and year")
+            raise self._problem(_("%(what)s must include a day, month and year"))
         if not all(_PART.fullmatch(part) for part in parts):
-            raise self._problem("must be a real date, written in numbers")
+            raise self._problem(_("%(what)s must be a real date, written in numbers"))
         day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
-            raise self._problem("must have a year with 4 numbers, for example 2026")
+            raise self._problem(_("%(what)s must have a year with 4 numbers, for example 2026"))
         try:
             typed = date(year, month, day)
         except ValueError:
-            raise self._problem("must be a real date") from None
+            raise self._problem(_("%(what)s must be a real date")) from None
         if typed < date(1900, 1, 1):
-            raise self._problem("must be a real date")
+            raise self._problem(_("%(what)s must be a real date"))
         if not self.allow_future and typed > timezone.localdate():
-            raise self._problem("must be today or in the past")
+            raise self._problem(_("%(what)s must be today or in the past"))
         return typed
 
 
@@ -132,8 +161,14 @@ class RecordForm(NhsFormMixin, forms.Form):
 
 
 def _text(
-    label: str, *, limit: int, help_text: str = "", required: bool = False, name: str = ""
+    label: StrOrPromise,
+    *,
+    limit: int,
+    help_text: StrOrPromise = "",
+    required: bool = False,
+    name: StrOrPromise,
 ) -> forms.CharField:
+    """A box for a paragraph; `name` is what it holds, as its error messages say it."""
     field = forms.CharField(
         label=label,
         required=required,
@@ -141,9 +176,12 @@ def _text(
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
-            "required": f"Enter {name}",
-            "max_length": f"{(name or label)[0].upper()}{(name or label)[1:]} must be "
-            f"{limit:,} characters or fewer",
+            "required": format_lazy(_("Enter {what}"), what=name),
+            "max_length": format_lazy(
+                _("{what} must be {count} characters or fewer"),
+                what=capfirst(name),
+                count=f"{limit:,}",
+            ),
         },
     )
     # A maxlength attribute would cut pasted text short without saying so; the server says.
@@ -152,40 +190,50 @@ def _text(
 
 
 class SupervisionForm(RecordForm):
-    date = DateField(label="When was the supervision?", what="the date of the supervision")
+    date = DateField(label=_("When was the supervision?"), what=_("the date of the supervision"))
     note = _text(
-        "Anything to note",
+        _("Anything to note"),
         limit=NOTE_TEXT,
-        help_text="Everyone who can see this relationship can read this note.",
-        name="the note",
+        help_text=_("Everyone who can see this relationship can read this note."),
+        name=_("the note"),
     )
 
 
 class ObservationForm(RecordForm):
-    date = DateField(label="When did you notice it?", what="the date you noticed it")
+    date = DateField(label=_("When did you notice it?"), what=_("the date you noticed it"))
     kind = forms.ChoiceField(
-        label="What kind of worry is it?",
-        help_text="Choose the one that fits best. If none fits, choose “Something else”.",
+        label=_("What kind of worry is it?"),
+        help_text=_("Choose the one that fits best. If none fits, choose “Something else”."),
         choices=list(OBSERVATION_KINDS.items()),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what kind of worry it is",
-            "invalid_choice": "Choose one of the kinds of worry in the list",
+            "required": _("Choose what kind of worry it is"),
+            "invalid_choice": _("Choose one of the kinds of worry in the list"),
         },
     )
     note = _text(
-        "What have you noticed?",
+        _("What have you noticed?"),
         limit=NOTE_TEXT,
-        help_text="In your own words. This helps the supervisor understand it and act on it.",
-        name="what you noticed",
+        help_text=_("In your own words. This helps the supervisor understand it and act on it."),
+        name=_("what you noticed"),
     )
     supervisor_only = forms.BooleanField(
-        label="Tell only the supervisor",
+        label=_("Tell only the supervisor"),
         required=False,
-        help_text="The professional will not know you raised it, or that there is a worry at "
-        f"all. The supervisor will decide within {ACT_WITHIN_DAYS} days whether to put it on "
-        "the shared record, without your name, or to deal with it privately. You can see what "
-        "they decided.",
+        help_text=format_lazy(
+            ngettext_lazy(
+                "The professional will not know you raised it, or that there is a worry at all. "
+                "The supervisor will decide within {days} day whether to put it on the shared "
+                "record, without your name, or to deal with it privately. You can see what they "
+                "decided.",
+                "The professional will not know you raised it, or that there is a worry at all. "
+                "The supervisor will decide within {days} days whether to put it on the shared "
+                "record, without your name, or to deal with it privately. You can see what they "
+                "decided.",
+                ACT_WITHIN_DAYS,
+            ),
+            days=ACT_WITHIN_DAYS,
+        ),
     )
 
     def __init__(
@@ -195,9 +243,13 @@ class ObservationForm(RecordForm):
         if not allow_private:
             del self.fields["supervisor_only"]
         elif not has_supervisor:
-            self.fields["supervisor_only"].help_text = (
-                "This relationship has no supervisor in Mutuality yet, so nobody else will read it "
-                "until one is added. " + str(self.fields["supervisor_only"].help_text)
+            self.fields["supervisor_only"].help_text = format_lazy(
+                "{} {}",  # two sentences, each its own message
+                _(
+                    "This relationship has no supervisor in Mutuality yet, so nobody else will "
+                    "read it until one is added."
+                ),
+                self.fields["supervisor_only"].help_text,
             )
 
 
@@ -206,40 +258,40 @@ class ResolveForm(RecordForm):
 
 
 class DisclosureForm(RecordForm):
-    date = DateField(label="When did you share it?", what="the date you shared it")
+    date = DateField(label=_("When did you share it?"), what=_("the date you shared it"))
     about = _text(
-        "What did you share about yourself?",
+        _("What did you share about yourself?"),
         required=True,
         limit=SHORT_TEXT,
-        help_text="For example, your own experience of hearing voices.",
-        name="what you shared about yourself",
+        help_text=_("For example, your own experience of hearing voices."),
+        name=_("what you shared about yourself"),
     )
     rationale = _text(
-        "Why was sharing it in the other person's best interests?",
+        _("Why was sharing it in the other person's best interests?"),
         limit=NOTE_TEXT,
-        help_text="If you leave this empty, the assessment will ask you to give a reason.",
-        name="the reason",
+        help_text=_("If you leave this empty, the assessment will ask you to give a reason."),
+        name=_("the reason"),
     )
 
 
 class ConsultationForm(RecordForm):
-    date = DateField(label="When was the consultation?", what="the date of the consultation")
+    date = DateField(label=_("When was the consultation?"), what=_("the date of the consultation"))
     with_whom = forms.CharField(
-        label="Who did you consult?",
-        help_text="For example, your supervisor, the team meeting or the ethics forum.",
+        label=_("Who did you consult?"),
+        help_text=_("For example, your supervisor, the team meeting or the ethics forum."),
         max_length=300,
         error_messages={
-            "required": "Enter who you consulted",
-            "max_length": "Who you consulted must be 300 characters or fewer",
+            "required": _("Enter who you consulted"),
+            "max_length": _("Who you consulted must be 300 characters or fewer"),
         },
     )
     outcome = forms.ChoiceField(
-        label="What did you decide together?",
+        label=_("What did you decide together?"),
         choices=list(CONSULTATION_OUTCOMES.items()),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what you decided",
-            "invalid_choice": "Choose one of the decisions in the list",
+            "required": _("Choose what you decided"),
+            "invalid_choice": _("Choose one of the decisions in the list"),
         },
     )
 
@@ -250,97 +302,107 @@ class ConsultationForm(RecordForm):
 
 class ConsultationRequestForm(RecordForm):
     reason = _text(
-        "What would you like the consultation to think about?",
+        _("What would you like the consultation to think about?"),
         required=True,
         limit=NOTE_TEXT,
-        help_text="For example, whether another way of helping would suit you better, and why. "
-        "The professional and the supervisor can read this.",
-        name="what you would like the consultation to think about",
+        help_text=_(
+            "For example, whether another way of helping would suit you better, and why. "
+            "The professional and the supervisor can read this."
+        ),
+        name=_("what you would like the consultation to think about"),
     )
 
 
 class PutOnRecordForm(RecordForm):
     note = _text(
-        "What should the shared record say about it?",
+        _("What should the shared record say about it?"),
         limit=NOTE_TEXT,
-        help_text="Everyone who can see this relationship can read this. It will say the worry "
-        "was raised privately with the supervisor, never who raised it. The words of the "
-        "person who raised it stay private: write your own, and leave out anything that "
-        "would show who it was.",
-        name="what the record should say",
+        help_text=_(
+            "Everyone who can see this relationship can read this. It will say the worry "
+            "was raised privately with the supervisor, never who raised it. The words of the "
+            "person who raised it stay private: write your own, and leave out anything that "
+            "would show who it was."
+        ),
+        name=_("what the record should say"),
     )
 
 
 class ResolvePrivatelyForm(RecordForm):
     note = _text(
-        "How was it resolved?",
+        _("How was it resolved?"),
         required=True,
         limit=NOTE_TEXT,
-        help_text="Only you and the person who raised it can read this note.",
-        name="how it was resolved",
+        help_text=_("Only you and the person who raised it can read this note."),
+        name=_("how it was resolved"),
     )
 
 
 class ReviewForm(RecordForm):
-    date = DateField(label="When was the review?", what="the date of the review")
+    date = DateField(label=_("When was the review?"), what=_("the date of the review"))
     note = _text(
-        "What did the review find?",
+        _("What did the review find?"),
         limit=NOTE_TEXT,
-        help_text="Everyone who can see this relationship can read this note.",
-        name="the note",
+        help_text=_("Everyone who can see this relationship can read this note."),
+        name=_("the note"),
     )
 
 
 class ScrutinyForm(RecordForm):
     supervision_every_days = forms.IntegerField(
-        label="How often is supervision agreed, in days?",
-        help_text="For example, 28 for every four weeks. Leave it empty if nothing is agreed yet.",
+        label=_("How often is supervision agreed, in days?"),
+        help_text=_(
+            "For example, 28 for every four weeks. Leave it empty if nothing is agreed yet."
+        ),
         required=False,
         min_value=1,
         max_value=365,
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
         error_messages={
-            "invalid": "Enter the number of days as a whole number, like 28",
-            "min_value": "Enter a number of days of 1 or more",
-            "max_value": "Enter a number of days of 365 or fewer",
+            "invalid": _("Enter the number of days as a whole number, like 28"),
+            "min_value": _("Enter a number of days of 1 or more"),
+            "max_value": _("Enter a number of days of 365 or fewer"),
         },
     )
     team_informed = forms.ChoiceField(
-        label="Does the wider team know what kind of relationship this is?",
+        label=_("Does the wider team know what kind of relationship this is?"),
         choices=_KNOWN,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether the wider team knows",
-            "invalid_choice": "Choose yes, no or not yet",
+            "required": _("Choose whether the wider team knows"),
+            "invalid_choice": _("Choose yes, no or not yet"),
         },
     )
     public_reporting = forms.ChoiceField(
-        label="Is this kind of work reported to the public, for example in an annual report?",
+        label=_("Is this kind of work reported to the public, for example in an annual report?"),
         choices=_KNOWN,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether this work is reported to the public",
-            "invalid_choice": "Choose yes, no or not yet",
+            "required": _("Choose whether this work is reported to the public"),
+            "invalid_choice": _("Choose yes, no or not yet"),
         },
     )
     contrast = forms.MultipleChoiceField(
-        label="How is this relationship different from what people would usually expect?",
-        help_text="Choose all that apply. The more ways it differs, the more it needs to be "
-        "checked from outside.",
+        label=_("How is this relationship different from what people would usually expect?"),
+        help_text=_(
+            "Choose all that apply. The more ways it differs, the more it needs to be "
+            "checked from outside."
+        ),
         choices=list(CONTRAST_INDICATORS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Choose only from the differences in the list"},
+        error_messages={"invalid_choice": _("Choose only from the differences in the list")},
     )
     uncertain = forms.BooleanField(
-        label="Someone involved is unsure that working together like this is the most "
-        "ethical way to help",
+        label=_(
+            "Someone involved is unsure that working together like this is the most "
+            "ethical way to help"
+        ),
         required=False,
     )
     supervisor_is_participant = forms.BooleanField(
-        label="The supervisor is also one of the people in this relationship",
+        label=_("The supervisor is also one of the people in this relationship"),
         required=False,
-        help_text="Then they are not outside it, and cannot check it from outside.",
+        help_text=_("Then they are not outside it, and cannot check it from outside."),
     )
 
     def clean_team_informed(self) -> bool | None:
@@ -358,15 +420,15 @@ class ContrastForm(RecordForm):
     """The two people say how their work departs from usual care, or that it does not."""
 
     contrast = forms.MultipleChoiceField(
-        label="Which of these are true of your work together?",
-        help_text="Choose all that apply.",
+        label=_("Which of these are true of your work together?"),
+        help_text=_("Choose all that apply."),
         choices=list(CONTRAST_INDICATORS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Choose only from the differences in the list"},
+        error_messages={"invalid_choice": _("Choose only from the differences in the list")},
     )
     none = forms.BooleanField(
-        label="None of these: we have looked, and our work does not differ from usual care",
+        label=_("None of these: we have looked, and our work does not differ from usual care"),
         required=False,
     )
 
@@ -374,9 +436,9 @@ class ContrastForm(RecordForm):
         cleaned = super().clean() or {}
         chosen = set(cleaned.get("contrast") or [])
         if cleaned.get("none") and chosen:
-            self.add_error("none", "Choose the differences, or “none of these”, but not both")
+            self.add_error("none", _("Choose the differences, or “none of these”, but not both"))
         elif not cleaned.get("none") and not chosen and "contrast" not in self.errors:
-            self.add_error("contrast", "Choose how your work differs, or “none of these”")
+            self.add_error("contrast", _("Choose how your work differs, or “none of these”"))
         cleaned["declared"] = [value for value in CONTRAST_INDICATORS if value in chosen]
         return cleaned
 
@@ -397,7 +459,7 @@ class StageForm(RecordForm):
         self.next_stage = NEXT_STAGE.get(current)
         if self.next_stage == "active":
             self.fields["started"] = DateField(
-                label="When did the work start?", what="the date the work started"
+                label=_("When did the work start?"), what=_("the date the work started")
             )
 
     def clean_to(self) -> str:

@@ -15,10 +15,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import HEADLINES, SEVERITY_WORDS
-from mutuality.web.access import Permission, reach, relationship_for, visible_private_worries
+from mutuality.web.access import (
+    Permission,
+    Standing,
+    reach,
+    relationship_for,
+    visible_private_worries,
+)
 from mutuality.web.relationships import private_worries
 from mutuality.web.relationships.actions import current_result
 from mutuality.web.relationships.actions import records as actions
@@ -27,7 +34,8 @@ from mutuality.web.relationships.forms.records import (
     PutOnRecordForm,
     ResolvePrivatelyForm,
 )
-from mutuality.web.relationships.models import PrivateWorry, Relationship
+from mutuality.web.relationships.models import PrivateWorry, Relationship, with_names
+from mutuality.web.relationships.speaking import reader_for, spoken
 from mutuality.web.relationships.views.common import audit_view, form_page
 
 
@@ -74,8 +82,17 @@ def _worry(request: HttpRequest, pk: int, worry_pk: int) -> tuple[Relationship, 
     return relationship, worry
 
 
-def _finding_rows(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**f, "label": SEVERITY_WORDS[f["severity"]]} for f in findings]
+def _finding_rows(
+    relationship: Relationship, findings: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each finding as the supervisor reads it: spoken by the framework (display names, and in
+    the reader's language), never the stored English."""
+    called = {p.slug: p.called for p in with_names(relationship.participants.all())}
+    reader = reader_for(Standing.SUPERVISOR, None, called)
+    return [
+        {**f, "label": SEVERITY_WORDS[f["severity"]], "message": spoken(f, reader).message}
+        for f in findings
+    ]
 
 
 def _what_if(relationship: Relationship, worry: PrivateWorry) -> dict[str, Any]:
@@ -89,7 +106,7 @@ def _what_if(relationship: Relationship, worry: PrivateWorry) -> dict[str, Any]:
         "headline_then": HEADLINES[then["recommendation"]],
         "changes_headline": now["recommendation"] != then["recommendation"],
         "added_findings": _finding_rows(
-            [f for f in then["findings"] if (f["code"], f["message"]) not in known]
+            relationship, [f for f in then["findings"] if (f["code"], f["message"]) not in known]
         ),
     }
 
@@ -120,7 +137,7 @@ def worry(request: HttpRequest, pk: int, worry_pk: int) -> HttpResponse:
         actions.put_worry_on_record(
             worry=found, by=request.user, note=data["note"], expected_revision=data["revision"]
         )
-        return "The worry is on the shared record. It does not say who raised it."
+        return _("The worry is on the shared record. It does not say who raised it.")
 
     return form_page(
         request,
@@ -142,12 +159,12 @@ def resolve(request: HttpRequest, pk: int, worry_pk: int) -> HttpResponse:
     for the person who raised it."""
     relationship, found = _worry(request, pk, worry_pk)
     if found.state != "held":
-        messages.info(request, "That worry has already been dealt with.")
+        messages.info(request, _("That worry has already been dealt with."))
         return redirect("relationships:private-worries", pk=relationship.pk)
 
     def save(data: dict[str, Any]) -> str:
         actions.resolve_worry_privately(worry=found, by=request.user, note=data["note"])
-        return "The worry is resolved privately. Nothing on the shared record has changed."
+        return _("The worry is resolved privately. Nothing on the shared record has changed.")
 
     return form_page(
         request,

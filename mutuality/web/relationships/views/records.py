@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import VOCABULARY
@@ -59,10 +60,16 @@ from mutuality.web.relationships.views.common import (
 )
 from mutuality.web.spoken import spoken_date
 
-STAGE_WORDS = {
-    code: f"{term.label} ({term.hint})" if code != "ended" else term.label
-    for code, term in VOCABULARY["stage"].items()
-}
+
+def stage_words(code: str) -> str:
+    """A stage as a sentence says it ("proposed (not started yet)"), in the reader's language:
+    read in the request, as the framework translates its words when they are read."""
+    if code not in VOCABULARY["stage"]:
+        return code
+    term = VOCABULARY["stage"][code]
+    if code == "ended":
+        return str(term.label)
+    return _("%(label)s (%(hint)s)") % {"label": term.label, "hint": term.hint}
 
 
 def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]:
@@ -76,6 +83,7 @@ def _observations(user: Any, relationship: Relationship) -> list[dict[str, Any]]
             "open": o.status == "open",
             "note": o.note,
             "by": private_worries.raised_by_words(o, user),
+            "by_me": private_worries.raised_by_reader(o, user),
         }
         for o in relationship.observations.all()
     ]
@@ -101,7 +109,7 @@ def _panel_context(request: HttpRequest, relationship: Relationship) -> dict[str
         "can_declare_contrast": can(user, Permission.DECLARE_CONTRAST, relationship),
         "has_contract": relationship.contract_versions.exists(),
         "next_stage": NEXT_STAGE.get(relationship.stage),
-        "stage_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
+        "stage_words": stage_words(relationship.stage),
     }
 
 
@@ -157,7 +165,7 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return f"Supervision on {spoken_date(data['date'])} is recorded."
+        return _("Supervision on %(date)s is recorded.") % {"date": spoken_date(data["date"])}
 
     return form_page(
         request,
@@ -187,7 +195,7 @@ def observe(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 note=data["note"],
             )
-            return "Thank you. Your worry is with the supervisor, and nobody else knows of it."
+            return _("Thank you. Your worry is with the supervisor, and nobody else knows of it.")
         actions.raise_observation(
             relationship=relationship,
             by=request.user,
@@ -196,7 +204,7 @@ def observe(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return "Thank you. Your worry is recorded."
+        return _("Thank you. Your worry is recorded.")
 
     return form_page(
         request,
@@ -224,14 +232,14 @@ def resolve_observation(request: HttpRequest, pk: int, observation_pk: int) -> H
     relationship = relationship_for(request.user, pk, Permission.SUPERVISE)
     observation = get_object_or_404(relationship.observations.all(), pk=observation_pk)
     if observation.status != "open":
-        messages.info(request, "That worry is already marked as resolved.")
+        messages.info(request, _("That worry is already marked as resolved."))
         return redirect("relationships:records", pk=relationship.pk)
 
     def save(data: dict[str, Any]) -> str:
         actions.resolve_observation(
             observation=observation, by=request.user, expected_revision=data["revision"]
         )
-        return "The worry is marked as resolved. It stays on record."
+        return _("The worry is marked as resolved. It stays on record.")
 
     return form_page(
         request,
@@ -257,7 +265,7 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.EDIT)
     me = participant_of(request.user, relationship)
     if me is None or me.role != "professional":
-        raise PermissionDenied("Only the professional records their own self-disclosures")
+        raise PermissionDenied(_("Only the professional records their own self-disclosures"))
 
     def save(data: dict[str, Any]) -> str:
         actions.record_disclosure(
@@ -269,7 +277,7 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
             rationale=data["rationale"],
             expected_revision=data["revision"],
         )
-        return "Your self-disclosure is recorded."
+        return _("Your self-disclosure is recorded.")
 
     return form_page(
         request,
@@ -297,7 +305,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=data["outcome"],
             expected_revision=data["revision"],
         )
-        return "The consultation is recorded."
+        return _("The consultation is recorded.")
 
     return form_page(
         request,
@@ -326,7 +334,7 @@ def request_consultation(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = relationship_for(request.user, pk, Permission.REQUEST_CONSULTATION)
     me = participant_of(request.user, relationship)
     if me is None:  # the permission is a participant's; this guards the type
-        raise PermissionDenied("Only someone in the relationship asks for a consultation")
+        raise PermissionDenied(_("Only someone in the relationship asks for a consultation"))
 
     def save(data: dict[str, Any]) -> str:
         actions.request_consultation(
@@ -336,7 +344,7 @@ def request_consultation(request: HttpRequest, pk: int) -> HttpResponse:
             reason=data["reason"],
             expected_revision=data["revision"],
         )
-        return "You have asked for a consultation. The professional and the supervisor are told."
+        return _("You have asked for a consultation. The professional and the supervisor are told.")
 
     return form_page(
         request,
@@ -355,7 +363,7 @@ def _requests(relationship: Relationship) -> list[dict[str, Any]]:
     return [
         {
             "on": r.requested_at.date(),
-            "by": r.requested_by.called if r.requested_by else "Someone",
+            "by": r.requested_by.called if r.requested_by else _("Someone"),
             "reason": r.reason,
             "answered": r.answered_by_id is not None,
         }
@@ -381,7 +389,10 @@ def review(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             note=data["note"],
             expected_revision=data["revision"],
         )
-        return f"The {kind} review on {spoken_date(data['date'])} is recorded."
+        said = {"date": spoken_date(data["date"])}
+        if kind == "contract":
+            return _("The contract review on %(date)s is recorded.") % said
+        return _("The independent review on %(date)s is recorded.") % said
 
     def context() -> dict[str, Any]:
         contract = relationship.contract_versions.order_by("-version").first()
@@ -421,9 +432,12 @@ def _scrutiny_initial(relationship: Relationship) -> dict[str, Any]:
     }
 
 
-SCRUTINY_WORDS = {
-    code: f"{term.label} ({term.hint})" for code, term in VOCABULARY["scrutiny_level"].items()
-}
+def _scrutiny_words(level: str) -> str:
+    """A scrutiny level as a sentence says it, in the reader's language (read in the request)."""
+    if level not in VOCABULARY["scrutiny_level"]:
+        return level
+    term = VOCABULARY["scrutiny_level"][level]
+    return _("%(label)s (%(hint)s)") % {"label": term.label, "hint": term.hint}
 
 
 @login_required
@@ -442,8 +456,8 @@ def contrast(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             return Result.unchanged()
         if not data["declared"]:
-            return "You have said your work does not differ from usual care."
-        return "How your work differs from usual care is saved."
+            return _("You have said your work does not differ from usual care.")
+        return _("How your work differs from usual care is saved.")
 
     def initial() -> dict[str, Any]:
         declared = relationship.contrast
@@ -455,7 +469,7 @@ def contrast(request: HttpRequest, pk: int) -> HttpResponse:
         return {
             "counted": counted_contrast(scrutiny, relationship, request.user),
             "examined": relationship.contrast is not None,
-            "level": SCRUTINY_WORDS.get(level, level),
+            "level": _scrutiny_words(level),
         }
 
     return form_page(
@@ -487,7 +501,7 @@ def scrutiny(request: HttpRequest, pk: int) -> HttpResponse:
             expected_revision=data["revision"],
         ):
             return Result.unchanged()
-        return "The scrutiny settings are saved."
+        return _("The scrutiny settings are saved.")
 
     return form_page(
         request,
@@ -515,7 +529,7 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
             started=data.get("started"),
             expected_revision=data["revision"],
         )
-        return f"The work is now {STAGE_WORDS[data['to']]}."
+        return _("The work is now %(stage)s.") % {"stage": stage_words(data["to"])}
 
     def make_form(data: QueryDict | None) -> StageForm:
         following = NEXT_STAGE.get(relationship.stage)
@@ -530,7 +544,7 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "relationships/records/stage.html",
-            {"relationship": relationship, "next_stage": None, "stage_words": STAGE_WORDS},
+            {"relationship": relationship, "next_stage": None},
         )
     return form_page(
         request,
@@ -540,7 +554,7 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
         template="relationships/records/stage.html",
         context=lambda: {
             "next_stage": NEXT_STAGE.get(relationship.stage),
-            "current_words": STAGE_WORDS.get(relationship.stage, relationship.stage),
+            "current_words": stage_words(relationship.stage),
         },
         page="stage",
         keep_input=False,
