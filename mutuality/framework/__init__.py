@@ -39,7 +39,7 @@ from ._schema import case_schema
 from ._scrutiny import Reason, Scrutiny, scrutiny_reasons
 from ._series import case_instruments, person_series
 from ._translation import TranslatedWords, gettext_noop, translated, use_translation
-from ._types import parse_iso_date
+from ._types import english_date, parse_iso_date
 from ._validation import load_case, parse_case, validate_case
 from ._vocabulary import VOCABULARY, Term, Words, spoken_date
 from ._wording import (
@@ -102,6 +102,7 @@ __all__ = [
     "case_instruments",
     "case_schema",
     "catalogue_markdown",
+    "english_date",
     "finding_from_dict",
     "gettext_noop",
     "grouped_actions",

@@ -171,7 +171,11 @@ class _Formatter(string.Formatter):
             if self.reader is None:
                 return _english(when)
             return (self.reader.date_words or _spoken)(when)
-        return self.params.what[name]
+        # A rule's own words in a slot (an observation's kind, a level) are marked where the
+        # rule writes them, so a reader reads them in their language; typed text and numbers
+        # have no catalogue entry and come through as written.
+        what = self.params.what[name]
+        return what if self.reader is None else translated(what)
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if not isinstance(value, tuple):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from mutuality.framework import (
     Assessment,
@@ -61,7 +61,7 @@ from mutuality.web.relationships.models import (
     with_names,
 )
 from mutuality.web.relationships.private_worries import act_by
-from mutuality.web.spoken import spoken_date
+from mutuality.web.stored_words import Said, finding_words, said
 
 DEFAULT_QUESTIONNAIRE_EVERY_DAYS = 28
 """How often a wellbeing questionnaire is due, unless settings say otherwise (about monthly:
@@ -297,11 +297,13 @@ def _due(
         if flag.resolved_at is not None:
             continue
         url = reverse("relationships:safety-flag", kwargs={"pk": pk, "flag_pk": flag.pk})
-        yield _item(relationship, "safety", flag.detail, today, url=url, **_ACTING)
+        yield _item(
+            relationship, "safety", flag.detail, today, url=url, words=flag.words, **_ACTING
+        )
     detail = reverse("relationships:detail", kwargs={"pk": pk})
     for person in people.values():
         if person.consent == "withdrawn":
-            text = f"{person.called} has withdrawn their consent"
+            text = said(gettext_noop("%(name)s has withdrawn their consent"), name=person.called)
             yield _item(relationship, "withdrawn", text, today, url=detail, **_ACTING)
     yield from _private_worries(relationship)  # held by the supervisor, even after the work ends
     if relationship.stage == "ended":
@@ -317,12 +319,17 @@ def _due(
 def _item(
     relationship: Relationship,
     category: str,
-    text: str,
+    text: Said | str,
     starts: date,
     *,
     ends: date | None = None,
+    words: dict[str, Any] | None = None,
     **fields: Any,
 ) -> DueItem:
+    """An item of the list; its words kept in English and as their message (stored_words)."""
+    if isinstance(text, Said):
+        words = text.words()
+        text = text.english()
     return DueItem(
         relationship=relationship,
         organisation_id=relationship.organisation_id,
@@ -330,6 +337,7 @@ def _item(
         category=category,
         rank=DUE_RANKS[category],
         text=text,
+        words=words or {},
         starts=starts,
         ends=ends,
         **fields,
@@ -367,6 +375,7 @@ def _from_findings(
                 own[apart],
                 found.starts,
                 ends=found.ends,
+                words=_spoken_again(found, apart, names),
                 code=found.code,
                 to_participant=to,
             )
@@ -376,10 +385,20 @@ def _from_findings(
             general,
             found.starts,
             ends=found.ends,
+            words=_spoken_again(found, None, names),
             code=found.code,
             except_participant=people[apart] if apart is not None else None,
             **_EVERYONE,
         )
+
+
+def _spoken_again(
+    found: FindingSpan, reader: str | None, names: dict[str, str]
+) -> dict[str, Any] | None:
+    """How a finding's item is spoken again in its reader's language (None: a finding kept
+    without its words' parameters reads as stored)."""
+    params = found.finding.params
+    return finding_words(params, reader, names) if params is not None else None
 
 
 def _contract(
@@ -400,7 +419,10 @@ def _contract(
         yield _item(
             relationship,
             "contract",
-            f"Contract version {latest.version} is waiting for your agreement",
+            said(
+                gettext_noop("Contract version %(version)s is waiting for your agreement"),
+                version=latest.version,
+            ),
             today,
             url=reverse("relationships:contract-agree", kwargs={"pk": pk}),
             to_participant=person,
@@ -408,7 +430,11 @@ def _contract(
         yield _item(
             relationship,
             "contract",
-            f"Contract version {latest.version} is waiting for {person.called}'s agreement",
+            said(
+                gettext_noop("Contract version %(version)s is waiting for %(name)s's agreement"),
+                version=latest.version,
+                name=person.called,
+            ),
             today,
             url=reverse("relationships:contract", kwargs={"pk": pk}),
             except_participant=person,
@@ -436,7 +462,10 @@ def _consent_to_confirm(
         then = versions.get(given_for)
         if not material(contract_terms(then) if then else None, contract_terms(agreed)):
             continue
-        text = f"Confirm your consent for version {agreed.version} of the contract"
+        text = said(
+            gettext_noop("Confirm your consent for version %(version)s of the contract"),
+            version=agreed.version,
+        )
         yield _item(relationship, "consent", text, today, url=url, to_participant=person)
 
 
@@ -445,7 +474,12 @@ def _observations(relationship: Relationship, today: date) -> Iterator[DueItem]:
     for o in relationship.observations.all():
         if o.status != "open":
             continue
-        text = f"{o.get_kind_display()} noticed on {spoken_date(o.date)}"
+        text = said(
+            gettext_noop("%(kind)s noticed on %(date)s"),
+            {"kind": "observation_kind"},
+            kind=o.kind,
+            date=o.date,
+        )
         yield _item(relationship, "observations", text, today, url=url, **_EVERYONE)
 
 
@@ -459,11 +493,17 @@ def _private_worries(relationship: Relationship) -> Iterator[DueItem]:
             "relationships:private-worry", kwargs={"pk": relationship.pk, "worry_pk": worry.pk}
         )
         raised, last = worry.raised_at.date(), act_by(worry)
-        text = f"A worry was raised privately with you on {spoken_date(raised)}"
         yield _item(
             relationship,
             "private_worries",
-            f"{text}: put it on the record or resolve it by {spoken_date(last)}",
+            said(
+                gettext_noop(
+                    "A worry was raised privately with you on %(raised)s: put it on the record "
+                    "or resolve it by %(last)s"
+                ),
+                raised=raised,
+                last=last,
+            ),
             raised,
             ends=last + timedelta(days=1),
             url=url,
@@ -472,7 +512,13 @@ def _private_worries(relationship: Relationship) -> Iterator[DueItem]:
         yield _item(
             relationship,
             "private_worries",
-            f"{text}: it is overdue, so act on it now",
+            said(
+                gettext_noop(
+                    "A worry was raised privately with you on %(raised)s: it is overdue, so act "
+                    "on it now"
+                ),
+                raised=raised,
+            ),
             last + timedelta(days=1),
             url=url,
             for_supervisor=True,
@@ -490,10 +536,23 @@ def _consultation_requests(
         if request.answered_by_id is not None:
             continue
         asker = by_pk.get(request.requested_by_id or 0)
-        who = asker.called if asker is not None else "Someone in the relationship"
+        asked = request.requested_at.date()
         text = (
-            f"{who} asked on {spoken_date(request.requested_at.date())} for a consultation about "
-            "another way of helping"
+            said(
+                gettext_noop(
+                    "%(name)s asked on %(date)s for a consultation about another way of helping"
+                ),
+                name=asker.called,
+                date=asked,
+            )
+            if asker is not None
+            else said(
+                gettext_noop(
+                    "Someone in the relationship asked on %(date)s for a consultation about "
+                    "another way of helping"
+                ),
+                date=asked,
+            )
         )
         yield _item(
             relationship,
@@ -541,7 +600,7 @@ def _questionnaires(
         yield _item(
             relationship,
             "questionnaires",
-            f"{what} for you",
+            said(gettext_noop("%(questionnaire)s for you"), questionnaire=what),
             due_from,
             url=url,
             to_participant=series.of,
@@ -550,7 +609,11 @@ def _questionnaires(
         yield _item(
             relationship,
             "questionnaires",
-            f"{what} for {people[series.of.slug].called}",
+            said(
+                gettext_noop("%(questionnaire)s for %(name)s"),
+                questionnaire=what,
+                name=people[series.of.slug].called,
+            ),
             due_from,
             url=url,
             for_professional=True,

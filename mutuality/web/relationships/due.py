@@ -31,6 +31,7 @@ from mutuality.web.relationships.assessed import (
 )
 from mutuality.web.relationships.models import DueItem, Participant, Relationship
 from mutuality.web.relationships.resolving import link_for
+from mutuality.web.stored_words import read
 
 CATEGORIES = {
     "safety": _("Safety: act on this now"),
@@ -112,7 +113,7 @@ def _within_reach(user: Any) -> Q:
     return held_by(user, "relationship_id")
 
 
-_READ = ("relationship_id", "title", "category", "text", "url", "code")
+_READ = ("relationship_id", "title", "category", "text", "words", "url", "code")
 """The fields of a due item the list shows (`_item`, `group`)."""
 
 
@@ -127,7 +128,7 @@ def _item(row: DueItem) -> Item:
     if row.code:
         link = link_for(row.code, Standing(_annotated(row, "held")), row.relationship_id)
         url = link[0] if link else None
-    return Item(row.relationship_id, row.title, row.text, url)
+    return Item(row.relationship_id, row.title, read(row.words, row.text), url)
 
 
 def _annotated(row: DueItem, name: str) -> str:

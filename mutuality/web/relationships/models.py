@@ -17,6 +17,7 @@ from django.db import models
 
 from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.models import Organisation
+from mutuality.web.stored_words import read
 
 
 def _choices(*values: str) -> list[tuple[str, str]]:
@@ -456,6 +457,13 @@ class AssessmentRecord(models.Model):
     recommendation = models.CharField(max_length=30)
     result = models.JSONField()
     reason = models.CharField(max_length=300)
+    reason_words = models.JSONField(
+        default=dict, blank=True, help_text="`reason` as its message and values (stored_words)."
+    )
+
+    def reason_said(self) -> str:
+        """Why it was assessed, in the reader's language."""
+        return read(self.reason_words, self.reason)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -557,12 +565,19 @@ class SafetyFlag(models.Model):
         OutcomeSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     detail = models.TextField()
+    words = models.JSONField(
+        default=dict, blank=True, help_text="`detail` as its message and values (stored_words)."
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action_taken = models.TextField(blank=True)
+
+    def said(self) -> str:
+        """What the flag says, in the reader's language."""
+        return read(self.words, self.detail)
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
@@ -688,6 +703,9 @@ class DueItem(_Listed):
     category = models.CharField(max_length=30, choices=DUE_CATEGORIES)
     rank = models.PositiveSmallIntegerField(help_text="Its category's place in the list.")
     text = models.TextField()
+    words = models.JSONField(
+        default=dict, blank=True, help_text="`text` as its message and values (stored_words)."
+    )
     url = models.CharField(max_length=300, blank=True)
     code = models.CharField(
         max_length=80, blank=True, help_text="The finding behind it; its link depends on who looks."

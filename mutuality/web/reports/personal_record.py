@@ -820,7 +820,7 @@ def _safety_flags(person: Person) -> dict[int, list[Item]]:
         lambda f: {
             "kind": f.kind,
             "raised_at": f.raised_at,
-            "detail": f.detail,
+            "detail": f.said(),
             "done_on": f.resolved_at,
             "action_taken": f.action_taken or None,
         },

@@ -26,6 +26,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from mutuality.web.stored_words import Said, said
 
 
 def spoken_date(day: date) -> str:
@@ -42,7 +43,7 @@ class StaleEdit(Exception):
     """Someone else changed the relationship since this person loaded it."""
 
 
-def reassess(relationship: Relationship, *, reason: str) -> AssessmentRecord:
+def reassess(relationship: Relationship, *, reason: str | Said) -> AssessmentRecord:
     """Assess the relationship as it now stands, keep the result in its history and rewrite
     the typed rows every list reads (assessed.py). The one writer of stored assessments: call it
     inside the transaction of the change that needs it."""
@@ -58,7 +59,7 @@ REASSESS_BATCH = 200
 def reassess_many(
     relationships: QuerySet[Relationship] | Iterable[int],
     *,
-    reason: str,
+    reason: str | Said,
     progress: Callable[[int], object] | None = None,
 ) -> int:
     """Reassess many relationships (after a bulk import, a generated service or a change of
@@ -84,18 +85,19 @@ READ_AS_WRITTEN = frozenset(
         gettext_noop("how the work differs from usual care declared"),  # its declare_contrast
     }
 )
-"""The reasons for an assessment written without a value in them: stored as written (in the
-service's language) and translated when shown (`stored_reason`). A reason with a value in it
-(a name, a date, a version) is shown as stored, in English, until reasons are stored as a
-message and its values (docs/architecture.md, "Other languages")."""
+"""The reasons for an assessment written without a value in them, which are translated when
+shown; a reason with values in it is a `Said` (stored_words), kept as its message and values."""
 
 
-def stored_reason(reason: str) -> str:
-    """A stored assessment's reason in the reader's language, where it has a translation."""
-    return gettext(reason) if reason in READ_AS_WRITTEN else reason
+def stored_reason(record: AssessmentRecord) -> str:
+    """Why an assessment was made, in the reader's language (one kept before reasons kept
+    their words reads through the catalogue if it has no value in it, else as written)."""
+    if not record.reason_words and record.reason in READ_AS_WRITTEN:
+        return gettext(record.reason)
+    return record.reason_said()
 
 
-def _reassess_batch(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
+def _reassess_batch(ids: list[int], *, reason: str | Said) -> list[AssessmentRecord]:
     # The stored assessment and the rows every list reads are the record: written in the
     # service's language whoever's request wrote them (a finding spoken in one reader's
     # language must not be stored for everyone), and translated when a page reads them.
@@ -103,8 +105,10 @@ def _reassess_batch(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
         return _reassess_batch_written(ids, reason=reason)
 
 
-def _reassess_batch_written(ids: list[int], *, reason: str) -> list[AssessmentRecord]:
+def _reassess_batch_written(ids: list[int], *, reason: str | Said) -> list[AssessmentRecord]:
     today = timezone.localdate()
+    if not isinstance(reason, Said):  # a reason with no value in it
+        reason = said(reason) if reason in READ_AS_WRITTEN else Said(reason)
     found = with_records(Relationship.objects.filter(pk__in=ids))
     relationships = {r.pk: r for r in found.prefetch_related(*assessed.DUE_RECORDS)}
     since = assessed.open_since(ids, today)
@@ -125,7 +129,10 @@ def _reassess_batch_written(ids: list[int], *, reason: str) -> list[AssessmentRe
                 revision=relationship.revision,
                 recommendation=periods[0][1].recommendation,
                 result=periods[0][1].to_dict(),
-                reason=reason[:300],
+                reason=reason.english()[:300],
+                reason_words=reason.words()
+                if reason.message in READ_AS_WRITTEN or reason.values
+                else {},
             )
         )
     rows.save()
@@ -236,9 +243,19 @@ def set_consent(
         contract_version=participant.consent_version,
     )
     if consent == "withdrawn":
-        assessment = reassess(relationship, reason=f"{participant.slug} withdrew consent")
+        assessment = reassess(
+            relationship,
+            reason=said(gettext_noop("%(who)s withdrew consent"), who=participant.slug),
+        )
         # Nothing more goes out about the relationship but safety messages and this notice.
         cancel_on_withdrawal(relationship)
         events.consent_withdrawn(participant, by=by)
         return assessment
-    return reassess(relationship, reason=f"{participant.slug}'s consent is now {consent}")
+    return reassess(
+        relationship,
+        reason=said(
+            gettext_noop("%(who)s's consent is now %(consent)s"),
+            who=participant.slug,
+            consent=consent,
+        ),
+    )

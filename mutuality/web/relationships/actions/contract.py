@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from mutuality.web.outbox import events
 from mutuality.web.relationships import assessed
@@ -27,6 +27,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from mutuality.web.stored_words import said
 
 GIVEN = ("informed", "given")
 
@@ -141,7 +142,14 @@ def decline(
     contract.save(update_fields=["declined_at"])
     response = _respond(participant, contract, "declined", reason, by)
     events.contract_declined(contract, by=by)
-    reassess(relationship, reason=f"{participant.slug} declined version {version} of the contract")
+    reassess(
+        relationship,
+        reason=said(
+            gettext_noop("%(who)s declined version %(version)s of the contract"),
+            who=participant.slug,
+            version=version,
+        ),
+    )
     return response
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from mutuality.web.relationships.actions import audit, bump_revision, check_revision, reassess
 from mutuality.web.relationships.models import (
@@ -21,6 +22,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from mutuality.web.stored_words import said
 
 PERSON_FIELDS = (
     "access_needs",
@@ -87,7 +89,14 @@ def describe_person(
     changes = _apply(person, values, PERSON_FIELDS)
     person.save(update_fields=list(PERSON_FIELDS))
     audit(by, "update", person, relationship, participant=person.slug, changes=changes)
-    return reassess(relationship, reason=f"details of {person.slug} changed ({_words(changes)})")
+    return reassess(
+        relationship,
+        reason=said(
+            gettext_noop("details of %(who)s changed (%(fields)s)"),
+            who=person.slug,
+            fields=_words(changes),
+        ),
+    )
 
 
 @transaction.atomic
@@ -119,8 +128,12 @@ def record_capacity(
         person.capacity = capacity
         person.save(update_fields=["capacity"])
     audit(by, "create", view, relationship, **detail)
-    whose = "their own view of" if own_view else "the record of"
-    return reassess(relationship, reason=f"{whose} {person.slug}'s capacity added")
+    whose = (
+        gettext_noop("their own view of %(who)s's capacity added")
+        if own_view
+        else gettext_noop("the record of %(who)s's capacity added")
+    )
+    return reassess(relationship, reason=said(whose, who=person.slug))
 
 
 def _set_fields(
@@ -143,7 +156,12 @@ def _set_fields(
     changes = _apply(relationship, values, fields)
     relationship.save(update_fields=[*fields, "updated"])
     audit(by, "update", relationship, relationship, changes=changes)
-    return reassess(relationship, reason=f"{what} changed ({_words(changes)})")
+    return reassess(
+        relationship,
+        reason=said(
+            gettext_noop("%(what)s changed (%(fields)s)"), what=what, fields=_words(changes)
+        ),
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from mutuality.framework import case_instruments
 from mutuality.outcomes import Instrument, safety_answers, shipped_instruments
@@ -26,7 +26,6 @@ from mutuality.web.relationships.actions import (
     audit,
     bump_revision,
     reassess,
-    spoken_date,
 )
 from mutuality.web.relationships.case_io import to_case
 from mutuality.web.relationships.models import (
@@ -39,6 +38,7 @@ from mutuality.web.relationships.models import (
     SafetyFlag,
     Score,
 )
+from mutuality.web.stored_words import Said, said
 
 
 def shipped_or_own_instrument(series: OutcomeSeries) -> Instrument | None:
@@ -84,7 +84,14 @@ def start_series(
         goal=goal,
         outcome_plan=[planned, relationship.outcome_plan],
     )
-    reassess(relationship, reason=f"{instrument} questionnaires started for {of.slug}")
+    reassess(
+        relationship,
+        reason=said(
+            gettext_noop("%(instrument)s questionnaires started for %(who)s"),
+            instrument=instrument,
+            who=of.slug,
+        ),
+    )
     return series
 
 
@@ -132,7 +139,12 @@ def record_score(
     )
     assessment = reassess(
         relationship,
-        reason=f"{series.instrument} filled in for {series.of.slug} on {spoken_date(on)}",
+        reason=said(
+            gettext_noop("%(instrument)s filled in for %(who)s on %(date)s"),
+            instrument=series.instrument,
+            who=series.of.slug,
+            date=on,
+        ),
     )
     already = draft.raised if draft else None
     flags = [
@@ -146,9 +158,14 @@ def record_score(
     return Recorded(assessment, flags)
 
 
-def _raise(series: OutcomeSeries, kind: str, detail: str, by: Any) -> SafetyFlag:
+def _raise(series: OutcomeSeries, kind: str, detail: Said, by: Any) -> SafetyFlag:
     flag = SafetyFlag.objects.create(
-        relationship=series.relationship, about=series.of, kind=kind, series=series, detail=detail
+        relationship=series.relationship,
+        about=series.of,
+        kind=kind,
+        series=series,
+        detail=detail.english(),
+        words=detail.words(),
     )
     audit(by, "create", flag, series.relationship, kind=kind, series=series.pk)
     events.safety_flag(flag)
@@ -177,12 +194,17 @@ def _safety_item_flags(
         return []
     flags = []
     for number in safety_answers(instrument, items):
-        detail = (
-            f"{series.of.called} answered {items[number - 1]} to question {number} of the "
-            f"{instrument.name}, which asks about thoughts of being better off dead or of "
-            "self-harm."
+        detail = said(
+            gettext_noop(
+                "%(name)s answered %(answer)s to question %(number)s of the %(instrument)s, "
+                "which asks about thoughts of being better off dead or of self-harm."
+            ),
+            name=series.of.called,
+            answer=str(items[number - 1]),
+            number=number,
+            instrument=instrument.name,
         )
-        if already is None or already.detail != detail:
+        if already is None or already.detail != detail.english():
             flags.append(_raise(series, "self_harm_thoughts", detail, by))
     return flags
 
@@ -260,7 +282,16 @@ def _deterioration_flags(
         if not still_open.filter(
             Q(detail__startswith=which) | Q(detail__startswith=as_before)
         ).exists():
-            detail = f"{which}: {outcome['first']:g} at first, {outcome['latest']:g} now."
+            detail = said(
+                gettext_noop(
+                    "%(name)s's %(instrument)s scores are reliably worse: %(first)s at first, "
+                    "%(latest)s now."
+                ),
+                name=series.of.called,
+                instrument=outcome["instrument"],
+                first=f"{outcome['first']:g}",
+                latest=f"{outcome['latest']:g}",
+            )
             flags.append(_raise(series, "reliable_deterioration", detail, by))
     return flags
 

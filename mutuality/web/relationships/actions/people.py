@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from mutuality.web.accounts.addresses import mark_verified
 from mutuality.web.accounts.models import Role, hash_token
@@ -30,6 +30,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from mutuality.web.stored_words import said
 
 # A token is 43 characters (`token_urlsafe(32)`); anything much longer is not one of ours.
 MAX_TOKEN_LENGTH = 100
@@ -82,7 +83,9 @@ def propose(
         record(
             user=by, action="create", obj=participant, **_where(relationship), slug=slug, role=role
         )
-    reassess(relationship, reason=f"{my_id} proposed the relationship")
+    reassess(
+        relationship, reason=said(gettext_noop("%(who)s proposed the relationship"), who=my_id)
+    )
     return relationship
 
 
@@ -150,7 +153,10 @@ def invite(
     if email:
         accept = events.link(reverse("relationships:invitation", args=[email_token]))
         events.invitation(invitation, to=email, link_to_accept=accept)
-    reassess(relationship, reason=f"{slug} was invited to set up their login")
+    reassess(
+        relationship,
+        reason=said(gettext_noop("%(who)s was invited to set up their login"), who=slug),
+    )
     return invitation, token
 
 
@@ -226,7 +232,9 @@ def accept_invitation(*, invitation: Invitation, form: Any, by_email: bool = Fal
     participant.save(update_fields=["user"])
     record(user=user, action="update", obj=participant, **where, field="user", after=user.pk)
     bump_revision(relationship)
-    reassess(relationship, reason=f"{participant.slug} set up their login")
+    reassess(
+        relationship, reason=said(gettext_noop("%(who)s set up their login"), who=participant.slug)
+    )
     return user
 
 
@@ -275,7 +283,14 @@ def add_affected_party(
             before=False,
             after=True,
         )
-    reassess(relationship, reason=f"{name} added as affected (consent: {consent})")
+    reassess(
+        relationship,
+        reason=said(
+            gettext_noop("%(name)s added as affected (consent: %(consent)s)"),
+            name=name,
+            consent=consent,
+        ),
+    )
     return party
 
 
@@ -307,7 +322,12 @@ def update_affected_party(
                 before=before[field],
                 after=value,
             )
-    reassess(relationship, reason=f"consent of {name} is now {consent}")
+    reassess(
+        relationship,
+        reason=said(
+            gettext_noop("consent of %(name)s is now %(consent)s"), name=name, consent=consent
+        ),
+    )
     return party
 
 

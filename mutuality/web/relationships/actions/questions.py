@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox import events
@@ -21,6 +21,7 @@ from mutuality.web.relationships.models import (
     Participant,
     Relationship,
 )
+from mutuality.web.stored_words import said
 
 
 def current_contract(relationship: Relationship) -> ContractVersion | None:
@@ -58,8 +59,12 @@ def save_answers(
         before=before,
         after=answers,
     )
-    words = "changed their answers to" if before else "answered"
-    reassess(relationship, reason=f"{participant.slug} {words} the two-sided questions")
+    words = (
+        gettext_noop("%(who)s changed their answers to the two-sided questions")
+        if before
+        else gettext_noop("%(who)s answered the two-sided questions")
+    )
+    reassess(relationship, reason=said(words, who=participant.slug))
     return True
 
 
@@ -100,8 +105,12 @@ def save_contract(
     events.contract_waiting(contract, by=by)
     reassess(
         relationship,
-        reason=f"version {contract.version} of the contract was written; "
-        "everyone needs to agree to it",
+        reason=said(
+            gettext_noop(
+                "version %(version)s of the contract was written; everyone needs to agree to it"
+            ),
+            version=contract.version,
+        ),
     )
     return contract
 
@@ -139,6 +148,10 @@ def agree_contract(
     )
     reassess(
         relationship,
-        reason=f"{participant.slug} agreed to version {contract.version} of the contract",
+        reason=said(
+            gettext_noop("%(who)s agreed to version %(version)s of the contract"),
+            who=participant.slug,
+            version=contract.version,
+        ),
     )
     return agreement

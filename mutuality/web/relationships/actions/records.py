@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mutuality.framework import VOCABULARY, Case
 from mutuality.web.outbox import events
@@ -24,7 +25,6 @@ from mutuality.web.relationships.actions import (
     bump_revision,
     check_revision,
     reassess,
-    spoken_date,
 )
 from mutuality.web.relationships.case_merge import merge_case
 from mutuality.web.relationships.models import (
@@ -40,6 +40,7 @@ from mutuality.web.relationships.models import (
     ReviewRecord,
     SupervisionRecord,
 )
+from mutuality.web.stored_words import said
 
 
 class NoContract(Exception):
@@ -79,7 +80,9 @@ def record_supervision(
         date=on.isoformat(),
         last_supervision=[_plain(before), _plain(relationship.last_supervision)],
     )
-    return reassess(relationship, reason=f"supervision on {spoken_date(on)} recorded")
+    return reassess(
+        relationship, reason=said(gettext_noop("supervision on %(date)s recorded"), date=on)
+    )
 
 
 @transaction.atomic
@@ -105,7 +108,10 @@ def raise_observation(
     )
     audit(by, "create", observation, relationship, kind=kind, date=on.isoformat())
     events.worry_raised(relationship, key=observation.uid, by=by)
-    return reassess(relationship, reason=f"an observation of {kind.replace('_', ' ')} raised")
+    return reassess(
+        relationship,
+        reason=said(gettext_noop("an observation of %(kind)s raised"), kind=kind.replace("_", " ")),
+    )
 
 
 @transaction.atomic
@@ -162,7 +168,9 @@ def put_worry_on_record(
     audit(by, "create", observation, relationship, kind=worry.kind, date=worry.date.isoformat())
     audit_held(by, "update", worry, relationship, field="state", before="held", after="on_record")
     kind = worry.kind.replace("_", " ")
-    return reassess(relationship, reason=f"an observation of {kind} raised")
+    return reassess(
+        relationship, reason=said(gettext_noop("an observation of %(kind)s raised"), kind=kind)
+    )
 
 
 @transaction.atomic
@@ -188,7 +196,9 @@ def resolve_observation(
     observation.save(update_fields=["status"])
     audit(by, "update", observation, relationship, field="status", before=before, after="resolved")
     kind = VOCABULARY["observation_kind"].label(observation.kind).lower()
-    return reassess(relationship, reason=f"an observation of {kind} resolved")
+    return reassess(
+        relationship, reason=said(gettext_noop("an observation of %(kind)s resolved"), kind=kind)
+    )
 
 
 @transaction.atomic
@@ -208,7 +218,10 @@ def record_disclosure(
         relationship=relationship, by=participant, date=on, about=about, rationale=rationale or None
     )
     audit(by, "create", disclosure, relationship, date=on.isoformat(), rationale=bool(rationale))
-    return reassess(relationship, reason=f"a self-disclosure by {participant.slug} recorded")
+    return reassess(
+        relationship,
+        reason=said(gettext_noop("a self-disclosure by %(who)s recorded"), who=participant.slug),
+    )
 
 
 @transaction.atomic
@@ -243,7 +256,12 @@ def record_consultation(
         outcome=outcome,
         answers_requests=answered,
     )
-    return reassess(relationship, reason=f"a consultation ({outcome.replace('_', ' ')}) recorded")
+    return reassess(
+        relationship,
+        reason=said(
+            gettext_noop("a consultation (%(outcome)s) recorded"), outcome=outcome.replace("_", " ")
+        ),
+    )
 
 
 @transaction.atomic
@@ -306,7 +324,10 @@ def record_review(
         date=on.isoformat(),
         last_review=[_plain(before), _plain(after)],
     )
-    return reassess(relationship, reason=f"{kind} review on {spoken_date(on)} recorded")
+    return reassess(
+        relationship,
+        reason=said(gettext_noop("%(kind)s review on %(date)s recorded"), kind=kind, date=on),
+    )
 
 
 SCRUTINY_FIELDS = (
@@ -339,7 +360,10 @@ def update_scrutiny(
     relationship.save(update_fields=[*SCRUTINY_FIELDS, "updated"])
     audit(by, "update", relationship, relationship, changes=changes)
     changed = ", ".join(field.replace("_", " ") for field in changes) or "nothing"
-    return reassess(relationship, reason=f"scrutiny settings changed ({changed})")
+    return reassess(
+        relationship,
+        reason=said(gettext_noop("scrutiny settings changed (%(changed)s)"), changed=changed),
+    )
 
 
 @transaction.atomic
@@ -390,7 +414,10 @@ def change_stage(
         fields.append("started")
     relationship.save(update_fields=fields)
     audit(by, "update", relationship, relationship, **detail)
-    return reassess(relationship, reason=f"stage changed from {before} to {to}")
+    return reassess(
+        relationship,
+        reason=said(gettext_noop("stage changed from %(before)s to %(to)s"), before=before, to=to),
+    )
 
 
 @transaction.atomic

@@ -169,7 +169,7 @@ def _detail_context(held: Reach) -> dict[str, Any]:
             (
                 past.created,
                 headline(past.recommendation, past.result.get("stage")),
-                stored_reason(past.reason),
+                stored_reason(past),
             )
             for past in relationship.assessments.all()[:20]
         ],
