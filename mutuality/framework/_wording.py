@@ -273,7 +273,10 @@ def _should(phrase: str, params: Params, reader: Reader, doers: tuple[str, ...])
     said = _capitalised(translated(_SHOULD) % {"people": subject, "action": action})
     if lead:
         return f"{lead[1]} {said}"
-    return said[:1].upper() + said[1:]
+    # A sentence starts with a capital: names carry their own, "the supervisor" gets one.
+    if said.startswith(translated(_THE_SUPERVISOR)):
+        return said[:1].upper() + said[1:]
+    return said
 
 
 def _action(n: int, params: Params, reader: Reader, doers: tuple[str, ...]) -> str:

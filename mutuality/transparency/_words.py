@@ -9,7 +9,6 @@ the web app's catalogue, and the web page shows a report through `translated` (_
 
 from __future__ import annotations
 
+from mutuality.translation import gettext_noop
 
-def gettext_noop(message: str) -> str:
-    """Mark `message` for translation; it is returned as it is."""
-    return message
+__all__ = ["gettext_noop"]

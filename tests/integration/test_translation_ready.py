@@ -174,7 +174,7 @@ def untransformed(html: str, left_out: list[str]) -> list[str]:
     found = []
     for block in text_blocks(html):
         own = block
-        for text in left_out:  # whole words only, longest first
+        for text in sorted(left_out, key=len, reverse=True):  # whole words only, longest first
             own = re.sub(rf"(?<![\w\]]){re.escape(text)}(?![\w\[])", " ", own)
         if LETTER.search(own):
             found.append(block)
