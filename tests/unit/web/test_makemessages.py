@@ -11,7 +11,7 @@ from django.test import override_settings
 
 def test_makemessages_gathers_marked_strings_from_templates_and_python(tmp_path: Path) -> None:
     """A Welsh catalogue made from the project holds strings of base.html, of a template's
-    blocktranslate with a link, and of a form's label in Python."""
+    blocktranslate with a link, of a form's label in Python, and of the cores."""
     # Arrange
     catalogue = tmp_path / "cy" / "LC_MESSAGES" / "django.po"
 
@@ -24,4 +24,8 @@ def test_makemessages_gathers_marked_strings_from_templates_and_python(tmp_path:
     assert 'msgid "Skip to main content"' in text
     assert '"If you have forgotten your password, <a href=\\"%(reset)s\\">get an email to "' in text
     assert 'msgid "Email me when"' in text
+    # The cores' words, marked with gettext_noop where they are written (mutuality.translation).
+    assert 'msgid "Go ahead, with safeguards"' in text
+    assert 'msgid "%(day)s %(month)s %(year)s"' in text
+    assert 'msgid "Licence: %(licence)s"' in text
     assert "node_modules" not in text
