@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-WEB_COMMANDS = frozenset({"import", "export", "reassess", "report", "generate"})
+WEB_COMMANDS = frozenset({"import", "export", "reassess", "report", "generate", "audit"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

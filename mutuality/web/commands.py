@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import sys
 from collections.abc import Sequence
@@ -84,7 +85,27 @@ def _parser() -> argparse.ArgumentParser:
     generating.add_argument(
         "--append", action="store_true", help="Add to the organisation if it exists."
     )
+    auditing = commands.add_parser("audit", help=AUDIT_HELP, description=AUDIT_HELP)
+    audits = auditing.add_subparsers(dest="audit", required=True)
+    verifying = audits.add_parser(
+        "verify", help="Check the whole chain; name the first broken row and exit 1 if any."
+    )
+    verifying.add_argument(
+        "--head", help="A head printed before (`mutuality audit head`) that the chain must reach."
+    )
+    audits.add_parser("head", help="Print the chain's head, to keep somewhere else.")
+    exporting_audit = audits.add_parser("export", help="Print every row, oldest first.")
+    exporting_audit.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
+
+
+AUDIT_HELP = (
+    "The audit trail is append-only and chained: each write's rows are covered by a link whose "
+    "digest is SHA-256 of the link before and of the rows. `verify` checks it, `head` prints "
+    "the newest digest for you to keep outside the database (so a recomputed chain or a cut-off "
+    "tail is caught later with `verify --head`), `export` prints it as CSV or JSON."
+)
+HEAD_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 _EXISTS = "--organisation: {slug!r} exists already; expected a new slug, or --append to add to it"
@@ -319,6 +340,44 @@ def _transparency(organisation_slug: str, form: str) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from mutuality.web.audit import chain
+
+    if args.audit == "export":
+        return _audit_export(args.format)
+    kept = getattr(args, "head", None)
+    if kept is not None and not HEAD_PATTERN.fullmatch(kept.strip().lower()):
+        print(f"--head: got {kept!r}; expected 64 hexadecimal digits", file=sys.stderr)
+        return INVALID
+    verdict = chain.verify(kept)
+    if args.audit == "head" and verdict.holds:
+        print(verdict.head)
+        return 0
+    print(verdict.line(), file=sys.stdout if verdict.holds else sys.stderr)
+    return 0 if verdict.holds else 1
+
+
+def _audit_export(form: str) -> int:
+    import json
+
+    from mutuality._csv import write_table
+    from mutuality.web.audit import chain
+
+    rows = chain.rows_for_export()
+    if form == "json":
+        print("[")
+        for n, row in enumerate(rows):
+            print(("," if n else "") + json.dumps(row, sort_keys=True, ensure_ascii=False))
+        print("]")
+        return 0
+    cells = (
+        [*(row[name] for name in chain.ROW_FIELDS[:-1]), json.dumps(row["detail"]), row["link"]]
+        for row in rows
+    )
+    write_table(sys.stdout, [*chain.ROW_FIELDS, "link"], cells)
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     try:
         args = _parser().parse_args(list(argv))
@@ -342,6 +401,8 @@ def main(argv: Sequence[str]) -> int:
             return _transparency(args.organisation, args.format)
         if args.command == "generate":
             return _generate(args)
+        if args.command == "audit":
+            return _audit(args)
         return _export(args.id)
     except DatabaseError as error:
         print(

@@ -19,7 +19,12 @@ from django.db.models.signals import post_delete, post_save
 
 from mutuality.web.audit.models import AuditEvent
 
-_NOT_CHECKED = {"audit.AuditEvent", "relationships.AssessmentRecord"}
+_NOT_CHECKED = {
+    "audit.AuditEvent",
+    "audit.AuditLink",
+    "audit.AuditHead",
+    "relationships.AssessmentRecord",
+}
 _OURS = ("accounts.", "relationships.", "reports.", "organisation.")
 
 

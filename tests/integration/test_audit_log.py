@@ -19,6 +19,7 @@ from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.relationships.views import audit_log
+from tests.audit_trail import erase_trail
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 URL = "/relationships/audit/"
@@ -51,7 +52,8 @@ def _user(name: str, organisation: Organisation, role: str, shown: str = "") -> 
 
 def _event(user: User, action: str, relationship: Relationship, days_ago: int) -> None:
     """An event about the relationship, dated that many days ago."""
-    event = AuditEvent.objects.create(
+    AuditEvent.objects.create(
+        at=timezone.now() - timedelta(days=days_ago),
         user=user,
         organisation_id=relationship.organisation_id,
         action=action,
@@ -59,8 +61,6 @@ def _event(user: User, action: str, relationship: Relationship, days_ago: int) -
         object_id=str(relationship.pk),
         relationship_id=relationship.pk,
     )
-    at = timezone.now() - timedelta(days=days_ago)
-    AuditEvent.objects.filter(pk=event.pk).update(at=at)
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def world(db: None) -> World:
         "supervisor": _user("sup", home, Role.SUPERVISOR, "Dr Kaur"),
         "professional": _user("pro", home, Role.PROFESSIONAL, "Priya Shah"),
     }
-    AuditEvent.objects.all().delete()  # only the events below
+    erase_trail()  # only the events below
     _event(users["supervisor"], "view", walking, days_ago=10)
     _event(users["supervisor"], "view", cbt, days_ago=5)
     _event(users["professional"], "update", cbt, days_ago=2)

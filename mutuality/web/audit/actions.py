@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from mutuality.web.audit import chain
 from mutuality.web.audit.models import AuditEvent
 
 
@@ -21,16 +22,20 @@ def record(
     organisation_id: int | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Record who did what to which object, and when (the time is set by the database row)."""
-    return AuditEvent.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        organisation_id=organisation_id,
-        action=action,
-        object_type=obj._meta.label,
-        object_id=str(obj.pk),
-        relationship_id=relationship_id,
-        detail=detail,
-    )
+    """Record who did what to which object, and when, chained to the trail (chain.py)."""
+    with transaction.atomic():
+        head = chain.locked_head()
+        event = AuditEvent.objects.create(
+            user=user if getattr(user, "pk", None) else None,
+            organisation_id=organisation_id,
+            action=action,
+            object_type=obj._meta.label,
+            object_id=str(obj.pk),
+            relationship_id=relationship_id,
+            detail=detail,
+        )
+        chain.chain(head, [chain.as_row(event)])
+    return event
 
 
 def record_each(
@@ -43,7 +48,8 @@ def record_each(
     **detail: Any,
 ) -> None:
     """Record the same event about every object of a query (a report read over thousands of
-    relationships, say) with one INSERT … SELECT, so it costs one query whatever their number.
+    relationships, say) with one INSERT … SELECT, so it costs the same few queries whatever
+    their number (and one link of the chain covers them all).
 
     `relationship` and `organisation` name the objects' fields that hold those ids ("pk" when
     the objects are relationships); each event is as `record` would write it.
@@ -69,10 +75,16 @@ def record_each(
     quote = connection.ops.quote_name
     column = {f.attname: f.column for f in AuditEvent._meta.concrete_fields}
     columns = ", ".join(quote(column[name]) for name in values)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select}", params
-        )
+    with transaction.atomic():
+        head = chain.locked_head()
+        after = chain.last_row(head)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select}", params
+            )
+        # Under the head's lock, the rows after the chain's last are exactly these.
+        added = AuditEvent.objects.filter(pk__gt=after).order_by("pk").values(*chain.ROW_FIELDS)
+        chain.chain(head, list(added))
 
 
 def _field_or_null(name: str | None) -> Any:
