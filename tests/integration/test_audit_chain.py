@@ -307,6 +307,7 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
             connections.close_all()
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(20)]
+    before = AuditEvent.objects.filter(action="view").count()
 
     # Act
     for thread in threads:
@@ -318,7 +319,7 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
     # Assert
     assert failures == []
     assert verdict.holds, verdict.problem
-    assert AuditEvent.objects.filter(detail__has_key="writer").count() == 10_000
+    assert AuditEvent.objects.filter(action="view").count() - before == 10_000
 
 
 @pytest.fixture
@@ -386,3 +387,48 @@ def test_a_head_that_is_not_a_digest_is_refused_in_one_line(
     assert capsys.readouterr().err.strip() == (
         "--head: got 'not-a-head'; expected 64 hexadecimal digits"
     )
+
+
+# --- What a row keeps -----------------------------------------------------------------------------
+
+
+def test_a_row_keeps_which_fields_a_write_held_never_what_they_said(world: World) -> None:
+    """Names, titles, notes and answers are kept by their field's name only; codes stay."""
+    # Arrange
+    detail = {
+        "field": "consent",
+        "before": "given",
+        "after": "informed",
+        "title": "Walking with new dads",
+        "changes": {"goal": ["feel calmer", "sleep better"]},
+        "note": "said he felt low",
+        "kind": "collusion",
+    }
+
+    # Act
+    event = record(user=None, action="update", obj=world.relationship, **detail)
+
+    # Assert
+    assert AuditEvent.objects.get(pk=event.pk).detail == {
+        "field": "consent",
+        "before": "given",
+        "after": "informed",
+        "kind": "collusion",
+        "fields": ["goal", "note", "title"],
+    }
+
+
+def test_a_field_that_is_not_a_code_keeps_no_value_before_or_after(world: World) -> None:
+    """A change of answers (or of anything but a code) keeps the field's name alone."""
+    # Act
+    event = record(
+        user=None,
+        action="update",
+        obj=world.relationship,
+        field="answers",
+        before={"can_decline": "no"},
+        after={"can_decline": "yes"},
+    )
+
+    # Assert
+    assert AuditEvent.objects.get(pk=event.pk).detail == {"field": "answers"}

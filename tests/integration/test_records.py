@@ -713,7 +713,7 @@ def test_scrutiny_settings_change_the_level(world: World) -> None:
     findings = {f["code"]: f["severity"] for f in _latest(world)["findings"]}
     assert findings["competence.team_uninformed"] == "concern"
     assert "competence.no_public_reporting" in findings
-    assert AuditEvent.objects.filter(action="update", detail__has_key="changes").exists()
+    assert AuditEvent.objects.filter(action="update", detail__has_key="fields").exists()
 
 
 def test_the_scrutiny_form_shows_the_current_settings(world: World) -> None:

@@ -12,6 +12,46 @@ from django.utils import timezone
 from mutuality.web.audit import chain
 from mutuality.web.audit.models import AuditEvent
 
+KEPT_AS_GIVEN = frozenset(
+    {
+        # Codes, ids, numbers, dates and yes-or-no: what the write was, never what it said.
+        *("field", "kind", "date", "how", "page", "instrument", "via", "relationships"),
+        *("participant", "version", "series", "of", "role", "every_weeks", "slug", "source"),
+        *("logins", "seed", "batch", "outcome", "answers_requests", "upload", "kept"),
+        *("previous_version", "proposed_by", "held_by_supervisor", "contract_version"),
+        *("answered", "agreed", "nobody_else", "invited", "kinds", "ids", "policy_revision"),
+        *("verified", "primary", "emailed", "consent", "rationale"),
+    }
+)
+"""The details an audit row keeps as they were given. Any other detail is kept by its name
+alone (in `fields`): a name, a title, a note, an answer or a goal never enters the trail, which
+is kept for years and never erased (docs/security.md, "The audit trail")."""
+
+CODE_FIELDS = frozenset(
+    {"consent", "role", "state", "status", "language", "agreed", "active", "stage"}
+)
+"""The fields whose value before and after a change is a code (or yes or no), kept with it."""
+
+
+def kept(detail: dict[str, Any]) -> dict[str, Any]:
+    """What an audit row keeps of a write's detail (see `KEPT_AS_GIVEN`)."""
+    out: dict[str, Any] = {}
+    fields: set[str] = set()
+    coded = detail.get("field") in CODE_FIELDS
+    for key, value in detail.items():
+        if key in KEPT_AS_GIVEN:
+            out[key] = value
+        elif key in ("before", "after"):
+            if coded and (value is None or isinstance(value, str | bool | int)):
+                out[key] = value
+        elif key == "changes" and isinstance(value, dict):
+            fields |= {str(name) for name in value}
+        else:
+            fields.add(key)
+    if fields:
+        out["fields"] = sorted(fields)
+    return out
+
 
 def record(
     *,
@@ -32,7 +72,7 @@ def record(
             object_type=obj._meta.label,
             object_id=str(obj.pk),
             relationship_id=relationship_id,
-            detail=detail,
+            detail=kept(detail),
         )
         chain.chain(head, [chain.as_row(event)])
     return event
@@ -63,7 +103,7 @@ def record_each(
         "object_type": Value(model._meta.label, output_field=models.CharField()),
         "object_id": Cast("pk", output_field=models.CharField()),
         "relationship_id": _field_or_null(relationship),
-        "detail": Value(detail, output_field=models.JSONField()),
+        "detail": Value(kept(detail), output_field=models.JSONField()),
         "at": Value(timezone.now(), output_field=models.DateTimeField()),
     }
     # Annotations are selected in the order they were added, which is the column order below.

@@ -109,8 +109,11 @@ def describe(event: AuditEvent) -> str:
         words = gettext("%(what)s (%(page)s page)") % {"what": words, "page": detail["page"]}
     if isinstance(detail.get("field"), str):
         words = _field(words, detail)
-    if isinstance(detail.get("changes"), dict) and detail["changes"]:
-        changes = ", ".join(str(name).replace("_", " ") for name in detail["changes"])
+    # The fields a write held (the trail keeps their names, never what they said), or, in an
+    # event kept before that, the fields it changed.
+    fields = detail.get("fields") or detail.get("changes")
+    if isinstance(fields, dict | list) and fields:
+        changes = ", ".join(str(name).replace("_", " ") for name in fields)
         words = gettext("%(what)s: %(changes)s") % {"what": words, "changes": changes}
     if isinstance(detail.get("relationships"), int):
         count = detail["relationships"]
