@@ -16,9 +16,11 @@ from __future__ import annotations
 import mimetypes
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer, typed neither
 import weasyprint  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -78,10 +80,28 @@ def _find(name: str) -> Path | None:
 
 
 def make_pdf(html: str) -> bytes:
-    """The HTML as a tagged PDF, printed with the report's print stylesheet."""
+    """The HTML as a PDF/UA-1 document (tagged, its language and title set, XMP metadata that
+    says so), printed with the report's print stylesheet."""
     fetcher = StaticFilesOnly()
     css = finders.find(PRINT_CSS)
     stylesheets = [weasyprint.CSS(filename=css, url_fetcher=fetcher)] if css else []
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=stylesheets, pdf_tags=True)
+    pdf: bytes = document.write_pdf(
+        stylesheets=stylesheets, pdf_variant="pdf/ua-1", pdf_tags=True, finisher=_header_scopes
+    )
     return pdf
+
+
+def _header_scopes(document: Any, pdf: Any) -> None:
+    """Give every table header its scope (PDF/UA, Matterhorn 15-003): a header in a table's
+    head heads its column, any other its row. WeasyPrint tags each TH as a table attribute
+    owner but writes no scope (it reads the HTML's `scope` only to link cells to headers)."""
+    objects = {getattr(o, "reference", None): o for o in pdf.objects}
+    for element in pdf.objects:
+        if not isinstance(element, dict) or element.get("S") != "/TH":
+            continue
+        row = objects.get(element.get("P"))
+        group = objects.get(row.get("P")) if isinstance(row, dict) else None
+        in_head = isinstance(group, dict) and group.get("S") == "/THead"
+        element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+        element["A"]["Scope"] = "/Column" if in_head else "/Row"
