@@ -32,15 +32,18 @@ GETTEXT := gettext:xgettext
 # `make messages` makes or updates this language's catalogue under locale/.
 MESSAGES_LOCALE ?= cy
 
-.PHONY: setup assets prepare run serve dev examples test test-fast test-browser messages test-postgres check-deploy lint format bench clean
+.PHONY: setup assets prepare run serve dev examples test test-fast test-browser messages test-postgres check-deploy lint format bench clean lock sbom
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mutuality needs Python 3.11 or newer: install it and run make again."; exit 1; }
 	@$(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 || { echo "Mutuality needs Python's venv module: install python3-venv and run make again."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# Every package at the version and with the hashes the lock file names (`make lock`),
+	@# then the project itself, editable, with nothing more.
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 $(ASSETS_STAMP): package.json $(wildcard package-lock.json)
@@ -113,6 +116,17 @@ check-deploy: setup  ## Django's deployment checks on the production settings (a
 		MUTUALITY_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		MUTUALITY_ALLOWED_HOSTS=mutuality.example.org MUTUALITY_VAR_DIR="$$tmp" \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+lock:  ## Write requirements.lock again from pyproject.toml (uv; every package pinned, with its hashes).
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --no-header --annotation-style line \
+		-o requirements.lock
+
+sbom: setup  ## The software bill of materials of .venv, as CycloneDX JSON, in var/sbom.cdx.json.
+	@mkdir -p var
+	$(BIN)/cyclonedx-py environment --of JSON -o var/sbom.cdx.json $(BIN)/python
+	@echo "var/sbom.cdx.json: the CycloneDX bill of materials of .venv"
 
 lint: setup  ## ruff, mypy --strict (cores, command line and web app), import-linter, migrations check.
 	$(BIN)/ruff check .
