@@ -10,7 +10,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-WEB_COMMANDS = frozenset({"import", "export", "reassess", "report", "generate", "audit"})
+WEB_COMMANDS = frozenset(
+    {"import", "export", "reassess", "report", "generate", "audit", "backup", "restore"}
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

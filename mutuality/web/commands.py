@@ -85,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     generating.add_argument(
         "--append", action="store_true", help="Add to the organisation if it exists."
     )
+    backing_up = commands.add_parser(
+        "backup", help="Write the whole database to FILE (consistent while others write)."
+    )
+    backing_up.add_argument("file", type=Path)
+    restoring = commands.add_parser(
+        "restore", help="Put a backup FILE into this database, which must be empty."
+    )
+    restoring.add_argument("file", type=Path)
     auditing = commands.add_parser("audit", help=AUDIT_HELP, description=AUDIT_HELP)
     audits = auditing.add_subparsers(dest="audit", required=True)
     verifying = audits.add_parser(
@@ -340,6 +348,22 @@ def _transparency(organisation_slug: str, form: str) -> int:
     return 0
 
 
+def _backup_or_restore(command: str, file: Path) -> int:
+    from mutuality.web import backup
+
+    try:
+        if command == "backup":
+            header = backup.backup(file)
+            print(f"backed up the {header['engine']} database to {file}")
+        else:
+            header = backup.restore(file)
+            print(f"restored {file} (made {header['made']})")
+    except backup.BackupError as error:
+        print(f"mutuality {command}: {error}", file=sys.stderr)
+        return INVALID
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     from mutuality.web.audit import chain
 
@@ -403,6 +427,8 @@ def main(argv: Sequence[str]) -> int:
             return _generate(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command in ("backup", "restore"):
+            return _backup_or_restore(args.command, args.file)
         return _export(args.id)
     except DatabaseError as error:
         print(
