@@ -133,7 +133,7 @@ def test_discarding_deletes_the_draft_and_is_audited(world: World) -> None:
     assert response.status_code == 302
     assert not QuestionnaireDraft.objects.exists()
     assert AuditEvent.objects.filter(
-        object_type="relationships.QuestionnaireDraft", action="delete", detail__reason="discarded"
+        object_type="relationships.QuestionnaireDraft", action="delete", detail__how="discarded"
     ).exists()
     page = world.client("co_producer").get(_url(world, f"{_series(world).pk}/")).content.decode()
     assert _checked(page) == {}

@@ -20,7 +20,9 @@ KEPT_AS_GIVEN = frozenset(
         *("logins", "seed", "batch", "outcome", "answers_requests", "upload", "kept"),
         *("previous_version", "proposed_by", "held_by_supervisor", "contract_version"),
         *("answered", "agreed", "nobody_else", "invited", "kinds", "ids", "policy_revision"),
-        *("verified", "primary", "emailed", "consent", "rationale"),
+        *("verified", "primary", "emailed", "consent", "rationale", "filtered_by"),
+        # The service report's filters: a team's name, a professional's id, two dates.
+        "filters",
     }
 )
 """The details an audit row keeps as they were given. Any other detail is kept by its name

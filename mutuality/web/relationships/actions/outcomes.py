@@ -258,7 +258,8 @@ def discard_draft(*, series: OutcomeSeries, by: Any) -> bool:
 
 def _delete_draft(draft: QuestionnaireDraft, by: Any, *, reason: str) -> None:
     series = draft.series
-    audit(by, "delete", draft, series.relationship, series=series.pk, reason=reason)
+    # `how` (a code: finished or discarded) rather than `reason`, which is what people write.
+    audit(by, "delete", draft, series.relationship, series=series.pk, how=reason)
     draft.delete()
 
 

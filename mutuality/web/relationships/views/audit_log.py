@@ -112,7 +112,7 @@ def describe(event: AuditEvent) -> str:
     # The fields a write held (the trail keeps their names, never what they said), or, in an
     # event kept before that, the fields it changed.
     fields = detail.get("fields") or detail.get("changes")
-    if isinstance(fields, dict | list) and fields:
+    if isinstance(fields, dict | list) and fields and event.action in ("create", "update"):
         changes = ", ".join(str(name).replace("_", " ") for name in fields)
         words = gettext("%(what)s: %(changes)s") % {"what": words, "changes": changes}
     if isinstance(detail.get("relationships"), int):
@@ -307,7 +307,8 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
         obj=Organisation(pk=organisation),  # its id and kind are all an event keeps
         organisation_id=organisation,
         kind="audit_log",
-        filters={name: str(value) for name, value in filters.items()},
+        # Which filters, not what was typed in them (a name, words of a title).
+        filtered_by=sorted(filters),
     )
     title = Relationship.objects.filter(
         pk=OuterRef("relationship_id"), organisation_id=organisation
