@@ -69,6 +69,10 @@ def test_co_producer_sets_their_own_access_needs_and_can_decline(world: World) -
     # The trail keeps which fields changed, never what they said (docs/security.md).
     assert "vulnerability" in event.detail["fields"]
     assert "large print" not in json.dumps(event.detail)
+    # It names the person by their id, never by their slug (often their first name).
+    tomasz = world.relationship.participants.get(slug="tomasz")
+    assert event.detail["participant"] == tomasz.pk
+    assert "tomasz" not in json.dumps(event.detail)
 
 
 def test_co_producer_cannot_describe_the_professional(world: World) -> None:

@@ -16,7 +16,9 @@ KEPT_AS_GIVEN = frozenset(
     {
         # Codes, ids, numbers, dates and yes-or-no: what the write was, never what it said.
         *("field", "kind", "date", "how", "page", "instrument", "via", "relationships"),
-        *("participant", "version", "series", "of", "role", "every_weeks", "slug", "source"),
+        # A participant by their id (`participant`, `of`, `proposed_by`), never their slug,
+        # which is often their first name.
+        *("participant", "version", "series", "of", "role", "every_weeks", "source"),
         *("logins", "seed", "batch", "outcome", "answers_requests", "upload", "kept"),
         *("previous_version", "proposed_by", "held_by_supervisor", "contract_version"),
         *("answered", "agreed", "nobody_else", "invited", "kinds", "ids", "policy_revision"),

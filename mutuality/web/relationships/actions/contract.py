@@ -102,7 +102,7 @@ def _respond(
         "create",
         response,
         relationship,
-        participant=participant.slug,
+        participant=participant.pk,
         version=contract.version,
         kind=kind,
         reason=reason,

@@ -88,7 +88,7 @@ def describe_person(
     bump_revision(relationship, expected_revision)
     changes = _apply(person, values, PERSON_FIELDS)
     person.save(update_fields=list(PERSON_FIELDS))
-    audit(by, "update", person, relationship, participant=person.slug, changes=changes)
+    audit(by, "update", person, relationship, participant=person.pk, changes=changes)
     return reassess(
         relationship,
         reason=said(

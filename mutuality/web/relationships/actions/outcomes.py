@@ -79,7 +79,7 @@ def start_series(
         "create",
         series,
         relationship,
-        of=of.slug,
+        of=of.pk,
         instrument=instrument,
         goal=goal,
         outcome_plan=[planned, relationship.outcome_plan],
@@ -134,7 +134,7 @@ def record_score(
         relationship,
         series=series.pk,
         instrument=series.instrument,
-        of=series.of.slug,
+        of=series.of_id,
         date=on.isoformat(),
     )
     assessment = reassess(
@@ -240,7 +240,7 @@ def save_draft(
         series.relationship,
         series=series.pk,
         instrument=series.instrument,
-        of=series.of.slug,
+        of=series.of_id,
         answered=sum(1 for key, given in answers.items() if key != "date" and given),
     )
     return draft

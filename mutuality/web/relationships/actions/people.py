@@ -80,9 +80,7 @@ def propose(
         participant = Participant.objects.create(
             relationship=relationship, slug=slug, role=role, user=user, position=position
         )
-        record(
-            user=by, action="create", obj=participant, **_where(relationship), slug=slug, role=role
-        )
+        record(user=by, action="create", obj=participant, **_where(relationship), role=role)
     reassess(
         relationship, reason=said(gettext_noop("%(who)s proposed the relationship"), who=my_id)
     )
@@ -122,7 +120,6 @@ def invite(
             action="create",
             obj=participant,
             **_where(relationship),
-            slug=slug,
             role="recipient",
         )
     now = timezone.now()
@@ -146,7 +143,7 @@ def invite(
         action="create",
         obj=invitation,
         **_where(relationship),
-        participant=slug,
+        participant=participant.pk,
         display_name=display_name,
         emailed=bool(email),
     )

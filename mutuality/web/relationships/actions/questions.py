@@ -99,7 +99,7 @@ def save_contract(
         organisation_id=relationship.organisation_id,
         version=contract.version,
         previous_version=previous.version if previous else None,
-        proposed_by=proposed_by.slug if proposed_by else None,
+        proposed_by=proposed_by.pk if proposed_by else None,
         terms=terms,
     )
     events.contract_waiting(contract, by=by)
@@ -143,7 +143,7 @@ def agree_contract(
         obj=agreement,
         relationship_id=relationship.pk,
         organisation_id=relationship.organisation_id,
-        participant=participant.slug,
+        participant=participant.pk,
         version=contract.version,
     )
     reassess(
