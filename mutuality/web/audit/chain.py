@@ -218,11 +218,6 @@ def _check_head_row(last_digest: str) -> None:
         )
 
 
-def head() -> Verdict:
-    """The head digest now, for the operator to keep elsewhere (after checking the chain)."""
-    return verify()
-
-
 class _Peekable:
     def __init__(self, items: Iterator[dict[str, Any]]) -> None:
         self._items = items
