@@ -33,16 +33,19 @@ class Reason:
     sources: tuple[str, ...] = ()
     causes: tuple[str, ...] = ()
 
-    def words(self, called: Callable[[str], str] | None = None) -> str:
-        """The reason in the language of the moment (`called` names a participant)."""
+    def words(
+        self, called: Callable[[str], str] | None = None, say: Callable[[str], str] = translated
+    ) -> str:
+        """The reason in the language of the moment (`called` names a participant; `say`
+        gives each word: `_as_written` for the English the command line prints)."""
         name = called or _as_written
-        joined = translated(_SEMICOLON).join
-        return translated(self.template) % {
-            "level": translated(self.level),
+        joined = say(_SEMICOLON).join
+        return say(self.template) % {
+            "level": say(self.level),
             "count": self.count,
-            "indicators": joined(_indicator_words(i) for i in self.indicators),
-            "sources": joined(_source_words(s, name) for s in self.sources),
-            "causes": joined(translated(cause) for cause in self.causes),
+            "indicators": joined(_indicator_words(i, say) for i in self.indicators),
+            "sources": joined(_source_words(s, name, say) for s in self.sources),
+            "causes": joined(say(cause) for cause in self.causes),
         }
 
     def to_dict(self) -> dict[str, object]:
@@ -147,19 +150,8 @@ _ANSWERED_YES = gettext_noop("%(name)s answered yes")
 _SELF_DISCLOSURE = gettext_noop("a professional's recorded self-disclosure")
 
 
-def _indicator_words(indicator: str) -> str:
-    return translated(_INDICATORS.get(indicator, indicator.replace("_", " ")))
-
-
-def _english(reason: Reason, called: Callable[[str], str]) -> str:
-    """A reason as the command line and the stored `reasons` say it: the template as written."""
-    return reason.template % {
-        "level": reason.level,
-        "count": reason.count,
-        "indicators": "; ".join(i.replace("_", " ") for i in reason.indicators),
-        "sources": "; ".join(_source_english(s, called) for s in reason.sources),
-        "causes": "; ".join(reason.causes),
-    }
+def _indicator_words(indicator: str, say: Callable[[str], str]) -> str:
+    return say(_INDICATORS.get(indicator, indicator.replace("_", " ")))
 
 
 def contrast_reason(indicators: Sequence[str], level: Level) -> Reason:
@@ -173,16 +165,10 @@ def _as_written(participant_id: str) -> str:
     return participant_id
 
 
-def _source_words(source: str, called: Callable[[str], str]) -> str:
+def _source_words(source: str, called: Callable[[str], str], say: Callable[[str], str]) -> str:
     if source.startswith("answer:"):
-        return translated(_ANSWERED_YES) % {"name": called(source.removeprefix("answer:"))}
-    return translated(_SELF_DISCLOSURE)
-
-
-def _source_english(source: str, called: Callable[[str], str]) -> str:
-    if source.startswith("answer:"):
-        return _ANSWERED_YES % {"name": called(source.removeprefix("answer:"))}
-    return _SELF_DISCLOSURE
+        return say(_ANSWERED_YES) % {"name": called(source.removeprefix("answer:"))}
+    return say(_SELF_DISCLOSURE)
 
 
 def undeclared_reason(indicator: str, sources: Sequence[str]) -> Reason:
@@ -253,7 +239,8 @@ def assess_scrutiny(
         contrast=len(indicators),
         indicators=tuple(indicators),
         supervision_every_days=rules.supervision_every_days.for_level(level),
-        reasons=tuple(_english(reason, called) for reason in reasons),
+        # The stored and printed reasons: the templates as written, in English.
+        reasons=tuple(reason.words(called, _as_written) for reason in reasons),
         undeclared=undeclared,
         sources=sources,
         said=tuple(reasons),

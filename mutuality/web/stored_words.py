@@ -37,7 +37,7 @@ class Said:
         return self.message % {
             name: english_date(value)
             if isinstance(value, date)
-            else self._label(name, value, False)
+            else _label(self.labels.get(name), value, translate=False)
             for name, value in self.values.items()
         }
 
@@ -53,12 +53,13 @@ class Said:
             "labels": dict(self.labels),
         }
 
-    def _label(self, name: str, value: Value, translate: bool) -> Value:
-        vocabulary = self.labels.get(name)
-        if vocabulary is None:
-            return value
-        english = VOCABULARY[vocabulary].english[str(value)].label
-        return gettext(english) if translate else english
+
+def _label(vocabulary: str | None, value: Value, *, translate: bool) -> Value:
+    """A value that is a code of this enumeration, as its label (any other value as it is)."""
+    if vocabulary is None:
+        return value
+    english = VOCABULARY[vocabulary].english[str(value)].label
+    return gettext(english) if translate else english
 
 
 def said(message: str, labels: Mapping[str, str] | None = None, **values: Value) -> Said:
@@ -75,14 +76,13 @@ def read(words: Mapping[str, Any] | None, as_written: str) -> str:
         return as_written
     dates = set(words.get("dates", ()))
     labels = words.get("labels", {})
-    stored = Said(words["message"], {}, labels)
     values: dict[str, Value] = {}
     for name, value in words.get("values", {}).items():
         if name in dates:
             values[name] = spoken_date(date.fromisoformat(value))
         else:
-            values[name] = stored._label(name, value, True)
-    return gettext(stored.message) % values
+            values[name] = _label(labels.get(name), value, translate=True)
+    return gettext(words["message"]) % values
 
 
 def finding_words(params: Params, reader: str | None, names: Mapping[str, str]) -> dict[str, Any]:
