@@ -318,8 +318,20 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
 
     # Assert
     assert failures == []
-    assert verdict.holds, verdict.problem
+    assert verdict.holds, f"{verdict.problem}\n{_what_is_there()}"
     assert AuditEvent.objects.filter(action="view").count() - before == 10_000
+
+
+def _what_is_there() -> str:
+    """The trail as the database holds it now, for a failure's message: how many rows and
+    links, their first and last, and the first few links (a broken chain is found faster)."""
+    rows = AuditEvent.objects.order_by("pk").values_list("pk", flat=True)
+    links = AuditLink.objects.order_by("pk").values("pk", "first", "last", "count")
+    return (
+        f"rows: {rows.count()} ({rows.first()} to {rows.last()}); "
+        f"links: {links.count()}, the first {list(links[:5])}, the last {list(links.reverse()[:3])}; "
+        f"head: {list(AuditHead.objects.values('pk', 'links', 'digest'))}"
+    )
 
 
 @pytest.fixture
