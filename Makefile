@@ -32,7 +32,7 @@ GETTEXT := gettext:xgettext
 # `make messages` makes or updates this language's catalogue under locale/.
 MESSAGES_LOCALE ?= cy
 
-.PHONY: setup assets prepare run serve dev examples test test-fast test-browser messages test-postgres check-deploy lint format bench clean lock sbom
+.PHONY: setup assets prepare run serve dev examples test test-fast test-browser messages test-postgres check-deploy lint format bench clean lock sbom audit
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Mutuality needs Python 3.11 or newer: install python3 and run make again."; exit 1; }
@@ -127,6 +127,10 @@ sbom: setup  ## The software bill of materials of .venv, as CycloneDX JSON, in v
 	@mkdir -p var
 	$(BIN)/cyclonedx-py environment --of JSON -o var/sbom.cdx.json $(BIN)/python
 	@echo "var/sbom.cdx.json: the CycloneDX bill of materials of .venv"
+
+audit: setup  ## Check every locked package (Python and npm) against the published security advisories (needs them reachable).
+	$(BIN)/pip-audit --requirement requirements.lock --disable-pip --require-hashes --strict --progress-spinner off
+	npm audit --omit=dev
 
 lint: setup  ## ruff, mypy --strict (cores, command line and web app), import-linter, migrations check.
 	$(BIN)/ruff check .

@@ -23,6 +23,10 @@ forwarded_allow_ips = ""
 # the query string, status, time taken): mutuality/web/access_log.py.
 accesslog = "-"
 logger_class = "mutuality.web.access_log.JsonLogger"
+# A request still running after 30 seconds is ended and its worker replaced, so that one that
+# runs away cannot hold a worker for long; the reverse proxy should wait longer than this
+# (docs/security.md, "Costly work"). gunicorn's default, written here because the docs rely on it.
+timeout = 30
 # No control socket (gunicorn 25 and later open one in the home folder): servers side by side
 # on one machine (the tests, the benchmarks) would share it, and nothing here uses it.
 control_socket_disable = True

@@ -153,6 +153,7 @@ def test_a_value_that_makes_no_sense_is_a_problem_and_narrows_nothing(
     assert len(events(html)) == shown
 
 
+@pytest.mark.asvs("1.4.2")
 def test_a_relationship_number_too_large_for_any_id_finds_nothing(world: World) -> None:
     """A forty-digit number is no relationship's, and the page says nothing matches."""
     html = world.get("?relationship=" + "9" * 40)
@@ -174,6 +175,7 @@ def test_a_page_past_the_end_shows_the_last_page(world: World, page: str) -> Non
     assert len(events(html)) == (50 if expected == 1 else 10)
 
 
+@pytest.mark.asvs("2.3.2", "15.2.2")
 def test_a_long_log_is_counted_only_so_far(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the counting limit the page says there are more, pages stop at the limit, and the
     dates still reach the older events (the limit is lowered here to keep the test small)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.actions import latest_assessment
 from mutuality.web.relationships.case_io import case_data
@@ -295,6 +297,7 @@ def test_professional_renames_the_work_and_changes_its_setting(world: World) -> 
     assert "Walking with new dads" not in json.dumps(event.detail)
 
 
+@pytest.mark.asvs("2.2.1")
 def test_a_bad_name_or_setting_is_refused_beside_the_field_and_typing_kept(world: World) -> None:
     """An over-long name and an unknown setting are each named beside their field; nothing is
     saved, and the name as typed comes back."""
@@ -312,6 +315,7 @@ def test_a_bad_name_or_setting_is_refused_beside_the_field_and_typing_kept(world
     assert _fresh(world).title == world.relationship.title
 
 
+@pytest.mark.asvs("1.3.3")
 def test_a_name_with_a_control_character_is_refused(world: World) -> None:
     """A name holding a character the case cannot keep is refused with a message naming it."""
     response = _post(world, "professional", "about/", {"title": "bad\x07", "setting": "other"})
@@ -331,6 +335,7 @@ def test_co_producer_cannot_rename_the_work(world: World) -> None:
     assert not AuditEvent.objects.exclude(action="view").exists()
 
 
+@pytest.mark.asvs("2.2.3")
 def test_outside_without_a_context_is_refused(world: World) -> None:
     """Saying the shared parts lie outside a context that does not apply is refused."""
     revision = _fresh(world).revision

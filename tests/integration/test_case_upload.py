@@ -103,6 +103,7 @@ def test_changes_in_the_file_come_in_and_records_it_leaves_out_are_kept(
     assert kinds == ["boundary_drift", "collusion"]
 
 
+@pytest.mark.asvs("15.3.3")
 def test_a_file_cannot_give_consent_for_someone_with_their_own_login(
     relationship: Relationship,
 ) -> None:
@@ -148,6 +149,7 @@ def test_a_file_that_leaves_someone_out_keeps_them(relationship: Relationship) -
     assert "The file leaves out sam; they were kept." in page
 
 
+@pytest.mark.asvs("2.3.2", "15.2.2")
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
@@ -171,6 +173,7 @@ def test_a_bad_file_is_explained_and_changes_nothing(
     assert _data(relationship) == before
 
 
+@pytest.mark.asvs("2.3.3")
 def test_a_file_that_changes_someones_role_is_refused(relationship: Relationship) -> None:
     data = _data(relationship)
     next(p for p in data["participants"] if p["id"] == "tomasz")["role"] = "professional"

@@ -203,6 +203,7 @@ def test_item_by_item_answers_upload_again(world: World) -> None:
     assert sorted(Score.objects.values_list("uid", flat=True)) == before
 
 
+@pytest.mark.asvs("1.3.3")
 @pytest.mark.parametrize("text", ["a\x00b", "\x00"])
 def test_a_nul_character_is_a_clear_error(world: World, text: str) -> None:
     """A NUL (which PostgreSQL cannot store) used to fail with a 500; now the field is named."""

@@ -65,6 +65,7 @@ def test_a_stale_revision_is_refused(relationship: Relationship) -> None:
         bump_revision(relationship, expected=seen)
 
 
+@pytest.mark.asvs("2.3.1")
 @pytest.mark.parametrize("consent", ["not_sought", "declined", "withdrawn"])
 def test_withdrawing_is_not_offered_before_consent_is_given(
     relationship: Relationship, consent: str

@@ -92,6 +92,7 @@ def read(response: Any) -> str:
 # Proposing ------------------------------------------------------------------------------
 
 
+@pytest.mark.asvs("2.3.2")
 def test_a_proposal_while_another_is_open_is_refused_with_a_link_to_it(world: World) -> None:
     """While the co-producer's version 2 waits, the professional is shown it, not a form."""
     draft(world, "co_producer", exit_plan="Tomasz can stop and keep his place in the group")
@@ -317,6 +318,7 @@ def test_a_comment_is_kept_and_changes_nothing_else(world: World) -> None:
     )
 
 
+@pytest.mark.asvs("2.3.1")
 def test_nobody_can_agree_to_a_declined_version(world: World) -> None:
     """Agreeing after a decline is refused and records nothing."""
     draft(world, "co_producer", exit_plan="Tomasz can stop at any time")

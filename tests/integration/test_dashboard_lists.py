@@ -203,6 +203,7 @@ def test_a_list_read_without_counting_knows_its_neighbours(
     assert (page.has_previous, page.has_next) == (previous, next_)
 
 
+@pytest.mark.asvs("2.3.2", "15.2.2")
 def test_a_list_longer_than_it_counts_pages_on_without_a_total(
     admin: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -295,6 +295,7 @@ def test_only_the_organisations_supervisors_can_be_chosen(world: World) -> None:
 # --- settings ----------------------------------------------------------------------------------
 
 
+@pytest.mark.asvs("15.2.2")
 def test_a_policy_change_reassesses_every_relationship_and_changes_a_finding(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -366,6 +367,7 @@ def test_a_settings_form_from_an_old_page_changes_nothing(world: World) -> None:
     assert Organisation.objects.get(pk=organisation.pk).policy == {}
 
 
+@pytest.mark.asvs("1.2.1")
 def test_crisis_lines_are_shown_escaped_on_the_help_now_page(world: World) -> None:
     """The organisation's own lines appear beside the national numbers, as plain text."""
     organisation = _home(world)

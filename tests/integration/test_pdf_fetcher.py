@@ -16,6 +16,7 @@ from mutuality.web.reports.pdf import PRINT_CSS, RefusedURL, StaticFilesOnly, ma
 PRINT_CSS_FILE = Path(str(finders.find(PRINT_CSS))).resolve()
 
 
+@pytest.mark.asvs("1.1.1", "1.3.6")
 @pytest.mark.parametrize(
     "url",
     [
@@ -44,6 +45,7 @@ def test_the_fetcher_refuses_anything_but_a_static_file(url: str) -> None:
         fetcher.fetch(url)
 
 
+@pytest.mark.asvs("1.3.6")
 def test_the_fetcher_refuses_a_file_url_that_steps_out_of_the_static_files() -> None:
     """A file: URL that climbs out of the static folder with .. is refused."""
     escape = PRINT_CSS_FILE.parent.as_uri() + "/../../../../../../etc/passwd"
@@ -77,6 +79,7 @@ HOSTILE = """<!DOCTYPE html>
 </body></html>"""
 
 
+@pytest.mark.asvs("1.3.6", "15.3.2")
 def test_a_pdf_with_outside_urls_is_made_without_fetching_them(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -228,6 +228,7 @@ def test_the_record_sees_the_private_worries_the_relationship_pages_show(world: 
     assert len(set(own_private_worries(world.users["co_producer"]))) == 1
 
 
+@pytest.mark.asvs("15.3.1")
 def test_the_json_keeps_its_documented_shape(world: World) -> None:
     """Every standing's JSON validates against docs/personal-record.schema.json and names
     its format."""
@@ -240,6 +241,7 @@ def test_the_json_keeps_its_documented_shape(world: World) -> None:
         assert data["format"] == FORMAT == "mutuality.personal-record/1"
 
 
+@pytest.mark.asvs("15.3.1")
 def test_the_record_holds_the_account_and_emails_without_links(world: World) -> None:
     """The account part names the person, their emails are there, and a sign-in link's body is
     left out."""

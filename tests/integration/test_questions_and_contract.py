@@ -163,6 +163,7 @@ def test_the_professional_answers_in_their_own_words(world: World) -> None:
     assert event.detail["field"] == "answers"
 
 
+@pytest.mark.asvs("2.3.1")
 def test_the_co_producers_form_is_locked_until_a_professional_answers(world: World) -> None:
     """A plain explanation page with no form; posting to it saves nothing."""
     page = world.client("co_producer").get(world.url("questions"))
@@ -261,6 +262,7 @@ def test_at_least_one_answer_is_needed(world: World) -> None:
     assert world.relationship.assessments.count() == assessed
 
 
+@pytest.mark.asvs("2.2.1")
 @pytest.mark.parametrize(
     "posted",
     [
@@ -514,6 +516,7 @@ def test_a_stale_agreement_is_refused(world: World) -> None:
     assert not ContractAgreement.objects.exists()
 
 
+@pytest.mark.asvs("2.2.3")
 def test_agreeing_to_an_old_version_is_refused_even_with_a_current_revision(world: World) -> None:
     draft(world)
     draft(world, exit_plan="Version two")
@@ -536,6 +539,7 @@ def test_a_damaged_agreement_form_is_refused(world: World, data: dict[str, str])
     assert not ContractAgreement.objects.exists()
 
 
+@pytest.mark.asvs("2.3.4")
 def test_agreeing_twice_records_one_agreement(world: World) -> None:
     draft(world)
     agree(world, "co_producer", 1)

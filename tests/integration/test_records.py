@@ -297,6 +297,7 @@ def test_a_future_supervision_is_refused(world: World) -> None:
     assert not SupervisionRecord.objects.exists()
 
 
+@pytest.mark.asvs("1.3.3", "2.2.2", "2.3.2")
 def test_huge_text_is_refused_with_a_message(world: World) -> None:
     """A note longer than the case format allows is named, not cut short or crashed on."""
     response = world.client("supervisor").post(
@@ -309,6 +310,7 @@ def test_huge_text_is_refused_with_a_message(world: World) -> None:
     assert not SupervisionRecord.objects.exists()
 
 
+@pytest.mark.asvs("1.4.2", "15.3.5")
 @pytest.mark.parametrize("revision", ["", "abc", "-3", "0", "99999999999999999999999", "1.5"])
 def test_a_missing_or_garbled_revision_is_refused(world: World, revision: str) -> None:
     """Without a sensible revision nothing is saved, and the page says why."""
@@ -323,6 +325,7 @@ def test_a_missing_or_garbled_revision_is_refused(world: World, revision: str) -
     assert not SupervisionRecord.objects.exists()
 
 
+@pytest.mark.asvs("2.3.4")
 def test_a_stale_revision_saves_nothing_and_keeps_what_was_typed(world: World) -> None:
     """Someone else's change since the page opened is not overwritten."""
     stale = _revision(world)
@@ -342,6 +345,7 @@ def test_a_stale_revision_saves_nothing_and_keeps_what_was_typed(world: World) -
     assert AssessmentRecord.objects.count() == assessments
 
 
+@pytest.mark.asvs("2.3.3")
 def test_a_change_the_assessment_cannot_take_is_refused_and_rolled_back(world: World) -> None:
     """If the relationship would no longer be a valid case, nothing is saved and no 500."""
     Relationship.objects.filter(pk=world.relationship.pk).update(stage="active", started=None)
@@ -451,6 +455,7 @@ def test_every_kind_of_observation_reaches_the_assessment(
     assert findings.get(code) == severity
 
 
+@pytest.mark.asvs("2.2.1", "2.2.2")
 @pytest.mark.parametrize("kind", ["", "abuse", "COLLUSION", "collusion'--", "x" * 5000])
 def test_a_kind_not_in_the_list_is_refused(world: World, kind: str) -> None:
     """Only the kinds on the form are accepted."""
@@ -801,6 +806,7 @@ def test_the_work_starts_then_ends(world: World) -> None:
     assert "cannot be moved on any further" in last.content.decode()
 
 
+@pytest.mark.asvs("2.3.1")
 @pytest.mark.parametrize("to", ["ended", "proposed", "ending", "", "x" * 1000])
 def test_only_the_next_stage_can_be_chosen(world: World, to: str) -> None:
     """From proposed the only way is to active; anything else is refused."""

@@ -206,6 +206,7 @@ def test_a_secret_in_the_path_is_not_logged(world: World) -> None:
     assert token not in logs.text
 
 
+@pytest.mark.asvs("15.3.4")
 def test_behind_a_trusted_proxy_the_client_address_is_the_one_it_reports(
     world: World, settings: Any
 ) -> None:

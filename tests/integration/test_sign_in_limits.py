@@ -77,6 +77,7 @@ def test_the_pause_ends_after_fifteen_minutes(people: None) -> None:
         assert _sign_in(Client(), "co", PASSWORD) == 302
 
 
+@pytest.mark.asvs("15.3.4")
 def test_behind_a_trusted_proxy_the_pause_is_for_the_clients_own_address(
     people: None, settings: Any
 ) -> None:

@@ -100,6 +100,7 @@ def test_tricky_documents_read_alike_both_ways(name: str) -> None:
     assert fast == careful
 
 
+@pytest.mark.asvs("15.2.2")
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -1,15 +1,19 @@
 """The Python packages come from a lock file with hashes (`make setup` installs nothing else),
-and a CycloneDX bill of materials lists what is installed (`make sbom`, run in CI)."""
+a CycloneDX bill of materials lists what is installed (`make sbom`, run in CI), and no locked
+package has a published security advisory (`make audit`, where the advisories can be reached)."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements.lock"
@@ -93,3 +97,74 @@ def test_the_bill_of_materials_lists_what_is_installed(tmp_path: Path) -> None:
     assert bom["bomFormat"] == "CycloneDX"
     assert listed["django"] == _pins()["django"][0]
     assert {name for name in _pins()} <= set(listed)
+
+
+def _unreachable(reason: str) -> None:
+    pytest.skip(
+        f"the security advisories cannot be reached from this machine ({reason}); "
+        "run `make audit` where they can"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.asvs("15.2.1")
+def test_no_locked_python_package_has_a_published_advisory() -> None:
+    """pip-audit reads requirements.lock (installing nothing) against PyPI's advisories: no
+    locked version has a known vulnerability, so none has outstayed the time frames in
+    docs/security.md, "Supply chain"."""
+    # Act
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pip-audit")),
+            "--requirement",
+            str(LOCK),
+            "--disable-pip",
+            "--require-hashes",
+            "--format",
+            "json",
+            "--progress-spinner",
+            "off",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=ROOT,
+    )
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        _unreachable(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "no answer")
+    dependencies = report["dependencies"]
+    if all(dependency.get("skip_reason") for dependency in dependencies):
+        _unreachable(dependencies[0]["skip_reason"] if dependencies else "nothing audited")
+
+    # Assert
+    vulnerable = {d["name"]: [v["id"] for v in d["vulns"]] for d in dependencies if d.get("vulns")}
+    assert vulnerable == {}, f"locked packages with published advisories: {vulnerable}"
+
+
+@pytest.mark.slow
+@pytest.mark.asvs("15.2.1")
+def test_no_npm_package_served_to_browsers_has_a_published_advisory() -> None:
+    """npm audit reads package-lock.json against npm's advisories for the packages whose files
+    are served (not the test tools)."""
+    # Act
+    done = subprocess.run(
+        [shutil.which("npm") or "npm", "audit", "--omit=dev", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=ROOT,
+    )
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        _unreachable("npm audit gave no report")
+    if "metadata" not in report:
+        error = report.get("error") or {}
+        _unreachable(str(report.get("message") or error.get("summary") or "no report")[:200])
+
+    # Assert
+    assert report["metadata"]["vulnerabilities"]["total"] == 0, report["vulnerabilities"]

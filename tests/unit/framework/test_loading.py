@@ -380,6 +380,7 @@ def test_explicitly_tagged_impossible_timestamp_gets_a_path() -> None:
     assert "as_of: got '2026-02-30'" in message
 
 
+@pytest.mark.asvs("1.4.2")
 @pytest.mark.parametrize("as_json", [False, True], ids=["yaml", "json"])
 def test_numbers_too_long_to_convert_are_a_plain_error(as_json: bool) -> None:
     """A five-thousand-digit number is refused in plain words, not Python's advice."""
@@ -395,6 +396,7 @@ def test_numbers_too_long_to_convert_are_a_plain_error(as_json: bool) -> None:
     assert "set_int_max_str_digits" not in message
 
 
+@pytest.mark.asvs("1.5.2")
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -68,6 +68,7 @@ def test_clean_case_is_valid(clean_case: CaseFactory) -> None:
     assert [p.id for p in case.participants] == ["alex", "sam"]
 
 
+@pytest.mark.asvs("2.2.1")
 @pytest.mark.parametrize(
     ("path", "value", "expected"),
     [
@@ -233,6 +234,7 @@ def test_custom_instrument_defined_in_the_case_may_be_used(clean_case: CaseFacto
     assert validated.outcomes[0].instrument == "mood10"
 
 
+@pytest.mark.asvs("2.2.3")
 @pytest.mark.parametrize("stage", ["active", "ending"])
 def test_started_is_required_once_the_work_is_running(clean_case: CaseFactory, stage: str) -> None:
     """`started` is required when the stage is active or ending."""
@@ -515,6 +517,7 @@ def test_affected_party_with_reason_may_need_no_consent(clean_case: CaseFactory)
     assert validated.affected_parties[0].reason == "they only observe"  # type: ignore[index]
 
 
+@pytest.mark.asvs("15.3.5")
 @pytest.mark.parametrize(
     ("path", "value", "expected"),
     [
@@ -549,6 +552,7 @@ def test_wrong_types_name_the_value_given(
     assert "expected" in problem
 
 
+@pytest.mark.asvs("15.3.5")
 @pytest.mark.parametrize("value", [True, 1.0])
 def test_format_version_must_be_the_integer_one(clean_case: CaseFactory, value: Any) -> None:
     """`mutuality: true` (YAML `yes`) or `1.0` is not the format version 1."""

@@ -198,6 +198,7 @@ def test_a_single_score_says_one_score(shipped: Mapping[str, Instrument]) -> Non
     assert "1 score over 0 days" in desc
 
 
+@pytest.mark.asvs("1.2.1")
 def test_markup_and_control_characters_in_names_still_give_well_formed_svg(
     shipped: Mapping[str, Instrument],
 ) -> None:

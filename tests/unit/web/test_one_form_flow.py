@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 WEB = Path(__file__).resolve().parents[3] / "mutuality" / "web"
 
 ALLOWED: dict[str, str] = {
@@ -97,6 +99,7 @@ def _modules() -> list[Path]:
     return sorted(path for path in WEB.rglob("*.py") if "migrations" not in path.parts)
 
 
+@pytest.mark.asvs("15.3.7")
 def test_no_view_handles_a_post_by_hand() -> None:
     """Outside the flow module and the listed exceptions, nothing reads POST data, compares a
     request's method or defines a `post` method."""
