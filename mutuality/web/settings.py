@@ -230,6 +230,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # The service's name, its roles, the person's organisation and username (ASVS v5 6.2.11).
+    {"NAME": "mutuality.web.accounts.passwords.ContextWordsValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"

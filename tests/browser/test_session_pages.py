@@ -98,7 +98,8 @@ def test_the_sessions_page_ends_another_browser_from_the_keyboard(
     world: World,
     axe: Callable[[Page], None],
 ) -> None:
-    """Signed in twice, the sessions page lists both and ends the other one by keyboard."""
+    """Signed in twice, the sessions page lists both and ends the other one by keyboard, once
+    the password is typed again (ASVS v5 7.5.2)."""
     other = new_context().new_page()
     _sign_in(other)
     _sign_in(page)
@@ -110,6 +111,10 @@ def test_the_sessions_page_ends_another_browser_from_the_keyboard(
     end = page.get_by_role("button", name="End the session of")
     end.focus()
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    axe(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).press("Enter")
 
     expect(page.get_by_text("Session ended.")).to_be_visible()
     expect(page.get_by_role("row")).to_have_count(2)

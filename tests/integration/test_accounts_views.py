@@ -94,6 +94,7 @@ def test_sign_in_goes_to_a_safe_next_page_but_not_another_site(client: Client, u
     assert away["Location"] == "/"
 
 
+@pytest.mark.asvs("7.4.4")
 def test_signed_in_person_sees_who_they_are_and_the_sign_out_button(
     client: Client, user: Any
 ) -> None:
@@ -118,6 +119,7 @@ def test_logout_refuses_get(client: Client, user: Any) -> None:
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
+@pytest.mark.asvs("7.4.1")
 def test_logout_by_post_ends_the_session_and_says_so(client: Client, user: Any) -> None:
     """POST /accounts/logout/ ends the session and shows "You have signed out." on the sign-in page."""
     client.force_login(user)

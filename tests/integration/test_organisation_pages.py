@@ -127,6 +127,7 @@ def test_a_bad_invitation_says_what_is_wrong_and_makes_nothing(
     assert not OutgoingMessage.objects.exists()
 
 
+@pytest.mark.asvs("6.4.1")
 def test_the_invitation_link_sets_the_password_once(world: World) -> None:
     """The new member of staff chooses a password with the link, which then stops working."""
     link = _invite(world.client("admin")).context["link"]
@@ -224,6 +225,7 @@ def test_an_admin_cannot_turn_off_their_own_login(world: World) -> None:
     assert User.objects.get(pk=admin.pk).is_active
 
 
+@pytest.mark.asvs("6.4.4")
 def test_resetting_a_second_factor_removes_it_and_is_audited(world: World) -> None:
     """Every second factor of the person is removed, and the reset is in the audit trail."""
     person = world.users["supervisor"]  # with an authenticator app, from the factories

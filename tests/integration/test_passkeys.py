@@ -207,6 +207,7 @@ def test_another_devices_passkey_signs_no_one_in(pat: User) -> None:
     assert SESSION_KEY not in client.session
 
 
+@pytest.mark.asvs("6.3.1")
 def test_ten_refused_passkeys_pause_the_account(pat: User) -> None:
     """Refused passkeys count like wrong codes: the 10th try pauses the sign-in."""
     device = _with_passkey(pat)

@@ -99,6 +99,7 @@ def test_a_wrong_password_with_an_email_says_so_plainly(sian: User) -> None:
     )
 
 
+@pytest.mark.asvs("6.3.1")
 def test_wrong_passwords_by_email_and_by_username_share_one_lockout(sian: User) -> None:
     """Five guesses by email and five by username lock the account out from that address
     (django-axes), and allauth's own limit, which would stop at five, never speaks."""
@@ -127,6 +128,7 @@ def test_a_reset_email_holds_a_link_and_no_one_else_is_told(sian: User) -> None:
     assert "Your username is sian." in message.body
 
 
+@pytest.mark.asvs("6.4.3")
 def test_an_unknown_email_gets_the_same_answer_and_no_email(sian: User) -> None:
     """An address that belongs to no one gets the same redirect and page, and nothing is sent."""
     known, unknown = Client(), Client()
@@ -140,6 +142,7 @@ def test_an_unknown_email_gets_the_same_answer_and_no_email(sian: User) -> None:
     assert not OutgoingMessage.objects.exists()
 
 
+@pytest.mark.asvs("6.4.3")
 def test_a_reset_link_sets_a_new_password_once(sian: User) -> None:
     """The link leads to a form; the new password works, the old does not, the change is
     audited and logged, and the same link then shows a plain page with a way to ask again."""
@@ -178,6 +181,7 @@ def test_an_altered_link_shows_the_plain_page(sian: User) -> None:
     assert "Choose a new password" not in response.content.decode()
 
 
+@pytest.mark.asvs("6.4.3")
 def test_a_link_older_than_an_hour_shows_the_plain_page(
     sian: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -214,6 +218,8 @@ def test_the_demo_settings_send_email_to_var_mail(settings: Any) -> None:
     assert Path(settings.EMAIL_FILE_PATH) == Path(settings.VAR_DIR) / "mail"
 
 
+@pytest.mark.asvs("6.2.2")
+@pytest.mark.asvs("6.2.3")
 def test_change_password_needs_the_current_one_and_is_audited(sian: User) -> None:
     """A wrong current password is refused plainly; the right one changes it, keeps the
     person signed in, and records the change."""
@@ -242,6 +248,7 @@ def test_change_password_is_for_signed_in_people(db: None) -> None:
     assert response["Location"].startswith(f"{LOGIN}?next=")
 
 
+@pytest.mark.asvs("6.3.4")
 @pytest.mark.parametrize(
     "path",
     [

@@ -333,6 +333,7 @@ def test_the_invite_page_suggests_the_person_without_a_login(world: World) -> No
     assert f'name="revision" value="{world.proposed.revision}"' in html
 
 
+@pytest.mark.asvs("6.4.1")
 def test_inviting_shows_a_single_use_link_once_and_stores_only_its_hash(world: World) -> None:
     before = world.proposed.revision
     assessments = world.proposed.assessments.count()
@@ -466,6 +467,7 @@ def test_the_co_producer_sets_a_password_and_lands_on_the_relationship(world: Wo
     assert AuditEvent.objects.filter(user=user, action="create").exists()
 
 
+@pytest.mark.asvs("6.4.1")
 def test_a_used_link_does_not_work_again(world: World) -> None:
     token = _token(_invite(world))
     _accept(token)
@@ -479,6 +481,7 @@ def test_a_used_link_does_not_work_again(world: World) -> None:
     assert not User.objects.filter(username="someone.else").exists()
 
 
+@pytest.mark.asvs("6.4.1")
 def test_an_expired_link_does_not_work(world: World) -> None:
     token = _token(_invite(world))
     Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -511,6 +514,7 @@ def test_an_unknown_link_is_not_found(world: World, token: str) -> None:
     assert EXPIRED in _html(response)
 
 
+@pytest.mark.asvs("6.4.1")
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -68,6 +68,7 @@ def test_a_wrong_code_signs_no_one_in_and_says_so(pat: User) -> None:
     assert SESSION_KEY not in client.session
 
 
+@pytest.mark.asvs("6.3.1")
 def test_ten_wrong_codes_pause_the_account_from_that_address(pat: User) -> None:
     """Wrong codes count in the same lockout as wrong passwords: the 10th pauses the code page,
     and the right code and the right password are both refused until the pause ends."""
@@ -86,6 +87,7 @@ def test_ten_wrong_codes_pause_the_account_from_that_address(pat: User) -> None:
     assert SESSION_KEY not in client.session
 
 
+@pytest.mark.asvs("6.3.1")
 def test_wrong_passwords_and_wrong_codes_add_up(pat: User) -> None:
     """Five wrong passwords and five wrong codes are ten tries at one account."""
     for _ in range(5):
@@ -99,6 +101,7 @@ def test_wrong_passwords_and_wrong_codes_add_up(pat: User) -> None:
     assert answers == [200] * 4 + [429]
 
 
+@pytest.mark.asvs("6.5.1")
 def test_a_code_once_used_is_not_taken_again(pat: User) -> None:
     """A code that has signed someone in cannot sign in anyone else while it is current
     (the shared cache remembers it)."""
@@ -114,6 +117,7 @@ def test_a_code_once_used_is_not_taken_again(pat: User) -> None:
     assert SESSION_KEY not in second.session
 
 
+@pytest.mark.asvs("6.5.1")
 def test_a_recovery_code_signs_in_once_and_is_audited(pat: User) -> None:
     """A recovery code works instead of the app's code, once, and using it is audited."""
     code = RecoveryCodes.activate(pat).generate_codes()[0]
@@ -220,6 +224,7 @@ def test_removing_the_app_is_audited_and_staff_must_set_up_again(pat: User) -> N
     assert AuditEvent.objects.filter(detail__how="removed", detail__kind="authenticator app")
 
 
+@pytest.mark.asvs("6.4.4")
 def test_an_admin_reset_leaves_the_account_needing_setup(pat: User) -> None:
     """Deleting someone's authenticators (as an admin's reset does) clears their flag, so they
     are sent to set one up again: no other step is needed."""

@@ -56,6 +56,13 @@ def _signed_in(standing_name: str = "professional", agent: str = FIREFOX) -> Cli
     return client
 
 
+def _confirmed(client: Client) -> Client:
+    """The person types their password again, as ending a session asks (ASVS v5 7.5.2)."""
+    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+    return client
+
+
 def _writes(client: Client, url: str, **headers: Any) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
@@ -63,6 +70,7 @@ def _writes(client: Client, url: str, **headers: Any) -> list[str]:
     return [q["sql"] for q in queries if WRITE.match(q["sql"])]
 
 
+@pytest.mark.asvs("7.3.1")
 def test_a_session_unused_for_30_minutes_ends_with_a_plain_message(world: World) -> None:
     """Past 30 minutes without use, the next page signs out and says why on the sign-in page."""
     client = world.client("professional")
@@ -77,6 +85,7 @@ def test_a_session_unused_for_30_minutes_ends_with_a_plain_message(world: World)
     assert SESSION_KEY not in client.session
 
 
+@pytest.mark.asvs("7.3.1")
 def test_a_session_used_within_30_minutes_goes_on(world: World) -> None:
     """Just inside the idle limit the page opens as usual."""
     client = world.client("professional")
@@ -87,6 +96,7 @@ def test_a_session_used_within_30_minutes_goes_on(world: World) -> None:
     assert response.status_code == 200
 
 
+@pytest.mark.asvs("7.3.2")
 def test_a_session_ends_12_hours_after_signing_in_however_busy(world: World) -> None:
     """Twelve hours after signing in the session ends, though it was used a moment ago."""
     client = world.client("professional")
@@ -119,6 +129,7 @@ def test_reading_after_a_minute_moves_the_stamp_and_last_used_only(world: World)
     assert client.session[ACTIVE_AT] >= before + 90
 
 
+@pytest.mark.asvs("7.3.1")
 @pytest.mark.parametrize(
     ("url", "headers"),
     [(STATUS, {}), (PAGE, {"Mutuality-Background": "true"})],
@@ -179,6 +190,7 @@ def test_an_htmx_request_on_an_ended_session_moves_the_whole_page(world: World) 
     assert response["HX-Redirect"] == "/accounts/login/"
 
 
+@pytest.mark.asvs("7.3.1")
 def test_stay_signed_in_moves_the_stamp_to_now(world: World) -> None:
     """POST /accounts/session/stay/ 29 minutes in answers 204 and gives another 30 minutes."""
     client = world.client("professional")
@@ -223,6 +235,7 @@ def test_stay_signed_in_needs_someone_signed_in(world: World) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
+@pytest.mark.asvs("7.5.2")
 def test_the_sessions_page_lists_each_browser_and_marks_this_one(world: World) -> None:
     """Signed in from Firefox and Safari, the Firefox page lists both and marks itself."""
     here = _signed_in(agent=FIREFOX)
@@ -236,9 +249,10 @@ def test_the_sessions_page_lists_each_browser_and_marks_this_one(world: World) -
     assert html.index("Firefox on Windows") < html.index("This one") < html.index("Mobile Safari")
 
 
+@pytest.mark.asvs("7.5.2")
 def test_ending_another_session_signs_that_browser_out_and_is_audited(world: World) -> None:
     """Ending the Safari session from Firefox signs Safari out; Firefox stays; it is audited."""
-    here = _signed_in(agent=FIREFOX)
+    here = _confirmed(_signed_in(agent=FIREFOX))
     there = _signed_in(agent=SAFARI)
     theirs = UserSession.objects.get(session_key=there.session.session_key)
 
@@ -252,9 +266,10 @@ def test_ending_another_session_signs_that_browser_out_and_is_audited(world: Wor
     assert event.object_id == str(theirs.pk)
 
 
+@pytest.mark.asvs("7.5.2")
 def test_nobody_can_end_someone_elses_session(world: World) -> None:
     """A session of another person named in the form is refused with a message; it goes on."""
-    mine = _signed_in("professional")
+    mine = _confirmed(_signed_in("professional"))
     someone_else = _signed_in("co_producer")
     theirs = UserSession.objects.get(session_key=someone_else.session.session_key)
 
@@ -266,9 +281,10 @@ def test_nobody_can_end_someone_elses_session(world: World) -> None:
     assert not AuditEvent.objects.filter(action="delete").exists()
 
 
+@pytest.mark.asvs("7.5.2")
 def test_signing_out_everywhere_else_keeps_only_this_session(world: World) -> None:
     """ "Sign out everywhere else" ends both other sessions and keeps this one."""
-    here = _signed_in(agent=FIREFOX)
+    here = _confirmed(_signed_in(agent=FIREFOX))
     others = [_signed_in(agent=SAFARI), _signed_in(agent=SAFARI)]
 
     response = here.post(SESSIONS, {"session": "others"}, follow=True)
@@ -288,6 +304,7 @@ def test_signing_out_removes_the_session_from_the_list(world: World) -> None:
     assert not UserSession.objects.filter(session_key=key).exists()
 
 
+@pytest.mark.asvs("7.4.2")
 def test_turning_an_account_off_ends_every_session_at_once(world: World) -> None:
     """Saving a user with is_active False deletes all their sessions; their next page signs in."""
     clients = [_signed_in(agent=FIREFOX), _signed_in(agent=SAFARI)]

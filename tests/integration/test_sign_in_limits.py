@@ -18,6 +18,9 @@ from freezegun import freeze_time
 from mutuality.web.accounts.models import Role
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
+# Every test here shows the brute-force controls docs/security.md describes (ASVS v5 6.3.1).
+pytestmark = [pytest.mark.asvs("6.3.1")]
+
 
 @pytest.fixture
 def people(db: None) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from allauth.usersessions.adapter import get_adapter as usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django import forms
@@ -127,8 +128,11 @@ class EndSessionForm(forms.Form):
 
 
 @login_required
+@reauthentication_required(allow_get=True)  # type: ignore[untyped-decorator]  # allauth is untyped
 def sessions(request: HttpRequest) -> HttpResponse:
-    """The person's sessions; POST ends one of the others, or all of them."""
+    """The person's sessions; POST ends one of the others, or all of them, once they have
+    confirmed it is them (ASVS v5 7.5.2: allauth asks for the password or a code unless they
+    signed in or confirmed in the last 5 minutes, and then carries out the POST)."""
 
     def act(form: EndSessionForm) -> Result:
         ended = _end(request, form.cleaned_data["session"])

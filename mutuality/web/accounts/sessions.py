@@ -15,6 +15,10 @@ page left open does not keep itself signed in. Choosing "Stay signed in" is acti
 A person is signed out for good when their account is turned off: saving a user whose
 `is_active` is False ends every session they have (`end_every_session`), and Django's
 authentication refuses them on their next request whatever happens.
+
+Signing in gives the browser a new session key (Django's `login`); so does confirming it is
+you again (allauth's re-authentication, by password, code or passkey), which Django does not
+see as signing in: the old key stops working at once (ASVS v5 7.2.4).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import get_adapter as account_adapter
+from allauth.account.signals import authentication_step_completed
 from allauth.usersessions.adapter import get_adapter as usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -226,6 +231,21 @@ def _stamp_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs
     if request is not None and hasattr(request, "session"):
         now = _now()
         request.session[SIGNED_IN_AT] = request.session[ACTIVE_AT] = now
+
+
+@receiver(authentication_step_completed, dispatch_uid="mutuality_session_reauthenticated")
+def _new_key_on_reauthentication(
+    sender: Any, request: HttpRequest | None, reauthenticated: bool = False, **kwargs: Any
+) -> None:
+    """Confirming it is you again gives the session a new key, as signing in does: whoever
+    held the old one (read from a shared screen, say) is left holding nothing. The session's
+    row on the sessions page follows it to the new key."""
+    if not reauthenticated or request is None or not hasattr(request, "session"):
+        return
+    old = request.session.session_key
+    request.session.cycle_key()
+    if old:
+        UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
 
 
 @receiver(user_logged_out, dispatch_uid="mutuality_session_signed_out")
