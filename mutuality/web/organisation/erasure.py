@@ -338,7 +338,10 @@ def _messages_and_invitations(person: Any, emails: set[str], done: Erased) -> No
     """Their message choices, the messages kept for them, their unfinished questionnaires and
     the invitations that brought them in."""
     done.add("message_choices", MessageChoice.objects.filter(user=person).delete()[0])
-    theirs = OutgoingMessage.objects.filter(Q(recipient=person) | Q(to__in=emails))
+    to_them = Q(recipient=person)
+    for address in emails:  # as typed, in any case
+        to_them |= Q(to__iexact=address)
+    theirs = OutgoingMessage.objects.filter(to_them)
     done.add("messages", theirs.delete()[0])
     invited = Invitation.objects.filter(Q(participant__user=person) | Q(emailed_to__in=emails))
     done.add("invitations", invited.delete()[0])

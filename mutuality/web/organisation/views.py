@@ -289,12 +289,13 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             return Result.refused_for(tuple((None, reason) for reason in blocked.reasons))
         if done is None:
             return Result.unchanged(_("Their details were erased already."))
+        # The message does not repeat their name: it would wait in the admin's session.
         return Result.saved(
             _(
-                "%(name)s's details are erased. Their login is closed, and the records they "
-                "were part of call them “%(label)s”."
+                "Their details are erased. Their login is closed, and the records they were "
+                "part of call them “%(label)s”."
             )
-            % {"name": name, "label": said_name(ERASED_NAME)}
+            % {"label": said_name(ERASED_NAME)}
         )
 
     def show(form: EraseForm) -> HttpResponse:
