@@ -11,7 +11,10 @@ import sys
 from collections.abc import Sequence
 
 WEB_COMMANDS = frozenset(
-    {"import", "export", "reassess", "report", "generate", "audit", "backup", "restore"}
+    {
+        *("import", "export", "reassess", "report", "generate", "audit", "backup", "restore"),
+        "retention",
+    }
 )
 
 

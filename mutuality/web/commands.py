@@ -1,6 +1,7 @@
 """`mutuality import FILE... --organisation SLUG`, `mutuality export ID`,
-`mutuality report transparency --organisation SLUG [--format json|csv|html]` and
-`mutuality generate --organisation SLUG --relationships N [--seed S] [--append]`.
+`mutuality report transparency --organisation SLUG [--format json|csv|html]`,
+`mutuality generate --organisation SLUG --relationships N [--seed S] [--append]`,
+`mutuality retention [--dry-run]` and the others `_parser` lists.
 
 They use the database named by DATABASE_URL (the SQLite file under var/ by
 default), which `manage.py migrate` prepares.
@@ -104,7 +105,18 @@ def _parser() -> argparse.ArgumentParser:
     audits.add_parser("head", help="Print the chain's head, to keep somewhere else.")
     exporting_audit = audits.add_parser("export", help="Print every row, oldest first.")
     exporting_audit.add_argument("--format", choices=("csv", "json"), default="csv")
+    keeping = commands.add_parser("retention", help=RETENTION_HELP, description=RETENTION_HELP)
+    keeping.add_argument(
+        "--dry-run", action="store_true", help="Only count what would be deleted; delete nothing."
+    )
     return parser
+
+
+RETENTION_HELP = (
+    "Delete now, in every organisation, the relationships whose work ended longer ago than the "
+    "organisation keeps records (its setting, 20 years unless changed), each with a line in the "
+    "audit trail; the scheduler does this once a day. Prints how many, never what they held."
+)
 
 
 AUDIT_HELP = (
@@ -364,6 +376,27 @@ def _backup_or_restore(command: str, file: Path) -> int:
     return 0
 
 
+def _retention(dry_run: bool) -> int:
+    from django.utils import timezone
+
+    from mutuality.web.accounts.models import Organisation
+    from mutuality.web.organisation import retention
+
+    today = timezone.localdate()
+    verb = "would delete" if dry_run else "deleted"
+    for organisation in Organisation.objects.order_by("slug"):
+        done = retention.apply(organisation, today, dry_run=dry_run)
+        line = (
+            f"{done.organisation}: {verb} {done.deleted} "
+            f"relationship{'s' if done.deleted != 1 else ''} that ended before "
+            f"{done.before.isoformat()} (kept for {done.years} years)"
+        )
+        if done.held:
+            line += f"; kept {done.held} past that with a safety flag still open"
+        print(line)
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     from mutuality.web.audit import chain
 
@@ -429,6 +462,8 @@ def main(argv: Sequence[str]) -> int:
             return _audit(args)
         if args.command in ("backup", "restore"):
             return _backup_or_restore(args.command, args.file)
+        if args.command == "retention":
+            return _retention(args.dry_run)
         return _export(args.id)
     except DatabaseError as error:
         print(

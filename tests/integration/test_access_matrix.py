@@ -342,12 +342,14 @@ ORGANISATION_PAGES: dict[str, tuple[str | None, bool]] = {
     "role": ("person", False),
     "active": ("person", False),
     "second-factor": ("person", False),
+    "erase": ("person", True),
     "relationships": (None, True),
     "assign": ("relationship", True),
     "settings": (None, True),
     "policy": (None, True),
     "details": (None, True),
     "instruments": (None, True),
+    "retention": (None, True),
 }
 ORGANISATION_READ_ONLY = {"home", "people", "person", "relationships", "settings"}  # no POST
 PUBLIC_ORGANISATION_PAGES = {"invitation"}  # a link's token is the key: tested on its own

@@ -59,6 +59,8 @@ MARKED = {
     "organisation:details",
     "organisation:policy",
     "organisation:instruments",
+    "organisation:erase",
+    "organisation:retention",
     # The relationship list, what is due, the audit log, help now, uploading a case file,
     # withdrawing consent, and every reason a 403 gives.
     "relationships:dashboard",

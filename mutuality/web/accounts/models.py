@@ -6,10 +6,27 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 CRISIS_TEXT_LENGTH = 1000
+RETENTION_YEARS = 20
+"""How long a relationship's record is kept after the work ended, unless its organisation
+sets another period: the NHS Records Management Code of Practice keeps mental health records
+for 20 years after the end of care (ADR 0017)."""
+RETENTION_RANGE = (1, 100)
+"""The whole years an organisation may choose, fewest and most."""
+ERASED_NAME = gettext_noop("A person whose details were erased")
+"""What a login and a participant are called once the person's details are erased (ADR 0017):
+kept in English, like every stored word, and said in the reader's language (`said_name`)."""
+
+
+def said_name(name: str) -> str:
+    """A stored name as a page says it: the label of an erased person in the reader's
+    language, any other name as it is."""
+    return gettext(ERASED_NAME) if name == ERASED_NAME else name
 
 
 class Organisation(models.Model):
@@ -48,6 +65,13 @@ class Organisation(models.Model):
         default=0, help_text="The policy revision every relationship was last reassessed for."
     )
     reassessed_at = models.DateTimeField(null=True, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        default=RETENTION_YEARS,
+        validators=[MinValueValidator(RETENTION_RANGE[0]), MaxValueValidator(RETENTION_RANGE[1])],
+        help_text="Whole years a relationship's record is kept after its work ended, then "
+        "deleted (organisation/retention.py). 20 by default: the NHS Records Management Code "
+        "of Practice's period for mental health records.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -99,13 +123,23 @@ class User(AbstractUser):
     def shown_name(self) -> str:
         return self.name_shown(self.display_name, self.first_name, self.last_name, self.username)
 
+    @property
+    def erased(self) -> bool:
+        """Whether this login's person had their details erased (organisation/erasure.py)."""
+        return bool(self.pk) and self.username == erased_username(self.pk)
+
     SHOWN_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
     """What `name_shown` needs, for lists that read only those columns."""
 
     @staticmethod
     def name_shown(display_name: str, first_name: str, last_name: str, username: str) -> str:
         """The name pages show: the display name, else the full name, else the login."""
-        return display_name or f"{first_name} {last_name}".strip() or username
+        return said_name(display_name) or f"{first_name} {last_name}".strip() or username
+
+
+def erased_username(pk: int) -> str:
+    """The username an erased login keeps: its id, which the audit trail names it by."""
+    return f"erased-{pk}"
 
 
 def hash_token(token: str) -> str:

@@ -25,6 +25,8 @@ KEPT_AS_GIVEN = frozenset(
         *("verified", "primary", "emailed", "consent", "rationale", "filtered_by"),
         # The service report's filters: a team's name, a professional's id, two dates.
         "filters",
+        # An erasure's counts of what went, by kind; how many years records are kept.
+        *("erased", "years"),
     }
 )
 """The details an audit row keeps as they were given. Any other detail is kept by its name

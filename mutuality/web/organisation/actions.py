@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from mutuality.framework import policy_from_data
 from mutuality.outcomes import instruments_from_text
 from mutuality.web.accounts.addresses import mark_verified
-from mutuality.web.accounts.models import Organisation, Role, hash_token
+from mutuality.web.accounts.models import RETENTION_RANGE, Organisation, Role, hash_token
 from mutuality.web.audit.actions import record
 from mutuality.web.organisation.models import StaffInvitation
 from mutuality.web.organisation.policy import NUMBERS, changed_from_default, policy_of
@@ -253,6 +253,8 @@ def set_active(*, person: Any, active: bool, by: Any) -> None:
     or on again. Nobody turns off their own, so an organisation always keeps an admin."""
     if not active and person.pk == by.pk:
         raise Refused(_("You cannot turn off your own login"))
+    if active and person.erased:
+        raise Refused(_("Their details were erased: their login cannot be turned on again"))
     person = _still(person, is_active=not active)
     person.is_active = active
     person.save(update_fields=["is_active"])
@@ -394,6 +396,32 @@ def save_details(
         obj=organisation,
         **_at(organisation.pk),
         changes={name: True for name in changes},
+    )
+    return True
+
+
+@transaction.atomic
+def save_retention(*, organisation: Organisation, by: Any, years: int, expected: int) -> bool:
+    """Keep how many whole years the organisation keeps a relationship's record after its work
+    ended (the daily retention work deletes it after that: retention.py)."""
+    low, high = RETENTION_RANGE
+    if not low <= years <= high:  # the form says so first; this keeps any other caller honest
+        raise Refused(
+            _("Enter a whole number of years from %(low)d to %(high)d")
+            % {"low": low, "high": high},
+            "retention_years",
+        )
+    if years == organisation.retention_years:
+        return False
+    before = organisation.retention_years
+    _bump(organisation, expected, retention_years=years)
+    record(
+        user=by,
+        action="update",
+        obj=organisation,
+        **_at(organisation.pk),
+        field="retention_years",
+        years=[before, years],
     )
     return True
 

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import VOCABULARY, PolicyError
 from mutuality.web.accounts.forms import NhsFormMixin
-from mutuality.web.accounts.models import CRISIS_TEXT_LENGTH, Organisation, Role
+from mutuality.web.accounts.models import (
+    CRISIS_TEXT_LENGTH,
+    RETENTION_RANGE,
+    RETENTION_YEARS,
+    Organisation,
+    Role,
+)
 from mutuality.web.organisation.actions import STAFF_ROLES
 from mutuality.web.organisation.policy import CHOICE, LEVEL_CHOICES, NUMBERS, policy_of
 
@@ -210,6 +216,61 @@ class DetailsForm(_Revision):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # a browser cuts pasted text short without a word
             field.widget.attrs.pop("maxlength", None)
+
+
+_YEARS = format_lazy(
+    _("Enter a whole number of years from {low} to {high}, like {default}"),
+    low=RETENTION_RANGE[0],
+    high=RETENTION_RANGE[1],
+    default=RETENTION_YEARS,
+)
+
+
+class RetentionForm(_Revision):
+    retention_years = forms.IntegerField(
+        label=_("How many years to keep a relationship's record after the work ends"),
+        help_text=format_lazy(
+            _(
+                "After this many whole years, the record is deleted for good: its people's "
+                "answers, scores, notes and history. The default is {default} years, which is "
+                "how long the NHS Records Management Code of Practice keeps mental health "
+                "records after care ends. Check your own records policy. From {low} to {high}."
+            ),
+            default=RETENTION_YEARS,
+            low=RETENTION_RANGE[0],
+            high=RETENTION_RANGE[1],
+        ),
+        min_value=RETENTION_RANGE[0],
+        max_value=RETENTION_RANGE[1],
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
+        error_messages={
+            "required": _YEARS,
+            "invalid": _YEARS,
+            "min_value": _YEARS,
+            "max_value": _YEARS,
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's own range check would stop the form before our message could say it.
+        for name in ("min", "max"):
+            self.fields["retention_years"].widget.attrs.pop(name, None)
+
+
+class EraseForm(NhsFormMixin, forms.Form):
+    """Confirming an erasure: a box to tick that names the person (views.erase)."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick the box to confirm you want to erase their details")}
+    )
+
+    def __init__(self, *args: Any, name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _(
+            "I understand that %(name)s's details will be erased for good, and that this "
+            "cannot be undone"
+        ) % {"name": name}
 
 
 class InstrumentsForm(_Revision):

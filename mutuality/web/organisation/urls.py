@@ -13,11 +13,13 @@ urlpatterns = [
     path("people/<int:pk>/role/", views.change_role, name="role"),
     path("people/<int:pk>/active/", views.set_active, name="active"),
     path("people/<int:pk>/second-factor/", views.reset_second_factor, name="second-factor"),
+    path("people/<int:pk>/erase/", views.erase, name="erase"),
     path("relationships/", views.relationships, name="relationships"),
     path("relationships/<int:pk>/", views.assign, name="assign"),
     path("settings/", views.settings_home, name="settings"),
     path("settings/policy/", views.policy, name="policy"),
     path("settings/crisis-lines-and-report-name/", views.details, name="details"),
     path("settings/instruments/", views.instruments, name="instruments"),
+    path("settings/retention/", views.retention, name="retention"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -25,7 +25,7 @@ from mutuality.framework import PolicyError
 from mutuality.outcomes import OutcomesError
 from mutuality.web.access import administered_organisation, relationship_to_assign, staff_member_for
 from mutuality.web.accounts.forms import NhsSetPasswordForm
-from mutuality.web.accounts.models import Organisation
+from mutuality.web.accounts.models import ERASED_NAME, Organisation, said_name
 from mutuality.web.forms_flow import (
     Confirm,
     FormFlow,
@@ -34,14 +34,16 @@ from mutuality.web.forms_flow import (
     handle,
     saved_or_unchanged,
 )
-from mutuality.web.organisation import actions
+from mutuality.web.organisation import actions, erasure
 from mutuality.web.organisation.forms import (
     ActiveForm,
     AssignForm,
     DetailsForm,
+    EraseForm,
     InstrumentsForm,
     InviteStaffForm,
     PolicyForm,
+    RetentionForm,
     RoleForm,
 )
 from mutuality.web.relationships.actions import StaleEdit
@@ -269,6 +271,54 @@ def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _on_person(request, person, Confirm, act)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a person's details on their request, after saying what goes and what stays and
+    asking the admin to confirm it by name (erasure.py; ADR 0017)."""
+    person = staff_member_for(request.user, pk)
+    name = person.shown_name
+
+    def act(form: EraseForm) -> Result:
+        try:
+            done = erasure.erase(person=person, by=request.user)
+        except erasure.Blocked as blocked:
+            return Result.refused_for(tuple((None, reason) for reason in blocked.reasons))
+        if done is None:
+            return Result.unchanged(_("Their details were erased already."))
+        # The message does not repeat their name: it would wait in the admin's session.
+        return Result.saved(
+            _(
+                "Their details are erased. Their login is closed, and the records they were "
+                "part of call them “%(label)s”."
+            )
+            % {"label": said_name(ERASED_NAME)}
+        )
+
+    def show(form: EraseForm) -> HttpResponse:
+        context = {
+            "person": person,
+            "name": name,
+            "form": form,
+            "reasons": [] if person.erased else erasure.blockers(person, request.user),
+            "label": said_name(ERASED_NAME),
+        }
+        return render(request, "organisation/erase.html", context)
+
+    return handle(
+        request,
+        FormFlow(
+            form=lambda data: EraseForm(data, name=name),
+            act=act,
+            show=show,
+            then=reverse("organisation:person", kwargs={"pk": person.pk}),
+            page="erase person",
+            organisation_id=person.organisation_id,
+        ),
+    )
 
 
 @never_cache
@@ -500,3 +550,27 @@ def instruments(request: HttpRequest) -> HttpResponse:
 
     done = _("Your organisation's instruments are saved.")
     return _settings_form(request, organisation, form, save, "organisation/instruments.html", done)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    organisation = administered_organisation(request.user, "retention")
+
+    def form(data: QueryDict | None) -> RetentionForm:
+        initial = {
+            "revision": organisation.revision,
+            "retention_years": organisation.retention_years,
+        }
+        return RetentionForm(data, initial=initial)
+
+    def save(form: RetentionForm) -> bool:
+        return actions.save_retention(
+            organisation=organisation,
+            by=request.user,
+            years=form.cleaned_data["retention_years"],
+            expected=form.cleaned_data["revision"],
+        )
+
+    done = _("How long you keep records is saved.")
+    return _settings_form(request, organisation, form, save, "organisation/retention.html", done)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from mutuality.framework import VOCABULARY
-from mutuality.web.accounts.models import Organisation
+from mutuality.web.accounts.models import Organisation, said_name
 from mutuality.web.stored_words import read
 
 
@@ -194,7 +194,7 @@ class Participant(models.Model):
     def called(self) -> str:
         """How pages and findings name this person: their own name, else the name this
         relationship gives them (`name`, from a case file), else their id here."""
-        return self.own_name or self.name or self.slug
+        return said_name(self.own_name or self.name) or self.slug
 
 
 def with_names(people: models.QuerySet[Participant]) -> models.QuerySet[Participant]:

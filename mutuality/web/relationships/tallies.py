@@ -395,6 +395,19 @@ def take_away(share: TallyShare, today: date) -> None:
     _apply(share.organisation_id, taken, today)
 
 
+def take_away_all(shares: Sequence[TallyShare], today: date) -> None:
+    """What many deleted relationships added, taken away from their organisations' tallies
+    in one write for each organisation, however many there are (delete the shares without
+    their signal after this, or they are taken away twice)."""
+    by_organisation: dict[int, Changes] = defaultdict(lambda: defaultdict(float))
+    for share in shares:
+        total = by_organisation[share.organisation_id]
+        for key, value in changes(share.facts).items():
+            total[key] -= value
+    for organisation_id in sorted(by_organisation):
+        _apply(organisation_id, by_organisation[organisation_id], today)
+
+
 def rebuild(organisation_id: int, today: date) -> None:
     """The organisation's tallies again from every relationship's facts (after a change of
     policy or engine, or to clear what many decimal sums have left in the last bits)."""
