@@ -88,8 +88,12 @@ MIDDLEWARE = [
     # keep WhiteNoise's long-lived caching, and need no page's policies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mutuality.web.middleware.NoStoreMiddleware",
+    # Above everything that may sign someone out, so that it sees every such answer.
+    "mutuality.web.middleware.ClearSiteDataMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Below the policies' middleware, so that its 405 carries their headers too.
+    "mutuality.web.middleware.RefuseTraceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
