@@ -28,6 +28,7 @@ from mutuality.web.environment import (
     env_proxy_count,
     secret_key,
 )
+from mutuality.web.static_files import add_policy
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("MUTUALITY_VAR_DIR", BASE_DIR / "var"))
@@ -256,6 +257,9 @@ STORAGES = {
     # file for a minute and then revalidate it (ETag), and an upgrade shows at once.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Static files get a Content-Security-Policy of their own, the strictest there is
+# (mutuality/web/static_files.py): the pages' policy comes from middleware they never reach.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_policy
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
