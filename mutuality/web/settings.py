@@ -26,6 +26,7 @@ from mutuality.web.environment import (
     env_list,
     env_origins,
     env_proxy_count,
+    refuse_default_password,
     secret_key,
 )
 from mutuality.web.static_files import add_policy
@@ -135,6 +136,12 @@ TEMPLATES = [
     },
 ]
 
+# The database, the SMTP server and Redis each take an account of Mutuality's own
+# (docs/security.md, "Connections"); outside the demo a well-known default password stops
+# the app rather than connecting with it.
+if not DEMO:
+    for _service in ("DATABASE_URL", "MUTUALITY_EMAIL_URL", "MUTUALITY_REDIS_URL"):
+        refuse_default_password(_service)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'mutuality.sqlite3'}", conn_max_age=60
