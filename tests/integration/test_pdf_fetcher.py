@@ -16,6 +16,7 @@ from mutuality.web.reports.pdf import PRINT_CSS, RefusedURL, StaticFilesOnly, ma
 PRINT_CSS_FILE = Path(str(finders.find(PRINT_CSS))).resolve()
 
 
+@pytest.mark.asvs("13.2.4", "13.2.5")
 @pytest.mark.parametrize(
     "url",
     [
@@ -77,6 +78,7 @@ HOSTILE = """<!DOCTYPE html>
 </body></html>"""
 
 
+@pytest.mark.asvs("13.2.4", "13.2.5")
 def test_a_pdf_with_outside_urls_is_made_without_fetching_them(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
