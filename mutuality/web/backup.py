@@ -167,6 +167,15 @@ def _sqlite_copy(source: Path | str, target: Path) -> None:
     copy.close()
 
 
+_PG_TLS = {
+    "sslmode": "PGSSLMODE",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslrootcert": "PGSSLROOTCERT",
+}
+"""libpq's connection options that DATABASE_URL may carry, and the variables pg_dump reads."""
+
+
 def _pg_env() -> dict[str, str]:
     settings = connection.settings_dict
     env = dict(os.environ)
@@ -175,6 +184,12 @@ def _pg_env() -> dict[str, str]:
             env[name] = str(settings[key])
     if settings.get("PASSWORD"):
         env["PGPASSWORD"] = str(settings["PASSWORD"])
+    # TLS and a client certificate given in DATABASE_URL's query (sslmode=verify-full&sslcert=…)
+    # hold for pg_dump and pg_restore too, so a backup connects as the app does.
+    options = settings.get("OPTIONS") or {}
+    for option, name in _PG_TLS.items():
+        if options.get(option):
+            env[name] = str(options[option])
     env["PGDATABASE"] = _pg_dbname()
     return env
 

@@ -118,6 +118,32 @@ def env_email(name: str, environ: Mapping[str, str] | None = None) -> EmailServe
     )
 
 
+DEFAULT_PASSWORDS = frozenset(
+    {"password", "passw0rd", "changeme", "admin", "root", "postgres", "redis", "guest"}
+    | {"default", "mutuality", "123456", "12345678"}
+)
+"""Passwords that installers, images and examples come with (dotenv-sample's own placeholder
+among them): anyone trying a service guesses these first."""
+
+
+def refuse_default_password(name: str, environ: Mapping[str, str] | None = None) -> None:
+    """Stop when the URL in `name` signs in with a well-known default password, or with its
+    user name as its password (ASVS v5 13.2.3). Unset, or without a password, passes."""
+    value = _value(name, environ)
+    if not value:
+        return
+    parts = urlsplit(value)
+    password = unquote(parts.password or "")
+    if not password:
+        return
+    user = unquote(parts.username or "")
+    if password.lower() in DEFAULT_PASSWORDS or password.lower() == user.lower():
+        raise ConfigurationError(
+            f"{name} signs in with a default password (or one that repeats the user name): "
+            f"give Mutuality's account a password of its own (make one with {MAKE_A_KEY})"
+        )
+
+
 def _hide_password(url: str) -> str:
     """The URL with any password replaced by ***, for an error message."""
     scheme, _, rest = url.partition("://")

@@ -26,8 +26,10 @@ from mutuality.web.environment import (
     env_list,
     env_origins,
     env_proxy_count,
+    refuse_default_password,
     secret_key,
 )
+from mutuality.web.static_files import add_policy
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("MUTUALITY_VAR_DIR", BASE_DIR / "var"))
@@ -88,8 +90,12 @@ MIDDLEWARE = [
     # keep WhiteNoise's long-lived caching, and need no page's policies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mutuality.web.middleware.NoStoreMiddleware",
+    # Above everything that may sign someone out, so that it sees every such answer.
+    "mutuality.web.middleware.ClearSiteDataMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Below the policies' middleware, so that its 405 carries their headers too.
+    "mutuality.web.middleware.RefuseTraceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +136,12 @@ TEMPLATES = [
     },
 ]
 
+# The database, the SMTP server and Redis each take an account of Mutuality's own
+# (docs/security.md, "Connections"); outside the demo a well-known default password stops
+# the app rather than connecting with it.
+if not DEMO:
+    for _service in ("DATABASE_URL", "MUTUALITY_EMAIL_URL", "MUTUALITY_REDIS_URL"):
+        refuse_default_password(_service)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'mutuality.sqlite3'}", conn_max_age=60
@@ -254,6 +266,9 @@ STORAGES = {
     # file for a minute and then revalidate it (ETag), and an upgrade shows at once.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Static files get a Content-Security-Policy of their own, the strictest there is
+# (mutuality/web/static_files.py): the pages' policy comes from middleware they never reach.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_policy
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -266,8 +281,18 @@ SESSION_WARNING_SECONDS = 60
 SESSION_REFRESH_SECONDS = 60  # the activity stamp is written at most once a minute
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Lax, not Strict: a link in an email opens the page behind it signed in, while a form
+# posted from another site still arrives without the cookies (ASVS v5 3.3.2); every change
+# is a POST that also needs the CSRF token.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, and htmx takes it from <body>'s
+# data-hx-headers (ASVS v5 3.3.4).
+CSRF_COOKIE_HTTPONLY = True
+# "Saved: <a name>" and the like wait for the next page in the session, on the server, not
+# in a cookie of their own: the browser keeps only the session and CSRF cookies, and no
+# names or health details (ASVS v5 3.3.1, 3.3.3, 14.3.3; the privacy notice's "Cookies").
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # HTTPS everywhere but the demo, which serves plain http on 127.0.0.1. The `__Host-` prefix
 # makes the browser refuse the cookie unless it is Secure, for the whole site and this host
 # only (ASVS v5 3.3.1, 3.3.3); HSTS is sent only over HTTPS, so the demo never sends it.

@@ -82,6 +82,7 @@ def test_right_password_signs_in_and_redirects(client: Client, user: Any) -> Non
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
+@pytest.mark.asvs("3.7.2")
 def test_sign_in_goes_to_a_safe_next_page_but_not_another_site(client: Client, user: Any) -> None:
     """`next` on this site is followed; `next` pointing at another site is ignored."""
     here = client.post(f"{LOGIN}?next=/accounts/login/", {"username": "alex", "password": PASSWORD})
@@ -109,6 +110,7 @@ def test_signed_in_person_sees_who_they_are_and_the_sign_out_button(
     assert 'id="id_password"' not in html
 
 
+@pytest.mark.asvs("3.5.3")
 def test_logout_refuses_get(client: Client, user: Any) -> None:
     """GET /accounts/logout/ is 405 and leaves the person signed in."""
     client.force_login(user)
@@ -131,6 +133,7 @@ def test_logout_by_post_ends_the_session_and_says_so(client: Client, user: Any) 
     assert "You have signed out." in response.content.decode()
 
 
+@pytest.mark.asvs("3.5.1")
 def test_every_page_sends_the_csrf_token_to_htmx(client: Client, db: None) -> None:
     """The body's data-hx-headers carries the CSRF token, so htmx requests pass Django's check."""
     response = client.get(LOGIN)

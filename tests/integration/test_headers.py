@@ -93,6 +93,7 @@ def _check(seen: list[Seen]) -> None:
         assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts), page.url
 
 
+@pytest.mark.asvs("3.4.1", "3.4.3", "3.4.4", "3.4.5", "3.4.6", "14.2.2", "14.3.2")
 @pytest.mark.parametrize("standing", OWN)
 def test_every_page_of_each_role_sends_the_security_headers(world: World, standing: str) -> None:
     """Each page, download and error page a role meets, over HTTPS, carries every header."""
@@ -108,6 +109,7 @@ def test_every_page_of_each_role_sends_the_security_headers(world: World, standi
     _check(seen)
 
 
+@pytest.mark.asvs("3.4.1", "3.4.3", "3.4.4", "3.4.5", "3.4.6", "14.3.2")
 def test_every_public_page_sends_the_security_headers(world: World) -> None:
     """The sign-in page and the published transparency report (page, CSV, JSON) do too."""
     publish_transparency(world)
@@ -119,6 +121,7 @@ def test_every_public_page_sends_the_security_headers(world: World) -> None:
     _check(seen)
 
 
+@pytest.mark.asvs("14.3.2")
 def test_a_response_that_sets_its_own_caching_keeps_it(world: World) -> None:
     """The PDF says no-store itself; the middleware leaves its Cache-Control alone."""
     client = Client()

@@ -304,6 +304,7 @@ def test_a_wrong_address_on_an_invitation_is_named_and_nothing_changes(world: Wo
     assert not OutgoingMessage.objects.exists()
 
 
+@pytest.mark.asvs("14.2.3")
 def test_no_message_holds_health_details(world: World) -> None:
     """After a flag, a worry, a contract and a withdrawal, no body holds an answer's words, a
     score, a finding, the flag's detail, the worry or the relationship's title."""

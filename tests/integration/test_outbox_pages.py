@@ -142,6 +142,7 @@ def test_the_demo_mailbox_shows_the_emails_newest_first_with_links(
 
 
 @pytest.mark.asvs("15.2.3")
+@pytest.mark.asvs("13.4.5")
 def test_outside_the_demo_there_is_no_mailbox(world: World, tmp_path: Path) -> None:
     """With MUTUALITY_DEMO off, /demo/mail/ does not exist, for anyone."""
     _write_demo_mail(tmp_path, "Reset your password", "Open http://testserver/accounts/x/ now.")

@@ -17,6 +17,7 @@ PRINT_CSS_FILE = Path(str(finders.find(PRINT_CSS))).resolve()
 
 
 @pytest.mark.asvs("1.1.1", "1.3.6")
+@pytest.mark.asvs("13.2.4", "13.2.5")
 @pytest.mark.parametrize(
     "url",
     [
@@ -80,6 +81,7 @@ HOSTILE = """<!DOCTYPE html>
 
 
 @pytest.mark.asvs("1.3.6", "15.3.2")
+@pytest.mark.asvs("13.2.4", "13.2.5")
 def test_a_pdf_with_outside_urls_is_made_without_fetching_them(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

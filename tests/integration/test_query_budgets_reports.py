@@ -251,7 +251,9 @@ def test_publishing_the_transparency_report(world: World) -> None:
 
     queries, small, large = _same_at_10_and_200(world, publish, table_rows)
 
-    assert queries <= 25
+    # 6 of them write the session twice (a savepoint, an UPDATE and its release each): it holds
+    # the "published" message until the next page shows it (settings.MESSAGE_STORAGE).
+    assert queries <= 31
     assert large == small > 10
 
 

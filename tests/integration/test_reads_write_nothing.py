@@ -24,6 +24,7 @@ def _to_the_trail(sql: str) -> bool:
     return any(table in written for table in AUDIT_TABLES)
 
 
+@pytest.mark.asvs("3.5.3")
 @pytest.mark.parametrize("standing", OWN)
 def test_every_page_a_person_reads_writes_nothing_but_the_audit_trail(
     world: World, standing: str

@@ -68,6 +68,7 @@ def _one(logs: Captured, event: str, **expected: Any) -> dict[str, Any]:
     return found[0]
 
 
+@pytest.mark.asvs("14.2.4")
 def test_security_events_say_who_where_and_which_record_and_nothing_of_health(
     world: World,
 ) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from mutuality.web.static_files import STATIC_POLICY
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:mutuality.web.gunicorn_conf"]
 STATIC_FILE = "vendor/htmx/htmx.min.js"  # built by `make setup`, collected by collectstatic
@@ -115,6 +117,7 @@ def test_gunicorn_serves_the_sign_in_page_with_the_apps_headers(server: Server) 
     assert "no-store" in response.headers["Cache-Control"]
 
 
+@pytest.mark.asvs("3.4.3", "3.4.4", "3.4.6")
 def test_whitenoise_serves_a_static_file_gzipped_with_caching(server: Server) -> None:
     """A collected static file comes from WhiteNoise: gzipped, cacheable, never no-store."""
     original = (ROOT / "static" / STATIC_FILE).read_bytes()
@@ -128,7 +131,8 @@ def test_whitenoise_serves_a_static_file_gzipped_with_caching(server: Server) ->
     assert "public" in caching and "max-age=" in caching and "no-store" not in caching
     assert response.headers["ETag"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "Content-Security-Policy" not in response.headers
+    # The static files' own policy (static_files.py): nothing runs, no site may frame it.
+    assert response.headers["Content-Security-Policy"] == STATIC_POLICY
 
 
 def test_each_request_is_one_json_line_without_its_query_string(server: Server) -> None:
@@ -141,3 +145,61 @@ def test_each_request_is_one_json_line_without_its_query_string(server: Server) 
     assert any(line["path"] == "/accounts/login/" and line["status"] == 200 for line in requests)
     assert all("typed" not in json.dumps(line) for line in lines)
     assert any(line["logger"] == "gunicorn.error" for line in lines)  # its own lines too
+
+
+@pytest.mark.asvs("13.4.1")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.git/HEAD",
+        "/.git/config",
+        "/static/.git/HEAD",
+        "/static/../.git/HEAD",
+        "/static/%2e%2e/.git/config",
+        "/static/../pyproject.toml",
+        "/static/../mutuality/web/settings.py",
+    ],
+)
+def test_no_file_of_the_project_is_served(server: Server, path: str) -> None:
+    """Neither the git metadata nor any other file of the project is served, by the app or
+    by WhiteNoise: only the collected static files are."""
+    # Act
+    response, body = server.get(path)
+
+    # Assert
+    assert response.status in (400, 404)
+    assert b"[core]" not in body and b"ref: refs/" not in body and b"SECRET_KEY" not in body
+
+
+@pytest.mark.asvs("13.4.3")
+@pytest.mark.parametrize("path", ["/static/", "/static/vendor/", "/static/js/", "/static/js"])
+def test_no_folder_of_static_files_is_listed(server: Server, path: str) -> None:
+    """Asking for a folder of the static files gets a 404, never a list of what it holds."""
+    # Act
+    response, body = server.get(path)
+
+    # Assert
+    # The service's own 404 page, which links a script or two itself, but lists no folder.
+    assert response.status == 404
+    assert not any(name in body for name in (b"Index of", b"stacked-tables.js", b"passkeys.js"))
+
+
+@pytest.mark.asvs("13.4.4")
+@pytest.mark.parametrize("path", ["/accounts/login/", f"/static/{STATIC_FILE}", "/"])
+def test_the_server_refuses_trace(server: Server, path: str) -> None:
+    """Through gunicorn, TRACE is 405 for the app's pages and WhiteNoise's files alike, and
+    nothing of the request comes back."""
+    # Arrange
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+
+    # Act
+    try:
+        connection.request("TRACE", path, headers={"X-Echo-Me": "echo-marker"})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+
+    # Assert
+    assert response.status == 405
+    assert b"echo-marker" not in body

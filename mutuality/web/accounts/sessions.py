@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
+from mutuality.web.middleware import SIGNED_OUT
 from mutuality.web.security_log import security_event
 
 SIGNED_IN_AT = "mutuality.signed_in_at"  # seconds since the epoch, in the session
@@ -250,7 +251,11 @@ def _new_key_on_reauthentication(
 
 @receiver(user_logged_out, dispatch_uid="mutuality_session_signed_out")
 def _forget_session(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
-    """A session signed out leaves nothing on the sessions page (Django then deletes it)."""
+    """A session signed out leaves nothing on the sessions page (Django then deletes it), and
+    the answer to this request clears the browser's cache and storage of the site
+    (ClearSiteDataMiddleware)."""
+    if request is not None:
+        setattr(request, SIGNED_OUT, True)
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         UserSession.objects.filter(session_key=key).delete()

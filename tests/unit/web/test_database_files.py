@@ -28,6 +28,7 @@ print(json.dumps({path.name: stat.S_IMODE(path.stat().st_mode) for path in var.i
 """
 
 
+@pytest.mark.asvs("13.2.2", "13.3.2", "14.2.4")
 @pytest.mark.slow
 def test_migrate_makes_the_database_files_owner_only(
     production_env: dict[str, str], manage: Manage

@@ -106,12 +106,14 @@ def test_the_demo_uses_the_development_key() -> None:
     assert secret_key(demo=True, dev_key=DEV_KEY, environ={}) == DEV_KEY
 
 
+@pytest.mark.asvs("13.3.1")
 def test_outside_the_demo_the_development_key_is_refused() -> None:
     """The development key is public, so it is refused outside the demo even when set."""
     with pytest.raises(ConfigurationError, match="development key"):
         secret_key(demo=False, dev_key=DEV_KEY, environ={"MUTUALITY_SECRET_KEY": DEV_KEY})
 
 
+@pytest.mark.asvs("13.3.1")
 def test_the_key_can_come_from_a_file(tmp_path: Path) -> None:
     """MUTUALITY_SECRET_KEY_FILE names a file whose first line is the key."""
     key_file = tmp_path / "key"
@@ -158,6 +160,7 @@ def test_an_unset_email_url_is_none() -> None:
     assert env_email("E", {}) is None
 
 
+@pytest.mark.asvs("13.3.2")
 @pytest.mark.parametrize(
     "value",
     [

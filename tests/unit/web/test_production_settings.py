@@ -27,6 +27,7 @@ print(json.dumps({name: getattr(s, name, None) for name in (
 """
 
 
+@pytest.mark.asvs("3.3.1", "3.4.1", "13.4.2")
 def test_the_production_settings_pass_the_deployment_checks(
     production_env: dict[str, str], manage: Manage
 ) -> None:
@@ -64,6 +65,7 @@ def test_the_app_refuses_to_start_without_its_host_names_outside_the_demo(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.asvs("3.3.1", "3.3.3", "3.4.1", "13.4.2")
 def test_production_runs_on_https_with_host_only_secure_cookies(
     production_env: dict[str, str], manage: Manage
 ) -> None:
