@@ -46,6 +46,7 @@ def test_a_form_sent_without_its_csrf_token_is_refused_plainly(db: None) -> None
     assert "Your page was out of date" in response.content.decode()
 
 
+@pytest.mark.asvs("16.5.1")
 def test_the_server_error_page_shows_no_traceback() -> None:
     response = server_error(RequestFactory().get("/"))
 
@@ -55,6 +56,8 @@ def test_the_server_error_page_shows_no_traceback() -> None:
     assert "Traceback" not in page
 
 
+@pytest.mark.asvs("16.3.3")
+@pytest.mark.asvs("16.5.1")
 def test_a_forged_host_gets_the_services_own_page_and_is_logged(db: None) -> None:
     """A request naming a host the service does not answer to gets its plain 400 page, and
     one JSON log line saying so, with no traceback in either."""
@@ -73,6 +76,8 @@ def test_a_forged_host_gets_the_services_own_page_and_is_logged(db: None) -> Non
     assert "Traceback" not in page + logs.text
 
 
+@pytest.mark.asvs("16.3.3")
+@pytest.mark.asvs("16.5.1")
 def test_a_form_without_its_csrf_token_gets_the_services_own_page_and_is_logged(
     db: None,
 ) -> None:

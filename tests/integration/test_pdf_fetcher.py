@@ -77,6 +77,7 @@ HOSTILE = """<!DOCTYPE html>
 </body></html>"""
 
 
+@pytest.mark.asvs("16.5.2")
 def test_a_pdf_with_outside_urls_is_made_without_fetching_them(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
