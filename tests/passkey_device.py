@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from fido2.cose import ES256
+from fido2.cose import ES256, CoseKey
 from fido2.utils import websafe_decode, websafe_encode
 from fido2.webauthn import (
     AttestationObject,
@@ -44,7 +44,7 @@ class PasskeyDevice:
             type="webauthn.create", challenge=_bytes(public_key["challenge"]), origin=origin
         )
         credential = AttestedCredentialData.create(
-            b"\0" * 16, self.credential_id, ES256.from_cryptography_key(self.key.public_key())
+            b"\0" * 16, self.credential_id, self.public_key()
         )
         auth_data = AuthenticatorData.create(
             _rp_hash(public_key["rp"]["id"]),
@@ -64,6 +64,10 @@ class PasskeyDevice:
             "clientExtensionResults": {"credProps": {"rk": True}},
             "authenticatorAttachment": "platform",
         }
+
+    def public_key(self) -> CoseKey:
+        """The public key the passkey registers (a device of another kind overrides it)."""
+        return ES256.from_cryptography_key(self.key.public_key())
 
     def get(self, options: dict[str, Any], *, origin: str = ORIGIN) -> dict[str, Any]:
         """The answer a browser posts after using this passkey for `options` (the page's

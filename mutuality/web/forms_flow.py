@@ -14,7 +14,8 @@ page; `handle` does the rest, the same way everywhere. An action answers with a 
 
 Actions may also raise what they raise today (`StaleEdit`, `Refused`, the framework's
 `CaseError`); the flow turns those into the same results. A stale or refused change is a
-security event (attempts to get round a control are logged, ASVS v5 16.3.3), with ids only.
+security event (attempts to get round a control are logged, ASVS v5 16.3.3), with ids only;
+so is a form sending a value its page did not offer (a choice not in its list).
 
 Only this module reads `request.POST` or asks whether a request is a POST: a test
 (tests/unit/web/test_one_form_flow.py) fails when a view handles a POST by hand.
@@ -162,6 +163,7 @@ def handle(request: HttpRequest, flow: FormFlow[F]) -> HttpResponse:
     if form.is_valid():
         result: Result | None = _act(flow, form)
     else:
+        _log_not_offered(request, flow, form)
         result = flow.invalid(form) if flow.invalid is not None else None
     if result is None:
         return _show(request, flow, form)
@@ -253,6 +255,29 @@ def _log_refusal(request: HttpRequest, flow: FormFlow[Any], result: Result) -> N
         relationship_id=flow.relationship_id,
         organisation_id=flow.organisation_id,
     )
+
+
+_NOT_OFFERED = frozenset({"invalid_choice", "invalid_pk_value", "invalid_list"})
+"""Django's codes for a value that is not among a field's choices: the page's own radios,
+boxes and lists cannot send one, so only a request made outside the page (or a page older
+than its list) does."""
+
+
+def _log_not_offered(request: HttpRequest, flow: FormFlow[Any], form: forms.BaseForm) -> None:
+    """A value the page did not offer is an attempt to get round the form (ASVS v5 16.3.3):
+    a security event with the page and ids, never the value. A mistake a person can make on
+    the page (a missing answer, a bad date) is not one."""
+    codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+    if codes & _NOT_OFFERED:
+        security_event(
+            "input_refused",
+            "A value the page did not offer was refused",
+            user=request.user,
+            level=logging.WARNING,
+            page=flow.page,
+            relationship_id=flow.relationship_id,
+            organisation_id=flow.organisation_id,
+        )
 
 
 def case_problem(error: CaseError) -> str:

@@ -2,7 +2,8 @@
 
 Every line has `time` (UTC, ISO 8601), `level`, `logger`, `event`, `message`, and the request
 it belongs to: `user_id` (a number or null), `ip`, `path` (never the query string) and
-`status`. A security event adds its ids (security_log.ID_FIELDS); an error adds `traceback`.
+`status`. A security event adds its ids (security_log.ID_FIELDS), the audit trail's head line
+its digest and count (`head`, `links`); an error adds `traceback`.
 Nothing else a caller passes is written, so content cannot slip in through `extra`; JSON
 escaping keeps a forged newline from starting a line of its own (ASVS v5 16.4.1).
 """
@@ -25,6 +26,9 @@ _DJANGO_EVENTS = {
     "django.security.DisallowedHost": "disallowed_host",
     "django.security.csrf": "csrf_failed",
 }
+# What a line may carry beyond the request's: a security event's ids, and the audit trail's
+# head digest with its count of links (chain.py), for the operator to keep outside the database.
+_FIELDS = (*ID_FIELDS, "head", "links")
 # A path segment that looks like a secret (an invitation link's token is 43 such characters).
 _SECRET_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=/|$)")
 
@@ -46,7 +50,7 @@ class JsonFormatter(logging.Formatter):
             "path": _path(request),
             "status": getattr(record, "status", None) or getattr(record, "status_code", None),
         }
-        line.update({key: getattr(record, key) for key in ID_FIELDS if hasattr(record, key)})
+        line.update({key: getattr(record, key) for key in _FIELDS if hasattr(record, key)})
         # Tracebacks are for errors in the app; a refused forged request needs none.
         app_error = record.levelno >= logging.ERROR and not record.name.startswith(
             "django.security."

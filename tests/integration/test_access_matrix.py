@@ -153,6 +153,8 @@ def test_the_matrix_has_every_page_of_a_relationship() -> None:
 @pytest.mark.parametrize("page", list(MATRIX))
 @pytest.mark.parametrize("standing", STANDINGS)
 @pytest.mark.parametrize("theirs", [True, False], ids=["theirs", "not-theirs"])
+@pytest.mark.asvs("8.2.1")
+@pytest.mark.asvs("8.2.2")
 def test_page_access(world: World, page: str, standing: str, theirs: bool) -> None:
     """Each standing gets exactly what the matrix gives, on theirs and on another one."""
     relationship = world.relationship if theirs else world.other
@@ -182,6 +184,8 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("page", "standing"), REFUSED)
+@pytest.mark.asvs("8.2.1")
+@pytest.mark.asvs("8.3.1")
 def test_refused_writes_change_nothing(world: World, page: str, standing: str) -> None:
     """A POST from someone the matrix refuses is refused the same way, and writes nothing."""
     expected = _expected(page, standing, theirs=True)
@@ -198,6 +202,7 @@ def test_refused_writes_change_nothing(world: World, page: str, standing: str) -
 
 
 @pytest.mark.parametrize("standing", STANDINGS[:-1])
+@pytest.mark.asvs("8.2.2")
 def test_nobody_sees_a_relationship_they_are_not_part_of(world: World, standing: str) -> None:
     """The other relationship is invisible (404) to all but its professional and the admin."""
     response = world.client(standing).get(f"/relationships/{world.other.pk}/")
@@ -207,6 +212,7 @@ def test_nobody_sees_a_relationship_they_are_not_part_of(world: World, standing:
 
 
 @pytest.mark.parametrize("standing", STANDINGS[:-1])
+@pytest.mark.asvs("8.2.2")
 def test_dashboard_lists_only_visible_relationships(world: World, standing: str) -> None:
     """The dashboard lists exactly the relationships the access rules let this person see."""
     response = world.client(standing).get("/relationships/")
@@ -262,6 +268,7 @@ def test_views_by_non_participants_are_audited(world: World, standing: str, audi
         assert views.get().user == world.users[standing]
 
 
+@pytest.mark.asvs("8.2.3")
 def test_downloaded_case_file_holds_a_private_worry_for_its_raiser_alone(world: World) -> None:
     """A private worry is in its raiser's download and in no one else's, not even by its kind."""
     worry = _private_worry(world.relationship)
@@ -382,6 +389,8 @@ def test_the_matrix_has_every_organisation_page() -> None:
 
 @pytest.mark.parametrize("page", [name for name, (_, get) in ORGANISATION_PAGES.items() if get])
 @pytest.mark.parametrize("standing", STANDINGS)
+@pytest.mark.asvs("8.2.1")
+@pytest.mark.asvs("8.4.1")
 def test_organisation_page_access(world: World, page: str, standing: str) -> None:
     """Only the organisation's admin opens its pages; others are told they do not exist."""
     response = world.client(standing).get(_organisation_url(world, page))
@@ -400,6 +409,8 @@ REFUSED_ORGANISATION_POSTS = [
 
 
 @pytest.mark.parametrize(("page", "standing"), REFUSED_ORGANISATION_POSTS)
+@pytest.mark.asvs("8.3.1")
+@pytest.mark.asvs("8.4.1")
 def test_refused_organisation_writes_change_nothing(world: World, page: str, standing: str) -> None:
     """A POST from anyone but the admin is refused as a GET is, and writes nothing."""
     data = {"revision": 1, "role": "admin", "was": "supervisor", "active": "no"}

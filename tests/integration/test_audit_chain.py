@@ -23,6 +23,7 @@ from mutuality.web.commands import main
 from mutuality.web.relationships.models import Relationship
 from tests.audit_trail import erase_trail, tampering
 from tests.factories import World
+from tests.integration.logs import captured_logs
 
 TAMPERINGS = 1000
 
@@ -384,6 +385,25 @@ def test_the_commands_verify_print_the_head_and_export(
     assert len(as_csv) == rows + 1 and len(as_json) == rows
     assert all(entry["link"] for entry in as_json)
     assert f"row {row}" in broken
+
+
+def test_the_log_writes_the_head_for_keeping_outside_the_database(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every so many links (here every one) the log has an `audit_head` line holding the head's
+    digest and its count of links, which `audit verify --head` can later be given."""
+    # Arrange
+    monkeypatch.setattr(chain, "HEAD_LOGGED_EVERY", 1)
+
+    # Act
+    with captured_logs() as logs:
+        record(user=None, action="view", obj=world.relationship)
+
+    # Assert
+    head = AuditHead.objects.get()
+    (line,) = logs.events("audit_head")
+    assert (line["head"], line["links"]) == (head.digest, head.links)
+    assert chain.verify(kept_head=line["head"]).holds
 
 
 @pytest.mark.django_db

@@ -77,6 +77,7 @@ def test_co_producer_sets_their_own_access_needs_and_can_decline(world: World) -
     assert "tomasz" not in json.dumps(event.detail)
 
 
+@pytest.mark.asvs("8.2.3")
 def test_co_producer_cannot_describe_the_professional(world: World) -> None:
     """A co-producer's reach stops at themselves: the professional's page is refused and
     nothing changes."""
@@ -176,6 +177,7 @@ def test_a_later_record_keeps_the_earlier_one(world: World) -> None:
     assert Participant.objects.get(slug="tomasz", relationship=world.relationship).capacity == "has"
 
 
+@pytest.mark.asvs("8.2.3")
 def test_co_producer_cannot_give_a_view_of_the_professionals_capacity(world: World) -> None:
     """The co-producer's view is of their own capacity only."""
     response = _post(world, "co_producer", "people/priya/capacity/", {"capacity": "lacks"})
@@ -215,6 +217,7 @@ def test_context_is_saved(world: World) -> None:
     assert "court_ordered" in event.detail["fields"]
 
 
+@pytest.mark.asvs("8.2.3")
 def test_co_producer_cannot_change_the_context(world: World) -> None:
     """Best interests, compulsion and a court order stay the professional's to record."""
     revision = _fresh(world).revision
@@ -325,6 +328,7 @@ def test_a_name_with_a_control_character_is_refused(world: World) -> None:
     assert _fresh(world).title == world.relationship.title
 
 
+@pytest.mark.asvs("8.2.3")
 def test_co_producer_cannot_rename_the_work(world: World) -> None:
     """The name and setting are the professional's: the co-producer is refused and nothing
     changes."""

@@ -94,6 +94,7 @@ def test_uploading_an_export_again_changes_nothing(world: World, with_ids: bool)
     assert _data(world) == data
 
 
+@pytest.mark.asvs("8.2.3")
 def test_a_professionals_file_never_reaches_a_private_worry(world: World) -> None:
     """A private worry is in no file the professional has, and a file naming its id is refused
     just as one naming a made-up id is, leaving the worry as it was (ADR 0015)."""
@@ -234,6 +235,7 @@ def test_a_changed_score_on_record_is_kept_and_new_ones_are_added(world: World) 
     assert "kept as it is here" in _page(response)
 
 
+@pytest.mark.asvs("8.2.3")
 def test_a_file_cannot_add_someone_elses_disclosure(world: World) -> None:
     """Each person records what they shared about themselves; a file cannot do it for them."""
     data = _data(world)

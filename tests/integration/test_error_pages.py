@@ -48,6 +48,7 @@ def test_a_form_sent_without_its_csrf_token_is_refused_plainly(db: None) -> None
 
 
 @pytest.mark.asvs("13.4.2")
+@pytest.mark.asvs("16.5.1")
 def test_the_server_error_page_shows_no_traceback() -> None:
     response = server_error(RequestFactory().get("/"))
 
@@ -58,6 +59,8 @@ def test_the_server_error_page_shows_no_traceback() -> None:
 
 
 @pytest.mark.asvs("3.5.4")
+@pytest.mark.asvs("16.3.3")
+@pytest.mark.asvs("16.5.1")
 def test_a_forged_host_gets_the_services_own_page_and_is_logged(db: None) -> None:
     """A request naming a host the service does not answer to gets its plain 400 page, and
     one JSON log line saying so, with no traceback in either."""
@@ -76,6 +79,8 @@ def test_a_forged_host_gets_the_services_own_page_and_is_logged(db: None) -> Non
     assert "Traceback" not in page + logs.text
 
 
+@pytest.mark.asvs("16.3.3")
+@pytest.mark.asvs("16.5.1")
 def test_a_form_without_its_csrf_token_gets_the_services_own_page_and_is_logged(
     db: None,
 ) -> None:

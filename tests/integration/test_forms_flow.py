@@ -126,6 +126,7 @@ def test_unchanged_says_nothing_changed_and_goes_on() -> None:
         ),
     ],
 )
+@pytest.mark.asvs("16.3.3")
 def test_stale_or_refused_keeps_the_typing_says_why_and_is_logged(
     act: Callable[[NameForm], Result], event: str, words: str
 ) -> None:

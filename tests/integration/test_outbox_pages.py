@@ -93,6 +93,7 @@ def test_trying_again_puts_the_message_back_in_the_outbox_and_audits_it(
     assert len(callbacks) == 1
 
 
+@pytest.mark.asvs("8.4.1")
 def test_another_organisations_admin_cannot_try_a_message_again(world: World) -> None:
     """Their "try again" is a 404 and changes nothing; nor may the page be changed by GET."""
     message = _failed(world, "failed")

@@ -119,6 +119,7 @@ def test_the_backoff_doubles_from_a_minute_to_at_most_an_hour() -> None:
 
 
 @pytest.mark.usefixtures("refusing")
+@pytest.mark.asvs("16.5.2")
 def test_a_refused_message_is_tried_again_later() -> None:
     """A failure counts an attempt, records what went wrong in general words, and waits."""
     message = _post()

@@ -93,6 +93,7 @@ def _confirmed(username: str = "pat", *, code: bool = True) -> Client:
     return client
 
 
+@pytest.mark.asvs("11.6.1")
 def test_a_staff_member_adds_a_passkey_and_it_is_audited(pat: User) -> None:
     """After confirming their password, a professional names a passkey and their device makes
     it: it is saved under that name and the adding is in the audit trail."""

@@ -143,6 +143,7 @@ def test_an_unknown_email_gets_the_same_answer_and_no_email(sian: User) -> None:
 
 
 @pytest.mark.asvs("6.4.3")
+@pytest.mark.asvs("16.3.1")
 def test_a_reset_link_sets_a_new_password_once(sian: User) -> None:
     """The link leads to a form; the new password works, the old does not, the change is
     audited and logged, and the same link then shows a plain page with a way to ask again."""
@@ -220,6 +221,7 @@ def test_the_demo_settings_send_email_to_var_mail(settings: Any) -> None:
 
 @pytest.mark.asvs("6.2.2")
 @pytest.mark.asvs("6.2.3")
+@pytest.mark.asvs("16.3.1")
 def test_change_password_needs_the_current_one_and_is_audited(sian: User) -> None:
     """A wrong current password is refused plainly; the right one changes it, keeps the
     person signed in, and records the change."""

@@ -82,6 +82,7 @@ HOSTILE = """<!DOCTYPE html>
 
 @pytest.mark.asvs("1.3.6", "15.3.2")
 @pytest.mark.asvs("13.2.4", "13.2.5")
+@pytest.mark.asvs("16.5.2")
 def test_a_pdf_with_outside_urls_is_made_without_fetching_them(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

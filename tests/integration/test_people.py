@@ -334,6 +334,8 @@ def test_the_invite_page_suggests_the_person_without_a_login(world: World) -> No
 
 
 @pytest.mark.asvs("6.4.1")
+@pytest.mark.asvs("11.4.3")
+@pytest.mark.asvs("11.5.1")
 def test_inviting_shows_a_single_use_link_once_and_stores_only_its_hash(world: World) -> None:
     before = world.proposed.revision
     assessments = world.proposed.assessments.count()
@@ -802,6 +804,7 @@ def test_a_link_cannot_make_two_logins(world: World) -> None:
     assert not User.objects.filter(username="late").exists()
 
 
+@pytest.mark.asvs("16.5.3")
 def test_nothing_is_saved_partly_when_a_proposal_fails(world: World, monkeypatch: Any) -> None:
     """If assessing the new relationship fails, nothing of it is kept."""
     count, participants = Relationship.objects.count(), Participant.objects.count()

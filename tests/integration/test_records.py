@@ -883,6 +883,7 @@ def test_only_admins_may_read_the_audit_log(world: World, standing: str) -> None
     assert response.status_code == (302 if standing == "anonymous" else 404)
 
 
+@pytest.mark.asvs("8.4.1")
 def test_the_audit_log_lists_the_organisations_events_newest_first(world: World) -> None:
     """Who, what, when and which relationship, only for the admin's own organisation."""
     world.client("supervisor").post(

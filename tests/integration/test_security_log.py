@@ -69,6 +69,11 @@ def _one(logs: Captured, event: str, **expected: Any) -> dict[str, Any]:
 
 
 @pytest.mark.asvs("14.2.4")
+@pytest.mark.asvs("16.2.1")
+@pytest.mark.asvs("16.2.5")
+@pytest.mark.asvs("16.3.1")
+@pytest.mark.asvs("16.3.2")
+@pytest.mark.asvs("16.3.3")
 def test_security_events_say_who_where_and_which_record_and_nothing_of_health(
     world: World,
 ) -> None:
@@ -115,6 +120,9 @@ def test_security_events_say_who_where_and_which_record_and_nothing_of_health(
     assert world.relationship.title not in logs.text
 
 
+@pytest.mark.asvs("16.2.2")
+@pytest.mark.asvs("16.2.4")
+@pytest.mark.asvs("16.4.1")
 def test_every_line_is_one_json_object_with_the_time_in_utc(world: World) -> None:
     """Each line parses on its own, and its time is ISO 8601 with the UTC offset."""
     with captured_logs() as logs:
@@ -126,6 +134,7 @@ def test_every_line_is_one_json_object_with_the_time_in_utc(world: World) -> Non
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", t) for t in times)
 
 
+@pytest.mark.asvs("16.3.2")
 def test_a_refusal_by_a_view_of_its_own_is_logged_once(world: World) -> None:
     """A page that refuses by itself (not through access.py) is logged as refused, once."""
     client = _signed_in(world, "co_producer")
@@ -139,6 +148,7 @@ def test_a_refusal_by_a_view_of_its_own_is_logged_once(world: World) -> None:
     assert refusal["path"] == "/relationships/propose/"
 
 
+@pytest.mark.asvs("16.3.2")
 def test_pages_that_are_not_for_someone_are_logged_as_refused(world: World) -> None:
     """The service report, the audit log and the transparency review are refused (404) to a
     co-producer, and each refusal is logged with the page."""
@@ -165,6 +175,8 @@ def test_a_download_of_the_report_pdf_is_logged(world: World) -> None:
     assert CANARY not in logs.text
 
 
+@pytest.mark.asvs("16.3.4")
+@pytest.mark.asvs("16.5.1")
 def test_a_server_error_is_logged_with_its_traceback(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -190,6 +202,7 @@ def test_a_server_error_is_logged_with_its_traceback(
     assert "RuntimeError: a fault made by this test" in errors[0]["traceback"]
 
 
+@pytest.mark.asvs("16.2.5")
 def test_a_secret_in_the_path_is_not_logged(world: World) -> None:
     """An invitation link's token, part of its path, is left out of the log lines (Django's
     "Not Found" line and a forged host's line, which both name the path)."""
@@ -208,6 +221,7 @@ def test_a_secret_in_the_path_is_not_logged(world: World) -> None:
 
 
 @pytest.mark.asvs("15.3.4")
+@pytest.mark.asvs("16.2.1")
 def test_behind_a_trusted_proxy_the_client_address_is_the_one_it_reports(
     world: World, settings: Any
 ) -> None:
@@ -236,6 +250,7 @@ def test_the_demo_servers_request_lines_stay_out_of_the_json_log() -> None:
     assert formatters and JsonFormatter not in formatters
 
 
+@pytest.mark.asvs("16.3.3")
 def test_an_upload_refused_or_from_a_stale_page_is_logged(world: World) -> None:
     """A crafted upload (an id that is not this relationship's) and an upload from an
     out-of-date page are logged as refused, with the page and ids but not the file."""

@@ -135,6 +135,7 @@ def test_whitenoise_serves_a_static_file_gzipped_with_caching(server: Server) ->
     assert response.headers["Content-Security-Policy"] == STATIC_POLICY
 
 
+@pytest.mark.asvs("16.2.4")
 def test_each_request_is_one_json_line_without_its_query_string(server: Server) -> None:
     """The access log is JSON on standard error: path and status, never the query string."""
     server.get("/accounts/login/?next=/relationships/&secret=typed")

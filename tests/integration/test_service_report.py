@@ -435,6 +435,7 @@ def test_a_supervisor_sees_only_the_relationships_they_supervise(world: World) -
     assert rows_of(tables, "Relationships by scrutiny level")["Standard"] == ["1"]
 
 
+@pytest.mark.asvs("8.4.1")
 def test_an_admin_sees_only_their_own_organisation(world: World) -> None:
     """The other organisation's admin sees its one relationship, none of ours."""
     tables = page_tables(world.client("away_admin"))

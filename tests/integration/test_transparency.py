@@ -183,6 +183,7 @@ def test_anonymous_people_are_sent_to_sign_in_to_review(world: World) -> None:
     assert PublishedReport.objects.count() == 0
 
 
+@pytest.mark.asvs("8.4.1")
 def test_an_admin_publishes_only_their_own_organisation(world: World) -> None:
     """Another organisation's admin publishes their own (empty) report, never this one."""
     world.client("other_admin").post(PUBLISH)

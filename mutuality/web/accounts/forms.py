@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from fido2.webauthn import RegistrationResponse
 
 from mutuality.web.accounts.addresses import verified_owners
 
@@ -346,6 +347,27 @@ PASSKEY_NOT_ACCEPTED = _(
 NOT_ADDED = _(
     "The passkey was not added. Select Add a passkey again and follow your device's steps."
 )
+KIND_NOT_ACCEPTED = _(
+    "Your device made a kind of passkey that Mutuality does not accept. Try another device, "
+    "or use an authenticator app instead."
+)
+# The signature algorithms (COSE numbers) a new passkey may use: ECDSA on P-256, P-384 or P-521
+# and EdDSA, each approved and at least 128 bits strong (ASVS v5 11.2.3, 11.6.1). fido2 offers
+# browsers RSA too (RS256's PKCS#1 v1.5 signatures are not approved; PS256's usual 2048-bit keys
+# give 112 bits) and secp256k1, but ES256 comes first, so a device that can make one does.
+PASSKEY_ALGORITHMS = frozenset(
+    {
+        -7,  # ES256: ECDSA, P-256, SHA-256
+        -9,  # ESP256: the same, named in full
+        -35,  # ES384: ECDSA, P-384, SHA-384
+        -51,  # ESP384
+        -36,  # ES512: ECDSA, P-521, SHA-512
+        -52,  # ESP512
+        -8,  # EdDSA
+        -19,  # Ed25519
+        -53,  # Ed448
+    }
+)
 NAME_LENGTH = 60
 NAME_TOO_LONG = format_lazy(_("The name must be {count} characters or fewer"), count=NAME_LENGTH)
 # What may come out of reading a posted credential that is not what a browser sends: allauth
@@ -428,7 +450,20 @@ class AddPasskeyForm(NhsFormMixin, mfa_webauthn_forms.AddWebAuthnForm):  # type:
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = _checked(super().clean, NOT_ADDED)
+        credential = cleaned.get("credential")
+        if credential:
+            algorithm = _checked(lambda: _algorithm(credential), NOT_ADDED)
+            if algorithm not in PASSKEY_ALGORITHMS:
+                raise forms.ValidationError(KIND_NOT_ACCEPTED)
         return cleaned
+
+
+def _algorithm(credential: Any) -> int | None:
+    """The signature algorithm of the key a new passkey holds (allauth has checked the
+    credential already: this only reads it)."""
+    made = RegistrationResponse.from_dict(credential).response.attestation_object
+    data = made.auth_data.credential_data
+    return None if data is None else data.public_key.get(3)
 
 
 class RenamePasskeyForm(NhsFormMixin, mfa_webauthn_forms.EditWebAuthnForm):  # type: ignore[misc]  # allauth is untyped

@@ -140,12 +140,15 @@ def general_words(error: BaseException) -> str:
 def _record_failure(message: OutgoingMessage, token: str, error: BaseException) -> None:
     attempts = message.attempts + 1
     failed = attempts >= MAX_ATTEMPTS
+    # The error's kind (a refusal, a lost connection, a failed TLS handshake), never its text,
+    # which may quote the address or the message.
     logger.warning(
         "message %s not sent (attempt %d of %d): %s",
         message.pk,
         attempts,
         MAX_ATTEMPTS,
         type(error).__name__,
+        extra={"event": "send_failed"},
     )
     OutgoingMessage.objects.filter(pk=message.pk, claimed_by=token, state=State.PENDING).update(
         attempts=attempts,

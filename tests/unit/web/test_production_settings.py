@@ -66,6 +66,7 @@ def test_the_app_refuses_to_start_without_its_host_names_outside_the_demo(
 
 
 @pytest.mark.asvs("3.3.1", "3.3.3", "3.4.1", "13.4.2")
+@pytest.mark.asvs("16.5.1")
 def test_production_runs_on_https_with_host_only_secure_cookies(
     production_env: dict[str, str], manage: Manage
 ) -> None:
