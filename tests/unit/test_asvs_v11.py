@@ -167,6 +167,7 @@ def test_the_inventorys_numbers_are_the_codes() -> None:
 
 
 @pytest.mark.asvs("11.2.1")
+@pytest.mark.asvs("11.4.1")
 @pytest.mark.asvs("11.4.3")
 def test_the_apps_cryptography_is_the_standard_libraries_with_sha256_its_one_hash() -> None:
     """The app implements no cryptography: what it imports comes from Python, Django, allauth
@@ -191,6 +192,35 @@ def test_the_apps_cryptography_is_the_standard_libraries_with_sha256_its_one_has
     assert libraries <= STANDARD
     assert hashes == {"sha256"}
     assert with_random == ["web/relationships/generate.py"]
+
+
+@pytest.mark.asvs("11.4.1")
+def test_the_one_older_hash_is_a_written_exception_with_its_reason_and_its_end() -> None:
+    """HMAC-SHA-1 in second-factor codes is written down as an exception: why it is kept, why
+    it is safe where it is used, the alternative without it and when it ends; and no module of
+    the app names SHA-1 or MD5 itself."""
+    # Arrange
+    exception = _plain(_subsection(_section("Cryptography"), "One hash kept"))
+    sources = [path.read_text(encoding="utf-8") for path in APP.rglob("*.py")]
+
+    # Act
+    named = [
+        weak
+        for weak in ("hashlib.md5", "hashlib.sha1", '"md5"', '"sha1"', "'md5'", "'sha1'")
+        if any(weak in source for source in sources)
+    ]
+
+    # Assert
+    for words in (
+        "HMAC-SHA-1",
+        "authenticator apps people already have compute",
+        "keyed with a random secret of 160 bits or more",
+        "SP 800-131A",
+        "passkey",
+        "this exception ends",
+    ):
+        assert words in exception, words
+    assert named == []
 
 
 @pytest.mark.asvs("11.2.3")
