@@ -5,8 +5,8 @@ professional or the co-producer), as its supervisor, as an independent reviewer
 assigned to it, or as an admin of its organisation. Anyone else is told the
 relationship does not exist (404), so its existence is not revealed. Views call
 `relationship_for()`; they never query relationships themselves. An organisation's own pages
-(people, assignments, settings) are its admins' alone (`administered_organisation`). Each
-refusal is logged as a security event (security_log.py).
+(people, assignments, settings, a person's record for a subject access request) are its
+admins' alone (`administered_organisation`). Each refusal is logged as a security event (security_log.py).
 """
 
 from __future__ import annotations
@@ -576,6 +576,25 @@ def staff_member_for(user: Any, pk: int) -> Any:
     found = get_user_model().objects.filter(pk=pk, organisation=organisation).first()
     if found is None:
         refused(user, 404, page="organisation person")
+        raise Http404("No such person")
+    return found
+
+
+def subject_access_person(user: Any, pk: int) -> Any:
+    """A person whose record this admin may make for a subject access request: anyone with a
+    login in the organisation they run, but themselves (their own is /accounts/record/, read
+    without an audit row and with their own private worries). 404 for anyone else, as for the
+    organisation's other pages."""
+    organisation = administered_organisation(user, "subject access")
+    found = (
+        get_user_model()
+        .objects.filter(pk=pk, organisation=organisation)
+        .exclude(pk=user.pk)
+        .select_related("organisation")
+        .first()
+    )
+    if found is None:
+        refused(user, 404, page="subject access")
         raise Http404("No such person")
     return found
 

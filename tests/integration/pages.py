@@ -49,10 +49,16 @@ def relationship_pages(world: World, standing: str) -> list[Page]:
     ]
 
 
+ORGANISATION_DOWNLOADS = {"record-pdf", "record-json"}
+"""The organisation's pages that download a file rather than show a page."""
+
+
 def organisation_pages(world: World) -> list[Page]:
     """The organisation's own pages its admin opens (from the access matrix)."""
     return [
-        Page(_organisation_url(world, name)) for name, (_, get) in ORGANISATION_PAGES.items() if get
+        Page(_organisation_url(world, name), html=name not in ORGANISATION_DOWNLOADS)
+        for name, (_, get) in ORGANISATION_PAGES.items()
+        if get
     ]
 
 
@@ -63,8 +69,9 @@ ABOUT_PAGES = [Page("/about/help/"), Page("/about/accessibility/"), Page("/about
 def pages_for(world: World, standing: str) -> list[Page]:
     """Every page this standing can reach: their relationship's pages, its report (page and
     PDF), the dashboard, their account, changing their password, their second factors, their
-    sessions, choosing their messages and their language, their own record (page, PDF and JSON), the help,
-    accessibility and privacy pages and the pages of their role."""
+    sessions, choosing their messages and their language, correcting their details, their own
+    record (page, PDF and JSON), the help, accessibility and privacy pages and the pages of
+    their role."""
     pk = world.relationship.pk
     extra = {
         "professional": [Page("/relationships/propose/")],
@@ -88,6 +95,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
         Page("/accounts/sessions/"),
         Page("/accounts/messages/"),
         Page("/accounts/language/"),
+        Page("/accounts/details/"),
         Page("/accounts/record/"),
         Page("/accounts/record.pdf", html=False),
         Page("/accounts/record.json", html=False),

@@ -300,6 +300,7 @@ ACCOUNT_PAGES = {
     "accounts:language": 200,
     "accounts:email": 200,
     "accounts:email-confirm": 405,  # POST only: a link is mailed, then back to /accounts/
+    "accounts:details": 200,  # correcting one's own name (test_own_details.py)
     "accounts:record": 200,  # one's own record (test_personal_record.py): it takes no id
     "accounts:record-pdf": 200,
     "accounts:record-json": 200,
@@ -350,6 +351,10 @@ ORGANISATION_PAGES: dict[str, tuple[str | None, bool]] = {
     "active": ("person", False),
     "second-factor": ("person", False),
     "erase": ("person", True),
+    # A person's record for a subject access request (test_subject_access.py).
+    "record": ("person", True),
+    "record-pdf": ("person", True),
+    "record-json": ("person", True),
     "relationships": (None, True),
     "assign": ("relationship", True),
     "settings": (None, True),
@@ -358,7 +363,10 @@ ORGANISATION_PAGES: dict[str, tuple[str | None, bool]] = {
     "instruments": (None, True),
     "retention": (None, True),
 }
-ORGANISATION_READ_ONLY = {"home", "people", "person", "relationships", "settings"}  # no POST
+ORGANISATION_READ_ONLY = {  # no POST
+    *("home", "people", "person", "relationships", "settings"),
+    *("record", "record-pdf", "record-json"),
+}
 PUBLIC_ORGANISATION_PAGES = {"invitation"}  # a link's token is the key: tested on its own
 
 

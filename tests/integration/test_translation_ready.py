@@ -39,6 +39,7 @@ from tests.pseudo_translation import PSEUDO, pseudo_translated, transformed
 MARKED = {
     # Every page's frame (base.html, templates/_components/) is marked; these pages are too.
     "accounts:account",
+    "accounts:details",
     "accounts:language",
     "accounts:messages",
     "accounts:login",
@@ -53,6 +54,7 @@ MARKED = {
     "organisation:people",
     "organisation:invite",
     "organisation:person",
+    "organisation:record",
     "organisation:relationships",
     "organisation:assign",
     "organisation:settings",

@@ -112,6 +112,10 @@ def _forms_sent_empty(pages: Pages, world: World) -> None:
         "professional: POST /relationships/propose/ (empty)",
         _signed_in(world, "professional").post("/relationships/propose/", {}),
     )
+    pages.keep(
+        "co_producer: POST /accounts/details/ (empty)",
+        _signed_in(world, "co_producer").post("/accounts/details/", {}),
+    )
 
 
 def _sign_in_pages(pages: Pages, world: World) -> None:

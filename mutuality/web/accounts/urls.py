@@ -1,11 +1,11 @@
 """Your account (/accounts/); signing in and out (/accounts/login/, /accounts/logout/); a
 person's sessions; choosing which messages to get (/accounts/messages/); the language of one's
-pages (/accounts/language/); one's email address (/accounts/email/); one's own record
-(/accounts/record/, .pdf and .json)."""
+pages (/accounts/language/); one's email address (/accounts/email/); correcting one's own
+details (/accounts/details/); one's own record (/accounts/record/, .pdf and .json)."""
 
 from django.urls import path
 
-from mutuality.web.accounts import email_views, language, session_views, views
+from mutuality.web.accounts import details, email_views, language, session_views, views
 from mutuality.web.outbox.choice_views import message_choices
 from mutuality.web.reports.views import personal_record
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("language/", language.choose_language, name="language"),
     path("email/", email_views.change_email, name="email"),
     path("email/confirm/", email_views.send_confirmation, name="email-confirm"),
+    path("details/", details.own_details, name="details"),
     path("record/", personal_record.record_page, name="record"),
     path("record.pdf", personal_record.record_pdf, name="record-pdf"),
     path("record.json", personal_record.record_json, name="record-json"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from mutuality.web.organisation import views
+from mutuality.web.reports.views import personal_record
 
 app_name = "organisation"
 urlpatterns = [
@@ -14,6 +15,10 @@ urlpatterns = [
     path("people/<int:pk>/active/", views.set_active, name="active"),
     path("people/<int:pk>/second-factor/", views.reset_second_factor, name="second-factor"),
     path("people/<int:pk>/erase/", views.erase, name="erase"),
+    # A person's record for a subject access request: the same record as their own download.
+    path("people/<int:pk>/record/", personal_record.subject_access_page, name="record"),
+    path("people/<int:pk>/record.pdf", personal_record.subject_access_pdf, name="record-pdf"),
+    path("people/<int:pk>/record.json", personal_record.subject_access_json, name="record-json"),
     path("relationships/", views.relationships, name="relationships"),
     path("relationships/<int:pk>/", views.assign, name="assign"),
     path("settings/", views.settings_home, name="settings"),

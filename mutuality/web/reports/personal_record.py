@@ -12,6 +12,13 @@ docs/personal-record.schema.json.
 
 What a part shows is what the person may see on the relationship's own pages, by the same
 rules (access.py): their own private notes, never anyone else's.
+
+An organisation's admin makes the same record for a subject access request
+(`personal_record(user, for_subject_access=True)`, /organisation/people/<pk>/record/). That
+copy leaves out what ADR 0015 keeps between a worry's raiser and the supervisor (the parts
+marked `held_by_supervisor`, and the audit rows written outside the organisation's log), says
+so in `SUBJECT_ACCESS_NOTE` whether or not there is any, and covers only the relationships of
+the person's own organisation.
 """
 
 from __future__ import annotations
@@ -81,6 +88,7 @@ class Person:
 
     user: User
     participants: list[Participant]
+    for_subject_access: bool = False  # the admin's copy (module docstring)
 
     @cached_property
     def relationship_ids(self) -> list[int]:
@@ -128,6 +136,8 @@ class Part:
     empty: StrOrPromise = NOTHING_RECORDED
     shown_at_most: int | None = None  # the page's limit; the JSON holds every item
     single: bool = False  # one item, which the JSON holds as itself rather than in a list
+    # Kept between a worry's raiser and the supervisor (ADR 0015): never in an admin's copy.
+    held_by_supervisor: bool = False
 
 
 ABOUT_YOU: list[Part] = []
@@ -337,6 +347,8 @@ def _messages(person: Person) -> list[Item]:
 
 
 AUDIT_SHOWN = 200
+HELD_BY_SUPERVISOR = "held_by_supervisor"
+"""The detail that marks an audit row of a private worry (`relationships.actions.audit_held`)."""
 _AUDITED_WORDS = {
     User._meta.label: _("your login"),
     Participant._meta.label: _("your part in a relationship"),
@@ -367,6 +379,10 @@ def _audit_events(person: Person) -> list[Item]:
         ids = [str(pk) for pk in person.own_ids]
         about |= Q(object_type=Participant._meta.label, object_id__in=ids)
     rows = AuditEvent.objects.filter(Q(user_id=user.pk) | about).select_related("user")
+    if person.for_subject_access:
+        # A private worry's events (its raising, the supervisor's reads and decisions) are kept
+        # out of the organisation's own log (ADR 0015), so out of its admin's copy too.
+        rows = rows.exclude(detail__has_key=HELD_BY_SUPERVISOR)
     return [
         {
             "at": row.at,
@@ -646,6 +662,7 @@ def _observations(person: Person) -> dict[int, list[Item]]:
         "state_words": _("What happened"),
         "resolution": _("The supervisor's note"),
     },
+    held_by_supervisor=True,
 )
 def _private_worries(person: Person) -> dict[int, list[Item]]:
     """The private worries they raised themselves (ADR 0015), never anyone else's."""
@@ -830,6 +847,26 @@ def _safety_flags(person: Person) -> dict[int, list[Item]]:
 # --- The whole record ----------------------------------------------------------------------
 
 
+SUBJECT_ACCESS = "subject_access"
+"""The `kind` of the audit row of an admin's read of someone's record, and the security event's
+name (reports/views/personal_record.py)."""
+
+SUBJECT_ACCESS_NOTE = _(
+    "This copy was made by the organisation for a subject access request. It leaves out any "
+    "worry this person told a supervisor alone, and what the supervisor did about it, whether "
+    "or not there are any: those stay between the two of them. The person can download them "
+    "from their own record at /accounts/record/, or ask the supervisor."
+)
+"""What the admin's copy says it leaves out: always, so that it tells nobody whether there is
+anything left out (the page, the PDF, and the JSON's `note`)."""
+
+
+def parts_of(parts: list[Part], *, for_subject_access: bool) -> list[Part]:
+    """The parts a record holds: all of them in one's own, all but those kept between a
+    worry's raiser and the supervisor in an admin's copy."""
+    return [part for part in parts if not (for_subject_access and part.held_by_supervisor)]
+
+
 @dataclass
 class Record:
     """The record as data: what the JSON is, and what the page shows."""
@@ -837,29 +874,47 @@ class Record:
     made_at: datetime
     about_you: dict[str, list[Item]]
     relationships: list[Item] = field(default_factory=list)
+    for_subject_access: bool = False
+
+    @property
+    def note(self) -> str | None:
+        """What the copy says it leaves out (an admin's copy), else None."""
+        return str(SUBJECT_ACCESS_NOTE) if self.for_subject_access else None
 
     def as_json(self) -> dict[str, Value]:
         """The record in the documented format (docs/personal-record.md)."""
         about_you = {
             part.key: self.about_you[part.key][0] if part.single else self.about_you[part.key]
-            for part in ABOUT_YOU
+            for part in parts_of(ABOUT_YOU, for_subject_access=self.for_subject_access)
         }
+        noted = {"note": self.note} if self.note else {}
         return {
             "format": FORMAT,
             "made_at": self.made_at,
+            **noted,
             **about_you,
             "relationships": self.relationships,
         }
 
 
-def personal_record(user: User) -> Record:
-    """Everything held about this person that they may see, gathered part by part."""
-    participants = list(own_relationships(user).order_by("relationship__title", "relationship_id"))
-    person = Person(user, participants)
-    found = {part.key: part.gather(person) for part in IN_EACH_RELATIONSHIP}
+def personal_record(user: User, *, for_subject_access: bool = False) -> Record:
+    """Everything held about this person that they may see, gathered part by part; with
+    `for_subject_access`, the copy an admin of their organisation makes for a subject access
+    request (the module's docstring says what it leaves out)."""
+    participants = own_relationships(user).order_by("relationship__title", "relationship_id")
+    if for_subject_access:  # the organisation answers for its own relationships alone
+        organisation = user.organisation_id
+        participants = (
+            participants.filter(relationship__organisation_id=organisation)
+            if organisation is not None
+            else participants.none()
+        )
+    person = Person(user, list(participants), for_subject_access=for_subject_access)
+    in_each = parts_of(IN_EACH_RELATIONSHIP, for_subject_access=for_subject_access)
+    found = {part.key: part.gather(person) for part in in_each}
     seen: set[int] = set()
     relationships = []
-    for participant in participants:
+    for participant in person.participants:
         relationship = participant.relationship
         if relationship.pk in seen:
             continue
@@ -876,10 +931,12 @@ def personal_record(user: User) -> Record:
                 **{key: items.get(relationship.pk, []) for key, items in found.items()},
             }
         )
+    about_you = parts_of(ABOUT_YOU, for_subject_access=for_subject_access)
     return Record(
         made_at=timezone.now(),
-        about_you={part.key: part.gather(person) for part in ABOUT_YOU},
+        about_you={part.key: part.gather(person) for part in about_you},
         relationships=relationships,
+        for_subject_access=for_subject_access,
     )
 
 
@@ -933,6 +990,21 @@ def _label(key: str) -> str:
     return str(_INNER_LABELS.get(key) or key.replace("_", " ").capitalize())
 
 
+_SUBJECT_ACCESS_WORDS = {
+    "record": _("For a subject access request: your record, read as a page"),
+    "record.pdf": _("For a subject access request: your record, downloaded as a PDF"),
+    "record.json": _("For a subject access request: your record, downloaded as data (JSON)"),
+}
+"""An audit row of an admin's read of the person's record (`kind` SUBJECT_ACCESS, `page` how),
+as the page says it; the JSON keeps the codes."""
+
+
+def _read_for_subject_access(detail: Value) -> Value:
+    if isinstance(detail, dict) and detail.get("kind") == SUBJECT_ACCESS:
+        return _SUBJECT_ACCESS_WORDS.get(str(detail.get("page")), detail)
+    return detail
+
+
 def _shown_item(part: Part, item: Item) -> list[dict[str, Any]]:
     """The fields the part's labels name, each as a line of words or a list of lines."""
     rows = []
@@ -946,6 +1018,8 @@ def _shown_item(part: Part, item: Item) -> list[dict[str, Any]]:
             value = _words("observation_status", str(value))
         if (part.key, key) == ("audit_events", "action"):  # as the audit log says it
             value = str(dict(ACTIONS).get(str(value), value))
+        if (part.key, key) == ("audit_events", "detail"):  # an admin's read of it, in words
+            value = _read_for_subject_access(value)
         words = _spoken(value)
         if isinstance(words, list):
             rows.append({"label": label, "lines": words})
@@ -968,15 +1042,21 @@ def _shown_part(part: Part, items: list[Item]) -> dict[str, Any]:
 
 def shown(record: Record) -> dict[str, Any]:
     """The record ready for the page's and the PDF's templates."""
+    held = record.for_subject_access
+    in_each = parts_of(IN_EACH_RELATIONSHIP, for_subject_access=held)
     return {
         "made_at": record.made_at,
-        "about_you": [_shown_part(p, record.about_you[p.key]) for p in ABOUT_YOU],
+        "note": record.note,
+        "about_you": [
+            _shown_part(p, record.about_you[p.key])
+            for p in parts_of(ABOUT_YOU, for_subject_access=held)
+        ],
         "relationships": [
             {
                 "id": r["id"],
                 "title": r["title"],
                 "organisation": r["organisation"],
-                "parts": [_shown_part(p, r[p.key]) for p in IN_EACH_RELATIONSHIP],
+                "parts": [_shown_part(p, r[p.key]) for p in in_each],
             }
             for r in record.relationships
         ],
