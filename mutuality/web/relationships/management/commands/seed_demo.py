@@ -73,7 +73,8 @@ class Command(BaseCommand):
                 Authenticator.objects.create(
                     user=users[username],
                     type=Authenticator.Type.TOTP,
-                    data={"secret": encrypt(generate_totp_secret())},  # sealed, as allauth stores it
+                    # (sealed, as allauth stores it: accounts/secrets_at_rest.py)
+                    data={"secret": encrypt(generate_totp_secret())},
                 )
             lines.append(f"  {name:<28} username: {username:<13} password: {password}")
         for path in sorted(EXAMPLES.glob("*.yaml")):
