@@ -19,6 +19,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import encrypt
 from django.test import Client
 from factory.django import DjangoModelFactory, Password
 
@@ -39,6 +40,27 @@ def totp_code(step: int = 0, secret: str = TOTP_SECRET) -> str:
     the service also takes, for a second sign-in while a code it has seen is still current)."""
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD + step
     return str(format_hotp_value(hotp_value(secret, counter)))
+
+
+def confirm_it_is_you(
+    client: Client, *, password: bool = True, code: bool = True, query: str = ""
+) -> Client:
+    """The signed-in person confirms it is them in full, as a change to how they sign in asks
+    (ASVS v5 7.5.1): if `password`, their password; then, if `code`, their app's code (the
+    current one, or the next or the one before when that was taken already, as a person
+    would type it). `query` is added to each page's address (`?next=…`)."""
+    if password:
+        response = client.post(f"/accounts/reauthenticate/{query}", {"password": PASSWORD})
+        assert response.status_code == 302, response.content.decode()
+    if code:
+        for step in (0, 1, -1):
+            response = client.post(
+                f"/accounts/2fa/reauthenticate/{query}", {"code": totp_code(step)}
+            )
+            if response.status_code == 302:
+                break
+        assert response.status_code == 302, response.content.decode()
+    return client
 
 
 def verify_email(user: User) -> User:
@@ -76,12 +98,13 @@ class UserFactory(DjangoModelFactory[User]):
 
     @factory.post_generation
     def second_factor(obj: User, create: bool, extracted: bool | None, **_: Any) -> None:
-        """Staff get an authenticator app with TOTP_SECRET, as the service requires of them;
-        `second_factor=False` makes one without, `second_factor=True` a co-producer with."""
+        """Staff get an authenticator app with TOTP_SECRET (stored sealed, as allauth stores
+        it here), as the service requires of them; `second_factor=False` makes one without,
+        `second_factor=True` a co-producer with."""
         wanted = extracted if extracted is not None else obj.role != Role.CO_PRODUCER
         if create and wanted:
             Authenticator.objects.create(
-                user=obj, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": encrypt(TOTP_SECRET)}
             )
             obj.has_second_factor = True
 

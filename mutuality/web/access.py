@@ -551,6 +551,16 @@ def must_set_up_second_factor(user: Any) -> bool:
     )
 
 
+def factors_to_confirm(user: Any) -> tuple[str, ...]:
+    """What this person confirms again, each within the last few minutes, before changing how
+    they sign in or recover their account, or ending their other sessions (ASVS v5 7.5.1):
+    everything they sign in with. Their password ("password", allauth's name), and their
+    second factor ("mfa": an app's code, a recovery code or a passkey) if they have one.
+    Reads the user already loaded, so it costs no query."""
+    factors = ("password",) if user.has_usable_password() else ()
+    return (*factors, "mfa") if user.has_second_factor else factors
+
+
 def audit_trail_organisation(user: Any) -> int | None:
     """The organisation whose audit trail this person may read (its admins only), or None."""
     if user.is_authenticated and user.role == Role.ADMIN and user.organisation_id:

@@ -41,6 +41,10 @@ DEBUG = env_bool("MUTUALITY_DEBUG", False)
 # Public, so only ever used in the demo (environment.secret_key refuses it anywhere else).
 _DEV_KEY = "dev-only-not-secret-mutuality-key-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = secret_key(demo=DEMO, dev_key=_DEV_KEY)
+# Keys used before this one, while it is being rotated: what they signed (sessions, reset
+# links) still counts, and the second factors' secrets they sealed still open until
+# `manage.py seal_second_factors` seals them again (accounts/secrets_at_rest.py).
+SECRET_KEY_FALLBACKS = env_list("MUTUALITY_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list(
     "MUTUALITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEMO else ""
 )

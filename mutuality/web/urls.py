@@ -5,10 +5,12 @@ from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 from django.views.generic import RedirectView
 
+from mutuality.web.accounts.reauthentication import full_reauthentication_required as confirmed
 from mutuality.web.accounts.views import (
+    ActivateAppView,
     AddPasskeyView,
     PasskeyReauthenticateView,
     RenamePasskeyView,
@@ -32,30 +34,47 @@ ALLAUTH_PAGES = {
     "account_reauthenticate",
     "account_confirm_email",
 }
+# allauth's pages that set a password: sending the form first asks the person to confirm
+# every factor they have (accounts/reauthentication.py; ASVS v5 7.5.1). The form is not kept
+# while they do (it holds the new password): they fill it in again, confirmed.
+PASSWORD_PAGES = {"account_change_password", "account_set_password"}
+
+
+def _allauth_page(page: URLPattern) -> URLPattern:
+    if page.name not in PASSWORD_PAGES:
+        return page
+    view = confirmed(page.callback, allow_get=True, keep_post=False)
+    return path(str(page.pattern), view, name=page.name)
+
+
 # The pages of allauth.mfa that Mutuality serves, by allauth's names, each with our template
 # (templates/mfa/; ADR 0010). The list, the code step and some passkey pages are ours, built on
 # allauth's views. Passkeys are a second step only: allauth's passwordless sign-in is not served.
+# Each page that changes a second factor or shows recovery codes first asks the person to
+# confirm every factor they have (`confirmed`: accounts/reauthentication.py; ASVS v5 7.5.1).
 SECOND_FACTOR_PAGES = [
     path("", SecondFactorsView.as_view(), name="mfa_index"),
     path("authenticate/", SecondFactorSignInView.as_view(), name="mfa_authenticate"),
     path("reauthenticate/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
-    path("totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
-    path("totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
+    path("totp/activate/", confirmed(ActivateAppView.as_view()), name="mfa_activate_totp"),
+    path("totp/deactivate/", confirmed(totp_views.deactivate_totp), name="mfa_deactivate_totp"),
     path(
-        "recovery-codes/", recovery_code_views.view_recovery_codes, name="mfa_view_recovery_codes"
+        "recovery-codes/",
+        confirmed(recovery_code_views.view_recovery_codes),
+        name="mfa_view_recovery_codes",
     ),
     path(
         "recovery-codes/generate/",
-        recovery_code_views.generate_recovery_codes,
+        confirmed(recovery_code_views.generate_recovery_codes),
         name="mfa_generate_recovery_codes",
     ),
     path(
         "recovery-codes/download/",
-        recovery_code_views.download_recovery_codes,
+        confirmed(recovery_code_views.download_recovery_codes),
         name="mfa_download_recovery_codes",
     ),
     path("webauthn/", webauthn_views.list_webauthn, name="mfa_list_webauthn"),
-    path("webauthn/add/", AddPasskeyView.as_view(), name="mfa_add_webauthn"),
+    path("webauthn/add/", confirmed(AddPasskeyView.as_view()), name="mfa_add_webauthn"),
     path(
         "webauthn/reauthenticate/",
         PasskeyReauthenticateView.as_view(),
@@ -63,10 +82,14 @@ SECOND_FACTOR_PAGES = [
     ),
     path(
         "webauthn/keys/<int:pk>/remove/",
-        webauthn_views.remove_webauthn,
+        confirmed(webauthn_views.remove_webauthn),
         name="mfa_remove_webauthn",
     ),
-    path("webauthn/keys/<int:pk>/edit/", RenamePasskeyView.as_view(), name="mfa_edit_webauthn"),
+    path(
+        "webauthn/keys/<int:pk>/edit/",
+        confirmed(RenamePasskeyView.as_view()),
+        name="mfa_edit_webauthn",
+    ),
 ]
 
 urlpatterns = [
@@ -74,7 +97,13 @@ urlpatterns = [
     path("accounts/", include("mutuality.web.accounts.urls")),
     path(
         "accounts/",
-        include([page for page in allauth_urls.urlpatterns if page.name in ALLAUTH_PAGES]),
+        include(
+            [
+                _allauth_page(page)
+                for page in allauth_urls.urlpatterns
+                if isinstance(page, URLPattern) and page.name in ALLAUTH_PAGES
+            ]
+        ),
     ),
     path("accounts/2fa/", include(SECOND_FACTOR_PAGES)),
     path("relationships/", include("mutuality.web.relationships.urls")),

@@ -131,7 +131,7 @@ def test_staff_manage_their_app_and_recovery_codes(
     page: Page, relationship: Relationship, axe: Callable[[Page], None]
 ) -> None:
     """The professional's account page leads to their second factors, and to removing the app
-    (after confirming it is them); both pages pass axe."""
+    (after confirming it is them with their password and a code); the pages pass axe."""
     sign_in(page, "priya")
     page.get_by_role("link", name="Your account").click()
     expect(page.locator("#account-links")).to_contain_text("Manage the second step")
@@ -144,6 +144,9 @@ def test_staff_manage_their_app_and_recovery_codes(
     expect(h1(page)).to_have_text("Confirm it is you")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
+    expect(h1(page)).to_have_text("Confirm it is you")  # then the code (ASVS v5 7.5.1)
+    axe(page)
+    enter_code(page, "priya")
 
     expect(h1(page)).to_have_text("Remove your authenticator app")
     expect(page.locator(".nhsuk-warning-callout")).to_contain_text("another")

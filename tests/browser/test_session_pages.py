@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import BrowserContext, Page, expect
 
 from mutuality.web.accounts.sessions import ACTIVE_AT
-from tests.browser.signing_in import sign_in
+from tests.browser.signing_in import enter_code, sign_in
 from tests.factories import PASSWORD, USERNAMES, World
 from tests.integration.test_access_matrix import OWN
 
@@ -99,7 +99,7 @@ def test_the_sessions_page_ends_another_browser_from_the_keyboard(
     axe: Callable[[Page], None],
 ) -> None:
     """Signed in twice, the sessions page lists both and ends the other one by keyboard, once
-    the password is typed again (ASVS v5 7.5.2)."""
+    the password and a code are typed again (ASVS v5 7.5.2, 7.5.1)."""
     other = new_context().new_page()
     _sign_in(other)
     _sign_in(page)
@@ -115,6 +115,9 @@ def test_the_sessions_page_ends_another_browser_from_the_keyboard(
     axe(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password", exact=True).press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    axe(page)
+    enter_code(page, USERNAMES["professional"])
 
     expect(page.get_by_text("Session ended.")).to_be_visible()
     expect(page.get_by_role("row")).to_have_count(2)

@@ -15,9 +15,10 @@ from tests.factories import World
 STANDINGS = ["professional", "co_producer", "supervisor", "reviewer", "admin", "anonymous"]
 # What a GET gets, for: professional, co-producer, supervisor, reviewer, admin, signed out.
 # Staff have an authenticator app (the factories'); the co-producer has none. Pages that change
-# how someone signs in first ask for the password again (302 to reauthenticate); confirming
-# with a passkey or a code sends someone without one to the password instead. The code step
-# belongs to a sign-in under way, so a signed-in GET is sent to the sign-in page.
+# how someone signs in, or show recovery codes, first ask for the password again (302 to
+# reauthenticate), before saying whether there is anything to show; confirming with a passkey
+# or a code sends someone without one to the password instead. The code step belongs to a
+# sign-in under way, so a signed-in GET is sent to the sign-in page.
 MATRIX = {
     "accounts:account": "200 200 200 200 200 302",
     "account_reauthenticate": "200 200 200 200 200 302",
@@ -25,10 +26,10 @@ MATRIX = {
     "mfa_authenticate": "302 302 302 302 302 302",
     "mfa_reauthenticate": "200 302 200 200 200 302",
     "mfa_activate_totp": "302 302 302 302 302 302",
-    "mfa_deactivate_totp": "302 404 302 302 302 302",
-    "mfa_view_recovery_codes": "404 404 404 404 404 302",
+    "mfa_deactivate_totp": "302 302 302 302 302 302",
+    "mfa_view_recovery_codes": "302 302 302 302 302 302",
     "mfa_generate_recovery_codes": "302 302 302 302 302 302",
-    "mfa_download_recovery_codes": "404 404 404 404 404 302",
+    "mfa_download_recovery_codes": "302 302 302 302 302 302",
     "mfa_list_webauthn": "200 200 200 200 200 302",
     "mfa_add_webauthn": "302 302 302 302 302 302",
     "mfa_reauthenticate_webauthn": "302 302 302 302 302 302",

@@ -41,6 +41,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
     World,
+    confirm_it_is_you,
     totp_code,
     verify_email,
 )
@@ -74,8 +75,11 @@ def sian(db: None) -> User:
 
 
 def _signed_in(user: User) -> Client:
+    """Signed in, and having just confirmed it is them, as changing a password asks first."""
     client = Client()
     client.force_login(user)
+    if user.has_usable_password():
+        confirm_it_is_you(client, code=user.has_second_factor)
     return client
 
 

@@ -13,8 +13,11 @@ import re
 import secrets
 from io import StringIO
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -34,12 +37,14 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
     World,
+    confirm_it_is_you,
     totp_code,
     verify_email,
 )
 from tests.integration.pages import pages_for
 from tests.integration.test_access_matrix import OWN
 from tests.integration.test_asvs_v6 import _section
+from tests.integration.test_passkeys import _with_passkey as with_passkey
 from tests.integration.test_sessions import FIREFOX, SAFARI, _age, _confirmed, _signed_in
 
 PAGE = "/relationships/"
@@ -328,6 +333,7 @@ def test_changing_the_password_ends_every_other_session(sian: User) -> None:
     """A new password keeps this browser signed in and signs every other one out."""
     # Arrange
     here, elsewhere = _co_producer_signed_in(), _co_producer_signed_in()
+    confirm_it_is_you(here, code=False)
 
     # Act
     response = here.post(
@@ -464,66 +470,296 @@ def test_the_operators_command_refuses_what_it_cannot_do_and_ends_nothing(
 
 # --- V7.5 Defences against session abuse --------------------------------------------------------
 
+CONFIRM_PASSWORD = "/accounts/reauthenticate/"
+CONFIRM_CODE = "/accounts/2fa/reauthenticate/"
+# Each change to what signs someone in or gets their account back, as the form sends it.
+CHANGES = {
+    "email address": ("/accounts/email/", {"email": "pat.new@example.org"}),
+    "password": (
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    ),
+    "removing the app": ("/accounts/2fa/totp/deactivate/", {}),
+    "new recovery codes": ("/accounts/2fa/recovery-codes/generate/", {}),
+    "adding a passkey": ("/accounts/2fa/webauthn/add/", {"name": "Laptop"}),
+}
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        "/accounts/2fa/totp/deactivate/",
-        "/accounts/2fa/recovery-codes/generate/",
-        "/accounts/2fa/webauthn/add/",
-        "/accounts/email/",
-    ],
-)
+
+def _how_they_sign_in(user: User) -> tuple[Any, ...]:
+    """Everything that signs this person in or gets their account back, as stored."""
+    user.refresh_from_db()
+    return (
+        user.password,
+        sorted(Authenticator.objects.filter(user=user).values_list("pk", "type", "data")),
+        sorted(EmailAddress.objects.filter(user=user).values_list("email", "verified")),
+    )
+
+
+def _age_confirmation(client: Client, method: str, seconds: int) -> None:
+    """Move this session's confirmations by `method` ("password", "mfa") into the past."""
+    session = client.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    for record in records:
+        if record["method"] == method:
+            record["at"] -= seconds
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session.save()
+
+
+@pytest.mark.asvs("7.5.1")
+@pytest.mark.parametrize("change", list(CHANGES))
 def test_changing_how_one_signs_in_first_asks_who_it_is(world: World, change: str) -> None:
-    """Removing the app, making new recovery codes, adding a passkey or changing the email
-    address, without having confirmed it is you just now, goes to "Confirm it is you" and
-    changes nothing. (One factor is asked, where ASVS v5 7.5.1 asks for all a person has:
-    SECURITY.md calls it a gap, so this test carries no mark.)"""
+    """Changing the email address, the password or a second factor, without having confirmed
+    it is you just now, goes to "Confirm it is you" (the password first) and changes nothing."""
     # Arrange
     client = world.client("professional")
     professional = world.users["professional"]
-    before = list(Authenticator.objects.filter(user=professional).values_list("pk", "data"))
+    url, data = CHANGES[change]
+    before = _how_they_sign_in(professional)
 
     # Act
-    response = client.post(change, {"email": "new@example.org", "name": "Laptop"})
+    response = client.post(url, data)
 
     # Assert
     assert response.status_code == 302
-    assert "/reauthenticate/" in response["Location"]
-    after = list(Authenticator.objects.filter(user=professional).values_list("pk", "data"))
-    assert after == before
+    assert response["Location"].startswith(CONFIRM_PASSWORD)
+    assert _how_they_sign_in(professional) == before
     assert not AuditEvent.objects.exclude(action="view").exists()
 
 
+@pytest.mark.asvs("7.5.1")
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_with_only_the_password_confirmed_a_change_asks_for_the_code(
+    world: World, change: str
+) -> None:
+    """Someone with a second factor who has given only their password again is sent on to
+    give their code too, with the way back to the change, and nothing changes yet."""
+    # Arrange
+    client = confirm_it_is_you(world.client("professional"), code=False)
+    professional = world.users["professional"]
+    url, data = CHANGES[change]
+    before = _how_they_sign_in(professional)
+
+    # Act
+    response = client.post(url, data)
+
+    # Assert
+    assert response.status_code == 302
+    assert response["Location"] == f"{CONFIRM_CODE}?next={quote(url, safe='')}"
+    assert _how_they_sign_in(professional) == before
+
+
+@pytest.mark.asvs("7.5.1")
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_with_only_the_code_confirmed_a_change_asks_for_the_password(
+    world: World, change: str
+) -> None:
+    """A code alone (an app's code, as a stolen phone would give) is not enough either: the
+    change asks for the password, and nothing changes yet."""
+    # Arrange
+    client = confirm_it_is_you(world.client("professional"), password=False)
+    professional = world.users["professional"]
+    url, data = CHANGES[change]
+    before = _how_they_sign_in(professional)
+
+    # Act
+    response = client.post(url, data)
+
+    # Assert
+    assert response.status_code == 302
+    assert response["Location"] == f"{CONFIRM_PASSWORD}?next={quote(url, safe='')}"
+    assert _how_they_sign_in(professional) == before
+
+
+@pytest.mark.asvs("7.5.1")
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_with_both_confirmed_the_change_goes_ahead(world: World, change: str) -> None:
+    """With the password and the code both given again, each change is made (a passkey's page
+    opens, to make one with the device)."""
+    # Arrange
+    client = confirm_it_is_you(world.client("professional"))
+    professional = world.users["professional"]
+    url, data = CHANGES[change]
+    asked = client.get if change == "adding a passkey" else client.post
+
+    # Act
+    response = asked(url, data)
+
+    # Assert
+    professional.refresh_from_db()
+    kinds = set(Authenticator.objects.filter(user=professional).values_list("type", flat=True))
+    made = {
+        "email address": EmailAddress.objects.filter(email="pat.new@example.org").exists(),
+        "password": professional.check_password(NEW_PASSWORD),
+        "removing the app": Authenticator.Type.TOTP not in kinds,
+        "new recovery codes": Authenticator.Type.RECOVERY_CODES in kinds,
+        "adding a passkey": response.status_code == 200
+        and "Add a passkey" in response.content.decode(),
+    }
+    assert response.status_code in (200, 302)
+    assert "/reauthenticate/" not in response.get("Location", "")
+    assert made[change]
+
+
+@pytest.mark.asvs("7.5.1")
+@pytest.mark.parametrize(
+    ("older", "asked_for"), [("password", CONFIRM_PASSWORD), ("mfa", CONFIRM_CODE)]
+)
+def test_a_confirmation_older_than_five_minutes_is_asked_for_again(
+    world: World, older: str, asked_for: str
+) -> None:
+    """Each factor counts for 5 minutes (allauth's window): once the password, or the code,
+    was given more than that ago, it is asked for again, however recent the other."""
+    # Arrange
+    client = confirm_it_is_you(world.client("professional"))
+    _age_confirmation(client, older, 5 * 60 + 1)
+    url, data = CHANGES["email address"]
+
+    # Act
+    response = client.post(url, data)
+
+    # Assert
+    assert response.status_code == 302
+    assert response["Location"].startswith(asked_for)
+    assert not EmailAddress.objects.filter(email="pat.new@example.org").exists()
+
+
+@pytest.mark.asvs("7.5.1")
+def test_a_change_sent_before_confirming_is_made_once_both_are_given(world: World) -> None:
+    """The new address sent first is kept while the person gives their password and then
+    their code, and made once both are given: no 500, nothing made half-way."""
+    # Arrange
+    client = world.client("professional")
+    url, data = CHANGES["email address"]
+
+    # Act
+    asked = client.post(url, data)
+    after_password = client.post(asked["Location"], {"password": PASSWORD})
+    made_early = EmailAddress.objects.filter(email="pat.new@example.org").exists()
+    after_code = confirm_it_is_you(client, password=False, query=f"?next={quote(url, safe='')}")
+
+    # Assert
+    assert asked["Location"].startswith(CONFIRM_PASSWORD)
+    assert after_password.status_code == 302
+    assert after_password["Location"].startswith(CONFIRM_CODE)
+    assert not made_early
+    assert after_code.get("/accounts/").status_code == 200
+    assert EmailAddress.objects.filter(email="pat.new@example.org", verified=False).exists()
+
+
+@pytest.mark.asvs("7.5.1")
+def test_a_wrong_code_confirms_nothing_and_says_so(world: World) -> None:
+    """A wrong code on "Confirm it is you" shows the page again with the error (not a 500),
+    and the change still waits for a right one."""
+    # Arrange
+    client = confirm_it_is_you(world.client("professional"), code=False)
+    taken = {totp_code(step) for step in (-1, 0, 1)}
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in taken)
+
+    # Act
+    response = client.post(CONFIRM_CODE, {"code": wrong})
+    change = client.post(*CHANGES["removing the app"])
+
+    # Assert
+    assert response.status_code == 200
+    assert "That code is not right" in response.content.decode()
+    assert change["Location"].startswith(CONFIRM_CODE)
+    assert Authenticator.objects.filter(user=world.users["professional"]).exists()
+
+
+@pytest.mark.asvs("7.5.1")
+def test_someone_without_a_second_factor_confirms_with_the_password(sian: User) -> None:
+    """A co-producer without a second factor gives their password again, and the change goes
+    ahead: there is nothing else they sign in with."""
+    # Arrange
+    client = confirm_it_is_you(_co_producer_signed_in(), code=False)
+
+    # Act
+    response = client.post("/accounts/email/", {"email": "sian.new@example.org"})
+
+    # Assert
+    assert response.status_code == 302
+    assert "/reauthenticate/" not in response["Location"]
+    assert EmailAddress.objects.filter(email="sian.new@example.org").exists()
+
+
+@pytest.mark.asvs("7.5.1")
+def test_someone_with_only_a_passkey_is_asked_for_the_passkey(db: None) -> None:
+    """Staff whose second factor is a passkey, having given their password, are sent to
+    confirm with the passkey."""
+    # Arrange
+    kim = UserFactory(username="kim", organisation=OrganisationFactory(), second_factor=False)
+    with_passkey(kim)
+    client = Client()
+    client.force_login(kim)
+    confirm_it_is_you(client, code=False)
+
+    # Act
+    response = client.post(*CHANGES["email address"])
+
+    # Assert
+    assert response["Location"].startswith("/accounts/2fa/webauthn/reauthenticate/")
+
+
+@pytest.mark.asvs("7.5.1")
+def test_setting_up_an_app_confirms_it_for_the_recovery_codes_shown_next(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A member of staff without a second factor confirms their password, sets up an app by
+    typing its first code, and sees their recovery codes at once: that code confirmed the
+    app. Taking it away again asks for a code."""
+    # Arrange
+    UserFactory(username="new", organisation=OrganisationFactory(), second_factor=False)
+    client = Client()
+    client.force_login(User.objects.get(username="new"))
+    confirm_it_is_you(client, code=False)
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session["mfa.totp.secret"]
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret=secret)})
+    codes = client.get(done["Location"])
+    _age_confirmation(client, "mfa", 5 * 60 + 1)
+    later = client.get(done["Location"])
+
+    # Assert
+    assert done["Location"] == "/accounts/2fa/recovery-codes/"
+    assert codes.status_code == 200
+    assert re.search(r"\b\d{8}\b", codes.content.decode())
+    assert later["Location"].startswith(CONFIRM_CODE)
+
+
+@pytest.mark.asvs("7.5.1")
 @pytest.mark.asvs("7.5.2")
-def test_ending_a_session_first_asks_for_the_password_then_ends_it(world: World) -> None:
-    """Without the password given again, "End" goes to "Confirm it is you" and ends nothing;
-    with it, the ending asked for goes ahead."""
+def test_ending_a_session_first_asks_for_the_password_and_code_then_ends_it(world: World) -> None:
+    """Without the password and the code given again, "End" goes to "Confirm it is you" and
+    ends nothing; given both, one after the other, the ending asked for goes ahead."""
     # Arrange
     here = _signed_in(agent=FIREFOX)
     there = _signed_in(agent=SAFARI)
     theirs = UserSession.objects.get(session_key=_cookie(there))
+    back = f"?next={quote(SESSIONS, safe='')}"
 
     # Act
     asked = here.post(SESSIONS, {"session": str(theirs.pk)})
+    after_password = here.post(CONFIRM_PASSWORD + back, {"password": PASSWORD})
     still_there = not _signed_out(there)
-    confirmed = here.post(
-        asked["Location"].split("?")[0] + "?next=" + SESSIONS, {"password": PASSWORD}, follow=True
-    )
+    confirm_it_is_you(here, password=False, query=back)
 
     # Assert
     assert asked.status_code == 302
-    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    assert asked["Location"].startswith(CONFIRM_PASSWORD)
+    assert after_password["Location"].startswith(CONFIRM_CODE)
     assert still_there
-    assert "Session ended." in confirmed.content.decode()
     assert _signed_out(there)
     assert not _signed_out(here)
 
 
 @pytest.mark.asvs("7.5.2")
 def test_confirming_once_lets_a_person_end_sessions_for_a_few_minutes(world: World) -> None:
-    """Having given the password again, the person ends sessions straight away (the helper
-    other tests use: `_confirmed`)."""
+    """Having given the password and code again, the person ends sessions straight away (the
+    helper other tests use: `_confirmed`)."""
     # Arrange
     here = _confirmed(_signed_in(agent=FIREFOX))
     there = _signed_in(agent=SAFARI)

@@ -19,7 +19,13 @@ from fido2.utils import websafe_encode
 
 from mutuality.web.accounts.models import User
 from mutuality.web.audit.models import AuditEvent
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory, totp_code
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    UserFactory,
+    confirm_it_is_you,
+    totp_code,
+)
 from tests.passkey_device import PasskeyDevice, options_on
 
 LOGIN = "/accounts/login/"
@@ -84,13 +90,12 @@ def _password(client: Client, username: str = "pat") -> Any:
 
 def _confirmed(username: str = "pat", *, code: bool = True) -> Client:
     """A client signed in as `username` (with the app's code if `code`) who has just confirmed
-    their password, as adding a passkey asks."""
+    their password, and their code if `code`, as adding a passkey asks."""
     client = _client()
     _password(client, username)
     if code:
         client.post(CODE, {"code": totp_code()})
-    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-    return client
+    return confirm_it_is_you(client, code=code)
 
 
 @pytest.mark.asvs("11.6.1")
@@ -295,15 +300,17 @@ def test_a_malformed_passkey_when_confirming_it_is_you_shows_the_page_again(
 
 
 def test_confirming_it_is_you_with_a_passkey_opens_the_add_page(pat: User) -> None:
-    """The passkey itself confirms it is you before a change."""
+    """The passkey confirms the second factor before a change, after the password."""
     device = _with_passkey(pat)
     client = _client()
     _password(client)
     client.post(CODE, {"code": totp_code()})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     url = "/accounts/2fa/webauthn/reauthenticate/"
     options = options_on(client.get(url).content.decode())
 
     response = client.post(url + f"?next={ADD}", {"credential": json.dumps(device.get(options))})
 
     assert response.status_code == 302
+    assert response["Location"] == ADD
     assert client.get(ADD).status_code == 200

@@ -18,7 +18,13 @@ from mutuality.web.accounts.models import Role, User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox import posting
 from mutuality.web.outbox.models import Kind, OutgoingMessage
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory, verify_email
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    UserFactory,
+    confirm_it_is_you,
+    verify_email,
+)
 from tests.integration.logs import captured_logs
 
 LOGIN = "/accounts/login/"
@@ -224,9 +230,11 @@ def test_the_demo_settings_send_email_to_var_mail(settings: Any) -> None:
 @pytest.mark.asvs("16.3.1")
 def test_change_password_needs_the_current_one_and_is_audited(sian: User) -> None:
     """A wrong current password is refused plainly; the right one changes it, keeps the
-    person signed in, and records the change."""
+    person signed in, and records the change. (Sending the form first asks them to confirm
+    it is them: test_asvs_v7.py, V7.5.)"""
     client = Client()
     client.force_login(sian)
+    confirm_it_is_you(client, code=False)
     new = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
 
     wrong = client.post(CHANGE, {"oldpassword": "not it", **new})

@@ -1,9 +1,11 @@
 """How django-allauth behaves here: no signing up (logins come from invitations), messages in
-plain English (marked for translation), for accounts and second factors, and its reset emails
-posted to the outbox like every other message, in the language of the person they are for."""
+plain English (marked for translation), for accounts and second factors, its reset emails
+posted to the outbox like every other message, in the language of the person they are for,
+and second factors' secrets sealed before they are stored (secrets_at_rest.py)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -17,8 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutuality.web.accounts.secrets_at_rest import UnreadableSecret, seal, unseal
 from mutuality.web.client_ip import client_ip
 from mutuality.web.outbox import events
+from mutuality.web.security_log import security_event
 
 WRONG_USERNAME = _("Enter a correct username and password. Both are case-sensitive.")
 RESET_EMAIL = "account/email/password_reset_key"
@@ -103,3 +107,22 @@ class SecondFactorAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth i
         # The name an authenticator app lists this account under: the login, which is never
         # empty, rather than an email address a person may not have given.
         return str(user.get_username())
+
+    def encrypt(self, text: str) -> str:
+        """An app's key or the recovery codes' seed, sealed with a key kept outside the
+        database before allauth stores it (ASVS v5 6.5.2)."""
+        return seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        """The secret again. One that no key opens is refused (the code forms then say the
+        code is not right) and logged for whoever runs the service: it was changed in the
+        database, or SECRET_KEY changed without the old key kept as a fallback."""
+        try:
+            return unseal(encrypted_text)
+        except UnreadableSecret:
+            security_event(
+                "second_factor_unreadable",
+                "A second factor's stored secret could not be read",
+                level=logging.ERROR,
+            )
+            raise

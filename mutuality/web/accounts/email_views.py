@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.email_verification import (
     send_verification_email_to_address,
 )
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from mutuality.web.accounts.addresses import pending_address, primary_address
 from mutuality.web.accounts.forms import ChangeEmailForm
+from mutuality.web.accounts.reauthentication import full_reauthentication_required
 from mutuality.web.audit.actions import record
 from mutuality.web.forms_flow import Confirm, FormFlow, Result, handle
 
@@ -42,12 +42,13 @@ def _sent(request: HttpRequest, address: EmailAddress, *, how: str) -> None:
 
 
 @login_required
-@reauthentication_required(allow_get=True)  # type: ignore[untyped-decorator]  # allauth is untyped
+@full_reauthentication_required(allow_get=True)
 def change_email(request: HttpRequest) -> HttpResponse:
     """The address to change to: it is kept beside the current one, unverified, and a link to
     confirm it is mailed to it. Mail goes to the current address until it is confirmed.
-    Sending it first asks for the password again (allauth then resumes the request): a
-    confirmed new address could reset the password, so a borrowed session must not set one."""
+    Sending it first asks for the password again, and the second factor of anyone with one
+    (then the request is carried out): a confirmed new address could reset the password, so a
+    borrowed session must not set one (ASVS v5 7.5.1)."""
     user: Any = request.user
 
     def act(form: ChangeEmailForm) -> Result:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from allauth.account import forms as allauth_forms
 from allauth.core import context as allauth_context
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.adapter import get_adapter as mfa_adapter
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import forms as mfa_totp_forms
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from fido2.webauthn import RegistrationResponse
 
 from mutuality.web.accounts.addresses import verified_owners
+from mutuality.web.accounts.secrets_at_rest import UnreadableSecret
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -284,7 +286,26 @@ def _code_field(
     )
 
 
-class SecondFactorCodeForm(NhsFormMixin, mfa_base_forms.AuthenticateForm):  # type: ignore[misc]  # allauth is untyped
+class _UnreadableSecretTakesNoCode:
+    """A second factor whose stored secret no key opens (changed in the database, or sealed
+    under a key since dropped: secrets_at_rest.py) takes no code. The person is told the code
+    is not right, the try counts in the lockout like any wrong code, and the adapter has
+    logged why for whoever runs the service: never a 500, and never a way in."""
+
+    def clean_code(self) -> str:
+        try:
+            code: str = super().clean_code()  # type: ignore[misc]  # the form class this is mixed into
+        except UnreadableSecret:
+            self._emit_authentication_failed(None)  # type: ignore[attr-defined]
+            raise mfa_adapter().validation_error("incorrect_code") from None
+        return code
+
+
+class SecondFactorCodeForm(
+    NhsFormMixin,
+    _UnreadableSecretTakesNoCode,
+    mfa_base_forms.AuthenticateForm,  # type: ignore[misc]  # allauth is untyped
+):
     """The code that signs a person in after their password: from their authenticator app, or
     one of their recovery codes. A wrong one counts towards the sign-in lockout
     (second_factors.py)."""
@@ -302,7 +323,11 @@ class SecondFactorCodeForm(NhsFormMixin, mfa_base_forms.AuthenticateForm):  # ty
         )
 
 
-class SecondFactorReauthenticateForm(NhsFormMixin, mfa_base_forms.ReauthenticateForm):  # type: ignore[misc]  # allauth is untyped
+class SecondFactorReauthenticateForm(
+    NhsFormMixin,
+    _UnreadableSecretTakesNoCode,
+    mfa_base_forms.ReauthenticateForm,  # type: ignore[misc]  # allauth is untyped
+):
     """The same code, asked again before a change to how someone signs in."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -28,12 +28,13 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from mutuality.web.accounts.models import User
+from mutuality.web.accounts.secrets_at_rest import UnreadableSecret
 from mutuality.web.audit.actions import record
 from mutuality.web.security_log import security_event
 
 # What counts as a second factor; recovery codes only stand in for one.
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
-_KIND = {
+KIND = {
     Authenticator.Type.TOTP: "authenticator app",
     Authenticator.Type.WEBAUTHN: "passkey",
     Authenticator.Type.RECOVERY_CODES: "recovery codes",
@@ -63,7 +64,7 @@ def _audited(request: HttpRequest, user: Any, authenticator: Authenticator, how:
         organisation_id=user.organisation_id,
         field="second_factor",
         how=how,
-        kind=_KIND.get(authenticator.type, authenticator.type),
+        kind=KIND.get(authenticator.type, authenticator.type),
     )
     security_event("second_factor_changed", f"Second factor {how}", user=user, request=request)
 
@@ -105,10 +106,14 @@ def _wrong_code(sender: Any, request: HttpRequest, user: Any, **_: Any) -> None:
 
 
 def current_code(user: Any, *, at: float | None = None) -> str | None:
-    """The code this person's authenticator app shows now (or at `at`), or None without one."""
+    """The code this person's authenticator app shows now (or at `at`), or None without one
+    (or with one whose key no longer opens: the adapter has logged it)."""
     totp = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
     if totp is None:
         return None
-    secret = decrypt(totp.data["secret"])
+    try:
+        secret = decrypt(totp.data["secret"])
+    except UnreadableSecret:
+        return None
     step = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
     return str(format_hotp_value(hotp_value(secret, step)))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from allauth.account.decorators import reauthentication_required
 from allauth.usersessions.adapter import get_adapter as usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django import forms
@@ -30,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from ua_parser import parse
 
+from mutuality.web.accounts.reauthentication import full_reauthentication_required
 from mutuality.web.accounts.sessions import note_activity, standing, track
 from mutuality.web.audit.actions import record
 from mutuality.web.forms_flow import FormFlow, Result, handle
@@ -128,11 +128,12 @@ class EndSessionForm(forms.Form):
 
 
 @login_required
-@reauthentication_required(allow_get=True)  # type: ignore[untyped-decorator]  # allauth is untyped
+@full_reauthentication_required(allow_get=True)
 def sessions(request: HttpRequest) -> HttpResponse:
     """The person's sessions; POST ends one of the others, or all of them, once they have
-    confirmed it is them (ASVS v5 7.5.2: allauth asks for the password or a code unless they
-    signed in or confirmed in the last 5 minutes, and then carries out the POST)."""
+    confirmed it is them (ASVS v5 7.5.2, 7.5.1: their password, and their second factor if
+    they have one, unless they confirmed each in the last 5 minutes; then the POST is carried
+    out)."""
 
     def act(form: EndSessionForm) -> Result:
         ended = _end(request, form.cleaned_data["session"])

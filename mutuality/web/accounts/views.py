@@ -10,6 +10,7 @@ from typing import Any
 from allauth.account.views import LoginView
 from allauth.mfa.base.views import AuthenticateView, IndexView
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
 from axes.handlers.proxy import AxesProxyHandler  # type: ignore[import-untyped]  # no type hints
 from axes.helpers import get_lockout_response  # type: ignore[import-untyped]
@@ -23,6 +24,7 @@ from django.views.generic import TemplateView
 from mutuality.web.access import must_set_up_second_factor
 from mutuality.web.accounts import language
 from mutuality.web.accounts.addresses import is_verified, pending_address
+from mutuality.web.accounts.reauthentication import confirmed_by_setting_up
 from mutuality.web.accounts.second_factors import SECOND_FACTORS, current_code, renamed
 
 
@@ -125,9 +127,31 @@ class _FormKeptOnError:
         return context
 
 
-class AddPasskeyView(_FormKeptOnError, webauthn_views.AddWebAuthnView):  # type: ignore[misc]  # allauth is untyped
+class _SettingUpConfirms:
+    """Setting up a second factor shows the person holds it (an app's first code, a passkey's
+    answer): that counts as confirming it (reauthentication.py), so the recovery codes shown
+    next open without asking for it again."""
+
+    kind: str
+    request: HttpRequest
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)  # type: ignore[misc]  # the view this is mixed into
+        confirmed_by_setting_up(self.request, self.kind)
+        return response
+
+
+class ActivateAppView(_SettingUpConfirms, totp_views.ActivateTOTPView):  # type: ignore[misc]  # allauth is untyped
+    """Set up an authenticator app (/accounts/2fa/totp/activate/): allauth's page."""
+
+    kind = Authenticator.Type.TOTP
+
+
+class AddPasskeyView(_SettingUpConfirms, _FormKeptOnError, webauthn_views.AddWebAuthnView):  # type: ignore[misc]  # allauth is untyped
     """Add a passkey (/accounts/2fa/webauthn/add/): a name, then the device's own steps, run
     by allauth's script (a static file: no inline script under our CSP)."""
+
+    kind = Authenticator.Type.WEBAUTHN
 
 
 class PasskeyReauthenticateView(_FormKeptOnError, webauthn_views.ReauthenticateWebAuthnView):  # type: ignore[misc]  # allauth is untyped

@@ -31,6 +31,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -390,7 +391,7 @@ def _authenticator_apps(users: dict[str, list[User]], logins: list[Login]) -> No
     secrets = {login.username: login.totp_secret for login in logins if login.totp_secret}
     Authenticator.objects.bulk_create(
         [
-            Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+            Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)})
             for people in users.values()
             for user in people
             if (secret := secrets.get(user.username))
