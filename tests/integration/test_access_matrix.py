@@ -107,8 +107,8 @@ def _kwargs(world: World, relationship: Relationship, name: str) -> dict[str, An
                 about=recipient, kind="self_harm_thoughts", detail="A test flag"
             )[0].pk
         },
-        "person": lambda: {"person": recipient.slug},
-        "capacity": lambda: {"person": recipient.slug},
+        "person": lambda: {"person": recipient.pk},
+        "capacity": lambda: {"person": recipient.pk},
         "private-worry": lambda: {"worry_pk": _private_worry(relationship).pk},
         "private-worry-resolve": lambda: {"worry_pk": _private_worry(relationship).pk},
         "review": lambda: {"kind": "contract"},

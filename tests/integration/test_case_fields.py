@@ -31,6 +31,12 @@ def _url(world: World, tail: str) -> str:
     return f"/relationships/{world.relationship.pk}/{tail}"
 
 
+def _at(world: World, slug: str, tail: str = "") -> str:
+    """A person's page, addressed by their participant number (never their slug)."""
+    number = world.relationship.participants.get(slug=slug).pk
+    return f"people/{number}/{tail}"
+
+
 def _post(world: World, standing: str, tail: str, data: dict[str, Any]) -> Any:
     revision = _fresh(world).revision
     return world.client(standing).post(_url(world, tail), {"revision": revision, **data})
@@ -51,7 +57,7 @@ def test_co_producer_sets_their_own_access_needs_and_can_decline(world: World) -
     response = _post(
         world,
         "co_producer",
-        "people/tomasz/",
+        _at(world, "tomasz"),
         {
             "access_needs": "large print\n\nbreaks every hour",
             "adjustments": "",
@@ -83,7 +89,7 @@ def test_co_producer_cannot_describe_the_professional(world: World) -> None:
     nothing changes."""
     before = _person(world, "priya")
 
-    response = _post(world, "co_producer", "people/priya/", {"access_needs": "x"})
+    response = _post(world, "co_producer", _at(world, "priya"), {"access_needs": "x"})
 
     assert response.status_code == 403
     assert _person(world, "priya") == before
@@ -92,9 +98,9 @@ def test_co_producer_cannot_describe_the_professional(world: World) -> None:
 
 def test_professional_sets_their_own_access_needs_without_recipient_fields(world: World) -> None:
     """The professional's own form has no vulnerability or declining (recipients only)."""
-    page = world.client("professional").get(_url(world, "people/priya/")).content.decode()
+    page = world.client("professional").get(_url(world, _at(world, "priya"))).content.decode()
 
-    response = _post(world, "professional", "people/priya/", {"access_needs": "hearing loop"})
+    response = _post(world, "professional", _at(world, "priya"), {"access_needs": "hearing loop"})
 
     assert 'name="vulnerability"' not in page
     assert response.status_code == 302
@@ -109,7 +115,7 @@ def test_bad_lines_are_refused_beside_the_field_and_typing_kept(world: World) ->
     response = _post(
         world,
         "co_producer",
-        "people/tomasz/",
+        _at(world, "tomasz"),
         {
             "access_needs": "large print\nbad\x07bell",
             "adjustments": "kept words",
@@ -129,7 +135,7 @@ def test_bad_lines_are_refused_beside_the_field_and_typing_kept(world: World) ->
 def test_missing_choice_is_refused(world: World) -> None:
     """Leaving out whether they could say no is refused with a message naming it."""
     response = _post(
-        world, "professional", "people/tomasz/", {"vulnerability": "low", "access_needs": ""}
+        world, "professional", _at(world, "tomasz"), {"vulnerability": "low", "access_needs": ""}
     )
 
     assert response.status_code == 200
@@ -139,12 +145,12 @@ def test_missing_choice_is_refused(world: World) -> None:
 def test_professional_records_capacity_and_the_co_producer_adds_a_view(world: World) -> None:
     """The professional's record sets the case's capacity; the co-producer's differing view is
     kept beside it without changing the case, and both stay on record."""
-    _post(world, "professional", "people/tomasz/capacity/", {"capacity": "fluctuating"})
+    _post(world, "professional", _at(world, "tomasz", "capacity/"), {"capacity": "fluctuating"})
 
     response = _post(
         world,
         "co_producer",
-        "people/tomasz/capacity/",
+        _at(world, "tomasz", "capacity/"),
         {"capacity": "has", "note": "I decide these things myself"},
     )
 
@@ -166,9 +172,9 @@ def test_professional_records_capacity_and_the_co_producer_adds_a_view(world: Wo
 
 def test_a_later_record_keeps_the_earlier_one(world: World) -> None:
     """Changing the record adds to the history; the earlier record stays."""
-    _post(world, "professional", "people/tomasz/capacity/", {"capacity": "uncertain"})
+    _post(world, "professional", _at(world, "tomasz", "capacity/"), {"capacity": "uncertain"})
 
-    _post(world, "professional", "people/tomasz/capacity/", {"capacity": "has"})
+    _post(world, "professional", _at(world, "tomasz", "capacity/"), {"capacity": "has"})
 
     assert list(CapacityView.objects.order_by("pk").values_list("capacity", flat=True)) == [
         "uncertain",
@@ -180,7 +186,7 @@ def test_a_later_record_keeps_the_earlier_one(world: World) -> None:
 @pytest.mark.asvs("8.2.3")
 def test_co_producer_cannot_give_a_view_of_the_professionals_capacity(world: World) -> None:
     """The co-producer's view is of their own capacity only."""
-    response = _post(world, "co_producer", "people/priya/capacity/", {"capacity": "lacks"})
+    response = _post(world, "co_producer", _at(world, "priya", "capacity/"), {"capacity": "lacks"})
 
     assert response.status_code == 403
     assert not CapacityView.objects.exists()
@@ -188,7 +194,9 @@ def test_co_producer_cannot_give_a_view_of_the_professionals_capacity(world: Wor
 
 def test_bad_capacity_is_refused(world: World) -> None:
     """A capacity outside the list is refused beside the field; nothing is kept."""
-    response = _post(world, "professional", "people/tomasz/capacity/", {"capacity": "maybe"})
+    response = _post(
+        world, "professional", _at(world, "tomasz", "capacity/"), {"capacity": "maybe"}
+    )
 
     assert response.status_code == 200
     assert "Choose an answer from the list" in response.content.decode()

@@ -257,10 +257,16 @@ def test_publishing_the_transparency_report(world: World) -> None:
     assert large == small > 10
 
 
-@pytest.mark.parametrize("query", ["", "?page=2", "?action=view&who=sam&relationship=walking"])
-def test_the_audit_log(world: World, query: str) -> None:
-    """The audit log, its second page and a filtered page: at most one page of events."""
+@pytest.mark.parametrize(
+    ("query", "typed"),
+    [("", {}), ("?page=2", {}), ("?action=view", {"who": "sam", "relationship": "walking"})],
+)
+def test_the_audit_log(world: World, query: str, typed: dict[str, str]) -> None:
+    """The audit log, its second page and a filtered page (its words kept in the session, as
+    a posted search leaves them): at most one page of events."""
     client = world.client("admin")
+    if typed:
+        client.post("/relationships/audit/", {"action": "view", **typed})
 
     def events(response: HttpResponse) -> int:
         body = response.content.decode().split("<tbody")[1].split("</tbody>")[0]

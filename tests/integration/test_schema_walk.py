@@ -105,7 +105,7 @@ class Elsewhere:
     kwargs: dict[str, Any] = field(default_factory=dict)  # besides the relationship's pk
 
 
-_TOMASZ = {"person": "tomasz"}
+_TOMASZ = {"person": "tomasz"}  # a slug, turned into their number for the URL
 _PERSON = {
     "access_needs": "large print\nbreaks",
     "adjustments": "papers in 16 point",
@@ -404,7 +404,10 @@ def test_saving_the_form_changes_the_case(world: World, path: str, standing: str
     """The page's form has the field, and saving it, by each person the row names, changes the
     exported case there."""
     row = SET_HERE[path]
-    url = reverse(f"relationships:{row.page}", kwargs={"pk": world.relationship.pk, **row.kwargs})
+    kwargs: dict[str, Any] = {"pk": world.relationship.pk, **row.kwargs}
+    if "person" in kwargs:  # the row names whom by slug; their pages go by their number
+        kwargs["person"] = world.relationship.participants.get(slug=kwargs["person"]).pk
+    url = reverse(f"relationships:{row.page}", kwargs=kwargs)
     client = world.client(standing)
     assert f'name="{row.form_field}"' in client.get(url).content.decode()
     before = row.read(case_data(Relationship.objects.get(pk=world.relationship.pk)))

@@ -23,6 +23,8 @@ ALLOWED: dict[str, str] = {
     "accounts/sessions.py": "middleware sending an expired session's GET back after sign-in",
     # Signing out and the second-factor step are django's and allauth's own views, extended.
     "accounts/views.py": "allauth's and django's sign-in and sign-out views, subclassed",
+    # TRACE is refused for every address before any view runs (ASVS 13.4.4): no form is read.
+    "middleware.py": "refuses TRACE before any view, reading no form",
     # Whether the page is only looked at, for auditing an outsider's view: no form is read.
     "relationships/views/common.py": "audit_view asks whether the page was only looked at",
 }

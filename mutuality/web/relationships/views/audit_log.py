@@ -19,19 +19,21 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality._csv import Cell, stream_table
+from mutuality.web import kept_search
 from mutuality.web.access import audit_trail_organisation
 from mutuality.web.accounts.forms import NhsFormMixin
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.audit.actions import record
 from mutuality.web.audit.models import AuditEvent
+from mutuality.web.forms_flow import FormFlow, Result, handle, posted_value
 from mutuality.web.relationships.forms.records import DateField
 from mutuality.web.relationships.models import Relationship
 from mutuality.web.security_log import refused
@@ -240,15 +242,60 @@ def audit_events(organisation: int, filters: dict[str, Any]) -> QuerySet[AuditEv
     return events.order_by("-at", "-pk")
 
 
+SEARCHED = "audit"
+"""The audit log's search, kept in the session under this list's name (kept_search.py)."""
+CODES = (
+    "action",
+    *(f"{day}_{part}" for day in ("on_or_after", "on_or_before") for part in range(3)),
+)
+"""The audit log's filters that are codes (what was done, the dates' day, month and year): they
+may stay in the address. Who did it and the relationship are typed words, kept in the session."""
+
+
+def _asked(request: HttpRequest) -> AuditFilters:
+    """The filters the page and its download read: codes from the address, words from the
+    session."""
+    return AuditFilters(kept_search.asked(request, SEARCHED, CODES))
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """The organisation's audit trail, newest first, for its admins only (404 for others)."""
+    """The organisation's audit trail, newest first, for its admins only (404 for others).
+
+    The filters are posted: who did it and the relationship are kept in the session, never put
+    in the address (ASVS 14.2.1); the page comes back with only the code filters in it."""
     organisation = audit_trail_organisation(request.user)
     if organisation is None:
         refused(request.user, 404, page="audit log")
         raise Http404("No such page")
-    form = AuditFilters(request.GET or None)
+    clearing = posted_value(request, "clear") is not None
+
+    def form(data: QueryDict | None) -> AuditFilters:
+        if data is None:
+            return _asked(request)
+        return AuditFilters(QueryDict() if clearing else data)
+
+    def act(filters: AuditFilters) -> Result:
+        typed = {name: filters.cleaned_data[name] for name in ("who", "relationship")}
+        kept_search.keep(request, SEARCHED, typed)
+        query = kept_search.codes_query(filters.data, CODES)
+        plain = reverse("relationships:audit")
+        return Result.saved("", then=f"{plain}?{query}" if query else plain)
+
+    flow = FormFlow(
+        form=form,
+        act=act,
+        show=lambda filters: _audit_page(request, organisation, filters),
+        then=reverse("relationships:audit"),
+        page="audit log",
+        organisation_id=organisation,
+    )
+    return handle(request, flow)
+
+
+def _audit_page(request: HttpRequest, organisation: int, form: AuditFilters) -> HttpResponse:
+    """A page of the events the form's filters match (those with a problem narrow nothing)."""
     filters = form.chosen()
     events = audit_events(organisation, filters)
     page = CappedPaginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -269,8 +316,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         }
         for event in page
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "relationships/records/audit.html",
@@ -283,7 +328,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page_numbers": list(
                 page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
             ),
-            "query": query.urlencode(),
+            # The pages and the download keep the code filters; the words are in the session.
+            "query": kept_search.codes_query(form.data if form.is_bound else None, CODES),
         },
     )
 
@@ -300,7 +346,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     if organisation is None:
         refused(request.user, 404, page="audit log download")
         raise Http404("No such page")
-    filters = AuditFilters(request.GET or None).chosen()
+    filters = _asked(request).chosen()  # what the page shows: the same codes and words
     record(
         user=request.user,
         action="export",

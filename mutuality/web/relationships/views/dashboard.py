@@ -35,12 +35,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mutuality.framework import NOT_READY, NOT_READY_WHEN, VOCABULARY, Reader, headline
 from mutuality.translation import translated_later
+from mutuality.web import kept_search
 from mutuality.web.access import seen_by, standing_in_sql
 from mutuality.web.accounts.forms import NhsFormMixin, Select
+from mutuality.web.forms_flow import FormFlow, Result, handle, posted_value
 from mutuality.web.relationships import due
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.models import (
@@ -351,13 +353,6 @@ def page_numbers(page: Page[Any]) -> list[Any]:
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
-def _query_without(query: QueryDict, name: str) -> str:
-    """The query string of this page without one parameter (pagination links add it)."""
-    kept = query.copy()
-    kept.pop(name, None)
-    return kept.urlencode()
-
-
 @dataclass(frozen=True)
 class Steps:
     """One page of a list read without counting it (counting every row an admin can see would
@@ -456,13 +451,46 @@ def _listing(
     return page, list(page), listed
 
 
+SEARCHED = "dashboard"
+"""The dashboard's search, kept in the session under this list's name (kept_search.py)."""
+CODES = ("stage", "recommendation", "scrutiny")
+"""The dashboard's filters that are codes from a fixed list: they may stay in the address."""
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The person's relationships, the ones needing most attention first, and what is due."""
+    """The person's relationships, the ones needing most attention first, and what is due.
+
+    The search box is posted and kept in the session, never put in the address (ASVS 14.2.1):
+    a post keeps it and comes back here, with only the code filters in the address."""
+    clearing = posted_value(request, "clear") is not None
+
+    def form(data: QueryDict | None) -> DashboardFilters:
+        if data is None:  # looking: the codes from the address, the words from the session
+            return DashboardFilters(kept_search.asked(request, SEARCHED, CODES))
+        return DashboardFilters(QueryDict() if clearing else data)
+
+    def act(filters: DashboardFilters) -> Result:
+        kept_search.keep(request, SEARCHED, {"q": filters.cleaned_data["q"]})
+        query = kept_search.codes_query(filters.data, CODES)
+        plain = reverse("relationships:dashboard")
+        return Result.saved("", then=f"{plain}?{query}" if query else plain)
+
+    flow = FormFlow(
+        form=form,
+        act=act,
+        show=lambda filters: _dashboard_page(request, filters),
+        then=reverse("relationships:dashboard"),
+        page="dashboard",
+    )
+    return handle(request, flow)
+
+
+def _dashboard_page(request: HttpRequest, form: DashboardFilters) -> HttpResponse:
+    """The dashboard with this form: one form both reads the filters and shows them (unbound
+    when nothing was asked for)."""
     today = timezone.localdate()
-    # One form both reads the filters and shows them (unbound when nothing was asked for).
-    form = DashboardFilters(request.GET or None)
     filters = filters_from(form)
     rows = relationship_rows(request.user, today, filters)
     page, shown, listed = _listing(rows, with_needs_doing(rows, today), request.GET.get("page"))
@@ -478,7 +506,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more_than_counted": listed > COUNTED_AT_MOST,
             "counted_at_most": f"{COUNTED_AT_MOST:,}",
             "page_numbers": numbers,
-            "query": _query_without(request.GET, "page"),
+            # The pages keep the code filters; the search is in the session already.
+            "query": kept_search.codes_query(form.data if form.is_bound else None, CODES),
             "filters": form,
             "unfiltered_fields": None if form.is_bound else unfiltered_fields(),
             "filtered": bool(filters),

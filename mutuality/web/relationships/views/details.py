@@ -54,8 +54,10 @@ _ANSWER_WORDS = {
 }
 
 
-def _person(held: Reach, slug: str) -> Participant:
-    return get_object_or_404(with_names(held.relationship.participants.all()), slug=slug)
+def _person(held: Reach, number: int) -> Participant:
+    # By the participant's number, never their slug (often a first name), so no address names
+    # anyone (ASVS 14.2.1); looked up within this relationship, so another's is a 404.
+    return get_object_or_404(with_names(held.relationship.participants.all()), pk=number)
 
 
 def _views(person: Participant, reader: Any) -> list[dict[str, Any]]:
@@ -128,7 +130,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person(request: HttpRequest, pk: int, person: str) -> HttpResponse:
+def person(request: HttpRequest, pk: int, person: int) -> HttpResponse:
     """The professional, or a co-producer about themselves, says what the work must take into
     account about one person."""
     held = reach(request.user, pk, Permission.DESCRIBE, people=True)
@@ -172,7 +174,7 @@ def person(request: HttpRequest, pk: int, person: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def capacity(request: HttpRequest, pk: int, person: str) -> HttpResponse:
+def capacity(request: HttpRequest, pk: int, person: int) -> HttpResponse:
     """The professional records a person's capacity; a co-producer adds their own view of
     theirs, kept beside the professional's record. Nothing earlier is ever replaced."""
     held = reach(request.user, pk, Permission.DESCRIBE, people=True)
@@ -371,8 +373,8 @@ def approach(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("<int:pk>/people/", people, name="people"),
-    path("<int:pk>/people/<slug:person>/", person, name="person"),
-    path("<int:pk>/people/<slug:person>/capacity/", capacity, name="capacity"),
+    path("<int:pk>/people/<int:person>/", person, name="person"),
+    path("<int:pk>/people/<int:person>/capacity/", capacity, name="capacity"),
     path("<int:pk>/about/", about, name="about"),
     path("<int:pk>/context/", context, name="context"),
     path("<int:pk>/together/", together, name="together"),
