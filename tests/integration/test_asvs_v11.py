@@ -24,7 +24,14 @@ from mutuality.web.accounts.models import Role, User
 from mutuality.web.audit import chain
 from mutuality.web.audit.actions import record
 from mutuality.web.audit.models import AuditEvent, AuditLink
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory, World, totp_code
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    UserFactory,
+    World,
+    confirm_it_is_you,
+    totp_code,
+)
 from tests.passkey_device import PasskeyDevice, options_on
 
 LOGIN = "/accounts/login/"
@@ -179,14 +186,13 @@ class OtherKindOfDevice(PasskeyDevice):
 
 
 def _ready_to_add_a_passkey() -> Client:
-    """A member of staff signed in with their app's code, who has just confirmed their password
-    (as adding a passkey asks), on http://localhost (WebAuthn's one plain-http origin)."""
+    """A member of staff signed in with their app's code, who has just confirmed it is them in
+    full (as adding a passkey asks), on http://localhost (WebAuthn's one plain-http origin)."""
     UserFactory(username="pat", organisation=OrganisationFactory(slug="home"))
     client = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.0.0.1")
     client.post(LOGIN, {"username": "pat", "password": PASSWORD})
     client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
-    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-    return client
+    return confirm_it_is_you(client)
 
 
 @pytest.mark.asvs("11.2.3")

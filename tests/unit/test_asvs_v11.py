@@ -45,8 +45,9 @@ CRYPTOGRAPHIC = (
     "allauth.mfa.recovery_codes.internal",
     "allauth.mfa.webauthn.internal",
 )
-# The libraries the app may take its cryptography from: Python's own, Django, allauth, fido2.
-STANDARD = {"hashlib", "secrets", "random", "uuid", "fido2", "django", "allauth"}
+# The libraries the app may take its cryptography from: Python's own, Django, allauth, fido2,
+# and `cryptography` (pyca's, for sealing second factors' secrets: Fernet and HKDF).
+STANDARD = {"hashlib", "secrets", "random", "uuid", "fido2", "django", "allauth", "cryptography"}
 
 
 def _plain(text: str) -> str:
@@ -120,13 +121,15 @@ def test_the_key_policy_says_how_the_key_is_made_kept_used_and_replaced() -> Non
         "fails a key shorter than 50 characters",
         "never in the repository, the database, a backup or a log line",
         "One party holds it, the service itself",
-        "MACs only",
-        "It never encrypts anything",
+        "MACs (HMAC-SHA-256",
+        "the one key that seals second factors' secrets",
+        "The key itself never encrypts anything",
         "Replace it when",
         "at least every two years",
         "Everyone is signed out",
-        "destroy every copy of the old one",
-        "authenticator app's key and their recovery codes' seed",
+        "remove the old key and destroy every copy of it",
+        "authenticator app's key and their recovery codes' seed, sealed in the database",
+        "`manage.py seal_second_factors`",
         "A passkey's private key never leaves its device",
     ):
         assert words in _plain(policy), words
@@ -162,7 +165,14 @@ def test_the_inventorys_numbers_are_the_codes() -> None:
     assert "ECDSA on P-256, P-384 or P-521, or EdDSA" in _plain(inventory)
     assert -7 in PASSKEY_ALGORITHMS  # ES256, which every passkey device can make
     assert not PASSKEY_ALGORITHMS & {-257, -37, -47, -65535}  # RS256, PS256, ES256K, RS1
-    for what in ("Passwords", "Signed links", "Invitation links", "Audit chain", "Passkeys"):
+    for what in (
+        "Passwords",
+        "Signed links",
+        "Invitation links",
+        "Audit chain",
+        "Passkeys",
+        "Sealed second-factor secrets",
+    ):
         assert f"\n| {what}" in inventory, what
 
 
@@ -192,6 +202,35 @@ def test_the_apps_cryptography_is_the_standard_libraries_with_sha256_its_one_has
     assert libraries <= STANDARD
     assert hashes == {"sha256"}
     assert with_random == ["web/relationships/generate.py"]
+
+
+@pytest.mark.asvs("11.3.1")
+@pytest.mark.asvs("11.3.2")
+@pytest.mark.asvs("11.3.3")
+def test_what_is_sealed_is_aes_in_cbc_with_a_random_iv_and_an_hmac_over_it(settings: Any) -> None:
+    """A sealed secret is a Fernet token: version 0x80, a 128-bit random IV, AES-128-CBC with
+    PKCS#7 padding (whole 16-byte blocks), and a 256-bit HMAC-SHA-256 tag over all of it,
+    under a key the sealing derives from SECRET_KEY: an approved cipher and mode, no ECB, and
+    authenticated (encrypt-then-MAC)."""
+    # Arrange
+    import base64
+
+    from mutuality.web.accounts.secrets_at_rest import PREFIX, seal, unseal
+
+    settings.SECRET_KEY = "k" * 50
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    # Act
+    sealed = seal(secret)
+    token = base64.urlsafe_b64decode(sealed.removeprefix(PREFIX))
+    version, iv, ciphertext, tag = token[0], token[9:25], token[25:-32], token[-32:]
+
+    # Assert
+    assert sealed.startswith(PREFIX) and secret not in sealed
+    assert version == 0x80
+    assert len(iv) == 16 and len(tag) == 32
+    assert len(ciphertext) % 16 == 0 and len(ciphertext) > len(secret)
+    assert unseal(sealed) == secret
 
 
 @pytest.mark.asvs("11.4.1")

@@ -45,6 +45,7 @@ def test_a_sealed_secret_opens_to_itself_and_never_shows_it() -> None:
     assert unseal(sealed) == SECRET
 
 
+@pytest.mark.asvs("11.3.1")
 def test_the_same_secret_sealed_twice_looks_different() -> None:
     """Each sealing draws a fresh random IV, so equal secrets are not seen to be equal."""
     # Act
@@ -59,6 +60,7 @@ def test_the_same_secret_sealed_twice_looks_different() -> None:
     "damage",
     ["a byte of the ciphertext", "a byte of the MAC", "cut short", "not base 64", "not text"],
 )
+@pytest.mark.asvs("11.3.3")
 def test_a_changed_sealed_value_is_refused_not_read(damage: str) -> None:
     """Whatever is changed (the ciphertext, the MAC, the length), the MAC check fails before
     anything is decrypted: the value is refused, never read as some other secret."""
