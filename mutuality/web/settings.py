@@ -208,7 +208,10 @@ ACCOUNT_FORMS = {
 MFA_ADAPTER = "mutuality.web.accounts.adapter.SecondFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mutuality"
-MFA_TOTP_TOLERANCE = 1  # a code from the step before or after still works (clocks drift)
+# A code is taken only in its own 30-second step, never the one before or after (ASVS v5
+# 6.5.5; ADR 0010, notes of 2026-12-05): phones set their clocks from the network.
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_TOLERANCE = 0
 MFA_FORMS = {
     "authenticate": "mutuality.web.accounts.forms.SecondFactorCodeForm",
     "reauthenticate": "mutuality.web.accounts.forms.SecondFactorReauthenticateForm",

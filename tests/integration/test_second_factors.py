@@ -15,7 +15,14 @@ from django.test import Client
 from mutuality.web.accounts.models import Role, User
 from mutuality.web.accounts.second_factors import current_code
 from mutuality.web.audit.models import AuditEvent
-from tests.factories import PASSWORD, TOTP_SECRET, OrganisationFactory, UserFactory, totp_code
+from tests.factories import (
+    PASSWORD,
+    TOTP_SECRET,
+    OrganisationFactory,
+    TotpClock,
+    UserFactory,
+    totp_code,
+)
 
 LOGIN = "/accounts/login/"
 CODE = "/accounts/2fa/authenticate/"
@@ -207,13 +214,16 @@ def test_a_wrong_first_code_adds_nothing(db: None) -> None:
     assert not User.objects.get(username="new").has_second_factor
 
 
-def test_removing_the_app_is_audited_and_staff_must_set_up_again(pat: User) -> None:
+def test_removing_the_app_is_audited_and_staff_must_set_up_again(
+    pat: User, totp_clock: TotpClock
+) -> None:
     """Removing one's app deletes it (and the recovery codes), is audited, and sends staff
     back to setup."""
     client = Client()
     _password(client)
     _code(client, totp_code())
-    client.post("/accounts/2fa/reauthenticate/", {"code": totp_code(1)})
+    totp_clock.next_step()  # the code that signed them in is used: they wait for the next
+    client.post("/accounts/2fa/reauthenticate/", {"code": totp_code()})
 
     removed = client.post("/accounts/2fa/totp/deactivate/")
 
