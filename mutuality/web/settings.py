@@ -235,6 +235,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     # The service's name, its roles, the person's organisation and username (ASVS v5 6.2.11).
     {"NAME": "mutuality.web.accounts.passwords.ContextWordsValidator"},
+    # Easy to guess by zxcvbn: common passwords however padded, words, names, keyboard runs,
+    # repeats, sequences, dates (ASVS v5 6.2.4, 6.2.12; Django's list has few of 12 or more).
+    {"NAME": "mutuality.web.accounts.passwords.GuessableValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
