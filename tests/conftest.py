@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 if TYPE_CHECKING:
-    from tests.factories import World
+    from tests.factories import TotpClock, World
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
 
@@ -155,6 +156,21 @@ def write_case(tmp_path: Path) -> Callable[..., Path]:
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create many users; a fast hasher keeps them quick (never used outside tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def totp_clock(monkeypatch: pytest.MonkeyPatch) -> TotpClock:
+    """Hold still the clock allauth checks app codes against (and `totp_code` computes them
+    by), at the time the test starts: a code is taken only in its own 30-second step, and a
+    test must not fail because a step ended between computing a code and posting it. A test
+    that needs a later step moves it (`totp_clock.next_step()`)."""
+    from allauth.mfa.totp.internal import auth as allauth_totp  # needs Django's apps ready
+
+    from tests.factories import TotpClock
+
+    clock = TotpClock(time.time())
+    monkeypatch.setattr(allauth_totp, "time", clock)
+    return clock
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ needs more asks for `world` in a fixture of the same name and adds to it.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,12 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal import auth as allauth_totp
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from allauth.mfa.utils import encrypt
 from django.test import Client
 from factory.django import DjangoModelFactory, Password
@@ -35,10 +39,41 @@ PASSWORD = "a long test password 123"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+class TotpClock:
+    """The clock allauth.mfa checks app codes against, held still for each test (the autouse
+    `totp_clock` fixture in tests/conftest.py puts it in place of allauth's `time`).
+
+    The service takes a code only in its own 30-second step (no tolerance; ADR 0010), so a
+    code computed just before a step ends would be refused just after; with the clock held,
+    a test's codes stay current until the test moves it on."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        """What allauth reads as the time (it calls `time.time()`)."""
+        return self.now
+
+    def next_step(self, steps: int = 1) -> None:
+        """Move on by whole steps, as when a person waits for their app's next code."""
+        self.now += steps * mfa_settings.TOTP_PERIOD
+
+
+def held_totp_clock() -> TotpClock:
+    """The clock the `totp_clock` fixture put in place for this test."""
+    clock = allauth_totp.time
+    if not isinstance(clock, TotpClock):
+        raise RuntimeError("No TotpClock is in place: the totp_clock fixture is not in use")
+    return clock
+
+
 def totp_code(step: int = 0, secret: str = TOTP_SECRET) -> str:
-    """The code an authenticator app with this key shows now (`step` 1: the next one, which
-    the service also takes, for a second sign-in while a code it has seen is still current)."""
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + step
+    """The code an authenticator app with this key shows now, by the clock allauth checks
+    codes against (`step` -1: the one before, 1: the next one, which the service refuses)."""
+    # allauth's own list of the steps it accepts now: the current one, and the tolerance's
+    # either side of it (none here), so the middle one is the current step.
+    accepted = list(yield_hotp_counters_from_time())
+    counter = accepted[len(accepted) // 2] + step
     return str(format_hotp_value(hotp_value(secret, counter)))
 
 
@@ -46,19 +81,15 @@ def confirm_it_is_you(
     client: Client, *, password: bool = True, code: bool = True, query: str = ""
 ) -> Client:
     """The signed-in person confirms it is them in full, as a change to how they sign in asks
-    (ASVS v5 7.5.1): if `password`, their password; then, if `code`, their app's code (the
-    current one, or the next or the one before when that was taken already, as a person
-    would type it). `query` is added to each page's address (`?next=…`)."""
+    (ASVS v5 7.5.1): if `password`, their password; then, if `code`, their app's next code
+    (the one that signed them in may be current and is used: they wait for the next, so the
+    held clock moves on a step). `query` is added to each page's address (`?next=…`)."""
     if password:
         response = client.post(f"/accounts/reauthenticate/{query}", {"password": PASSWORD})
         assert response.status_code == 302, response.content.decode()
     if code:
-        for step in (0, 1, -1):
-            response = client.post(
-                f"/accounts/2fa/reauthenticate/{query}", {"code": totp_code(step)}
-            )
-            if response.status_code == 302:
-                break
+        held_totp_clock().next_step()
+        response = client.post(f"/accounts/2fa/reauthenticate/{query}", {"code": totp_code()})
         assert response.status_code == 302, response.content.decode()
     return client
 

@@ -224,7 +224,10 @@ ACCOUNT_FORMS = {
 MFA_ADAPTER = "mutuality.web.accounts.adapter.SecondFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mutuality"
-MFA_TOTP_TOLERANCE = 1  # a code from the step before or after still works (clocks drift)
+# A code is taken only in its own 30-second step, never the one before or after (ASVS v5
+# 6.5.5; ADR 0010, notes of 2026-12-05): phones set their clocks from the network.
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_TOLERANCE = 0
 MFA_FORMS = {
     "authenticate": "mutuality.web.accounts.forms.SecondFactorCodeForm",
     "reauthenticate": "mutuality.web.accounts.forms.SecondFactorReauthenticateForm",
@@ -248,6 +251,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     # The service's name, its roles, the person's organisation and username (ASVS v5 6.2.11).
     {"NAME": "mutuality.web.accounts.passwords.ContextWordsValidator"},
+    # Easy to guess by zxcvbn: common passwords however padded, words, names, keyboard runs,
+    # repeats, sequences, dates (ASVS v5 6.2.4, 6.2.12; Django's list has few of 12 or more).
+    {"NAME": "mutuality.web.accounts.passwords.GuessableValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"

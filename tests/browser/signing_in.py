@@ -2,9 +2,10 @@
 for staff the code their authenticator app would show (the factories give staff an app with
 the known key tests.factories.TOTP_SECRET; ADR 0010).
 
-The service refuses a code it has already taken while that code is current, and takes the code
-of the step before and after the current one (clocks drift). So when a test signs the same
-person in again within the same half-minute, the next code is typed instead.
+The service takes only the code of the current 30-second step, and refuses a code it has
+already taken. The clock it checks codes against is held still for each test (the `totp_clock`
+fixture, tests/conftest.py), so when a test signs the same person in again, the clock is moved
+on to the app's next code first, as a person would wait for it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from mutuality.web.accounts.models import User
-from tests.factories import TOTP_SECRET, totp_code
+from tests.factories import TOTP_SECRET, held_totp_clock, totp_code
 
 PASSWORD = "a long browser test password"  # the browser tests' people's, unless they say
 CODE_PAGE = "/accounts/2fa/authenticate/"
@@ -55,10 +56,13 @@ def forget_typed_codes() -> None:
 
 
 def enter_code(page: Page, username: str) -> None:
-    """Type a code this person's app would show now, that the service has not yet taken."""
+    """Type a code this person's app would show now, that the service has not yet taken
+    (waiting for the next one, by moving the held clock on, when this one was typed)."""
     pk = User.objects.get(username=username).pk
     typed = _TYPED.setdefault(pk, set())
-    code = next(code for step in (0, 1, -1) if (code := totp_code(step, TOTP_SECRET)) not in typed)
+    while totp_code(secret=TOTP_SECRET) in typed:
+        held_totp_clock().next_step()
+    code = totp_code(secret=TOTP_SECRET)
     typed.add(code)
     page.get_by_label("Code", exact=True).fill(code)
     page.get_by_role("button", name="Continue").click()

@@ -248,6 +248,7 @@ def test_lists_work_out_each_standing_as_the_pages_do(world: World, standing: st
     assert in_sql == expected
 
 
+@pytest.mark.asvs("6.3.3")  # a co-producer's relationship read by anyone outside it is audited
 @pytest.mark.parametrize(
     ("standing", "audited"),
     [

@@ -92,6 +92,7 @@ def test_staff_without_a_second_factor_reach_only_its_setup(
         assert response["Location"] != reverse(page, kwargs=ARGUMENTS.get(page))
 
 
+@pytest.mark.asvs("6.3.3")
 @pytest.mark.parametrize("standing", ["professional", "supervisor", "reviewer", "admin"])
 def test_staff_without_a_second_factor_reach_no_relationship_or_report(
     world: World, standing: str

@@ -268,6 +268,12 @@ class NhsSetPasswordForm(NhsFormMixin, _SetPasswordForm):
         first.error_messages["required"] = _("Choose a password")
         second.error_messages["required"] = _("Type the password again")
 
+    def validate_password_for_user(self, user: Any, password_field_name: str = "") -> None:
+        """What the password rules say about the chosen password goes on the box it was
+        chosen in, "Choose a password", not on the box that repeats it, which Django names."""
+        chosen = "new_password1"
+        super().validate_password_for_user(user, password_field_name=chosen)
+
 
 # --- Second factors (allauth.mfa; ADR 0010) ----------------------------------------------------
 

@@ -14,13 +14,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_delete, post_save
@@ -115,5 +118,12 @@ def current_code(user: Any, *, at: float | None = None) -> str | None:
         secret = decrypt(totp.data["secret"])
     except UnreadableSecret:
         return None
-    step = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
+    step = _current_step() if at is None else int(at) // mfa_settings.TOTP_PERIOD
     return str(format_hotp_value(hotp_value(secret, step)))
+
+
+def _current_step() -> int:
+    """The step whose code allauth takes now, by allauth's own clock: the middle of the steps
+    it accepts (the current one, with MFA_TOTP_TOLERANCE on either side: none here)."""
+    accepted: list[int] = list(yield_hotp_counters_from_time())
+    return accepted[len(accepted) // 2]
