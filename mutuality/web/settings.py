@@ -414,9 +414,10 @@ CACHE_ENGINES = {
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "mutuality_cache",
-        # Past MAX_ENTRIES the table drops a third of its rows, and Django's default (300) could
-        # drop lockout counts on a busy minute; expired rows go first, so a high ceiling is safe.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
+        # Past MAX_ENTRIES the table drops a third of its rows, and Django's default (300)
+        # could drop lockout counts on a busy minute. Expired rows go first; every write
+        # counts the table, so the ceiling is no higher (a service busier wants Redis).
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
     "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
 }

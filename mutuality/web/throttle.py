@@ -12,8 +12,8 @@ Never counted: a signed-out request (django-axes and allauth limit signing in an
 emails), reading an ordinary page, and signing out, which always works.
 
 The counts live in the cache every server process shares (settings.CACHES), one counter for
-each person, kind and minute: `add` starts it (only the first request of the minute does) and
-`incr` counts. Redis counts atomically; the database cache reads and writes, so two requests
+each person, kind and minute: `incr` counts, and `add` starts the counter (only one request
+of the minute can). Redis counts atomically; the database cache reads and writes, so two requests
 arriving at the same instant may be counted as one, letting a limit be passed by a few, never
 by many.
 """
@@ -80,13 +80,13 @@ def seconds_to_wait(user_id: int, kind: str, now: float) -> int | None:
     window = int(now // WINDOW_SECONDS)
     key = f"throttle:{user_id}:{kind}:{window}"
     cache = caches["default"]
-    # The counter outlives its minute, so that a slow request never restarts it.
-    cache.add(key, 0, timeout=2 * WINDOW_SECONDS)
     try:
         count = cache.incr(key)
-    except ValueError:  # the counter expired between the two calls: this is its first request
-        cache.add(key, 1, timeout=2 * WINDOW_SECONDS)
-        count = 1
+    except ValueError:
+        # The minute's first request starts the counter, unless another request started it at
+        # the same moment. It outlives its minute, so that a slow request never restarts it.
+        started = cache.add(key, 1, timeout=2 * WINDOW_SECONDS)
+        count = 1 if started else cache.incr(key)
     if count <= settings.MUTUALITY_RATE_LIMITS[kind]:
         return None
     return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))

@@ -251,7 +251,9 @@ def test_publishing_the_transparency_report(world: World) -> None:
 
     queries, small, large = _same_at_10_and_200(world, publish, table_rows)
 
-    assert queries <= 25
+    # 25, and 6 for the form's count towards its person's limit in the database cache
+    # (mutuality/web/throttle.py): a read, a count of the table, and a write in a savepoint.
+    assert queries <= 31
     assert large == small > 10
 
 
