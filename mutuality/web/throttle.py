@@ -13,9 +13,9 @@ emails), reading an ordinary page, and signing out, which always works.
 
 The counts live in the cache every server process shares (settings.CACHES), one counter for
 each person, kind and minute: `incr` counts, and `add` starts the counter (only one request
-of the minute can). Redis counts atomically; the database cache reads and writes, so two requests
-arriving at the same instant may be counted as one, letting a limit be passed by a few, never
-by many.
+of the minute can). Redis counts atomically; the database cache reads and then writes, so two
+requests arriving at the same instant may be counted as one, letting a limit be passed by a
+few, never by many.
 """
 
 from __future__ import annotations
