@@ -61,6 +61,18 @@ def env_proxy_count(name: str, environ: Mapping[str, str] | None = None) -> int:
     )
 
 
+def env_count(
+    name: str, default: int, environ: Mapping[str, str] | None = None, *, most: int = 1_000_000
+) -> int:
+    """A whole number from 1 to `most`; unset, the default."""
+    value = _value(name, environ)
+    if value is None or value == "":
+        return default
+    if value.isdigit() and 0 < int(value) <= most:
+        return int(value)
+    raise ConfigurationError(f"{name} must be a whole number from 1 to {most:,}; got {value!r}")
+
+
 def env_origins(name: str, *, demo: bool, environ: Mapping[str, str] | None = None) -> list[str]:
     """Comma-separated origins (scheme and host, no path), each https:// (http:// too in the
     demo, which serves plain http on this machine)."""

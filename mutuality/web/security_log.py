@@ -25,7 +25,15 @@ from django.http.response import HttpResponseBase
 log = logging.getLogger("mutuality.security")
 CURRENT_REQUEST: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
 # The ids a security event may carry; the formatter writes no other extra field.
-ID_FIELDS = ("relationship_id", "organisation_id", "permission", "page", "format", "version")
+ID_FIELDS = (
+    "relationship_id",
+    "organisation_id",
+    "permission",
+    "page",
+    "format",
+    "version",
+    "limit",
+)
 _REFUSAL_LOGGED = "_mutuality_refusal_logged"
 
 

@@ -22,6 +22,7 @@ from django.utils.log import DEFAULT_LOGGING
 from mutuality.web.environment import (
     ConfigurationError,
     env_bool,
+    env_count,
     env_email,
     env_list,
     env_origins,
@@ -114,6 +115,9 @@ MIDDLEWARE = [
     "mutuality.web.accounts.sessions.SessionLimitsMiddleware",
     # Staff without a second factor are sent to set one up before anything else (ADR 0010).
     "mutuality.web.accounts.middleware.SecondFactorRequiredMiddleware",
+    # How often one signed-in person may download, upload or send a form (throttle.py). After
+    # the two above, so that a request they turn away or sign out is never counted.
+    "mutuality.web.throttle.ThrottleMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -376,8 +380,8 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Logs (docs/security.md, "Logs"): one JSON object a line on stderr, for the deployer to
 # ship and keep. Errors with their tracebacks, and security events (mutuality.security:
-# signing in and out, lockouts, refusals, downloads, uploads, publishing, forged hosts,
-# CSRF failures), with ids but never health content.
+# signing in and out, lockouts, refusals, downloads, uploads, requests past a person's limit,
+# publishing, forged hosts, CSRF failures), with ids but never health content.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -438,7 +442,8 @@ TASKS = {"default": {"BACKEND": TASK_ENGINES[TASK_ENGINE]}}
 REDIS_URL = os.environ.get("MUTUALITY_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # The cache every server process shares (ADR 0010): the sign-in lockout's counts (django-axes),
-# second-factor codes already used, and allauth's limits on sending email. MUTUALITY_CACHE picks
+# second-factor codes already used, allauth's limits on sending email, and each person's counts
+# of downloads, uploads and forms sent (MUTUALITY_RATE_LIMITS below). MUTUALITY_CACHE picks
 # it: "database" (the default: a table the migrations make) or "redis" (MUTUALITY_REDIS_URL,
 # for several machines or a busy service). Never a per-process memory cache, in which each of
 # gunicorn's workers would count on its own.
@@ -446,6 +451,10 @@ CACHE_ENGINES = {
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "mutuality_cache",
+        # Past MAX_ENTRIES the table drops a third of its rows, and Django's default (300)
+        # could drop lockout counts on a busy minute. Expired rows go first; every write
+        # counts the table, so the ceiling is no higher (a service busier wants Redis).
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
     "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
 }
@@ -455,6 +464,15 @@ if CACHE_ENGINE not in CACHE_ENGINES:
         f"MUTUALITY_CACHE is {CACHE_ENGINE!r}: expected one of {', '.join(CACHE_ENGINES)}"
     )
 CACHES = {"default": CACHE_ENGINES[CACHE_ENGINE]}
+# How many requests of each kind one signed-in person may make a minute (ASVS v5 2.4.1;
+# mutuality/web/throttle.py, docs/security.md "Limits"): generous for someone at a keyboard,
+# tight for a script using their session. Signed-out requests and ordinary reads are not
+# counted. Counted in the cache above, so every server process shares one count.
+MUTUALITY_RATE_LIMITS = {
+    "download": env_count("MUTUALITY_RATE_LIMIT_DOWNLOADS", 30),  # PDFs, CSV, JSON, case files
+    "upload": env_count("MUTUALITY_RATE_LIMIT_UPLOADS", 30),  # case files uploaded
+    "write": env_count("MUTUALITY_RATE_LIMIT_WRITES", 120),  # every other form sent
+}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 if TASK_ENGINE == "rq":
     INSTALLED_APPS.append("django_rq")

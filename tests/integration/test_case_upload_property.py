@@ -288,6 +288,13 @@ def world(world: World) -> World:
     return with_every_record(world)
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit_in_reach(settings: Any) -> None:
+    """These tests upload and download hundreds of times a minute as one person, as only a
+    script would: the limits on each person (mutuality/web/throttle.py) are set out of reach."""
+    settings.MUTUALITY_RATE_LIMITS = {"download": 100_000, "upload": 100_000, "write": 100_000}
+
+
 def test_random_uploads_by_every_standing_change_nothing_out_of_reach(world: World) -> None:
     """No mutated upload fails with a server error; a professional's changes nothing outside
     their reach, and everyone else's changes nothing at all."""

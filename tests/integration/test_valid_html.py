@@ -5,7 +5,8 @@ The checker is `vnu.jar` from npm's `vnu-jar` (`make setup` installs it) and run
 the pages are written to files and checked in one run. Besides the pages in
 tests/integration/pages.py (each role's pages, their error pages and the public ones), it
 checks the pages only a form reaches: forms sent empty (their error states add markup), the
-sign-in pause after wrong passwords, and an invitation from sending it to opening its link.
+sign-in pause after wrong passwords, the "Too many requests" page past a person's limit, and an
+invitation from sending it to opening its link.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from mutuality.web import throttle
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.views.audit_log import AUDIT_PAGE_SIZE
 from tests.factories import World
@@ -131,6 +133,20 @@ def _sign_in_pages(pages: Pages, world: World) -> None:
     )
 
 
+def _limit_pages(pages: Pages, world: World, settings: Any, monkeypatch: Any) -> None:
+    """The "Too many requests" page a signed-in person gets past a limit (throttle.py), with
+    the throttle's clock held still so that both downloads fall in one minute."""
+    settings.MUTUALITY_RATE_LIMITS = {"download": 1, "upload": 1, "write": 1}
+    monkeypatch.setattr(throttle, "clock", lambda: 1_800_000_000.0)
+    client = _signed_in(world, "co_producer")
+    client.get("/accounts/record.json")
+    pages.keep(
+        "co_producer: GET /accounts/record.json (past the limit)",
+        client.get("/accounts/record.json"),
+        429,
+    )
+
+
 def _invitation_pages(pages: Pages, world: World) -> None:
     """A professional proposes a relationship and invites the other person, who opens the link."""
     client = _signed_in(world, "professional")
@@ -204,7 +220,9 @@ def _asked(pages: Pages, message: dict[str, Any]) -> str:
 
 
 @pytest.mark.slow
-def test_every_page_is_valid_html(world: World, tmp_path: Path) -> None:
+def test_every_page_is_valid_html(
+    world: World, tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The Nu HTML checker finds no error on any page each role can reach, nor in error states."""
     pages = Pages(tmp_path)
     _role_pages(pages, world)
@@ -213,6 +231,7 @@ def test_every_page_is_valid_html(world: World, tmp_path: Path) -> None:
     _sign_in_pages(pages, world)
     _invitation_pages(pages, world)
     _audit_log_pages(pages, world)
+    _limit_pages(pages, world, settings, monkeypatch)
 
     errors = _errors(pages)
 

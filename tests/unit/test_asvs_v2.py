@@ -77,7 +77,8 @@ def test_how_values_must_agree_is_written_down() -> None:
 @pytest.mark.asvs("2.1.3")
 def test_the_limits_for_each_person_and_for_the_service_are_written_down() -> None:
     """docs/security.md's table of limits names what one person may do and what the service
-    does at most, and says what is not limited yet."""
+    does at most, each signed-in person's downloads, uploads and forms among them, and says
+    what is not limited."""
     # Act
     limits = _part("security.md", "## Limits")
 
@@ -90,6 +91,9 @@ def test_the_limits_for_each_person_and_for_the_service_are_written_down() -> No
         "| every list |",
         "| every request |",
         "| the server |",
-        "Not limited yet",
+        "| 30 downloads a minute (PDFs, CSVs, JSON and case files) | each signed-in person |",
+        "| 30 case-file uploads a minute | each signed-in person |",
+        "| 120 other forms sent a minute | each signed-in person |",
+        "Opening pages is not limited",
     ):
         assert said in limits, said

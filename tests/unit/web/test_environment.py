@@ -10,6 +10,7 @@ from mutuality.web.environment import (
     ConfigurationError,
     EmailServer,
     env_bool,
+    env_count,
     env_email,
     env_list,
     env_origins,
@@ -65,6 +66,23 @@ def test_a_wrong_proxy_count_is_refused_naming_the_variable(value: str) -> None:
     """Anything but True, False or a small whole number is refused."""
     with pytest.raises(ConfigurationError, match="MUTUALITY_TRUSTED_PROXY must be"):
         env_proxy_count("MUTUALITY_TRUSTED_PROXY", {"MUTUALITY_TRUSTED_PROXY": value})
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 30), ("", 30), ("1", 1), ("500", 500)])
+def test_a_count_is_a_whole_number_or_its_default(value: str | None, expected: int) -> None:
+    """A limit such as MUTUALITY_RATE_LIMIT_DOWNLOADS is a whole number; unset, the default."""
+    environ = {} if value is None else {"MUTUALITY_RATE_LIMIT_DOWNLOADS": value}
+
+    assert env_count("MUTUALITY_RATE_LIMIT_DOWNLOADS", 30, environ) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "2.5", "many", "1000001"])
+def test_a_wrong_count_is_refused_naming_the_variable(value: str) -> None:
+    """Nought, a fraction, a word or an absurdly large number is refused, saying what is wanted."""
+    with pytest.raises(
+        ConfigurationError, match="MUTUALITY_RATE_LIMIT_WRITES must be a whole number from 1 to"
+    ):
+        env_count("MUTUALITY_RATE_LIMIT_WRITES", 120, {"MUTUALITY_RATE_LIMIT_WRITES": value})
 
 
 def test_trusted_origins_are_https_origins() -> None:
