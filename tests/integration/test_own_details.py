@@ -121,7 +121,7 @@ def test_the_page_says_where_to_correct_the_rest(world: World) -> None:
     page = world.client("co_producer").get(URL).content.decode()
 
     # Assert
-    own_page = reverse("relationships:person", args=[world.relationship.pk, me.slug])
+    own_page = reverse("relationships:person", args=[world.relationship.pk, me.pk])
     assert f'href="{own_page}"' in page
     assert f'href="{reverse("accounts:email")}"' in page
     assert "ask the person who wrote it, or the supervisor" in page

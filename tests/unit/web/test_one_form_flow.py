@@ -25,6 +25,8 @@ ALLOWED: dict[str, str] = {
     "accounts/views.py": "allauth's and django's sign-in and sign-out views, subclassed",
     # TRACE is refused for every address before any view runs (ASVS 13.4.4): no form is read.
     "middleware.py": "refuses TRACE before any view, reading no form",
+    "throttle.py": "counts a signed-in person's writes by method before any view, reading no form",
+    "accounts/reauthentication.py": "asks for each factor before a change, passing the form on",
     # Whether the page is only looked at, for auditing an outsider's view: no form is read.
     "relationships/views/common.py": "audit_view asks whether the page was only looked at",
 }

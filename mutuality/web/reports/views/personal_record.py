@@ -125,7 +125,7 @@ def _subject_access(request: HttpRequest, pk: int, *, action: str, page: str) ->
         page=page,
     )
     security_event(
-        SUBJECT_ACCESS,
+        "subject_access",
         "A person's record was read for a subject access request",
         organisation_id=admin.organisation_id,
         page=page,
