@@ -20,7 +20,6 @@ from tests.factories import (
     PASSWORD,
     TOTP_SECRET,
     OrganisationFactory,
-    TotpClock,
     UserFactory,
     confirm_it_is_you,
     totp_code,
