@@ -42,6 +42,8 @@ DOWNLOADS = frozenset(
     {
         "accounts:record-pdf",
         "accounts:record-json",
+        "organisation:record-pdf",
+        "organisation:record-json",
         "relationships:export",
         "relationships:audit-csv",
         "reports:relationship-pdf",

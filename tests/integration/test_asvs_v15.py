@@ -110,7 +110,7 @@ def test_a_co_producer_cannot_set_their_role_consent_or_login_by_posting_them(
 
     # Act
     response = world.client("co_producer").post(
-        f"/relationships/{world.relationship.pk}/people/tomasz/",
+        f"/relationships/{world.relationship.pk}/people/{tomasz.pk}/",
         {
             "revision": revision,
             "access_needs": "large print",
