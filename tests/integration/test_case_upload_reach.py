@@ -301,7 +301,7 @@ def test_the_audit_trail_names_what_an_upload_changed_but_not_its_content(world:
     """The upload's audit event lists each record added or changed by kind, id and field."""
     mine = world.relationship.observations.get(note="priya's own note")
     data = _data(world)
-    next(o for o in data["observations"] if o["id"] == mine.uid)["note"] = "a new note 9d1e"
+    next(o for o in data["observations"] if o["id"] == mine.uid)["note"] = "a new note zq9w"
     data["consultations"].append({"date": "2026-11-21", "with": "the team", "outcome": "adapt"})
 
     upload(world, "professional", data)
@@ -310,7 +310,7 @@ def test_the_audit_trail_names_what_an_upload_changed_but_not_its_content(world:
     added = world.relationship.consultations.get(date="2026-11-21")
     assert {"changed": "observations", "id": mine.uid, "fields": ["note"]} in event.detail["upload"]
     assert {"added": "consultations", "id": added.uid} in event.detail["upload"]
-    assert "9d1e" not in str(event.detail)
+    assert "zq9w" not in str(event.detail)
 
 
 def _record(world: World, name: str) -> Any:
