@@ -35,6 +35,7 @@ from allauth.account.adapter import get_adapter as account_adapter
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.internal.flows.reauthentication import suspend_request
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
@@ -68,11 +69,26 @@ def missing_factors(request: HttpRequest) -> list[str]:
     return [factor for factor in factors_to_confirm(request.user) if factor not in done]
 
 
+def _preferred(user: Any, factor: str) -> tuple[str, ...]:
+    """allauth's pages for this factor, the one to send this person to first: someone with a
+    passkey and no authenticator app uses the passkey, not one of their recovery codes."""
+    if (
+        factor == "mfa"
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
+        return tuple(reversed(_PAGES[factor]))
+    return _PAGES[factor]
+
+
 def _page_for(user: Any, factor: str) -> str:
     """allauth's page that confirms this factor for this person."""
-    for method in account_adapter().get_reauthentication_methods(user):
-        if method["id"] in _PAGES[factor]:
-            return str(method["url"])
+    pages = {
+        str(method["id"]): str(method["url"])
+        for method in account_adapter().get_reauthentication_methods(user)
+    }
+    for page in _preferred(user, factor):
+        if page in pages:
+            return pages[page]
     raise PermissionDenied  # as allauth does when someone has no way to confirm
 
 
