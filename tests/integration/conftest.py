@@ -101,3 +101,19 @@ def _every_write_is_audited(request: pytest.FixtureRequest) -> Iterator[None]:
         post_save.disconnect(watch.wrote)
         post_delete.disconnect(watch.wrote)
     assert not watch.unaudited, f"requests wrote without an audit event: {watch.unaudited}"
+
+
+@pytest.fixture
+def sian(db: None) -> Any:
+    """A co-producer of "Riverside trust" with a verified address and the tests' password, and
+    no second factor: one password signs her in (test_passwords.py has its own)."""
+    from mutuality.web.accounts.models import Role
+    from tests.factories import OrganisationFactory, UserFactory, verify_email
+
+    user = UserFactory(
+        username="sian",
+        email="sian@example.org",
+        organisation=OrganisationFactory(slug="riverside"),
+        role=Role.CO_PRODUCER,
+    )
+    return verify_email(user)

@@ -41,7 +41,6 @@ from mutuality.web.outbox.models import Kind, OutgoingMessage
 from tests.factories import (
     PASSWORD,
     USERNAMES,
-    OrganisationFactory,
     TotpClock,
     UserFactory,
     World,
@@ -87,18 +86,6 @@ def _fresh_limits(db: None, settings: Any) -> None:
     """Each test starts with no lockout counts or email limits, and lands on "/"."""
     cache.clear()
     settings.LOGIN_REDIRECT_URL = "/"
-
-
-@pytest.fixture
-def sian(db: None) -> User:
-    """A co-producer of "Riverside trust" with a verified address and the tests' password."""
-    user: User = UserFactory(
-        username="sian",
-        email="sian@example.org",
-        organisation=OrganisationFactory(slug="riverside"),
-        role=Role.CO_PRODUCER,
-    )
-    return verify_email(user)
 
 
 def _signed_in(user: User) -> Client:

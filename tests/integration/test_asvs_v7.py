@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from mutuality.web.accounts.models import Role, User
+from mutuality.web.accounts.models import User
 from mutuality.web.audit.models import AuditEvent
 from mutuality.web.outbox.models import Kind, OutgoingMessage
 from tests.factories import (
@@ -40,7 +40,6 @@ from tests.factories import (
     World,
     confirm_it_is_you,
     totp_code,
-    verify_email,
 )
 from tests.integration.pages import pages_for
 from tests.integration.test_access_matrix import OWN
@@ -82,18 +81,6 @@ def _co_producer_signed_in(username: str = "sian") -> Client:
     response = client.post(LOGIN, {"username": username, "password": PASSWORD})
     assert response.status_code == 302
     return client
-
-
-@pytest.fixture
-def sian(db: None) -> User:
-    """A co-producer with a verified address (no second factor: one password signs her in)."""
-    user: User = UserFactory(
-        username="sian",
-        email="sian@example.org",
-        organisation=OrganisationFactory(slug="riverside"),
-        role=Role.CO_PRODUCER,
-    )
-    return verify_email(user)
 
 
 # --- V7.1 Session management documentation ------------------------------------------------------
