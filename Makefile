@@ -98,9 +98,9 @@ test-fast: setup  ## The quick loop while you work: every test but the browser o
 	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
 	$(BIN)/pytest -q -m "not browser" -n auto
 
-test-browser: setup  ## Only the browser tests (Chromium, axe); screenshots go to var/screenshots/.
+test-browser: setup  ## Only the browser tests (Chromium, axe); a screenshot of every page checked goes to var/screenshots/.
 	@scripts/need chromium:/usr/bin/chromium
-	$(BIN)/pytest -q -m browser
+	MUTUALITY_SCREENSHOTS=1 $(BIN)/pytest -q -m browser
 
 messages: setup  ## Gather every string marked for translation into locale/$(MESSAGES_LOCALE)/LC_MESSAGES/django.po (MESSAGES_LOCALE=cy by default).
 	@scripts/need $(GETTEXT)

@@ -14,6 +14,7 @@ WEB_COMMANDS = frozenset(
     {
         *("import", "export", "reassess", "report", "generate", "audit", "backup", "restore"),
         "retention",
+        "token",
     }
 )
 

@@ -1,7 +1,8 @@
 """`mutuality import FILE... --organisation SLUG`, `mutuality export ID`,
 `mutuality report transparency --organisation SLUG [--format json|csv|html]`,
 `mutuality generate --organisation SLUG --relationships N [--seed S] [--append]`,
-`mutuality retention [--dry-run]` and the others `_parser` lists.
+`mutuality retention [--dry-run]`, `mutuality token create --user NAME [--expires DAYS]` and the
+others `_parser` lists.
 
 They use the database named by DATABASE_URL (the SQLite file under var/ by
 default), which `manage.py migrate` prepares.
@@ -105,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     audits.add_parser("head", help="Print the chain's head, to keep somewhere else.")
     exporting_audit = audits.add_parser("export", help="Print every row, oldest first.")
     exporting_audit.add_argument("--format", choices=("csv", "json"), default="csv")
+    tokens = commands.add_parser("token", help=API_TOKENS_HELP, description=API_TOKENS_HELP)
+    token_commands = tokens.add_subparsers(dest="token", required=True)
+    making = token_commands.add_parser("create", help="Make a token and print it (once).")
+    making.add_argument("--user", required=True, help="The username of the token's person.")
+    making.add_argument(
+        "--expires", default="90", help="Days until it stops working: 1 to 365 (default 90)."
+    )
+    making.add_argument("--name", default="made on the command line", help="What to call it.")
     keeping = commands.add_parser("retention", help=RETENTION_HELP, description=RETENTION_HELP)
     keeping.add_argument(
         "--dry-run", action="store_true", help="Only count what would be deleted; delete nothing."
@@ -116,6 +125,13 @@ RETENTION_HELP = (
     "Delete now, in every organisation, the relationships whose work ended longer ago than the "
     "organisation keeps records (its setting, 20 years unless changed), each with a line in the "
     "audit trail; the scheduler does this once a day. Prints how many, never what they held."
+)
+
+
+API_TOKENS_HELP = (
+    "API tokens (/api/v1/docs). `create` makes one for a person and prints it: it acts as that "
+    "person, can do only what they can, and stops working after --expires days. Only a digest "
+    "is kept, so the token is printed once; the person sees and revokes it at /accounts/tokens/."
 )
 
 
@@ -397,6 +413,34 @@ def _retention(dry_run: bool) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    from mutuality.web.accounts.models import User
+    from mutuality.web.api.tokens import MOST_DAYS, TokenRefused, make_token
+
+    days = _whole(args.expires)
+    if days is None or not 1 <= days <= MOST_DAYS:
+        print(
+            f"--expires: got {args.expires!r}; expected days from 1 to {MOST_DAYS}", file=sys.stderr
+        )
+        return INVALID
+    user = User.objects.filter(username=args.user).first()
+    if user is None:
+        print(f"--user: no login with the username {args.user!r}", file=sys.stderr)
+        return INVALID
+    try:
+        token, secret = make_token(user, name=args.name, days=days, by=None)
+    except TokenRefused as refused:
+        print(f"--user: {refused}", file=sys.stderr)
+        return INVALID
+    print(secret)
+    print(
+        f"made for {user.username}; it stops working on {token.expires.date().isoformat()}. "
+        "It is shown only now.",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     from mutuality.web.audit import chain
 
@@ -464,6 +508,8 @@ def main(argv: Sequence[str]) -> int:
             return _backup_or_restore(args.command, args.file)
         if args.command == "retention":
             return _retention(args.dry_run)
+        if args.command == "token":
+            return _token(args)
         return _export(args.id)
     except DatabaseError as error:
         print(

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mutuality.web.reports",
     "mutuality.web.outbox",
     "mutuality.web.organisation",
+    "mutuality.web.api",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     # How often one signed-in person may download, upload or send a form (throttle.py). After
     # the two above, so that a request they turn away or sign out is never counted.
     "mutuality.web.throttle.ThrottleMiddleware",
+    # Each request made with an API token is audited once answered (ADR 0018).
+    "mutuality.web.api.middleware.ApiAuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -472,6 +475,7 @@ MUTUALITY_RATE_LIMITS = {
     "download": env_count("MUTUALITY_RATE_LIMIT_DOWNLOADS", 30),  # PDFs, CSV, JSON, case files
     "upload": env_count("MUTUALITY_RATE_LIMIT_UPLOADS", 30),  # case files uploaded
     "write": env_count("MUTUALITY_RATE_LIMIT_WRITES", 120),  # every other form sent
+    "api": env_count("MUTUALITY_RATE_LIMIT_API", 120),  # requests with one API token (ADR 0018)
 }
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 if TASK_ENGINE == "rq":

@@ -76,7 +76,7 @@ def kind_of(request: HttpRequest) -> str | None:
     return "upload" if name in UPLOADS else "write"
 
 
-def seconds_to_wait(user_id: int, kind: str, now: float) -> int | None:
+def seconds_to_wait(user_id: int | str, kind: str, now: float) -> int | None:
     """Count this request; None while the person is within the limit, else how many seconds
     remain until the minute ends and they may try again."""
     window = int(now // WINDOW_SECONDS)

@@ -17,6 +17,7 @@ from mutuality.web.accounts.views import (
     SecondFactorSignInView,
     SecondFactorsView,
 )
+from mutuality.web.api import views as api_views
 
 # The pages of django-allauth that Mutuality serves (ADR 0009). Its others (signing up, its
 # list of addresses (ours is accounts:email), signing in by code …) are left out until they
@@ -94,6 +95,8 @@ SECOND_FACTOR_PAGES = [
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="relationships:dashboard", permanent=False)),
+    path("accounts/tokens/", api_views.tokens_page, name="api-tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", api_views.revoke_token, name="api-token-revoke"),
     path("accounts/", include("mutuality.web.accounts.urls")),
     path(
         "accounts/",
@@ -110,5 +113,6 @@ urlpatterns = [
     path("reports/", include("mutuality.web.reports.urls")),
     path("organisation/", include("mutuality.web.organisation.urls")),
     path("about/", include("mutuality.web.about")),
+    path("api/v1/", include("mutuality.web.api.urls")),
     path("", include("mutuality.web.outbox.urls")),
 ]

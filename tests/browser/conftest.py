@@ -3,8 +3,9 @@
 Playwright cannot download its own browsers here, so the tests launch /usr/bin/chromium
 (set MUTUALITY_CHROMIUM to use another). Mark every test module `pytestmark =
 pytest.mark.browser`; those tests run after all the others (see below), and each page a
-test visits should go through the `axe` fixture, which saves a full-page screenshot to
-var/screenshots/<test>-<n>.png and fails on any accessibility violation.
+test visits should go through the `axe` fixture, which fails on any accessibility violation
+and saves a full-page screenshot to var/screenshots/<test>-<n>.png (of every page checked
+under `make test-browser`, of the failing page otherwise).
 
 Run them alone with `make test-browser` or `.venv/bin/pytest -m browser`.
 """
@@ -37,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
+EVERY_SCREENSHOT = os.environ.get("MUTUALITY_SCREENSHOTS") == "1"
 BUILT_ASSETS = ROOT / "static" / "vendor" / "nhsuk" / "nhsuk-frontend.min.js"
 # NHS.UK frontend reports a component that failed to start with console.log("SomeError: …").
 _LOGGED_ERROR = re.compile(r"^\w*Error\b")
@@ -160,12 +162,18 @@ def _axe() -> Axe:
 
 @pytest.fixture
 def axe(_axe: Axe, screenshot: Callable[[Page], Path]) -> Callable[[Page], None]:
-    """Screenshot the page, then fail if axe-core finds any violation on it."""
+    """Fail if axe-core finds any violation on the page, with a screenshot of it.
+
+    `make test-browser` (MUTUALITY_SCREENSHOTS=1) keeps a screenshot of every page checked, to
+    look through; `make test` takes one only of a page that fails, as full-page screenshots
+    of several hundred pages are a good part of the browser tests' time in CI.
+    """
 
     def check(page: Page) -> None:
-        shot = screenshot(page)
+        shot = screenshot(page) if EVERY_SCREENSHOT else None
         violations = _axe.run(page).response["violations"]
         if violations:
+            shot = shot or screenshot(page)
             pytest.fail(f"axe found on {page.url} (see {shot}):\n{describe(violations)}")
 
     return check

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.signing_in import sign_in
+from tests.browser.waiting import settled
 from tests.factories import PASSWORD, USERNAMES, World
 from tests.integration.pages import error_pages, pages_for
 from tests.integration.test_access_matrix import OWN
@@ -36,7 +37,7 @@ def test_every_page_this_role_may_open_passes_axe(
     for url in _pages_for(world, standing):
         response = page.goto(url)
         assert response is not None and response.status == 200, url
-        page.wait_for_load_state("networkidle")  # htmx panels have loaded
+        settled(page)  # htmx panels have loaded
         axe(page)
 
     # What people see when they cannot go on: a page that is not theirs, and one not for them.

@@ -16,6 +16,7 @@ from playwright.sync_api import BrowserContext, Page
 from mutuality.web.relationships.actions import reassess
 from mutuality.web.relationships.models import OutcomeSeries, QuestionnaireDraft, Score
 from tests.browser.signing_in import sign_in
+from tests.browser.waiting import settled
 from tests.factories import PASSWORD, USERNAMES, World
 from tests.integration.pages import error_pages, pages_for, public_pages, publish_transparency
 from tests.integration.test_access_matrix import OWN
@@ -99,7 +100,7 @@ def _check_all(page: Page, urls: list[str], axe: Callable[[Page], None]) -> list
     for url in urls:
         response = page.goto(url)
         assert response is not None and response.status < 500, url
-        page.wait_for_load_state("networkidle")  # htmx panels have loaded
+        settled(page)  # htmx panels have loaded
         if problem := too_wide(page):
             problems.append(problem)
         axe(page)

@@ -27,6 +27,8 @@ KEPT_AS_GIVEN = frozenset(
         "filters",
         # An erasure's counts of what went, by kind; how many years records are kept.
         *("erased", "years"),
+        # An API token's lifetime, and each request made with it: method, route, status.
+        *("days", "method", "route", "answered"),
     }
 )
 """The details an audit row keeps as they were given. Any other detail is kept by its name

@@ -304,16 +304,24 @@ OWN_PRIVATE_WORRIES = (
 )
 
 
-def export_yaml(relationship: Relationship, *, own_worries: Sequence[PrivateWorry] = ()) -> str:
-    """The relationship as a case file (YAML) that `mutuality assess` reads: the shared record,
-    and, in the raiser's own copy only, the worries they raised privately (`own_worries`), as
-    observations, said at the top of the file."""
+def export_data(
+    relationship: Relationship, *, own_worries: Sequence[PrivateWorry] = ()
+) -> dict[str, Any]:
+    """The relationship as case-file data: the shared record, and, in the raiser's own copy
+    only, the worries they raised privately (`own_worries`), as observations."""
     data = case_data(_fresh(relationship))
     if own_worries:
         data["observations"] = [
             *data.get("observations", []),
             *(private_worry_data(w, by="you, privately with the supervisor") for w in own_worries),
         ]
+    return data
+
+
+def export_yaml(relationship: Relationship, *, own_worries: Sequence[PrivateWorry] = ()) -> str:
+    """The relationship as a case file (YAML) that `mutuality assess` reads (`export_data`),
+    with a line at the top of the file when it holds its reader's private worries."""
+    data = export_data(relationship, own_worries=own_worries)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return OWN_PRIVATE_WORRIES + text if own_worries else text
 

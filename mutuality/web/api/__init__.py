@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1/ (ADR 0018): person-scoped tokens, OpenAPI from the code."""

@@ -1,0 +1,474 @@
+"""The endpoints of /api/v1/ (ADR 0018). Each asks `access.reach` what the token's person may
+do, exactly as the pages do, and calls the same actions the pages call: no rule lives here."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Body, NinjaAPI, Path, Query, Status
+from ninja.errors import AuthenticationError
+
+from mutuality.framework import CaseError, Problem, parse_case
+from mutuality.web.access import (
+    Permission,
+    Reach,
+    questionnaire_people,
+    reach,
+    standing_in_sql,
+    visible_relationships,
+)
+from mutuality.web.api import schemas
+from mutuality.web.api.auth import NeedsSecondFactor, TokenBearer, TooManyRequests
+from mutuality.web.api.schemas import ERRORS, PER_PAGE
+from mutuality.web.audit.actions import record
+from mutuality.web.outbox.models import OutgoingMessage
+from mutuality.web.relationships import actions
+from mutuality.web.relationships.actions import Refused, StaleEdit, records
+from mutuality.web.relationships.actions import outcomes as outcome_actions
+from mutuality.web.relationships.case_io import export_data, score_data
+from mutuality.web.relationships.models import AssessmentRecord, OutcomeSeries, Relationship
+from mutuality.web.security_log import security_event
+
+DESCRIPTION = """Mutuality's data for other systems: relationships, their assessments, case
+files, outcome scores, worries, consent and the state of messages.
+
+Every request carries a person's token: `Authorization: Bearer mty_…`. People make, list and
+revoke their own tokens at /accounts/tokens/ (an operator can make one with `mutuality token
+create --user NAME`). A token can do what its person can do on the website and no more: a
+relationship they cannot see answers 404, as the pages do, and something they may not do 403.
+Tokens expire (90 days unless asked otherwise, a year at most), are limited in how many
+requests they make a minute (429, with Retry-After), and every request is recorded in the
+organisation's audit trail."""
+
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+RelationshipId = Annotated[int, Path(ge=1, le=MAX_ID, description="The relationship's id.")]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Which page, from 1.")]
+
+api = NinjaAPI(
+    title="Mutuality API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs_url=None,  # /api/v1/docs is our own page, without scripts from elsewhere (ADR 0018)
+    openapi_url="/openapi.json",
+    auth=TokenBearer(),
+)
+
+
+def _problem(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = _problem(
+        request,
+        401,
+        "Send a token that is valid: Authorization: Bearer mty_… (it may be wrong, expired "
+        "or revoked; make a new one at /accounts/tokens/).",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="mutuality"'
+    return response
+
+
+@api.exception_handler(TooManyRequests)
+def _too_many(request: HttpRequest, error: TooManyRequests) -> HttpResponse:
+    response = _problem(
+        request,
+        429,
+        f"This token has made too many requests in the last minute. Try again in "
+        f"{error.wait} seconds.",
+    )
+    response["Retry-After"] = str(error.wait)
+    return response
+
+
+@api.exception_handler(NeedsSecondFactor)
+def _needs_second_factor(request: HttpRequest, error: NeedsSecondFactor) -> HttpResponse:
+    return _problem(
+        request,
+        403,
+        "Set up a second factor (an authenticator app or a passkey) on the website first.",
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return _problem(request, 404, "There is nothing here, or it is not yours to see.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return _problem(request, 403, str(error) or "You may not do this.")
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request: HttpRequest, error: StaleEdit) -> HttpResponse:
+    return _problem(request, 409, str(error))
+
+
+@api.exception_handler(Refused)
+def _refused(request: HttpRequest, error: Refused) -> HttpResponse:
+    return _problem(request, 409, str(error))
+
+
+@api.exception_handler(CaseError)
+def _case_error(request: HttpRequest, error: CaseError) -> HttpResponse:
+    problems = [
+        {"loc": ["body", *(p.path.split(".") if p.path else [])], "msg": p.message, "type": "case"}
+        for p in error.problems
+    ]
+    return api.create_response(request, {"detail": problems}, status=422)
+
+
+def _reached(request: HttpRequest, pk: int, permission: Permission = Permission.VIEW) -> Reach:
+    return reach(request.user, pk, permission)
+
+
+def _page_of(rows: QuerySet[Any], page: int) -> tuple[dict[str, int], QuerySet[Any]]:
+    """The page's numbers, and its rows (the last page when `page` is past it)."""
+    count = rows.count()
+    pages = max(1, math.ceil(count / PER_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * PER_PAGE
+    return {"count": count, "page": page, "pages": pages}, rows[start : start + PER_PAGE]
+
+
+def _not_after_today(day: date | None, field: str) -> date:
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today or day.year < 1900:
+        raise CaseError(
+            "request", [Problem(field, f"expected a date from 1900 to today, not {day}")]
+        )
+    return day
+
+
+# --- relationships ----------------------------------------------------------------------
+
+
+def _latest_recommendation() -> Subquery:
+    latest = AssessmentRecord.objects.filter(relationship=OuterRef("pk")).order_by(
+        "-created", "-pk"
+    )
+    return Subquery(latest.values("recommendation")[:1])
+
+
+def _relationship_rows(user: Any) -> QuerySet[Relationship]:
+    return (
+        visible_relationships(user)
+        .annotate(your_standing=standing_in_sql(user), recommendation=_latest_recommendation())
+        .order_by("pk")
+    )
+
+
+FIELDS = ("id", "title", "stage", "setting", "started", "ended_on", "revision")
+
+
+@api.get(
+    "/relationships",
+    response={200: schemas.RelationshipPage, **ERRORS},
+    summary="The relationships you can see",
+    tags=["relationships"],
+)
+def list_relationships(request: HttpRequest, page: PageNumber = 1) -> dict[str, Any]:
+    """Every relationship the token's person can see, oldest first, 50 to a page."""
+    numbers, rows = _page_of(_relationship_rows(request.user), page)
+    return {**numbers, "results": list(rows.values(*FIELDS, "your_standing", "recommendation"))}
+
+
+@api.get(
+    "/relationships/{relationship_id}",
+    response={200: schemas.RelationshipOut, **ERRORS},
+    summary="One relationship",
+    tags=["relationships"],
+)
+def read_relationship(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
+    _reached(request, relationship_id)
+    row = _relationship_rows(request.user).filter(pk=relationship_id)
+    return dict(row.values(*FIELDS, "your_standing", "recommendation").get())
+
+
+def _assessment(row: AssessmentRecord) -> dict[str, Any]:
+    return {
+        "revision": row.revision,
+        "created": row.created,
+        "recommendation": row.recommendation,
+        "reason": row.reason_said(),
+        "result": row.result,
+    }
+
+
+@api.get(
+    "/relationships/{relationship_id}/assessment",
+    response={200: schemas.AssessmentOut, **ERRORS},
+    summary="The current assessment",
+    tags=["assessments"],
+)
+def current_assessment(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
+    relationship = _reached(request, relationship_id).relationship
+    latest = relationship.assessments.order_by("-created", "-pk").first()
+    if latest is None:
+        raise Http404("Not assessed yet")
+    return _assessment(latest)
+
+
+@api.get(
+    "/relationships/{relationship_id}/assessments",
+    response={200: schemas.AssessmentPage, **ERRORS},
+    summary="Every assessment so far, newest first",
+    tags=["assessments"],
+)
+def assessment_history(
+    request: HttpRequest, relationship_id: RelationshipId, page: PageNumber = 1
+) -> dict[str, Any]:
+    relationship = _reached(request, relationship_id).relationship
+    numbers, rows = _page_of(relationship.assessments.order_by("-created", "-pk"), page)
+    return {**numbers, "results": [_assessment(row) for row in rows]}
+
+
+# --- case files ---------------------------------------------------------------------------
+
+
+@api.get(
+    "/relationships/{relationship_id}/case",
+    response={200: dict[str, Any], **ERRORS},
+    summary="The relationship as a case file",
+    description="The case format of `mutuality schema`, as JSON: what `mutuality assess` reads. "
+    "Worries you raised privately with the supervisor are in your copy alone.",
+    tags=["case files"],
+)
+def export_case(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
+    relationship = _reached(request, relationship_id, Permission.EXPORT).relationship
+    record(
+        user=request.user,
+        action="export",
+        obj=relationship,
+        relationship_id=relationship.pk,
+        organisation_id=relationship.organisation_id,
+        via="api",
+    )
+    security_event("export", "Case file downloaded", relationship_id=relationship.pk, format="json")
+    own = relationship.private_worries.filter(raised_by=request.user.pk)
+    return export_data(relationship, own_worries=list(own))
+
+
+@api.post(
+    "/relationships/{relationship_id}/case",
+    response={200: schemas.CaseImportOut, **ERRORS},
+    summary="Bring a changed case file in",
+    description="As uploading a case file on the relationship's page: what the file changes is "
+    "taken, what was recorded here and is not in the file is kept, and the notes say what was "
+    "kept. Send `revision` (from the relationship) to be refused (409) if someone changed it "
+    "since you read it.",
+    tags=["case files"],
+)
+def import_case(
+    request: HttpRequest,
+    relationship_id: RelationshipId,
+    case: Annotated[dict[str, Any], Body(description="A case file, as JSON.")],
+    revision: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> dict[str, Any]:
+    relationship = _reached(request, relationship_id, Permission.EDIT).relationship
+    parsed = parse_case(json.dumps(case).encode(), "case", as_json=True)
+    notes = records.upload_case(
+        relationship=relationship, by=request.user, case=parsed, expected_revision=revision
+    )
+    security_event("upload", "Case file uploaded", relationship_id=relationship.pk)
+    relationship.refresh_from_db(fields=["revision"])
+    return {"revision": relationship.revision, "notes": notes}
+
+
+# --- consent ------------------------------------------------------------------------------
+
+
+@api.get(
+    "/relationships/{relationship_id}/consent",
+    response={200: list[schemas.ConsentOut], **ERRORS},
+    summary="Everyone's consent",
+    description="Each participant's consent (and the contract version it was given for) and "
+    "each affected party's. As FHIR Consent resources: /relationships/{id}/fhir.",
+    tags=["consent"],
+)
+def consent(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
+    relationship = _reached(request, relationship_id).relationship
+    people = [
+        {
+            "party": "participant",
+            "id": p.slug,
+            "role": p.role,
+            "consent": p.consent,
+            "contract_version": p.consent_version,
+        }
+        for p in relationship.participants.all()
+    ]
+    affected = [
+        {
+            "party": "affected_party",
+            "id": a.uid,
+            "role": None,
+            "consent": a.consent,
+            "contract_version": None,
+        }
+        for a in relationship.affected_parties.all()
+    ]
+    return people + affected
+
+
+NOTHING_TO_WITHDRAW = (
+    "You have not given your consent, so there is nothing to withdraw. You can say whether you "
+    "agree to working this way on the relationship's consent page."
+)
+
+
+@api.post(
+    "/relationships/{relationship_id}/consent/withdrawal",
+    response={200: list[schemas.ConsentOut], **ERRORS},
+    summary="Withdraw your own consent",
+    description="Takes effect at once, everywhere: the assessment, the FHIR Consent (inactive), "
+    "messages waiting to go out about the relationship (cancelled), and the counts of active "
+    "work in the next reports.",
+    tags=["consent"],
+)
+def withdraw_consent(
+    request: HttpRequest, relationship_id: RelationshipId, withdrawal: schemas.WithdrawalIn
+) -> list[dict[str, Any]]:
+    held = _reached(request, relationship_id, Permission.CONSENT)
+    me = held.participant
+    if not withdrawal.confirm:
+        raise CaseError(
+            "request", [Problem("confirm", "expected true: withdrawing takes effect at once")]
+        )
+    if me is None or me.consent not in ("informed", "given"):
+        raise Refused(NOTHING_TO_WITHDRAW)
+    actions.set_consent(participant=me, consent="withdrawn", by=request.user)
+    return consent(request, relationship_id)
+
+
+# --- outcome scores -----------------------------------------------------------------------
+
+
+def _series_out(series: OutcomeSeries) -> dict[str, Any]:
+    return {
+        "id": series.uid,
+        "instrument": series.instrument,
+        "of": series.of.slug,
+        "goal": series.goal,
+        "scores": [score_data(score) for score in series.scores.all()],
+    }
+
+
+@api.get(
+    "/relationships/{relationship_id}/scores",
+    response={200: list[schemas.SeriesOut], **ERRORS},
+    summary="Every outcome score",
+    description="Each questionnaire (or goal) started for someone, with its scores oldest "
+    "first; each score is its items' answers or, when only that was known, its total.",
+    tags=["outcomes"],
+)
+def list_scores(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
+    relationship = _reached(request, relationship_id).relationship
+    series = relationship.outcome_series.select_related("of").prefetch_related("scores")
+    return [_series_out(s) for s in series]
+
+
+@api.post(
+    "/relationships/{relationship_id}/series/{series_id}/scores",
+    response={201: schemas.SeriesOut, **ERRORS},
+    summary="Add a score",
+    description="One filled-in questionnaire for a series of /scores: `items` (every item's "
+    "answer, null for one left out) or `value` (the total), not both. An answer about "
+    "self-harm, or a reliable worsening, raises a safety flag for the professional and the "
+    "supervisor, as on the website.",
+    tags=["outcomes"],
+)
+def add_score(
+    request: HttpRequest,
+    relationship_id: RelationshipId,
+    series_id: Annotated[str, Path(max_length=64, description="The series' id, from /scores.")],
+    score: schemas.ScoreIn,
+) -> Status[dict[str, Any]]:
+    relationship = _reached(request, relationship_id, Permission.SCORE).relationship
+    series = relationship.outcome_series.select_related("of").filter(uid=series_id).first()
+    if series is None:
+        raise Http404("No such series")
+    if not questionnaire_people(request.user, relationship).filter(pk=series.of_id).exists():
+        raise PermissionDenied("You cannot fill in this person's questionnaire.")
+    if (score.items is None) == (score.value is None):
+        raise CaseError(
+            "request", [Problem("items", "expected either items or value, and not both")]
+        )
+    outcome_actions.record_score(
+        series=series,
+        by=request.user,
+        on=_not_after_today(score.date, "date"),
+        items=score.items,
+        value=score.value,
+        expected_revision=None,
+    )
+    return Status(201, _series_out(series))
+
+
+# --- worries ------------------------------------------------------------------------------
+
+
+@api.post(
+    "/relationships/{relationship_id}/worries",
+    response={201: schemas.WorryOut, **ERRORS},
+    summary="Raise a worry",
+    description="A worry about how the relationship is going (collusion, say), on the shared "
+    "record. With `private`, the person the relationship serves raises it with the supervisor "
+    "alone: nobody else learns of it (ADR 0015).",
+    tags=["worries"],
+)
+def raise_worry(
+    request: HttpRequest, relationship_id: RelationshipId, worry: schemas.WorryIn
+) -> Status[dict[str, Any]]:
+    permission = Permission.RAISE_PRIVATELY if worry.private else Permission.OBSERVE
+    relationship = _reached(request, relationship_id, permission).relationship
+    on = _not_after_today(worry.date, "date")
+    if worry.private:
+        held = records.raise_private_worry(
+            relationship=relationship, by=request.user, on=on, kind=worry.kind, note=worry.note
+        )
+        return Status(201, {"id": held.uid, "kind": held.kind, "date": held.date, "private": True})
+    records.raise_observation(
+        relationship=relationship,
+        by=request.user,
+        on=on,
+        kind=worry.kind,
+        note=worry.note,
+        expected_revision=None,
+    )
+    raised = relationship.observations.filter(raised_by=request.user.pk).latest("pk")
+    return Status(
+        201, {"id": raised.uid, "kind": raised.kind, "date": raised.date, "private": False}
+    )
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+@api.get(
+    "/relationships/{relationship_id}/messages",
+    response={200: list[schemas.MessageOut], **ERRORS},
+    summary="How messages about it were delivered",
+    description="The emails about this relationship sent to you (to an organisation's admin: "
+    "to anyone), newest first, with how their delivery stands; never their words or address.",
+    tags=["messages"],
+)
+def messages(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
+    held = _reached(request, relationship_id)
+    rows = OutgoingMessage.objects.filter(relationship=held.relationship)
+    if held.standing != "admin":
+        rows = rows.filter(recipient=request.user.pk)
+    fields = ("kind", "state", "created", "sent_at", "attempts")
+    return [dict(row) for row in rows.order_by("-created", "-pk").values(*fields)]
