@@ -18,6 +18,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from mutuality.framework import Case, validate_case
 from mutuality.web.accounts.models import Organisation
+from mutuality.web.relationships.consent_history import consent_changed
 from mutuality.web.relationships.models import (
     AffectedParty,
     Consultation,
@@ -343,12 +344,15 @@ def participant_fields(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _create_participants(r: Relationship, data: dict[str, Any]) -> dict[str, Participant]:
-    return {
+    people = {
         p["id"]: Participant.objects.create(
             relationship=r, position=position, **participant_fields(p)
         )
         for position, p in enumerate(data["participants"])
     }
+    for person in people.values():
+        consent_changed(person)
+    return people
 
 
 def contract_fields(contract: dict[str, Any]) -> dict[str, Any]:
@@ -414,9 +418,10 @@ def score_fields(x: dict[str, Any]) -> dict[str, Any]:
 
 def _create_records(r: Relationship, data: dict[str, Any], people: dict[str, Participant]) -> None:
     for position, a in enumerate(data["affected_parties"] or []):
-        AffectedParty.objects.create(
+        party = AffectedParty.objects.create(
             relationship=r, **record_id(a), **affected_party_fields(a, position)
         )
+        consent_changed(party)
     for d in data["disclosures"]:
         Disclosure.objects.create(
             relationship=r,
