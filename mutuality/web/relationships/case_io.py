@@ -344,15 +344,12 @@ def participant_fields(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _create_participants(r: Relationship, data: dict[str, Any]) -> dict[str, Participant]:
-    people = {
+    return {
         p["id"]: Participant.objects.create(
             relationship=r, position=position, **participant_fields(p)
         )
         for position, p in enumerate(data["participants"])
     }
-    for person in people.values():
-        consent_changed(person)
-    return people
 
 
 def contract_fields(contract: dict[str, Any]) -> dict[str, Any]:
@@ -492,6 +489,9 @@ def import_case(case: Case, organisation: Organisation) -> Relationship:
     )
     people = _create_participants(relationship, data)
     _create_contract(relationship, data["contract"], people)
+    for person in people.values():
+        # After the contract: the file's consents stand with the file's contract.
+        consent_changed(person)
     _create_records(relationship, data, people)
     reassess(relationship, reason="imported from a case file")
     return relationship
