@@ -6,7 +6,8 @@ resources use only elements common to R4 and R4B, and the tests check them with
 `fhir.resources.R4B` and with FHIR.js.
 
 People. The co-producer (role "recipient") is a Patient, the professional a Practitioner, each
-affected party a RelatedPerson of the co-producer. Each is known by a pseudonymous identifier
+affected party a RelatedPerson of the co-producer (the first, should there be several: every
+Consent but another co-producer's own is about that one). Each is known by a pseudonymous identifier
 (system `urn:mutuality:person`), which is also the resource's id: a participant has no stored
 id of its own but its slug, which is often a first name, so its key is a name-based UUID
 (uuid5) of its relationship's and its own primary keys; an affected party's is a uuid5 of its
@@ -27,9 +28,9 @@ id (and one fullUrl) per person, `meta.versionId` counting the states from 1 and
 with history holds every version in order, so the current state is the entry with the highest
 `versionId` (and the last of its fullUrl). R4 allows entries of a Bundle to share a fullUrl when
 their `meta.versionId`s differ (invariant bdl-7). An earlier version's policy names the contract
-version it was given for, else the latest version there was at the time. A state written
-without a history row (one made before the history was kept is backfilled, so only rows written
-outside the actions) is the latest version, with no `dateTime`, as when it began is not known.
+version it was given for, else the latest version there was at the time. A consent changed
+without a history row (the migration gave every earlier one its row, so only a write outside
+the actions leaves one) is the latest version, with no `dateTime`: when it began is not known.
 
 Scores. The QuestionnaireResponses and Observations are `mutuality.outcomes.fhir_bundle`'s, of
 the series the outcome pages read, with the co-producer's pseudonymous key as their subject's
@@ -144,14 +145,21 @@ class _State:
     number: int
 
 
-def _people(relationship: Relationship) -> list[_Person]:
-    """Patients, then Practitioners, then RelatedPersons, each in the relationship's order."""
+def _events_by_party(relationship: Relationship) -> dict[tuple[str, int], list[ConsentEvent]]:
+    """The relationship's consent history by ("participant" or "affected", the party's key),
+    each in order."""
     events: dict[tuple[str, int], list[ConsentEvent]] = {}
     for event in relationship.consent_events.all():
         if event.participant_id is not None:
             events.setdefault(("participant", event.participant_id), []).append(event)
         elif event.affected_party_id is not None:
             events.setdefault(("affected", event.affected_party_id), []).append(event)
+    return events
+
+
+def _people(relationship: Relationship) -> list[_Person]:
+    """Patients, then Practitioners, then RelatedPersons, each in the relationship's order."""
+    events = _events_by_party(relationship)
     participants = [
         _Person(
             kind=ROLE_RESOURCE[p.role],
@@ -233,6 +241,13 @@ def _version_at(contracts: Sequence[ContractVersion], moment: datetime | None) -
     return None
 
 
+def _then(state: _State, contracts: Sequence[ContractVersion]) -> int | None:
+    """The contract version an earlier state was given for, else the latest there was then."""
+    if state.contract_version is not None:
+        return state.contract_version
+    return _version_at(contracts, state.at)
+
+
 def _consent(person: _Person, patient: _Person, state: _State, policy: str) -> JSON:
     consent_id = str(uuid.uuid5(_NAMESPACE, f"consent|{person.key}"))
     meta: JSON = {
@@ -269,19 +284,13 @@ def _consents(
         return []
     *earlier, current = states
     latest = contracts[0].version if contracts else None
-    policy = consent_policy(relationship.pk, current.contract_version or latest)
+    given_for = current.contract_version
+    policy = consent_policy(relationship.pk, latest if given_for is None else given_for)
     now = _consent(person, patient, current, policy)
     if not history:
         return [now]
     before = [
-        _consent(
-            person,
-            patient,
-            state,
-            consent_policy(
-                relationship.pk, state.contract_version or _version_at(contracts, state.at)
-            ),
-        )
+        _consent(person, patient, state, consent_policy(relationship.pk, _then(state, contracts)))
         for state in earlier
     ]
     return [*before, now]
@@ -366,9 +375,9 @@ def _resources(entries: list[JSON]) -> list[JSON]:
 def organisation_ndjson(organisation: Organisation, *, names: bool = False) -> Iterator[str]:
     """Every relationship of the organisation as FHIR NDJSON, for an admin's bulk export: one
     line (ending in a newline) per resource, each resource once, grouped by kind in the order
-    of `RESOURCE_TYPES`. Consents are the current state only. A batch of `NDJSON_CHUNK`
-    relationships is read in a fixed number of queries; the lines are held until the last is
-    read, since each kind comes whole before the next."""
+    of `RESOURCE_TYPES`, referring to each other as `Type/id`. Consents are the current state
+    only. Each batch of `NDJSON_CHUNK` relationships is read in a fixed number of queries; the
+    lines are held until the last is read, since each kind comes whole before the next."""
     found: dict[str, dict[str, str]] = {kind: {} for kind in RESOURCE_TYPES}
     relationships = _fetched(Relationship.objects.filter(organisation=organisation))
     for relationship in relationships.order_by("pk").iterator(chunk_size=NDJSON_CHUNK):
