@@ -7,13 +7,22 @@
 // A FILE ending in .ndjson holds one resource a line (a bulk export); any other holds one
 // resource (a Bundle, say: FHIR.js checks the resources of its entries too). Elements R4 does
 // not define are errors here (errorOnUnexpected), not warnings. Prints each error, with the
-// file, line, resource and place, and exits 1 if there was any; 2 if a file cannot be read.
+// file, line, resource and place, and exits 1 if there was any; 2 if a file cannot be read
+// or FHIR.js is not installed.
 'use strict';
 
 const fs = require('fs');
-const { Fhir } = require('fhir');
 
-const fhir = new Fhir(); // FHIR.js's own R4 definitions: nothing is fetched
+function fhirJs() {
+  try {
+    return require('fhir');
+  } catch (error) {
+    console.error(`FHIR.js is not installed (${error.message}): run \`npm ci\` (or \`make setup\`).`);
+    process.exit(2);
+  }
+}
+
+const fhir = new (fhirJs().Fhir)(); // FHIR.js's own R4 definitions: nothing is fetched
 const FAILING = new Set(['error', 'fatal']);
 
 function resourcesOf(path) {
@@ -56,7 +65,7 @@ function main(paths) {
     }
   }
   problems.forEach((problem) => console.log(problem));
-  console.log(`${checked} resources checked, ${problems.length} errors`);
+  console.log(`${checked} ${checked === 1 ? 'resource' : 'resources'} checked, ${problems.length} errors`);
   return problems.length === 0 ? 0 : 1;
 }
 
