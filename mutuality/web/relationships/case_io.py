@@ -18,6 +18,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from mutuality.framework import Case, validate_case
 from mutuality.web.accounts.models import Organisation
+from mutuality.web.relationships.consent_history import consent_changed
 from mutuality.web.relationships.models import (
     AffectedParty,
     Consultation,
@@ -422,9 +423,10 @@ def score_fields(x: dict[str, Any]) -> dict[str, Any]:
 
 def _create_records(r: Relationship, data: dict[str, Any], people: dict[str, Participant]) -> None:
     for position, a in enumerate(data["affected_parties"] or []):
-        AffectedParty.objects.create(
+        party = AffectedParty.objects.create(
             relationship=r, **record_id(a), **affected_party_fields(a, position)
         )
+        consent_changed(party)
     for d in data["disclosures"]:
         Disclosure.objects.create(
             relationship=r,
@@ -495,6 +497,9 @@ def import_case(case: Case, organisation: Organisation) -> Relationship:
     )
     people = _create_participants(relationship, data)
     _create_contract(relationship, data["contract"], people)
+    for person in people.values():
+        # After the contract: the file's consents stand with the file's contract.
+        consent_changed(person)
     _create_records(relationship, data, people)
     reassess(relationship, reason="imported from a case file")
     return relationship

@@ -44,6 +44,7 @@ from mutuality.web.relationships.case_merge_records import (
     RecordsMixin,
     update_changed,
 )
+from mutuality.web.relationships.consent_history import consent_changed, state
 from mutuality.web.relationships.models import (
     ContractAgreement,
     ContractVersion,
@@ -170,12 +171,15 @@ class _Merge(RecordsMixin):
             if person is None:
                 self._keep_own_say(entry["id"], fields, _NEW_PERSON)
                 person = Participant.objects.create(relationship=self.relationship, **fields)
+                consent_changed(person)
                 self.changes.append({"added": "participants", "id": person.slug})
             else:
                 if not speaks_for(self.uploader, person):
                     here = {name: getattr(person, name) for name in _OWN_SAY}
                     self._keep_own_say(person.slug, fields, here)
+                was = state(person)
                 self._changed("participants", person.slug, update_changed(person, fields))
+                consent_changed(person, was)
             self.people[entry["id"]] = person
         left_out = sorted(set(existing) - set(self.people))
         if left_out:

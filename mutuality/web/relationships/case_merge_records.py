@@ -32,6 +32,7 @@ from mutuality.web.relationships.case_io import (
     score_fields,
     series_data,
 )
+from mutuality.web.relationships.consent_history import consent_changed, state
 from mutuality.web.relationships.models import (
     AffectedParty,
     Consultation,
@@ -207,12 +208,17 @@ class RecordsMixin:
     def _change_affected_party(
         self, party: AffectedParty, a: dict[str, Any], index: int
     ) -> list[str]:
-        return update_changed(party, affected_party_fields(a, index))
+        was = state(party)
+        changed = update_changed(party, affected_party_fields(a, index))
+        consent_changed(party, was)
+        return changed
 
     def _add_affected_party(self, a: dict[str, Any], index: int, path: str) -> AffectedParty:
-        return AffectedParty.objects.create(
+        party = AffectedParty.objects.create(
             relationship=self.relationship, **affected_party_fields(a, index)
         )
+        consent_changed(party)
+        return party
 
     def _change_disclosure(
         self, disclosure: Disclosure, d: dict[str, Any], index: int

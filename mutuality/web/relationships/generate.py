@@ -40,8 +40,10 @@ from mutuality.framework import QUESTIONS
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.audit.actions import record
 from mutuality.web.relationships.actions import reassess_many
+from mutuality.web.relationships.consent_history import consent_event
 from mutuality.web.relationships.models import (
     AffectedParty,
+    ConsentEvent,
     Consultation,
     ContractAgreement,
     ContractVersion,
@@ -491,6 +493,7 @@ class _Builder:
         Relationship,
         Participant,
         AffectedParty,
+        ConsentEvent,
         ContractVersion,
         ContractAgreement,
         Disclosure,
@@ -505,6 +508,10 @@ class _Builder:
         instance = model(**values)
         self.rows.setdefault(model, []).append(instance)
         return instance
+
+    def consent_history(self, party: Participant | AffectedParty) -> None:
+        """The first state of the party's consent, inserted with the rest."""
+        self.rows.setdefault(ConsentEvent, []).append(consent_event(party))
 
     def flush(self) -> list[Relationship]:
         """Insert everything planned since the last flush; the new relationships."""
@@ -651,6 +658,8 @@ class _Builder:
             else {},
             position=1,
         )
+        self.consent_history(professional)
+        self.consent_history(recipient)
         return professional, recipient
 
     def _consent(self, stage: str) -> str:
@@ -680,7 +689,7 @@ class _Builder:
             consent = _weighted(
                 rng, (("informed", 85), ("given", 7), ("not_sought", 3), ("not_needed", 5))
             )
-            self.new(
+            party = self.new(
                 AffectedParty,
                 relationship=relationship,
                 uid=_uid(rng),
@@ -691,6 +700,7 @@ class _Builder:
                 else "",
                 position=position,
             )
+            self.consent_history(party)
 
     def _supervision(
         self, relationship: Relationship, supervisor: User, started: date, end: date, every: int

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from mutuality.framework import VOCABULARY
 from mutuality.web.accounts.models import Organisation, said_name
@@ -229,6 +230,58 @@ class AffectedParty(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [_unique_id("relationship", name="affected_party_uid_unique")]
+
+
+class ConsentEvent(models.Model):
+    """One state of a person's consent, from when it began: a participant's or an affected
+    party's (exactly one of the two). Rows are only ever added, in the transaction that changed
+    the consent (consent_history.py is their one writer), so the record keeps every earlier
+    state, which the FHIR export can show (fhir.py)."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="consent_events"
+    )
+    participant = models.ForeignKey(
+        Participant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+    )
+    affected_party = models.ForeignKey(
+        AffectedParty,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+    )
+    consent = models.CharField(
+        max_length=20, help_text="The vocabulary's code, as the person's row stores it."
+    )
+    contract_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The contract version the consent was given for (participants only).",
+    )
+    at = models.DateTimeField(default=timezone.now, help_text="When this state began.")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(participant__isnull=False, affected_party__isnull=True)
+                    | models.Q(participant__isnull=True, affected_party__isnull=False)
+                ),
+                name="consent_event_one_party",
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The history is only added to: a state once recorded is never rewritten.
+        if not self._state.adding:
+            raise ValueError("A consent event is never changed once recorded.")
+        super().save(*args, **kwargs)
 
 
 class ContractVersion(models.Model):

@@ -18,7 +18,7 @@ from mutuality.web.audit.actions import record
 from mutuality.web.organisation.policy import policy_of
 from mutuality.web.outbox import events
 from mutuality.web.outbox.posting import cancel_on_withdrawal
-from mutuality.web.relationships import assessed, tallies
+from mutuality.web.relationships import assessed, consent_history, tallies
 from mutuality.web.relationships.case_io import to_case, with_records
 from mutuality.web.relationships.models import (
     AssessedPeriod,
@@ -225,6 +225,7 @@ def set_consent(
     relationship = participant.relationship
     bump_revision(relationship, expected_revision)
     before = participant.consent
+    was = consent_history.state(participant)
     participant.consent = consent
     # Consent is given for the contract as it stands: the latest version's number (ADR 0014).
     latest = relationship.contract_versions.order_by("-version").first()
@@ -232,6 +233,7 @@ def set_consent(
         latest.version if latest is not None and consent in ("informed", "given") else None
     )
     participant.save(update_fields=["consent", "consent_version"])
+    consent_history.consent_changed(participant, was)
     audit(
         by,
         "update",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from mutuality.web.outbox import events
-from mutuality.web.relationships import assessed
+from mutuality.web.relationships import assessed, consent_history
 from mutuality.web.relationships.actions import Refused, StaleEdit, audit, bump_revision, reassess
 from mutuality.web.relationships.actions.questions import current_contract, save_contract
 from mutuality.web.relationships.contract_changes import material
@@ -191,8 +191,10 @@ def confirm_consent(
     if asked.version != version:
         raise StaleEdit("The contract changed after this person opened the page.")
     before = participant.consent_version
+    was = consent_history.state(participant)
     participant.consent_version = version
     participant.save(update_fields=["consent_version"])
+    consent_history.consent_changed(participant, was)
     audit(
         by,
         "update",

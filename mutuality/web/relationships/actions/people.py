@@ -24,6 +24,7 @@ from mutuality.web.accounts.models import Role, hash_token
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox import events
 from mutuality.web.relationships.actions import StaleEdit, bump_revision, reassess
+from mutuality.web.relationships.consent_history import consent_changed, state
 from mutuality.web.relationships.models import (
     AffectedParty,
     Invitation,
@@ -80,6 +81,7 @@ def propose(
         participant = Participant.objects.create(
             relationship=relationship, slug=slug, role=role, user=user, position=position
         )
+        consent_changed(participant)
         record(user=by, action="create", obj=participant, **_where(relationship), role=role)
     reassess(
         relationship, reason=said(gettext_noop("%(who)s proposed the relationship"), who=my_id)
@@ -115,6 +117,7 @@ def invite(
             role="recipient",
             position=(last.position + 1) if last else 0,
         )
+        consent_changed(participant)
         record(
             user=by,
             action="create",
@@ -268,6 +271,7 @@ def add_affected_party(
         reason=reason,
         position=(last.position + 1) if last else 0,
     )
+    consent_changed(party)
     record(user=by, action="create", obj=party, **_where(relationship), name=name, consent=consent)
     if not relationship.affected_identified:
         Relationship.objects.filter(pk=relationship.pk).update(affected_identified=True)
@@ -306,8 +310,10 @@ def update_affected_party(
     bump_revision(relationship, expected_revision)
     before = {"name": party.name, "consent": party.consent, "reason": party.reason}
     after = {"name": name, "consent": consent, "reason": reason}
+    was = state(party)
     party.name, party.consent, party.reason = name, consent, reason
     party.save(update_fields=["name", "consent", "reason"])
+    consent_changed(party, was)
     for field, value in after.items():
         if before[field] != value:
             record(
