@@ -90,9 +90,10 @@ examples: setup  ## Assess the example cases on the command line and print their
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
 	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
-	@# The tests without a browser on every core, then the browser tests (one Chromium).
+	@# The tests without a browser on every core, then the browser tests (a Chromium and a live
+	@# server for each of up to four processes).
 	$(BIN)/pytest -q -m "not browser" -n auto
-	$(BIN)/pytest -q -m browser
+	$(BIN)/pytest -q -m browser -n auto --maxprocesses 4
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
 	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
@@ -100,7 +101,7 @@ test-fast: setup  ## The quick loop while you work: every test but the browser o
 
 test-browser: setup  ## Only the browser tests (Chromium, axe); a screenshot of every page checked goes to var/screenshots/.
 	@scripts/need chromium:/usr/bin/chromium
-	MUTUALITY_SCREENSHOTS=1 $(BIN)/pytest -q -m browser
+	MUTUALITY_SCREENSHOTS=1 $(BIN)/pytest -q -m browser -n auto --maxprocesses 4
 
 messages: setup  ## Gather every string marked for translation into locale/$(MESSAGES_LOCALE)/LC_MESSAGES/django.po (MESSAGES_LOCALE=cy by default).
 	@scripts/need $(GETTEXT)
@@ -108,7 +109,7 @@ messages: setup  ## Gather every string marked for translation into locale/$(MES
 
 test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	@scripts/need $(JAVA) $(REDIS)
-	scripts/with-postgres $(BIN)/pytest -q -m "not browser" -n auto tests/integration
+	scripts/with-postgres $(BIN)/pytest -q -m "not browser and not same_on_every_database" -n auto tests/integration
 
 check-deploy: setup  ## Django's deployment checks on the production settings (a throwaway key and host); any warning fails.
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

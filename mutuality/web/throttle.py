@@ -41,6 +41,7 @@ WINDOW_SECONDS = 60
 DOWNLOADS = frozenset(
     {
         "accounts:record-pdf",
+        "api:openapi-json",  # the API's description (its endpoints count per token: api/auth.py)
         "accounts:record-json",
         "organisation:record-pdf",
         "organisation:record-json",

@@ -96,6 +96,7 @@ def pages_for(world: World, standing: str) -> list[Page]:
         Page("/accounts/messages/"),
         Page("/accounts/language/"),
         Page("/accounts/details/"),
+        Page("/accounts/tokens/"),
         Page("/accounts/record/"),
         Page("/accounts/record.pdf", html=False),
         Page("/accounts/record.json", html=False),
@@ -122,6 +123,7 @@ def public_pages() -> list[Page]:
         Page("/reports/public/home/v1.csv", html=False),
         Page("/reports/public/home/v1.json", html=False),
         *ABOUT_PAGES,
+        Page("/api/v1/docs"),
     ]
 
 

@@ -193,3 +193,19 @@ def test_nobody_revokes_someone_elses_token(world: World) -> None:
     # Assert
     assert answer.status_code == 404
     assert bearer(secret).get("/api/v1/relationships").status_code == 200
+
+
+@pytest.mark.asvs("3.5.1")
+def test_a_signed_in_browser_without_a_token_is_refused(world: World) -> None:
+    """The session's cookie is not a way into the API: a signed-in browser's request (which
+    another site could make it send) is refused without a token, and writes nothing."""
+    client = world.client("professional")
+    url = f"/api/v1/relationships/{world.relationship.pk}/worries"
+
+    # Act
+    read = client.get("/api/v1/relationships")
+    write = client.post(url, json.dumps({"kind": "collusion"}), content_type="application/json")
+
+    # Assert
+    assert (read.status_code, write.status_code) == (401, 401)
+    assert not Observation.objects.exists()

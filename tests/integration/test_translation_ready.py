@@ -38,6 +38,7 @@ from tests.pseudo_translation import PSEUDO, pseudo_translated, transformed
 
 MARKED = {
     # Every page's frame (base.html, templates/_components/) is marked; these pages are too.
+    "api-tokens",
     "accounts:account",
     "accounts:details",
     "accounts:language",
@@ -137,7 +138,12 @@ MARKED = {
 }
 """Pages whose every word is marked: walked under the pseudo-translation for each role."""
 
-NOT_YET: set[str] = set()
+NOT_YET: set[str] = {
+    # The API's documentation: its frame and headings are marked, but each endpoint's summary
+    # and description come from the OpenAPI document, written in English in the code for the
+    # developers who read it (ADR 0018).
+    "api-docs",
+}
 """Pages not yet marked, each group with what holds it back. Remove a page when it is marked,
 and add it to MARKED."""
 

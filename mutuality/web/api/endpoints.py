@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import Body, NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError
@@ -19,6 +20,7 @@ from mutuality.framework import CaseError, Problem, parse_case
 from mutuality.web.access import (
     Permission,
     Reach,
+    administered_organisation,
     questionnaire_people,
     reach,
     standing_in_sql,
@@ -29,7 +31,7 @@ from mutuality.web.api.auth import NeedsSecondFactor, TokenBearer, TooManyReques
 from mutuality.web.api.schemas import ERRORS, PER_PAGE
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox.models import OutgoingMessage
-from mutuality.web.relationships import actions
+from mutuality.web.relationships import actions, fhir
 from mutuality.web.relationships.actions import Refused, StaleEdit, records
 from mutuality.web.relationships.actions import outcomes as outcome_actions
 from mutuality.web.relationships.case_io import export_data, score_data
@@ -472,3 +474,65 @@ def messages(request: HttpRequest, relationship_id: RelationshipId) -> list[dict
         rows = rows.filter(recipient=request.user.pk)
     fields = ("kind", "state", "created", "sent_at", "attempts")
     return [dict(row) for row in rows.order_by("-created", "-pk").values(*fields)]
+
+
+# --- FHIR R4 ------------------------------------------------------------------------------
+
+
+@api.get(
+    "/relationships/{relationship_id}/fhir",
+    response={200: dict[str, Any], **ERRORS},
+    summary="The relationship as FHIR R4",
+    description="A Bundle (collection): one Consent for each person whose consent is asked "
+    "(each participant, and each affected party unless their consent is not needed), with the "
+    "person the relationship serves as `patient`, the consenting person as `performer` and the "
+    "contract version as `policy`; status proposed, active, rejected or inactive (withdrawn). "
+    "The people as Patient, Practitioner and RelatedPerson, by pseudonymous identifiers "
+    "(urn:mutuality:person); the outcome scores as QuestionnaireResponse and Observation. "
+    "With `_history=true`, every earlier state of each Consent too, as its earlier versions.",
+    tags=["FHIR"],
+)
+def relationship_fhir(
+    request: HttpRequest,
+    relationship_id: RelationshipId,
+    history: Annotated[bool, Query(alias="_history")] = False,
+) -> dict[str, Any]:
+    relationship = _reached(request, relationship_id).relationship
+    security_event("export", "FHIR bundle read", relationship_id=relationship.pk, format="fhir")
+    return fhir.relationship_bundle(relationship, history=history)
+
+
+NDJSON = "application/fhir+ndjson"
+
+
+@api.get(
+    "/fhir/$export",
+    response=ERRORS,
+    summary="Everything of your organisation as FHIR NDJSON (admins)",
+    description="For an organisation's admin: every relationship's current Consents, people "
+    "and outcome resources, one resource to a line, each kind of resource together (Patient, "
+    "Practitioner, RelatedPerson, Consent, QuestionnaireResponse, Observation), as FHIR bulk "
+    "data is written.",
+    tags=["FHIR"],
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "One FHIR resource (JSON) to a line.",
+                "content": {NDJSON: {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def organisation_export(request: HttpRequest) -> HttpResponseBase:
+    organisation = administered_organisation(request.user, "fhir-export")
+    record(
+        user=request.user,
+        action="export",
+        obj=organisation,
+        organisation_id=organisation.pk,
+        via="api",
+    )
+    security_event("export", "FHIR bulk export", format="fhir-ndjson")
+    response = StreamingHttpResponse(fhir.organisation_ndjson(organisation), content_type=NDJSON)
+    response["Content-Disposition"] = 'attachment; filename="mutuality-fhir.ndjson"'
+    return response

@@ -153,7 +153,7 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "description": operation.get("description", ""),
                     "parameters": operation.get("parameters", []),
                     "body": _schema_name(operation.get("requestBody")),
-                    "answers": sorted(operation.get("responses", {})),
+                    "answers": sorted(str(status) for status in operation.get("responses", {})),
                     "anchor": operation.get("operationId", f"{method}-{route}"),
                 }
             )
