@@ -363,6 +363,7 @@ ORGANISATION_PAGES: dict[str, tuple[str | None, bool]] = {
     "details": (None, True),
     "instruments": (None, True),
     "retention": (None, True),
+    "exchange": (None, True),
 }
 ORGANISATION_READ_ONLY = {  # no POST
     *("home", "people", "person", "relationships", "settings"),

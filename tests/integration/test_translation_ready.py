@@ -64,6 +64,7 @@ MARKED = {
     "organisation:instruments",
     "organisation:erase",
     "organisation:retention",
+    "organisation:exchange",
     # The relationship list, what is due, the audit log, help now, uploading a case file,
     # withdrawing consent, and every reason a 403 gives.
     "relationships:dashboard",

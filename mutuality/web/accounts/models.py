@@ -72,6 +72,12 @@ class Organisation(models.Model):
         "deleted (organisation/retention.py). 20 by default: the NHS Records Management Code "
         "of Practice's period for mental health records.",
     )
+    fhir_names = models.BooleanField(
+        default=False,
+        help_text="Whether the FHIR data other systems read through the API names people "
+        "(Patient, Practitioner and RelatedPerson names); by default they are known only by "
+        "pseudonymous identifiers (ADR 0003, ADR 0018).",
+    )
 
     def __str__(self) -> str:
         return self.name

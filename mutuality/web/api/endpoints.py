@@ -488,7 +488,7 @@ def messages(request: HttpRequest, relationship_id: RelationshipId) -> list[dict
     "person the relationship serves as `patient`, the consenting person as `performer` and the "
     "contract version as `policy`; status proposed, active, rejected or inactive (withdrawn). "
     "The people as Patient, Practitioner and RelatedPerson, by pseudonymous identifiers "
-    "(urn:mutuality:person); the outcome scores as QuestionnaireResponse and Observation. "
+    "(urn:mutuality:person), named only where the organisation has turned names on; the outcome scores as QuestionnaireResponse and Observation. "
     "With `_history=true`, every earlier state of each Consent too, as its earlier versions.",
     tags=["FHIR"],
 )
@@ -499,7 +499,8 @@ def relationship_fhir(
 ) -> dict[str, Any]:
     relationship = _reached(request, relationship_id).relationship
     security_event("export", "FHIR bundle read", relationship_id=relationship.pk, format="fhir")
-    return fhir.relationship_bundle(relationship, history=history)
+    names = relationship.organisation.fhir_names
+    return fhir.relationship_bundle(relationship, history=history, names=names)
 
 
 NDJSON = "application/fhir+ndjson"
@@ -533,6 +534,7 @@ def organisation_export(request: HttpRequest) -> HttpResponseBase:
         via="api",
     )
     security_event("export", "FHIR bulk export", format="fhir-ndjson")
-    response = StreamingHttpResponse(fhir.organisation_ndjson(organisation), content_type=NDJSON)
+    lines = fhir.organisation_ndjson(organisation, names=organisation.fhir_names)
+    response = StreamingHttpResponse(lines, content_type=NDJSON)
     response["Content-Disposition"] = 'attachment; filename="mutuality-fhir.ndjson"'
     return response

@@ -36,7 +36,7 @@ alone (in `fields`): a name, a title, a note, an answer or a goal never enters t
 is kept for years and never erased (docs/security.md, "The audit trail")."""
 
 CODE_FIELDS = frozenset(
-    {"consent", "role", "state", "status", "language", "agreed", "active", "stage"}
+    {"consent", "role", "state", "status", "language", "agreed", "active", "stage", "fhir_names"}
 )
 """The fields whose value before and after a change is a code (or yes or no), kept with it."""
 

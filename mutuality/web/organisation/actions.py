@@ -426,6 +426,24 @@ def save_retention(*, organisation: Organisation, by: Any, years: int, expected:
     return True
 
 
+def save_exchange(*, organisation: Organisation, by: Any, names: bool, expected: int) -> bool:
+    """Keep whether the FHIR data other systems read names people (ADR 0018)."""
+    if names == organisation.fhir_names:
+        return False
+    before = organisation.fhir_names
+    _bump(organisation, expected, fhir_names=names)
+    record(
+        user=by,
+        action="update",
+        obj=organisation,
+        **_at(organisation.pk),
+        field="fhir_names",
+        before=before,
+        after=names,
+    )
+    return True
+
+
 def instruments_in_use(organisation: Organisation) -> set[str]:
     """Ids of the organisation's instruments that a relationship of it has scores on (one
     query each: an index range, whatever the number of scores)."""

@@ -258,6 +258,18 @@ class RetentionForm(_Revision):
             self.fields["retention_years"].widget.attrs.pop(name, None)
 
 
+class ExchangeForm(_Revision):
+    fhir_names = forms.BooleanField(
+        label=_("Put people's names in the FHIR data other systems read"),
+        help_text=_(
+            "Other systems read a relationship's consent and scores through the API, as FHIR. "
+            "Without names, they know each person by a code: only Mutuality can tell who it "
+            "is. Turn names on only if the systems that read it may hold them."
+        ),
+        required=False,
+    )
+
+
 class EraseForm(NhsFormMixin, forms.Form):
     """Confirming an erasure: a box to tick that names the person (views.erase)."""
 

@@ -26,5 +26,6 @@ urlpatterns = [
     path("settings/crisis-lines-and-report-name/", views.details, name="details"),
     path("settings/instruments/", views.instruments, name="instruments"),
     path("settings/retention/", views.retention, name="retention"),
+    path("settings/exchange/", views.exchange, name="exchange"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -40,6 +40,7 @@ from mutuality.web.organisation.forms import (
     AssignForm,
     DetailsForm,
     EraseForm,
+    ExchangeForm,
     InstrumentsForm,
     InviteStaffForm,
     PolicyForm,
@@ -574,3 +575,25 @@ def retention(request: HttpRequest) -> HttpResponse:
 
     done = _("How long you keep records is saved.")
     return _settings_form(request, organisation, form, save, "organisation/retention.html", done)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exchange(request: HttpRequest) -> HttpResponse:
+    """Whether the FHIR data other systems read through the API names people."""
+    organisation = administered_organisation(request.user, "exchange")
+
+    def form(data: QueryDict | None) -> ExchangeForm:
+        initial = {"revision": organisation.revision, "fhir_names": organisation.fhir_names}
+        return ExchangeForm(data, initial=initial)
+
+    def save(form: ExchangeForm) -> bool:
+        return actions.save_exchange(
+            organisation=organisation,
+            by=request.user,
+            names=form.cleaned_data["fhir_names"],
+            expected=form.cleaned_data["revision"],
+        )
+
+    done = _("What other systems read is saved.")
+    return _settings_form(request, organisation, form, save, "organisation/exchange.html", done)
