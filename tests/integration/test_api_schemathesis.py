@@ -10,11 +10,14 @@ Hypothesis is asked for enough examples that each standing reaches it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -36,6 +39,18 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests() -> Iterator[None]:
+    """Schemathesis calls the WSGI application itself, not Django's test client, so Django would
+    close the database connection when each request ends, and with it the test's transaction
+    (PostgreSQL's is a real connection). The test client stops that; so does this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
