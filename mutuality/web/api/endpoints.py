@@ -34,8 +34,8 @@ from mutuality.web.outbox.models import OutgoingMessage
 from mutuality.web.relationships import actions, fhir
 from mutuality.web.relationships.actions import Refused, StaleEdit, records
 from mutuality.web.relationships.actions import outcomes as outcome_actions
-from mutuality.web.relationships.case_io import export_data, score_data
-from mutuality.web.relationships.models import AssessmentRecord, OutcomeSeries, Relationship
+from mutuality.web.relationships.case_io import export_data, series_data
+from mutuality.web.relationships.models import AssessmentRecord, Relationship
 from mutuality.web.security_log import security_event
 
 DESCRIPTION = """Mutuality's data for other systems: relationships, their assessments, case
@@ -358,16 +358,6 @@ def withdraw_consent(
 # --- outcome scores -----------------------------------------------------------------------
 
 
-def _series_out(series: OutcomeSeries) -> dict[str, Any]:
-    return {
-        "id": series.uid,
-        "instrument": series.instrument,
-        "of": series.of.slug,
-        "goal": series.goal,
-        "scores": [score_data(score) for score in series.scores.all()],
-    }
-
-
 @api.get(
     "/relationships/{relationship_id}/scores",
     response={200: list[schemas.SeriesOut], **ERRORS},
@@ -379,7 +369,7 @@ def _series_out(series: OutcomeSeries) -> dict[str, Any]:
 def list_scores(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
     relationship = _reached(request, relationship_id).relationship
     series = relationship.outcome_series.select_related("of").prefetch_related("scores")
-    return [_series_out(s) for s in series]
+    return [series_data(s) for s in series]
 
 
 @api.post(
@@ -416,7 +406,7 @@ def add_score(
         value=score.value,
         expected_revision=None,
     )
-    return Status(201, _series_out(series))
+    return Status(201, series_data(series))
 
 
 # --- worries ------------------------------------------------------------------------------
