@@ -301,7 +301,11 @@ def import_case(
     tags=["consent"],
 )
 def consent(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
-    relationship = _reached(request, relationship_id).relationship
+    return _consents(_reached(request, relationship_id).relationship)
+
+
+def _consents(relationship: Relationship) -> list[dict[str, Any]]:
+    """Each participant's consent, then each affected party's, as ConsentOut."""
     people = [
         {
             "party": "participant",
@@ -352,7 +356,7 @@ def withdraw_consent(
     if me is None or me.consent not in ("informed", "given"):
         raise Refused(NOTHING_TO_WITHDRAW)
     actions.set_consent(participant=me, consent="withdrawn", by=request.user)
-    return consent(request, relationship_id)
+    return _consents(held.relationship)
 
 
 # --- outcome scores -----------------------------------------------------------------------
