@@ -39,6 +39,12 @@ from mutuality.outcomes._definition import (
     TextLicence,
 )
 from mutuality.outcomes._fhir import fhir_bundle
+from mutuality.outcomes._fhir_in import (
+    FhirInputError,
+    ImportedResponse,
+    ReadResponses,
+    read_questionnaire_responses,
+)
 from mutuality.outcomes._group import (
     GroupChange,
     PairCounts,
@@ -104,11 +110,13 @@ __all__ = [
     "Cutoff",
     "DatedScore",
     "Direction",
+    "FhirInputError",
     "FixedCutoff",
     "FixedThreshold",
     "GroupChange",
     "HorizonName",
     "Horizons",
+    "ImportedResponse",
     "Instrument",
     "InstrumentDefinition",
     "ItemScore",
@@ -127,6 +135,7 @@ __all__ = [
     "PersonSeries",
     "Proportion",
     "ProportionName",
+    "ReadResponses",
     "ReliableChangeRule",
     "ResponseOption",
     "ResponseOptionDefinition",
@@ -161,6 +170,7 @@ __all__ = [
     "questionnaire_lines",
     "rci",
     "read_item_text",
+    "read_questionnaire_responses",
     "read_scores_csv",
     "reliable_change_threshold",
     "resolve_series",

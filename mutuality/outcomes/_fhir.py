@@ -3,7 +3,9 @@
 PHQ-9 and GAD-7 totals carry their LOINC codes (44261-6 and 70274-6; the panels
 44249-1 and 69737-5 name the questionnaires). Other instruments use a local code
 system. People are identified by a pseudonymous identifier, not a Patient
-resource, because the scores file holds no demographics.
+resource, because the scores file holds no demographics. A goal is an answer of its own (item
+`goal`) as well as words of the total's text, and `read_questionnaire_responses` reads the
+responses back (ADR 0019).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ _LOINC_CODES: dict[str, tuple[str, str, str, str]] = {
         "Generalized anxiety disorder 7 item (GAD-7)",
     ),
 }
+LOINC_PANELS = {instrument: codes[2] for instrument, codes in _LOINC_CODES.items()}
+"""The LOINC panel that names each questionnaire we code in LOINC."""
 
 
 def _coding(series: PersonSeries) -> dict[str, str]:
@@ -86,8 +90,19 @@ def _response(series: PersonSeries, when: datetime.date, score: float) -> dict[s
         "questionnaire": _questionnaire(series),
         "subject": _subject(series.person),
         "authored": when.isoformat(),
-        "item": [{"linkId": "total", "text": text, "answer": [_answer(score)]}],
+        "item": _items(series, text, score),
     }
+
+
+def _items(series: PersonSeries, text: str, score: float) -> list[dict[str, Any]]:
+    items = [{"linkId": "total", "text": text, "answer": [_answer(score)]}]
+    if series.goal:
+        # The goal as an answer of its own too, so that an import reads it back as it was.
+        answer = {"valueString": series.goal}
+        items.append(
+            {"linkId": "goal", "text": "The goal, in the person's own words", "answer": [answer]}
+        )
+    return items
 
 
 def _observation(

@@ -151,3 +151,13 @@ def sian(db: None) -> Any:
         role=Role.CO_PRODUCER,
     )
     return verify_email(user)
+
+
+@pytest.fixture
+def latest_schema_afterwards() -> Iterator[None]:
+    """Leave the database at the newest migrations after a test of a data migration, as the
+    tests after it expect (tests/integration/migrating.py)."""
+    from tests.integration.migrating import migrate_to_latest
+
+    yield
+    migrate_to_latest()

@@ -36,6 +36,24 @@ def _series(relationship: Relationship) -> str:
     return str(relationship.outcome_series.get(instrument="phq9").uid)
 
 
+def _scores_csv(relationship: Relationship) -> str:
+    recipient = relationship.participants.get(role="recipient")
+    return f"person,instrument,date,score\n{recipient.slug},phq9,{timezone.localdate()},5\n"
+
+
+def _responses(relationship: Relationship) -> dict[str, Any]:
+    recipient = relationship.participants.get(role="recipient")
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "questionnaire": "http://loinc.org/q/44249-1",
+        "subject": {"identifier": {"system": "urn:mutuality:person", "value": recipient.uid}},
+        "authored": timezone.localdate().isoformat(),
+        "item": [{"linkId": "total", "answer": [{"valueInteger": 5}]}],
+    }
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": response}]}
+
+
 # name: method, route (after /api/v1), body, and the status for each standing on their own
 # relationship: professional, co-producer, supervisor, reviewer, admin.
 ENDPOINTS: dict[str, tuple[str, str, Body, str]] = {
@@ -97,10 +115,19 @@ ENDPOINTS: dict[str, tuple[str, str, Body, str]] = {
         _no_body,
         "200 200 200 200 200",
     ),
+    "scores-import": (
+        "POST",
+        "/relationships/{relationship_id}/scores/import",
+        _scores_csv,
+        "200 200 403 403 403",
+    ),
     "fhir": ("GET", "/relationships/{relationship_id}/fhir", _no_body, "200 200 200 200 200"),
     # The organisation's, not a relationship's: its admins' alone, anywhere else not found.
     "fhir-export": ("GET", "/fhir/$export", _no_body, "404 404 404 404 200"),
+    "fhir-import": ("POST", "/fhir/import", _responses, "404 404 404 404 200"),
 }
+ORGANISATIONS = ("fhir-export", "fhir-import")
+"""The endpoints of an organisation, not a relationship: each admin's for their own."""
 
 # What each standing reaches of the other relationship (same organisation, another
 # professional): its own professional and the organisation's admin see it; nobody else does.
@@ -121,7 +148,7 @@ def _expected(name: str, standing: str, theirs: bool) -> int:
     row = dict(zip(OWN, (int(x) for x in ENDPOINTS[name][3].split()), strict=True))
     if name == "list":
         return 200  # the list is everyone's: what is in it is tested below
-    if name == "fhir-export":
+    if name in ORGANISATIONS:
         return 200 if standing in ("admin", "other_admin") else 404
     if theirs:
         return row.get(standing, 404)
@@ -135,7 +162,10 @@ def _call(client: Client, name: str, relationship: Relationship) -> Any:
     url = "/api/v1" + route.format(relationship_id=relationship.pk, series_id=series)
     if method == "GET":
         return client.get(url)
-    return client.post(url, json.dumps(body(relationship)), content_type="application/json")
+    data = body(relationship)
+    if isinstance(data, str):
+        return client.post(url, data, content_type="text/csv")
+    return client.post(url, json.dumps(data), content_type="application/json")
 
 
 def _client(secret: str | None) -> Client:

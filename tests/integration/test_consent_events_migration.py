@@ -3,34 +3,13 @@ consent history: the consent they have now, from the relationship's last change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = ("relationships", "0020_stored_words")
-AFTER = ("relationships", "0021_consent_events")
+from tests.integration.migrating import relationships_at
 
-
-def _migrate(target: tuple[str, str]) -> Any:
-    """Relationships at `target`; every other app at its newest, as the database has it (the
-    models of an older state of another app would miss its newer columns)."""
-    executor = MigrationExecutor(connection)
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != target[0]]
-    targets = [target, *others]
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _latest_schema_afterwards() -> Iterator[None]:
-    """Leave the database at the newest migrations, as the tests after this one expect."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+pytestmark = pytest.mark.usefixtures("latest_schema_afterwards")
+BEFORE = "0020_stored_words"
+AFTER = "0021_consent_events"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,7 +18,7 @@ def test_everyone_recorded_gets_one_row_with_their_consent_now() -> None:
     needed) give four rows, each with its person's consent and contract version, at the
     relationship's last change."""
     # Arrange
-    old = _migrate(BEFORE)
+    old = relationships_at(BEFORE)
     org = old.get_model("accounts", "Organisation").objects.create(slug="o", name="O")
     r = old.get_model("relationships", "Relationship").objects.create(organisation=org, title="t")
     participant = old.get_model("relationships", "Participant")
@@ -52,7 +31,7 @@ def test_everyone_recorded_gets_one_row_with_their_consent_now() -> None:
     not_needed = party.objects.create(relationship=r, name="y", consent="not_needed")
 
     # Act
-    new = _migrate(AFTER)
+    new = relationships_at(AFTER)
 
     # Assert
     rows = new.get_model("relationships", "ConsentEvent").objects.order_by("pk")

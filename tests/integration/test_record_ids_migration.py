@@ -3,38 +3,21 @@ who recorded each consultation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.integration.migrating import apps_at
 
 APPS = [("accounts", "0002_user_team"), ("audit", "0001_initial")]
 BEFORE = [("relationships", "0005_safety_flags"), *APPS]
 AFTER = [("relationships", "0006_record_ids"), *APPS]
-
-
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _latest_schema_afterwards() -> Iterator[None]:
-    """Leave the database at the newest migrations, as the tests after this one expect."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+pytestmark = pytest.mark.usefixtures("latest_schema_afterwards")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_records_get_unique_ids_and_consultations_their_author() -> None:
     """Rows made before the migration each get a distinct id; a consultation's author comes
     from its audit event, and one without an event stays a file's (no author)."""
-    old = _migrate(BEFORE)
+    old = apps_at(BEFORE)
     org = old.get_model("accounts", "Organisation").objects.create(slug="o", name="O")
     user = old.get_model("accounts", "User").objects.create(username="sup", organisation=org)
     r = old.get_model("relationships", "Relationship").objects.create(organisation=org, title="t")
@@ -56,7 +39,7 @@ def test_existing_records_get_unique_ids_and_consultations_their_author() -> Non
         object_id=str(recorded.pk),
     )
 
-    new = _migrate(AFTER)
+    new = apps_at(AFTER)
 
     observations = new.get_model("relationships", "Observation").objects.all()
     ids = [o.uid for o in observations]

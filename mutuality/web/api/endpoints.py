@@ -31,7 +31,7 @@ from mutuality.web.api.auth import NeedsSecondFactor, TokenBearer, TooManyReques
 from mutuality.web.api.schemas import ERRORS, PER_PAGE
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox.models import OutgoingMessage
-from mutuality.web.relationships import actions, fhir
+from mutuality.web.relationships import actions, fhir, score_import
 from mutuality.web.relationships.actions import Refused, StaleEdit, records
 from mutuality.web.relationships.actions import outcomes as outcome_actions
 from mutuality.web.relationships.case_io import export_data, series_data
@@ -127,6 +127,15 @@ def _case_error(request: HttpRequest, error: CaseError) -> HttpResponse:
         {"loc": ["body", *(p.path.split(".") if p.path else [])], "msg": p.message, "type": "case"}
         for p in error.problems
     ]
+    return api.create_response(request, {"detail": problems}, status=422)
+
+
+@api.exception_handler(score_import.ImportRefused)
+def _import_refused(request: HttpRequest, error: score_import.ImportRefused) -> HttpResponse:
+    problems = []
+    for problem in error.problems:
+        where, _, message = problem.partition(": ")
+        problems.append({"loc": ["body", where], "msg": message or where, "type": "import"})
     return api.create_response(request, {"detail": problems}, status=422)
 
 
@@ -413,6 +422,52 @@ def add_score(
     return Status(201, series_data(series))
 
 
+CSV = "text/csv"
+DryRun = Annotated[
+    bool,
+    Query(description="Only say what would change, and change nothing (the default: false)."),
+]
+
+
+def _imported(plan: score_import.ImportPlan, by: Any, *, dry_run: bool) -> dict[str, Any]:
+    if not dry_run:
+        score_import.apply_plan(plan, by)
+    return score_import.summary(plan, dry_run=dry_run)
+
+
+@api.post(
+    "/relationships/{relationship_id}/scores/import",
+    response={200: schemas.ImportOut, **ERRORS},
+    summary="Import scores from a CSV file",
+    description="Outcome scores as CSV, one score a row: `person,instrument,date,score` and "
+    "`goal` for goal-based outcomes, `person` being a co-producer's id in the case file (as "
+    "`mutuality outcomes` reads). Each score is added to that person's series of the "
+    "instrument (started if need be), unless the same score on the same date is already "
+    "there. With `dry_run=true`, says what would change and changes nothing. A file with any "
+    "problem changes nothing; each problem names its line and column.",
+    tags=["outcomes"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {CSV: {"schema": {"type": "string"}}},
+        }
+    },
+)
+def import_scores_csv(
+    request: HttpRequest, relationship_id: RelationshipId, dry_run: DryRun = False
+) -> dict[str, Any]:
+    relationship = _reached(request, relationship_id, Permission.SCORE).relationship
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise score_import.ImportRefused(["the file: expected text in UTF-8"]) from None
+    plan = score_import.plan_csv(text, relationship)
+    allowed = set(questionnaire_people(request.user, relationship).values_list("uid", flat=True))
+    if any(planned.incoming.person not in allowed for planned in plan.scores):
+        raise PermissionDenied("You cannot fill in questionnaires for everyone in this file.")
+    return _imported(plan, request.user, dry_run=dry_run)
+
+
 # --- worries ------------------------------------------------------------------------------
 
 
@@ -532,3 +587,26 @@ def organisation_export(request: HttpRequest) -> HttpResponseBase:
     response = StreamingHttpResponse(lines, content_type=NDJSON)
     response["Content-Disposition"] = 'attachment; filename="mutuality-fhir.ndjson"'
     return response
+
+
+@api.post(
+    "/fhir/import",
+    response={200: schemas.ImportOut, **ERRORS},
+    summary="Import outcome scores as FHIR QuestionnaireResponses (admins)",
+    description="For an organisation's admin: a FHIR R4 Bundle whose QuestionnaireResponses "
+    "are scores, as this API's FHIR resources write them (ADR 0019): `questionnaire` a LOINC "
+    "panel (PHQ-9, GAD-7) or urn:mutuality:instrument:<id>, `subject` the person's identifier "
+    "(urn:mutuality:person), `authored` the date, item `total` the score and, for goal-based "
+    "outcomes, item `goal` the goal. Each score is added to that person's series, unless it is "
+    "already there; someone the organisation has not had gets a new relationship of their own, "
+    "to be completed. Other resources (Observations, people) are passed over. With "
+    "`dry_run=true`, says what would change and changes nothing. A bundle with any problem "
+    "changes nothing; each problem names the element's path.",
+    tags=["FHIR"],
+)
+def import_fhir(
+    request: HttpRequest, bundle: Annotated[dict[str, Any], Body()], dry_run: DryRun = False
+) -> dict[str, Any]:
+    organisation = administered_organisation(request.user, "fhir-import")
+    plan = score_import.plan_fhir(bundle, organisation)
+    return _imported(plan, request.user, dry_run=dry_run)

@@ -180,3 +180,28 @@ class CaseImportOut(Schema):
 
     revision: int
     notes: list[str]
+
+
+class ImportedScoreOut(Schema):
+    """One score of an imported file, and what the import does (or did) with it."""
+
+    where: str
+    person: str
+    instrument: str
+    goal: str | None
+    date: dt.date
+    value: float
+    change: str
+    relationship: int | None
+
+
+class ImportOut(Schema):
+    """What an import of scores changes (a dry run: would change), in all and score by score."""
+
+    dry_run: bool
+    scores_added: int
+    scores_already_there: int
+    series_created: int
+    relationships_created: int
+    passed_over: dict[str, int]
+    scores: list[ImportedScoreOut]

@@ -8,13 +8,13 @@ resources use only elements common to R4 and R4B, and the tests check them with
 People. The co-producer (role "recipient") is a Patient, the professional a Practitioner, each
 affected party a RelatedPerson of the co-producer (the first, should there be several: every
 Consent but another co-producer's own is about that one). Each is known by a pseudonymous identifier
-(system `urn:mutuality:person`), which is also the resource's id: a participant has no stored
-id of its own but its slug, which is often a first name, so its key is a name-based UUID
-(uuid5) of its relationship's and its own primary keys; an affected party's is a uuid5 of its
-relationship's key and its record id (`uid`, random for parties added here). These keys are
-stable (an erasure changes a slug, never a key) and reveal no name, but they are not secret:
-someone with this code and the database's keys could compute them. A `name` is written only when
-the caller asks for names.
+(system `urn:mutuality:person`), which is also the resource's id. A participant's is their own
+random identifier (`Participant.uid`, ADR 0019), never their slug, which is often a first name;
+it stays with their scores when another organisation imports them. An affected party's is a
+name-based UUID (uuid5) of its relationship's key and its record id (`uid`, random for parties
+added here, but a case file may give one such as "mum"). Both are stable (an erasure changes a
+slug, never a key) and reveal no name; a participant's cannot be worked out from the database's
+keys. A `name` is written only when the caller asks for names.
 
 Consent. One Consent per participant and per affected party whose consent is needed (`not_needed`
 gives none, in the history too): status from `CONSENT_STATUS`, the vocabulary's own code kept in
@@ -102,10 +102,8 @@ _NAMESPACE = uuid.UUID("4b9a3121-2f02-444c-9043-33002d9c06eb")
 
 
 def participant_key(participant: Participant) -> str:
-    """A participant's pseudonymous identifier: stable, and no name."""
-    return str(
-        uuid.uuid5(_NAMESPACE, f"participant|{participant.relationship_id}|{participant.pk}")
-    )
+    """A participant's pseudonymous identifier: random, stored, and no name."""
+    return participant.uid
 
 
 def affected_party_key(party: AffectedParty) -> str:

@@ -171,11 +171,22 @@ class Participant(models.Model):
         "the case format does not hold it); none when it was given before any contract, or "
         "came from a case file.",
     )
+    uid = models.CharField(
+        max_length=64,
+        default=new_record_id,
+        editable=False,
+        help_text="The person's pseudonymous identifier in FHIR (urn:mutuality:person): "
+        "random, and kept when their scores are imported elsewhere (so unique only "
+        "within their relationship).",
+    )
 
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["relationship", "slug"], name="participant_slug_unique")
+            models.UniqueConstraint(
+                fields=["relationship", "slug"], name="participant_slug_unique"
+            ),
+            _unique_id("relationship", name="participant_uid_unique"),
         ]
 
     def __str__(self) -> str:

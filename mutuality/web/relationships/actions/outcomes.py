@@ -149,7 +149,7 @@ def record_score(
     already = draft.raised if draft else None
     flags = [
         *_safety_item_flags(series, items, by, already=already),
-        *_deterioration_flags(series, assessment, by),
+        *deterioration_flags(series, assessment, by),
     ]
     if draft:  # finished: the answers are a score now
         _delete_draft(draft, by, reason="finished")
@@ -263,7 +263,7 @@ def _delete_draft(draft: QuestionnaireDraft, by: Any, *, reason: str) -> None:
     draft.delete()
 
 
-def _deterioration_flags(
+def deterioration_flags(
     series: OutcomeSeries, assessment: AssessmentRecord, by: Any
 ) -> list[SafetyFlag]:
     """A series of this person the new assessment finds reliably worse, once while open."""
