@@ -314,6 +314,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # makes the browser refuse the cookie unless it is Secure, for the whole site and this host
 # only (ASVS v5 3.3.1, 3.3.3); HSTS is sent only over HTTPS, so the demo never sends it.
 SECURE_SSL_REDIRECT = not DEMO
+# Browsers are sent on from http to https; other systems are not. An API request over plain
+# http is refused instead (mutuality/web/api/auth.py), so that a client that sent its token in
+# the clear finds out at once rather than being quietly redirected (ASVS v5 4.1.2). The API's
+# page for people, /api/v1/docs, is redirected like any page.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/(?!docs$)"]
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEMO

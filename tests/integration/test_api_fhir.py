@@ -142,7 +142,7 @@ def test_an_admin_exports_the_organisation_as_ndjson(world: World) -> None:
 
     # Assert
     assert answer.status_code == 200
-    assert answer["Content-Type"] == "application/fhir+ndjson"
+    assert answer["Content-Type"] == "application/fhir+ndjson; charset=utf-8"
     kinds = [json.loads(line)["resourceType"] for line in lines]
     assert {"Patient", "Practitioner", "Consent"} <= set(kinds)
     runs = [kind for n, kind in enumerate(kinds) if n == 0 or kinds[n - 1] != kind]

@@ -204,3 +204,38 @@ def test_the_server_refuses_trace(server: Server, path: str) -> None:
     # Assert
     assert response.status == 405
     assert b"echo-marker" not in body
+
+
+@pytest.mark.asvs("4.2.1")
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+        b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+        b"Content-Length: 5\r\nContent-Length: 60\r\n",
+    ],
+    ids=["length-then-chunked", "chunked-then-length", "two-lengths"],
+)
+def test_a_request_framed_two_ways_is_refused_not_smuggled(server: Server, framing: bytes) -> None:
+    """A request whose length is declared two ways, with a second request hidden after it, is
+    refused (400) and the connection closed: the hidden request is never answered, so no
+    proxy in front can be made to disagree with gunicorn about where a request ends."""
+    # Arrange
+    hidden = b"GET /static/hidden-marker HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    request = (
+        b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + framing
+        + b"\r\n0\r\n\r\n"
+        + hidden
+    )
+
+    # Act
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(request)
+        answered = b""
+        while chunk := connection.recv(65536):
+            answered += chunk
+
+    # Assert
+    assert answered.startswith(b"HTTP/1.1 400 ")
+    assert answered.count(b"HTTP/1.1 ") == 1

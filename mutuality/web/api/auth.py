@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -34,6 +35,10 @@ class NeedsSecondFactor(Exception):
     """Staff whose login has no second factor yet."""
 
 
+class PlainHttp(Exception):
+    """A request over plain HTTP where the service requires HTTPS (settings.SECURE_SSL_REDIRECT)."""
+
+
 def token_of(request: HttpRequest) -> ApiToken | None:
     """The token a request was made with, once it was accepted."""
     token: ApiToken | None = getattr(request, "api_token", None)
@@ -42,6 +47,16 @@ def token_of(request: HttpRequest) -> ApiToken | None:
 
 class TokenBearer(HttpBearer):
     """The API's one way in: a person's token (ADR 0018)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # Pages are redirected to HTTPS; the API is exempt (settings.SECURE_REDIRECT_EXEMPT)
+        # and refuses instead, before it reads the token (ASVS v5 4.1.2).
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            security_event(
+                "api_plain_http", "An API request came over plain HTTP", level=logging.WARNING
+            )
+            raise PlainHttp
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_for(token)

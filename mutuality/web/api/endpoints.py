@@ -27,7 +27,7 @@ from mutuality.web.access import (
     visible_relationships,
 )
 from mutuality.web.api import schemas
-from mutuality.web.api.auth import NeedsSecondFactor, TokenBearer, TooManyRequests
+from mutuality.web.api.auth import NeedsSecondFactor, PlainHttp, TokenBearer, TooManyRequests
 from mutuality.web.api.schemas import ERRORS, PER_PAGE
 from mutuality.web.audit.actions import record
 from mutuality.web.outbox.models import OutgoingMessage
@@ -98,6 +98,16 @@ def _needs_second_factor(request: HttpRequest, error: NeedsSecondFactor) -> Http
         request,
         403,
         "Set up a second factor (an authenticator app or a passkey) on the website first.",
+    )
+
+
+@api.exception_handler(PlainHttp)
+def _plain_http(request: HttpRequest, error: PlainHttp) -> HttpResponse:
+    return _problem(
+        request,
+        403,
+        "Send requests to this API over HTTPS (https://…). It does not redirect plain HTTP, so "
+        "that a token sent in the clear is noticed: make a new one and revoke that one.",
     )
 
 
@@ -553,6 +563,7 @@ def relationship_fhir(
 
 
 NDJSON = "application/fhir+ndjson"
+NDJSON_UTF8 = f"{NDJSON}; charset=utf-8"  # text: its character set said (ASVS v5 4.1.1)
 
 
 @api.get(
@@ -584,7 +595,7 @@ def organisation_export(request: HttpRequest) -> HttpResponseBase:
     )
     security_event("export", "FHIR bulk export", format="fhir-ndjson")
     lines = fhir.organisation_ndjson(organisation, names=organisation.fhir_names)
-    response = StreamingHttpResponse(lines, content_type=NDJSON)
+    response = StreamingHttpResponse(lines, content_type=NDJSON_UTF8)
     response["Content-Disposition"] = 'attachment; filename="mutuality-fhir.ndjson"'
     return response
 

@@ -12,7 +12,7 @@ from mutuality.web.client_ip import client_ip
 FORWARDED = "6.6.6.6, 203.0.113.7, 10.0.0.2"  # sent by the client, then added by two proxies
 
 
-@pytest.mark.asvs("15.3.4")
+@pytest.mark.asvs("4.1.3", "15.3.4")
 @pytest.mark.parametrize(
     ("proxies", "expected"),
     [(0, "10.0.0.1"), (1, "10.0.0.2"), (2, "203.0.113.7"), (4, "10.0.0.1")],
@@ -28,7 +28,7 @@ def test_the_client_is_counted_from_the_right_of_x_forwarded_for(
     assert client_ip(request) == expected
 
 
-@pytest.mark.asvs("15.3.4")
+@pytest.mark.asvs("4.1.3", "15.3.4")
 def test_an_address_the_client_wrote_itself_is_never_believed(settings: Any) -> None:
     """Behind one proxy, a forged X-Forwarded-For entry to the left is ignored."""
     settings.TRUSTED_PROXY_COUNT = 1

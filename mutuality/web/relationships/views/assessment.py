@@ -212,7 +212,8 @@ def export_case(request: HttpRequest, pk: int) -> HttpResponse:
     # The person's own private worries are in their own copy alone (ADR 0015).
     own = relationship.private_worries.filter(raised_by=request.user) if request.user.pk else []
     response = HttpResponse(
-        export_yaml(relationship, own_worries=list(own)), content_type="application/yaml"
+        export_yaml(relationship, own_worries=list(own)),
+        content_type="application/yaml; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="relationship-{pk}.yaml"'
     return response
