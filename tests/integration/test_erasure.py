@@ -141,9 +141,11 @@ def _snapshot() -> tuple[int, int, int]:
 def test_erasing_leaves_nothing_that_names_them_in_any_table(world: World, named: User) -> None:
     """Their name, username and email addresses are in many tables before, and in none after
     (the audit trail never held them); their old id in the relationship (their first name) is
-    gone from its record too, though not from the words people typed."""
+    gone from its record too, though not from the words people typed, and so is the FHIR
+    identifier other systems know them by."""
     # Arrange
-    canaries = (NAME, "Zebedee", "Quux", USERNAME, EMAIL, NEW_EMAIL)
+    fhir_id = Participant.objects.get(user=named).uid  # others may hold it beside their name
+    canaries = (NAME, "Zebedee", "Quux", USERNAME, EMAIL, NEW_EMAIL, fhir_id)
     before = {canary: _in_every_table(canary) for canary in canaries}
     relationship = world.relationship
 
@@ -154,6 +156,7 @@ def test_erasing_leaves_nothing_that_names_them_in_any_table(world: World, named
     assert response.status_code == 302
     assert {"accounts.User.display_name", "relationships.AssessmentRecord.result"} <= before[NAME]
     assert "account.EmailAddress.email" in before[NEW_EMAIL]
+    assert "relationships.Participant.uid" in before[fhir_id]
     assert {canary: _in_every_table(canary) for canary in canaries} == {
         canary: set() for canary in canaries
     }

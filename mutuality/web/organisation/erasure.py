@@ -46,6 +46,7 @@ from mutuality.web.relationships.models import (
     QuestionnaireDraft,
     Relationship,
     SafetyFlag,
+    new_record_id,
 )
 from mutuality.web.stored_words import said
 
@@ -240,13 +241,15 @@ class _Swaps:
 
 def _participants(person: Any, done: Erased) -> dict[int, dict[str, str]]:
     """Each place they hold in a relationship: named by the label, with a new id there (the old
-    one is often their first name), and the contract's references to it moved along. Returns
-    the old id and the new, by relationship."""
+    one is often their first name) and a new FHIR identifier (other systems may hold the old
+    one beside their name: ADR 0019), and the contract's references to the id moved along.
+    Returns the old id and the new, by relationship."""
     ids: dict[int, dict[str, str]] = {}
     for participant in Participant.objects.filter(user=person).order_by("pk"):
         old, new = participant.slug, f"erased-{participant.pk}"
         participant.name, participant.slug = ERASED_NAME, new
-        participant.save(update_fields=["name", "slug"])
+        participant.uid = new_record_id()
+        participant.save(update_fields=["name", "slug", "uid"])
         for contract in ContractVersion.objects.filter(relationship_id=participant.relationship_id):
             _contract_ids(contract, old, new)
         ids.setdefault(participant.relationship_id, {})[old] = new
