@@ -328,6 +328,9 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(20)]
     before = AuditEvent.objects.filter(action="view").count()
+    # What earlier tests committed to this database is the writers' start: a break found in it
+    # is theirs, not the writers'.
+    found = chain.verify()
 
     # Act
     for thread in threads:
@@ -337,6 +340,7 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
     verdict = chain.verify()
 
     # Assert
+    assert found.holds, f"broken before the writers began: {found.problem}\n{_what_is_there()}"
     assert failures == []
     assert verdict.holds, f"{verdict.problem}\n{_what_is_there()}"
     assert AuditEvent.objects.filter(action="view").count() - before == 10_000
