@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from mutuality.web.audit import chain
 from mutuality.web.audit.models import AuditEvent
 
 TABLES = ("audit_auditevent", "audit_auditlink")
@@ -40,6 +41,17 @@ def erase_trail() -> None:
 
 
 def forget(events: QuerySet[AuditEvent]) -> None:
-    """Delete these rows of the trail (a module's fixture cleaning up what it committed)."""
-    with tampering():
-        events._raw_delete(events.db)  # type: ignore[attr-defined]
+    """Delete these rows of the trail and chain the rows left again, from the start, as one
+    link (a module's fixture cleaning up what it committed).
+
+    Deleting the rows alone would leave their links behind, over rows no longer there: a
+    broken trail for every later test on this database, until a transactional test's flush
+    empties it.
+    The chain is made again, not mended, so a head kept outside no longer matches: this is
+    for a test database only."""
+    with transaction.atomic(), tampering() as cursor:
+        events._raw_delete(events.db)
+        for table in ("audit_auditlink", "audit_audithead"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the tables' own names)
+        left = AuditEvent.objects.order_by("pk").values(*chain.ROW_FIELDS)
+        chain.chain(chain.locked_head(), list(left))

@@ -21,7 +21,7 @@ from mutuality.web.audit.actions import record, record_each
 from mutuality.web.audit.models import AppendOnly, AuditEvent, AuditHead, AuditLink
 from mutuality.web.commands import main
 from mutuality.web.relationships.models import Relationship
-from tests.audit_trail import erase_trail, tampering
+from tests.audit_trail import erase_trail, forget, tampering
 from tests.factories import World
 from tests.integration.logs import captured_logs
 
@@ -92,6 +92,25 @@ def test_the_app_refuses_to_change_or_delete_a_row(world: World) -> None:
     # Assert
     assert refused == len(refusals)
     assert chain.verify().holds
+
+
+def test_a_fixture_that_forgets_its_rows_leaves_a_trail_that_verifies(world: World) -> None:
+    """A module's fixture that deletes the rows it committed (`forget`) leaves the rest of the
+    trail chained: no link is left over a row that has gone. Links left over once broke the
+    twenty writers' test below whenever it was the next transactional test on that database."""
+    # Arrange
+    _trail(world)
+    views = AuditEvent.objects.filter(action="view").count()
+
+    # Act
+    forget(AuditEvent.objects.filter(action="update"))
+    verdict = chain.verify()
+
+    # Assert
+    assert verdict.holds, verdict.problem
+    assert not AuditEvent.objects.filter(action="update").exists()
+    assert verdict.rows == AuditEvent.objects.count() == views
+    assert verdict.head == AuditHead.objects.get().digest
 
 
 @pytest.mark.django_db
@@ -309,6 +328,9 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(20)]
     before = AuditEvent.objects.filter(action="view").count()
+    # What earlier tests committed to this database is the writers' start: a break found in it
+    # is theirs, not the writers'.
+    found = chain.verify()
 
     # Act
     for thread in threads:
@@ -318,6 +340,7 @@ def test_twenty_writers_at_once_leave_a_chain_that_verifies(world_ids: dict[str,
     verdict = chain.verify()
 
     # Assert
+    assert found.holds, f"broken before the writers began: {found.problem}\n{_what_is_there()}"
     assert failures == []
     assert verdict.holds, f"{verdict.problem}\n{_what_is_there()}"
     assert AuditEvent.objects.filter(action="view").count() - before == 10_000
