@@ -7,7 +7,7 @@ report renders as JSON and CSV here, and as a page in the web app.
 
 from __future__ import annotations
 
-from ._build import build_report
+from ._build import STAGES, WITHDRAWN, build_report
 from ._data import CHANGES, Change, OrganisationData, OutcomeChange
 from ._model import FORMAT, Figure, Report, Row, Section, Table, report_from_dict
 from ._render import CSV_COLUMNS, to_csv, to_json
@@ -20,6 +20,8 @@ __all__ = [
     "FORMAT",
     "RULES",
     "SMALLEST_SHOWN",
+    "STAGES",
+    "WITHDRAWN",
     "Breakdown",
     "Change",
     "Figure",

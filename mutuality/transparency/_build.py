@@ -21,11 +21,17 @@ SETTINGS: Categories = (
     ("community", gettext_noop("Community work")),
     ("other", gettext_noop("Other work")),
 )
+WITHDRAWN = "withdrawn"
+"""The reports' own category of stage, not one of the framework's: work under way (active or
+ending) in which someone has withdrawn their consent. It has stopped in all but name, so the
+reports count it here, not under its stage, and never as running."""
 STAGES: Categories = (
     ("proposed", gettext_noop("Proposed, not yet started")),
     ("active", gettext_noop("Under way")),
     ("ending", gettext_noop("Coming to an end")),
     ("ended", gettext_noop("Ended")),
+    # Added last: the keys before it are published and never change.
+    (WITHDRAWN, gettext_noop("Stopped: consent withdrawn")),
 )
 RECOMMENDATIONS: Categories = (
     ("proceed", gettext_noop("Go ahead")),

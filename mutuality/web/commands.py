@@ -30,7 +30,8 @@ TRANSPARENCY_HELP = (
 
 REASSESS_HELP = (
     "Assess relationships again and rewrite the stored rows every list and report reads (with "
-    "--all or --organisation, the organisation's tallies are built again from nothing too). "
+    "--all, --organisation or --missing, the tallies of each organisation reassessed are built "
+    "again from nothing too). "
     "Run it after changing the policy or upgrading Mutuality; a progress bar goes to stderr."
 )
 
@@ -325,7 +326,10 @@ def _reassess(args: argparse.Namespace) -> int:
             reason="reassessed from the command line",
             progress=lambda n: progress.advance(task, n),
         )
-    if args.all or args.organisation is not None:
+    if args.all or args.organisation is not None or args.missing:
+        # After an upgrade that changed what a relationship's facts add to the tallies
+        # (`ROWS_VERSION`), what the old release added and what this one adds must not be
+        # mixed: build them again from every share, under this release's rules.
         _rebuild_tallies([row["organisation"] for row in counted])
     for row in counted:
         organisation = Organisation.objects.get(pk=row["organisation"])
@@ -342,8 +346,9 @@ def _reassess(args: argparse.Namespace) -> int:
 
 
 def _rebuild_tallies(organisation_ids: list[int]) -> None:
-    """Every relationship of these organisations was reassessed: build their tallies again
-    from nothing (ADR 0008), which also clears what a change of engine left in them."""
+    """Relationships of these organisations were reassessed (every one, or every one an older
+    release wrote): build their tallies again from nothing, from every relationship's facts
+    (ADR 0008), which also clears what a change of engine or of the rules left in them."""
     from django.db import transaction
     from django.utils import timezone
 

@@ -4,7 +4,9 @@ The organisation-wide service report and transparency report read the tallies `r
 filtered reports count the typed rows. Here both are made for a generated service on many days
 (figures that change with the day: overdue supervision, findings' days open, outcome horizons),
 after changes written on later days (a new stage, a withdrawn consent, a supervision, a score,
-a relationship deleted), after the daily fold, and after building them again from nothing.
+a relationship deleted), after the daily fold, and after building them again from nothing. The
+service has work under way stopped by a withdrawn consent, which the reports count apart
+(tallies.py, "What counts as running").
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from mutuality.web.accounts.models import Organisation, Role
 from mutuality.web.relationships import tallies
-from mutuality.web.relationships.actions import reassess
+from mutuality.web.relationships.actions import reassess, set_consent
 from mutuality.web.relationships.generate import generate
 from mutuality.web.relationships.models import (
     ROWS_VERSION,
@@ -56,11 +58,44 @@ def _agree(organisation: Organisation, day: date) -> None:
 
 @pytest.fixture
 def service() -> Organisation:
-    return generate(slug="tallied", relationships=40, seed=11).organisation
+    """A generated service in which, beside the consents it was made with, someone withdrew
+    their consent in two active relationships and an ending one (a professional in one),
+    as the withdrawal pages and the API do it."""
+    organisation = generate(slug="tallied", relationships=40, seed=11).organisation
+    for stage, role, n in (("active", "recipient", 2), ("ending", "professional", 1)):
+        people = Participant.objects.filter(
+            relationship__organisation=organisation,
+            relationship__stage=stage,
+            role=role,
+            user__isnull=False,
+        ).exclude(consent="withdrawn")
+        for person in people.order_by("pk")[:n]:
+            set_consent(participant=person, consent="withdrawn", by=person.user)
+    return organisation
+
+
+def _withdrawn_and_running(organisation: Organisation) -> tuple[int, int]:
+    """Counted by hand: the relationships under way in which someone withdrew their consent,
+    and those under way in which nobody did."""
+    under_way = Relationship.objects.filter(organisation=organisation, stage__in=tallies.RUNNING)
+    stopped = under_way.filter(participants__consent="withdrawn").distinct().count()
+    return stopped, under_way.count() - stopped
 
 
 def test_the_tallies_give_the_counted_figures_on_every_day(service: Organisation) -> None:
+    """On every day from today to 500 days on, the figures from the tallies are the counted
+    ones; and both count work stopped by a withdrawn consent apart, as the hand count says."""
+    # Arrange
     today = timezone.localdate()
+    stopped, running = _withdrawn_and_running(service)
+
+    # Act
+    whole = tallied.service_report(service.pk, today)
+
+    # Assert
+    assert whole is not None
+    assert stopped >= 3 and whole.by_stage["withdrawn"] == stopped
+    assert sum(level.running for level in whole.compliance) == running
     for days in LATER:
         _agree(service, today + timedelta(days=days))
 

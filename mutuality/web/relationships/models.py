@@ -653,7 +653,7 @@ class SafetyFlag(models.Model):
 # which it applies (`starts`) and the day it stops (`ends`, exclusive; empty for as long as the
 # record stays as it is), so a relationship nobody touches still falls overdue on time.
 
-ROWS_VERSION = 7
+ROWS_VERSION = 8
 """What the stored rows hold: raised when a new release stores more, so that `mutuality reassess
 --missing` (which `make run` runs after `migrate`) writes them again for every relationship
 whose rows are older. 1: the rows of ADR 0007; 2: each series' categories at every horizon and
@@ -663,7 +663,10 @@ format 1.1 (contrast counted from the answers and the record; `contrast_unexamin
 stored findings and due items name people by their display names, not their ids; 6: private
 worries held apart from the shared assessment, and due items for them and for requests for a
 consultation (ADR 0015); 7: each stored finding carries its words' parameters (who, what,
-when), and a due item about a person reads "you" to them."""
+when), and a due item about a person reads "you" to them; 8: a relationship under way in which
+someone withdrew their consent is no longer running in the reports' figures, and by stage is
+counted as `withdrawn` (tallies.py): no row changes, but what the kept facts add to the tallies
+does, so `--missing` builds the tallies of every organisation it touched again."""
 
 URGENCY = {"alternative_model": 0, "consult": 1, "proceed_with_safeguards": 2, "proceed": 3}
 """Recommendations, most urgent first (the order of every list)."""

@@ -21,7 +21,18 @@ How it stays right:
   this version (`ROWS_VERSION`) and nothing was written on a later day than the report's
   (`figures`); otherwise it counts the typed rows, as a filtered report always does.
 - `mutuality reassess --all` builds them again from the facts (`rebuild`), and a property test
-  holds them to the counted reports on random days.
+  holds them to the counted reports on random days. `--missing` builds again those of every
+  organisation it reassessed a relationship of: when a release raises `ROWS_VERSION` because
+  what facts add has changed, what the old release added must not stay mixed with the new.
+
+What counts as running is decided here, once, for both ways of counting: a relationship is
+running when its stage is one of `RUNNING` and nobody in it has withdrawn their consent
+(`is_running`; `running_condition` for the queries). Where the reports count relationships by
+stage, one that would be running but for a withdrawn consent is counted in the reports' own
+category `withdrawn` ("Stopped: consent withdrawn", `mutuality.transparency.STAGES`), not under
+its stage (`reported_stage`; `reported_stage_of` for the queries). It is not a stage of the
+framework: the relationship's own stage stays what it was. Proposed and ended work stays under
+its stage whatever the consents say.
 
 Scores are summed as floating point, as the database sums them: whole-number scores sum
 exactly; decimal ones may differ from a fresh count in the last bits after many changes, which
@@ -37,16 +48,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Sum, Value, When
 
 from mutuality.outcomes import MEDIUM_TERM_DAYS, SHORT_TERM_DAYS
-from mutuality.transparency import CHANGES
+from mutuality.transparency import CHANGES, WITHDRAWN
 from mutuality.web.accounts.models import Organisation
 from mutuality.web.relationships.models import (
     ROWS_VERSION,
     AssessedPeriod,
     CurrentFinding,
     PairedSummary,
+    Participant,
     Relationship,
     SeriesSummary,
     Tally,
@@ -57,6 +69,7 @@ SINCE_EVER = date(1, 1, 1)
 """The day of every change that already applied when it was written."""
 
 RUNNING = ("active", "ending")
+"""The stages of work under way (running, unless someone withdrew their consent)."""
 NOT_ASSESSED = "not_assessed"
 HORIZON_STARTS = {
     "latest": 0,
@@ -91,6 +104,42 @@ Key = tuple[str, str, date | None]
 Changes = dict[Key, float]
 Figures = dict[str, dict[tuple[Any, ...], float]]
 """Each figure's values as of a day, by what within it (the JSON list, as a tuple)."""
+
+
+# --- what counts as running ---------------------------------------------------------------------
+
+
+def is_running(stage: str, consents: Iterable[str]) -> bool:
+    """Whether the reports count a relationship at this stage, with its people's consents, as
+    running: under way, and nobody has withdrawn their consent."""
+    return stage in RUNNING and "withdrawn" not in consents
+
+
+def reported_stage(stage: str, consents: Iterable[str]) -> str:
+    """The stage the reports count a relationship under: its own, or `WITHDRAWN` when it would
+    be running but for a withdrawn consent."""
+    if stage in RUNNING and not is_running(stage, consents):
+        return WITHDRAWN
+    return stage
+
+
+def _withdrawn_in() -> Exists:
+    """Someone in the relationship of the query's row has withdrawn their consent."""
+    return Exists(Participant.objects.filter(relationship=OuterRef("pk"), consent="withdrawn"))
+
+
+def running_condition() -> Q:
+    """`is_running`, as a condition on relationships (one subquery, no join)."""
+    return Q(stage__in=RUNNING) & ~Q(_withdrawn_in())
+
+
+def reported_stage_of() -> Case:
+    """`reported_stage`, as an expression on relationships, to count them by."""
+    return Case(
+        When(Q(stage__in=RUNNING) & Q(_withdrawn_in()), then=Value(WITHDRAWN)),
+        default=F("stage"),
+        output_field=CharField(),
+    )
 
 
 # --- the facts a relationship's share comes from -----------------------------------------------
@@ -207,7 +256,7 @@ def changes(found: Mapping[str, Any]) -> Changes:
 
 def _static(found: Mapping[str, Any], adding: _Adding) -> None:
     """What holds as long as the record stays as it is."""
-    adding.add("stage", [found["stage"]], None)
+    adding.add("stage", [reported_stage(found["stage"], found["consents"])], None)
     adding.add("setting", [found["setting"]], None)
     for consent in found["consents"]:
         adding.add("consent", [consent], None)
@@ -266,7 +315,7 @@ def _state(
         state[("open", code, first)] = 1
     for item in _flags(since.keys()):
         state[item] = 1
-    if found["stage"] in RUNNING:
+    if is_running(found["stage"], found["consents"]):
         state[("running", level, found["since"], found["interval"], found["supervised"])] = 1
         for code in OVERDUE_CODES:
             if code in since:

@@ -17,7 +17,11 @@ Decisions (also shown on the page):
   relationship.
 - Supervision is in time when the days since the last supervision (or since the start, when
   there has been none) are at most what the scrutiny level of the day requires; only running
-  relationships (active or ending) are counted.
+  relationships are counted: active or ending, and nobody in them has withdrawn their consent
+  (`tallies.running_condition`).
+- By stage, a relationship that is active or ending but in which someone has withdrawn their
+  consent is counted as "Stopped: consent withdrawn" (`withdrawn`, the reports' own category,
+  `mutuality.transparency.STAGES`), not under its stage: the work has stopped in all but name.
 - Consent is covered when it is informed; an affected party's consent is covered when it is
   informed or not needed.
 - Outcomes: one entry per score series (goals pool into their instrument, as in the outcomes
@@ -65,12 +69,12 @@ from mutuality.outcomes import (
     group_change_of_sums,
     paired_rates_of_counts,
 )
+from mutuality.transparency import STAGES
 from mutuality.web.relationships.actions import current
 from mutuality.web.relationships.assessed import Horizon
 from mutuality.web.relationships.models import (
     AFFECTED_CONSENTS,
     CONSENTS,
-    STAGES,
     AffectedParty,
     AssessedPeriod,
     CurrentFinding,
@@ -84,7 +88,8 @@ from mutuality.web.relationships.tallies import (
     NOT_ASSESSED,
     OVERDUE_CODES,
     PAIRED_COUNTS,
-    RUNNING,
+    reported_stage_of,
+    running_condition,
 )
 
 HORIZONS: tuple[Horizon, ...] = ("latest", "short", "medium", "long")
@@ -314,8 +319,8 @@ def _compliance(
 ) -> tuple[LevelCompliance, ...]:
     """The running relationships at each scrutiny level of the day: one grouped count, with
     each level's own interval (`required`) in the conditions, and one for overdue findings."""
-    running = (
-        chosen.filter(stage__in=RUNNING)
+    under_way = (
+        chosen.filter(running_condition())
         .annotate(now=FilteredRelation("periods", condition=_today_only(today, "periods")))
         .annotate(
             level=Coalesce(F("now__scrutiny_level"), Value(NOT_ASSESSED)),
@@ -340,7 +345,7 @@ def _compliance(
     )
     counts = {
         row["level"]: Running(row["running"], row["never"], row["in_time"], row["agreed"])
-        for row in running.order_by()
+        for row in under_way.order_by()
         .values("level")
         .annotate(
             running=Count("pk"),
@@ -349,7 +354,7 @@ def _compliance(
             agreed=Coalesce(Sum(agreed), 0),
         )
     }
-    overdue = _overdue_findings(chosen.filter(stage__in=RUNNING), today)
+    overdue = _overdue_findings(chosen.filter(running_condition()), today)
     return compliance_of(counts, required, overdue)
 
 
@@ -443,6 +448,13 @@ def consent_of(
 
 def _by(name: str, rows: QuerySet[Any]) -> dict[str, int]:
     return dict(rows.order_by().values_list(name).annotate(n=Count("pk")))
+
+
+def by_reported_stage(relationships: QuerySet[Relationship]) -> dict[str, int]:
+    """Relationships counted by the stage the reports count them under (`withdrawn` for work
+    under way in which someone withdrew their consent): one grouped count."""
+    counted = relationships.order_by().annotate(reported=reported_stage_of())
+    return dict(counted.values_list("reported").annotate(n=Count("pk")))
 
 
 # --- outcomes -------------------------------------------------------------------------------------
@@ -594,12 +606,13 @@ def service_report(relationships: QuerySet[Relationship], today: date) -> Servic
     """The service report over these relationships, as of `today`, in the same number of
     queries however many there are."""
     chosen = relationships.order_by()
-    by_stage = _by("stage", chosen)
+    by_stage = by_reported_stage(chosen)
     total = sum(by_stage.values())
     levels = _levels(chosen, total, today)
     return ServiceReport(
         today=today,
         relationships=total,
+        # The reports' categories of stage: the framework's four, then `withdrawn`.
         by_stage=in_order(by_stage, [value for value, _ in STAGES]),
         by_recommendation=levels.by_recommendation,
         by_scrutiny=levels.by_scrutiny,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from mutuality._csv import Cell
 from mutuality.framework import VOCABULARY
+from mutuality.transparency import STAGES, WITHDRAWN
 from mutuality.web.relationships.tallies import NOT_ASSESSED, OVERDUE_CODES
 from mutuality.web.reports.service_report import (
     PROPORTIONS,
@@ -59,9 +60,12 @@ class Table:
 
 def _label(vocabulary: str, code: str) -> str:
     """A code as the framework's vocabulary reads it, with a capital first letter (the
-    report's own row of relationships with no assessment yet is "Not assessed yet")."""
+    report's own rows: relationships with no assessment yet are "Not assessed yet", and work
+    stopped by a withdrawn consent is read as the transparency report reads it)."""
     if code == NOT_ASSESSED:
         return gettext("Not assessed yet")
+    if vocabulary == "stage" and code == WITHDRAWN:
+        return gettext(dict(STAGES)[WITHDRAWN])
     return str(dict(VOCABULARY[vocabulary].choices())[code])
 
 

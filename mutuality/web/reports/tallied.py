@@ -16,9 +16,8 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any, cast
 
-from mutuality.transparency import Change, OrganisationData, OutcomeChange
+from mutuality.transparency import STAGES, Change, OrganisationData, OutcomeChange
 from mutuality.web.accounts.models import Organisation
-from mutuality.web.relationships.models import STAGES
 from mutuality.web.relationships.tallies import Figures, figures
 from mutuality.web.reports.service_report import (
     HORIZONS,
@@ -47,6 +46,7 @@ def service_report(organisation_id: int, today: date) -> ServiceReport | None:
     return ServiceReport(
         today=today,
         relationships=total,
+        # The reports' categories of stage: the framework's four, then `withdrawn`.
         by_stage=in_order(by_stage, [value for value, _ in STAGES]),
         by_recommendation=levels.by_recommendation,
         by_scrutiny=levels.by_scrutiny,

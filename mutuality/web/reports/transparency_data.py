@@ -3,7 +3,9 @@
 Each relationship is counted from its stored assessment of today (the typed rows `reassess`
 writes: the framework's own recommendation, scrutiny level, findings and outcome changes), so
 the report never applies a rule of its own; every count is one aggregate query, however many
-relationships there are. `mutuality.transparency` then applies disclosure control.
+relationships there are. `mutuality.transparency` then applies disclosure control. By stage, work
+under way in which someone withdrew their consent is counted as `withdrawn`, as the service
+report counts it (`service_report.by_reported_stage`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from mutuality.web.relationships.tallies import (
 )
 from mutuality.web.reports import tallied
 from mutuality.web.reports.models import PublishedReport
+from mutuality.web.reports.service_report import by_reported_stage
 
 
 def _by(field: str, rows: QuerySet[Any]) -> dict[str, int]:
@@ -137,7 +140,7 @@ def count(organisation: Organisation, today: date) -> OrganisationData:
         name=organisation.public_name,  # the name it chose for its public report
         as_of=today.isoformat(),
         by_setting=_by("setting", relationships),
-        by_stage=_by("stage", relationships),
+        by_stage=by_reported_stage(relationships),
         by_recommendation=recommendations,
         by_scrutiny=levels,
         supervision=assessed["supervision"],

@@ -16,8 +16,15 @@ def test_every_known_category_is_listed_even_when_empty() -> None:
 
     stages = tables["relationships_by_stage"]
 
-    assert [row.key for row in stages.rows] == ["proposed", "active", "ending", "ended"]
-    assert [row.figures[0].text for row in stages.rows] == ["0", "10", "0", "0"]
+    assert [row.key for row in stages.rows] == [
+        "proposed",
+        "active",
+        "ending",
+        "ended",
+        "withdrawn",
+    ]
+    assert [row.figures[0].text for row in stages.rows] == ["0", "10", "0", "0", "0"]
+    assert stages.rows[-1].label == "Stopped: consent withdrawn"
     assert stages.total is not None and stages.total.figures[1].text == "100%"
 
 

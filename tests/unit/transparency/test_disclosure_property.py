@@ -25,7 +25,10 @@ _FIELDS = {
             "other",
         ],
     ),
-    "relationships_by_stage": ("by_stage", ["proposed", "active", "ending", "ended"]),
+    "relationships_by_stage": (
+        "by_stage",
+        ["proposed", "active", "ending", "ended", "withdrawn"],
+    ),
     "relationships_by_recommendation": (
         "by_recommendation",
         ["proceed", "proceed_with_safeguards", "consult", "alternative_model"],
