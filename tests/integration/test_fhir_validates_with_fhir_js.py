@@ -87,6 +87,30 @@ def test_the_bundle_with_history_names_and_scores_is_valid(
     assert "0 errors" in result.stdout
 
 
+@pytest.mark.django_db
+def test_goals_and_item_series_are_valid(tmp_path: Path) -> None:
+    """The stroke example's ONS4 items and goals (each goal also an answer of its own, ADR
+    0019) pass FHIR.js too."""
+    # Arrange
+    stroke = RelationshipFactory(case=example("stroke-co-researcher.yaml"))
+    bundle = relationship_bundle(stroke)
+    path = _write(tmp_path / "goals.json", bundle)
+
+    # Act
+    result = _validate(path)
+
+    # Assert
+    assert result.returncode == 0, result.stdout + result.stderr
+    goals = [
+        item["answer"][0]["valueString"]
+        for e in bundle["entry"]
+        for item in e["resource"].get("item", [])
+        if item["linkId"] == "goal"
+    ]
+    assert len(goals) == 6  # two goals, three ratings each
+    assert "0 errors" in result.stdout
+
+
 def test_the_bulk_export_is_valid(relationship: Relationship, tmp_path: Path) -> None:
     """Every line of the organisation's NDJSON passes, references by type included."""
     # Arrange
