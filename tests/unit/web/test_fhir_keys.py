@@ -18,14 +18,21 @@ def _participant(relationship: int, pk: int, slug: str = "priya") -> Participant
     return Participant(pk=pk, relationship_id=relationship, slug=slug, role="recipient")
 
 
-def test_a_participants_key_is_a_uuid_that_holds_no_name() -> None:
-    """The key is a UUID, the same each time, and does not carry the person's slug."""
+def test_a_participants_key_is_their_own_random_uuid_that_holds_no_name() -> None:
+    """The key is the participant's stored identifier: a random (version 4) UUID, the same
+    each time it is read, kept when their slug changes, and not made from the database's keys
+    (another participant with the same keys has another), ADR 0019."""
+    # Arrange
+    participant = _participant(1, 5)
+
     # Act
-    key = participant_key(_participant(1, 5))
+    key = participant_key(participant)
+    participant.slug = "someone-else"
 
     # Assert
-    assert str(uuid.UUID(key)) == key
-    assert key == participant_key(_participant(1, 5, slug="someone-else"))
+    assert uuid.UUID(key).version == 4 and str(uuid.UUID(key)) == key
+    assert participant_key(participant) == key
+    assert participant_key(_participant(1, 5)) != key
     assert "priya" not in key
 
 
