@@ -107,9 +107,9 @@ messages: setup  ## Gather every string marked for translation into locale/$(MES
 	@scripts/need $(GETTEXT)
 	$(DEMO) $(BIN)/python manage.py makemessages --locale $(MESSAGES_LOCALE)
 
-test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
+test-postgres: setup  ## The integration tests whose checks could differ on another database (tests/integration/databases.py), again on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	@scripts/need $(JAVA) $(REDIS)
-	scripts/with-postgres $(BIN)/pytest -q -m "not browser and not same_on_every_database" -n auto tests/integration
+	scripts/with-postgres $(BIN)/pytest -q -m "not browser and needs_every_database" -n auto tests/integration
 
 check-deploy: setup  ## Django's deployment checks on the production settings (a throwaway key and host); any warning fails.
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
