@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import transaction
 
 from mutuality.web.accounts.models import Role
+from mutuality.web.audit.actions import record
 from tests.copies import Copies
 from tests.factories import (
     PASSWORD,
@@ -141,3 +142,27 @@ def test_a_world_is_built_again_when_its_keys_are_taken_or_a_setting_changed(
     assert worlds.made == {"built": 3, "copied": 0}
     assert taken_home != home.organisation_id
     assert changed_users == USERNAMES
+
+
+def test_a_build_that_writes_to_the_audit_trail_is_built_every_time(db: None) -> None:
+    """A build that records an audit event is never copied: the trail's digests cover its
+    times, which a copy would move on, so a copied trail would not verify."""
+    # Arrange
+    worlds = Copies(world_keys, fetched_world)
+
+    def audited() -> World:
+        made = built_world(example())
+        admin = made.users["admin"]
+        record(
+            user=admin, action="view", obj=made.relationship, organisation_id=admin.organisation_id
+        )
+        return made
+
+    # Act
+    for _ in range(2):
+        with transaction.atomic():
+            worlds.get("walking group, audited", audited)
+            transaction.set_rollback(True)
+
+    # Assert
+    assert worlds.made == {"built": 2, "copied": 0}
