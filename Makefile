@@ -31,6 +31,13 @@ REDIS := redis-server:redis-server
 GETTEXT := gettext:xgettext
 # `make messages` makes or updates this language's catalogue under locale/.
 MESSAGES_LOCALE ?= cy
+# The two test runs: every test but the browser ones on every core, and the browser tests (a
+# Chromium and a live server for each of up to four processes). `make test` runs both, after
+# lint; CI runs them as `make test-fast` and `make test-browser SCREENSHOTS=0`.
+NOT_BROWSER_TESTS := $(BIN)/pytest -q -m "not browser" -n auto
+BROWSER_TESTS := $(BIN)/pytest -q -m browser -n auto --maxprocesses 4
+# `make test-browser` keeps a screenshot of every page it checks (1), or only of a failing one.
+SCREENSHOTS ?= 1
 
 .PHONY: setup assets prepare run serve dev examples test test-fast test-browser messages test-postgres check-deploy lint format bench clean lock sbom audit
 
@@ -90,26 +97,24 @@ examples: setup  ## Assess the example cases on the command line and print their
 
 test: setup lint  ## Lint, type-check, check the architecture, then run every test.
 	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
-	@# The tests without a browser on every core, then the browser tests (a Chromium and a live
-	@# server for each of up to four processes).
-	$(BIN)/pytest -q -m "not browser" -n auto
-	$(BIN)/pytest -q -m browser -n auto --maxprocesses 4
+	$(NOT_BROWSER_TESTS)
+	$(BROWSER_TESTS)
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
 	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
-	$(BIN)/pytest -q -m "not browser" -n auto
+	$(NOT_BROWSER_TESTS)
 
-test-browser: setup  ## Only the browser tests (Chromium, axe); a screenshot of every page checked goes to var/screenshots/.
+test-browser: setup  ## Only the browser tests (Chromium, axe); a screenshot of every page checked goes to var/screenshots/ (SCREENSHOTS=0: only of a failing page).
 	@scripts/need chromium:/usr/bin/chromium
-	MUTUALITY_SCREENSHOTS=1 $(BIN)/pytest -q -m browser -n auto --maxprocesses 4
+	MUTUALITY_SCREENSHOTS=$(SCREENSHOTS) $(BROWSER_TESTS)
 
 messages: setup  ## Gather every string marked for translation into locale/$(MESSAGES_LOCALE)/LC_MESSAGES/django.po (MESSAGES_LOCALE=cy by default).
 	@scripts/need $(GETTEXT)
 	$(DEMO) $(BIN)/python manage.py makemessages --locale $(MESSAGES_LOCALE)
 
-test-postgres: setup  ## The database tests again, on a throwaway PostgreSQL (installed if missing, as root on Debian).
+test-postgres: setup  ## The integration tests whose checks could differ on another database (tests/integration/databases.py), again on a throwaway PostgreSQL (installed if missing, as root on Debian).
 	@scripts/need $(JAVA) $(REDIS)
-	scripts/with-postgres $(BIN)/pytest -q -m "not browser and not same_on_every_database" -n auto tests/integration
+	scripts/with-postgres $(BIN)/pytest -q -m "not browser and needs_every_database" -n auto tests/integration
 
 check-deploy: setup  ## Django's deployment checks on the production settings (a throwaway key and host); any warning fails.
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

@@ -31,6 +31,7 @@ from mutuality.framework import Case, load_case
 from mutuality.web.accounts.models import Organisation, Role, User
 from mutuality.web.relationships.case_io import import_case
 from mutuality.web.relationships.models import Participant, Relationship
+from tests.copies import Copies
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WALKING_GROUP = "fathers-walking-group.yaml"
@@ -216,8 +217,16 @@ class World:
 def build_world(case: Case | None = None) -> World:
     """The world on the walking-group example (or `case`): its professional and co-producer,
     a supervisor, an assigned reviewer and the organisation's admin; another relationship with
-    another professional; and an admin of another organisation."""
+    another professional; and an admin of another organisation.
+
+    Built once a process for each case (and date, settings and database), and copied into the
+    tests after that (tests/copies.py): the same rows, made in a small part of the time."""
     case = case or example()
+    return _WORLDS.get(case.model_dump_json(), lambda: built_world(case))
+
+
+def built_world(case: Case) -> World:
+    """The world built the ordinary way: the case imported twice, the people made and placed."""
     home = OrganisationFactory(slug="home")
     away = OrganisationFactory(slug="away")
     relationship = RelationshipFactory(organisation=home, case=case)
@@ -237,3 +246,33 @@ def build_world(case: Case | None = None) -> World:
     relationship.reviewers.add(users["reviewer"])
     other.participants.filter(role="professional").update(user=users["other_professional"])
     return World(relationship, other, users)
+
+
+@dataclass(frozen=True)
+class WorldKeys:
+    """What a copied world is fetched by: its relationships' and people's primary keys."""
+
+    relationship: int
+    other: int
+    users: dict[str, int]
+
+
+def world_keys(world: World) -> WorldKeys:
+    """The keys a copy of this world is fetched by."""
+    users = {standing: user.pk for standing, user in world.users.items()}
+    return WorldKeys(world.relationship.pk, world.other.pk, users)
+
+
+def fetched_world(keys: WorldKeys) -> World:
+    """The world from its rows, its objects sharing their organisations as a built one's do."""
+    found = {r.pk: r for r in Relationship.objects.filter(pk__in=[keys.relationship, keys.other])}
+    people = User.objects.in_bulk(keys.users.values())
+    organisations = Organisation.objects.in_bulk({u.organisation_id for u in people.values()})
+    for item in [*found.values(), *people.values()]:
+        item.organisation = organisations[item.organisation_id]
+    users = {standing: people[pk] for standing, pk in keys.users.items()}
+    return World(found[keys.relationship], found[keys.other], users)
+
+
+_WORLDS: Copies[World, WorldKeys] = Copies(world_keys, fetched_world)
+"""The worlds this test process has built, to copy."""

@@ -18,39 +18,15 @@ from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 
 from mutuality.web.audit.models import AuditEvent
-
-# The modules that check what pages and files say or look like (valid HTML, headers, words,
-# dates, languages, PDFs, the server's own answers): what they check is made by the same
-# templates and code whichever database holds the rows, so `make test-postgres` leaves them to
-# the SQLite run (marker `same_on_every_database`). Every other integration test runs on both.
-SAME_ON_EVERY_DATABASE = {
-    "test_about_pages",
-    "test_asvs_v14_addresses",
-    "test_display_names",
-    "test_downloads_stay_english",
-    "test_email_language",
-    "test_error_pages",
-    "test_headers",
-    "test_language",
-    "test_pages_speak",
-    "test_pdf_fetcher",
-    "test_pdf_structure",
-    "test_reading_grade",
-    "test_records_translated",
-    "test_relationship_languages",
-    "test_server",
-    "test_spoken_dates",
-    "test_translation_ready",
-    "test_translation_ready_people",
-    "test_valid_html",
-    "test_vocabulary",
-}
+from tests.integration.databases import EVERY_DATABASE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the modules whose checks could differ on another database (databases.py):
+    `make test-postgres` runs those again on PostgreSQL."""
     for item in items:
-        if item.path.stem in SAME_ON_EVERY_DATABASE:
-            item.add_marker(pytest.mark.same_on_every_database)
+        if item.path.stem in EVERY_DATABASE:
+            item.add_marker(pytest.mark.needs_every_database)
 
 
 _NOT_CHECKED = {

@@ -33,6 +33,7 @@ from mutuality.web.relationships.models import (
 )
 from mutuality.web.reports.views import service as service_views
 from mutuality.web.reports.views.service import CSV_COLUMNS
+from tests.copies import Copies
 from tests.factories import OrganisationFactory, RelationshipFactory, UserFactory, example
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -84,6 +85,41 @@ def _set_scores(relationship: Relationship, instrument: str, values: list[float]
 
 @pytest.fixture
 def world(db: None) -> World:
+    """Seven relationships of six examples, in two organisations, with their people, a history
+    of findings and scores set by hand (built once a process, then copied: tests/copies.py)."""
+    return _WORLDS.get("service report", _built_world)
+
+
+@dataclass(frozen=True)
+class _Keys:
+    organisation: int
+    relationships: dict[str, int]
+    users: dict[str, int]
+
+
+def _keys(world: World) -> _Keys:
+    return _Keys(
+        world.organisation.pk,
+        {name: r.pk for name, r in world.relationships.items()},
+        {name: u.pk for name, u in world.users.items()},
+    )
+
+
+def _fetched(keys: _Keys) -> World:
+    found = Relationship.objects.in_bulk(keys.relationships.values())
+    people = User.objects.in_bulk(keys.users.values())
+    return World(
+        Organisation.objects.get(pk=keys.organisation),
+        {name: found[pk] for name, pk in keys.relationships.items()},
+        {name: people[pk] for name, pk in keys.users.items()},
+        timezone.localdate(),
+    )
+
+
+_WORLDS: Copies[World, _Keys] = Copies(_keys, _fetched)
+
+
+def _built_world() -> World:
     today = timezone.localdate()
     home = OrganisationFactory(slug="home")
     away = OrganisationFactory(slug="away")
