@@ -32,8 +32,8 @@ GETTEXT := gettext:xgettext
 # `make messages` makes or updates this language's catalogue under locale/.
 MESSAGES_LOCALE ?= cy
 # The two test runs: every test but the browser ones on every core, and the browser tests (a
-# Chromium and a live server for each of up to four processes). `make test` runs both, after
-# lint; CI runs them as `make test-fast` and `make test-browser SCREENSHOTS=0`.
+# Chromium and a live server for each of up to four processes). `make test` runs both, lint and
+# the browser tests beside the others (scripts/beside).
 NOT_BROWSER_TESTS := $(BIN)/pytest -q -m "not browser" -n auto
 BROWSER_TESTS := $(BIN)/pytest -q -m browser -n auto --maxprocesses 4
 # `make test-browser` keeps a screenshot of every page it checks (1), or only of a failing one.
@@ -95,10 +95,9 @@ dev: prepare  ## The same, but on Django's development server (one process; show
 examples: setup  ## Assess the example cases on the command line and print their reports.
 	$(BIN)/mutuality assess examples/
 
-test: setup lint  ## Lint, type-check, check the architecture, then run every test.
+test: setup  ## Lint, type-check, check the architecture, and run every test (lint and the browser tests beside the rest).
 	@scripts/need chromium:/usr/bin/chromium poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
-	$(NOT_BROWSER_TESTS)
-	$(BROWSER_TESTS)
+	scripts/beside '$(MAKE) --no-print-directory lint && MUTUALITY_SCREENSHOTS=0 $(BROWSER_TESTS)' '$(NOT_BROWSER_TESTS)'
 
 test-fast: setup  ## The quick loop while you work: every test but the browser ones, no lint, on every core.
 	@scripts/need poppler-utils:pdftoppm $(PDF_LIBS) $(JAVA) $(REDIS) $(GETTEXT)
