@@ -15,7 +15,13 @@ from __future__ import annotations
 # Each group: why PostgreSQL may answer differently, then the modules it covers.
 EVERY_DATABASE_GROUPS: dict[str, frozenset[str]] = {
     # Migrations run their own SQL and data steps on each database's schema.
-    "migrations": frozenset({"test_consent_events_migration", "test_record_ids_migration"}),
+    "migrations": frozenset(
+        {
+            "test_consent_events_migration",
+            "test_participant_uid_migration",
+            "test_record_ids_migration",
+        }
+    ),
     # Transactions, locks and concurrency: SELECT … FOR UPDATE [SKIP LOCKED], savepoints (a
     # failed statement aborts a PostgreSQL transaction; SQLite carries on), commit hooks,
     # several writers at once, and the outbox that relies on all of these.
@@ -55,6 +61,7 @@ EVERY_DATABASE_GROUPS: dict[str, frozenset[str]] = {
             "test_service_report_outcomes",
             "test_tallies",
             "test_transparency",
+            "test_withdrawn_in_reports",
         }
     ),
     # Rows read back in the order the database gives, JSON fields, and what a column keeps:
@@ -105,7 +112,13 @@ EVERY_DATABASE_GROUPS: dict[str, frozenset[str]] = {
     ),
     # The API: its lists, filters and errors, and Schemathesis's odd input at every endpoint.
     "the API": frozenset(
-        {"test_api_access_matrix", "test_api_fhir", "test_api_schemathesis", "test_api_tokens"}
+        {
+            "test_api_access_matrix",
+            "test_api_fhir",
+            "test_api_schemathesis",
+            "test_api_tokens",
+            "test_score_import",
+        }
     ),
     # The tests' own shared world, copied by keys (tests/copies.py resets PostgreSQL's
     # sequences after it).
@@ -119,6 +132,7 @@ SAME_ON_EVERY_DATABASE: frozenset[str] = frozenset(
     {
         "test_about_pages",
         "test_asvs_v11",
+        "test_asvs_v4",
         "test_asvs_v13",
         "test_asvs_v14",
         "test_asvs_v14_addresses",
