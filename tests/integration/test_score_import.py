@@ -65,6 +65,30 @@ def _bundle(resources: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+PHQ9 = "http://loinc.org/q/44249-1"
+
+
+def _response(
+    person: str, authored: str, score: int, questionnaire: str = PHQ9, goal: str | None = None
+) -> dict[str, Any]:
+    """A QuestionnaireResponse as another system might send it: one score of one person."""
+    items: list[dict[str, Any]] = [{"linkId": "total", "answer": [{"valueInteger": score}]}]
+    if goal is not None:
+        items.append({"linkId": "goal", "answer": [{"valueString": goal}]})
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "questionnaire": questionnaire,
+        "subject": {"identifier": {"system": "urn:mutuality:person", "value": person}},
+        "authored": authored,
+        "item": items,
+    }
+
+
+def _bundle_of(*responses: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "entry": [{"resource": r} for r in responses]}
+
+
 def _import(client: Client, bundle: Any, *, dry_run: bool = False) -> Any:
     url = "/api/v1/fhir/import" + ("?dry_run=true" if dry_run else "")
     return client.post(url, json.dumps(bundle), content_type="application/json")
@@ -169,20 +193,11 @@ def test_new_scores_for_a_known_person_join_their_series_and_are_audited(world: 
     had it been typed in."""
     # Arrange
     bernie = world.relationship.participants.get(role="recipient")
-    response = {
-        "resourceType": "QuestionnaireResponse",
-        "status": "completed",
-        "questionnaire": "http://loinc.org/q/44249-1",
-        "subject": {"identifier": {"system": "urn:mutuality:person", "value": bernie.uid}},
-        "authored": "2026-11-20T10:00:00Z",
-        "item": [{"linkId": "total", "answer": [{"valueInteger": 21}]}],
-    }
+    response = _response(bernie.uid, "2026-11-20T10:00:00Z", 21)
     revision = world.relationship.revision
 
     # Act
-    answer = _import(
-        _bearer(world, "admin"), {"resourceType": "Bundle", "entry": [{"resource": response}]}
-    )
+    answer = _import(_bearer(world, "admin"), _bundle_of(response))
 
     # Assert
     assert answer.status_code == 200, answer.content
@@ -197,21 +212,13 @@ def test_new_scores_for_a_known_person_join_their_series_and_are_audited(world: 
 
 def _malformed(world: World) -> dict[str, Any]:
     bernie = world.relationship.participants.get(role="recipient")
-    good = {
-        "resourceType": "QuestionnaireResponse",
-        "status": "completed",
-        "questionnaire": "urn:mutuality:instrument:gbo",
-        "subject": {"identifier": {"system": "urn:mutuality:person", "value": bernie.uid}},
-        "authored": "2026-11-20",
-        "item": [
-            {"linkId": "total", "answer": [{"valueInteger": 5}]},
-            {"linkId": "goal", "answer": [{"valueString": "walk to the shop"}]},
-        ],
-    }
+    good = _response(
+        bernie.uid, "2026-11-20", 5, "urn:mutuality:instrument:gbo", goal="walk to the shop"
+    )
     bad = json.loads(json.dumps(good))
     bad["item"][0]["answer"][0]["valueInteger"] = "five"
     del bad["subject"]["identifier"]["system"]
-    return {"resourceType": "Bundle", "entry": [{"resource": good}, {"resource": bad}]}
+    return _bundle_of(good, bad)
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -385,18 +392,9 @@ def test_a_worsening_brought_in_with_a_new_person_is_flagged(world: World) -> No
     """Someone the organisation has not had, whose PHQ-9 went from 5 to 20: their new
     relationship carries a safety flag, as typed-in scores would."""
     # Arrange
-    responses = [
-        {
-            "resourceType": "QuestionnaireResponse",
-            "status": "completed",
-            "questionnaire": "http://loinc.org/q/44249-1",
-            "subject": {"identifier": {"system": "urn:mutuality:person", "value": "new-person"}},
-            "authored": on,
-            "item": [{"linkId": "total", "answer": [{"valueInteger": score}]}],
-        }
-        for on, score in (("2026-01-05", 5), ("2026-04-05", 20))
-    ]
-    bundle = {"resourceType": "Bundle", "entry": [{"resource": r} for r in responses]}
+    bundle = _bundle_of(
+        _response("new-person", "2026-01-05", 5), _response("new-person", "2026-04-05", 20)
+    )
 
     # Act
     answer = _import(_bearer(world, "other_admin"), bundle)
