@@ -202,27 +202,36 @@ def _insert(rows: Rows) -> bool:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             for model, table in rows.tables:
-                sql, fields = _insert_sql(model)
+                fields = list(model._meta.concrete_fields)
                 values = [
                     [f.get_db_prep_save(row[f.attname], connection) for f in fields]
                     for row in (_moved(model, row, rows) for row in table)
                 ]
-                cursor.executemany(sql, values)
+                # As few statements as the database takes parameters for: each is a round
+                # trip to PostgreSQL.
+                size = connection.ops.bulk_batch_size(fields, values) or len(values)
+                for start in range(0, len(values), size):
+                    batch = values[start : start + size]
+                    cursor.execute(
+                        _insert_sql(model, len(batch)), [v for row in batch for v in row]
+                    )
             # PostgreSQL's sequences do not see keys given explicitly (SQLite's do).
-            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rows.tables]):
-                cursor.execute(sql)
+            resets = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rows.tables])
+            if resets:
+                cursor.execute("\n".join(resets))
     except IntegrityError:  # a key is taken: the test made rows of that table first
         return False
     return True
 
 
-def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field[Any, Any]]]:
-    """An INSERT of every column of the model's table (names from the model, quoted)."""
-    fields = list(model._meta.concrete_fields)
+def _insert_sql(model: type[models.Model], count: int) -> str:
+    """An INSERT of `count` rows of every column of the model's table (names from the model,
+    quoted)."""
+    fields = model._meta.concrete_fields
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", fields  # noqa: S608
+    row = "({})".format(", ".join(["%s"] * len(fields)))
+    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)}"  # noqa: S608
 
 
 def _moved(model: type[models.Model], row: dict[str, Any], rows: Rows) -> dict[str, Any]:
