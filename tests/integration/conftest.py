@@ -22,10 +22,13 @@ from tests.integration.databases import EVERY_DATABASE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the modules whose checks could differ on another database (databases.py):
-    `make test-postgres` runs those again on PostgreSQL."""
+    """Mark the tests of the modules whose checks could differ on another database
+    (databases.py), but for those marked `same_on_every_database` themselves (they work on
+    database files of their own): `make test-postgres` runs the marked ones on PostgreSQL."""
     for item in items:
-        if item.path.stem in EVERY_DATABASE:
+        if item.path.stem in EVERY_DATABASE and not item.get_closest_marker(
+            "same_on_every_database"
+        ):
             item.add_marker(pytest.mark.needs_every_database)
 
 

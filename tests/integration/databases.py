@@ -5,7 +5,9 @@ throwaway PostgreSQL, only the modules in EVERY_DATABASE (marker `needs_every_da
 those whose checks could come out differently on another database. Each group says why. The
 modules in SAME_ON_EVERY_DATABASE check what the same Python code and templates make of rows
 any database hands back alike, and stay on SQLite. A new module goes in one list or the
-other: tests/unit/test_database_lists.py fails until it does.
+other: tests/unit/test_database_lists.py fails until it does. Within a module that runs on
+both, a test that works on database files of its own whatever the tests run on (the SQLite
+backup drill) is marked `same_on_every_database` and left to the SQLite run.
 
 This module imports nothing of Django's, so that the unit test can read it.
 """
