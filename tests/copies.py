@@ -8,8 +8,8 @@ afresh. What is copied is only what the builder wrote to the database: a build t
 changed a row already there, wrote to the audit trail (its digests cover its times), touched
 a table without a model, the mail outbox or the callbacks waiting for a commit is never
 copied, and nor is one made outside a test's transaction (a `transactional_db` test's rows
-would be committed). The copy falls back to building when a
-row it would insert has its key taken already (the test made rows of that table first).
+would be committed). The copy falls back to building when a row it would insert has its key
+taken already (the test made rows of that table first).
 
 "The same circumstances" are the key the caller gives (the case, say), today's date, the
 language, every setting's value and the database: change any of them (a test that moves the
