@@ -6,7 +6,8 @@ The page's own text is what the service says, the framework's words included (fi
 messages and actions, headlines, VOCABULARY, spoken dates: the framework's translation hook,
 docs/architecture.md, "Other languages"). Left out, as in the reading-grade test: what people
 typed (the world's case file, names, usernames, email addresses, the organisation's name),
-numbers, and each language's name in its own words (the language choice); and a validated
+numbers, each language's name in its own words (the language choice), what the API's
+documentation shows as code (addresses, parameters' names); and a validated
 instrument's own words (its items, answers and credit), which only the instrument's validated
 translation may replace, never a catalogue.
 
@@ -24,10 +25,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import resolve
+from django.urls import resolve, reverse
 
 from mutuality.outcomes import item_text, shipped_instruments
 from mutuality.web.accounts.models import User
+from mutuality.web.api.endpoints import api
 from mutuality.web.relationships.models import SafetyFlag
 from tests.factories import World
 from tests.integration.page_text import text_blocks
@@ -39,6 +41,7 @@ from tests.pseudo_translation import PSEUDO, pseudo_translated, transformed
 MARKED = {
     # Every page's frame (base.html, templates/_components/) is marked; these pages are too.
     "api-tokens",
+    "api-docs",
     "accounts:account",
     "accounts:details",
     "accounts:language",
@@ -139,12 +142,7 @@ MARKED = {
 }
 """Pages whose every word is marked: walked under the pseudo-translation for each role."""
 
-NOT_YET: set[str] = {
-    # The API's documentation: its frame and headings are marked, but each endpoint's summary
-    # and description come from the OpenAPI document, written in English in the code for the
-    # developers who read it (ADR 0018).
-    "api-docs",
-}
+NOT_YET: set[str] = set()
 """Pages not yet marked, each group with what holds it back. Remove a page when it is marked,
 and add it to MARKED."""
 
@@ -160,6 +158,21 @@ def _instruments_words() -> set[str]:
             words |= {text.stem or "", *text.items, text.attribution, text.licence or ""}
             words |= {option.label for option in text.options}
     return {word for word in words if word}
+
+
+def _api_code() -> set[str]:
+    """What the API's documentation shows as code, the same in every language: each
+    endpoint's method and address, its parameters' and bodies' names, and the address of the
+    OpenAPI document."""
+    document = api.get_openapi_schema()
+    code = {"JSON", reverse("api:openapi-json"), *document["components"]["schemas"]}
+    for route, operations in document["paths"].items():
+        code |= {route, *(method.upper() for method in operations)}
+        for operation in operations.values():
+            code |= {parameter["name"] for parameter in operation.get("parameters", [])}
+            bodies = operation.get("requestBody", {}).get("content", {}).values()
+            code |= {body["schema"]["title"] for body in bodies if "title" in body["schema"]}
+    return code
 
 
 def page_key(url: str) -> str:
@@ -193,7 +206,7 @@ def untransformed(html: str, left_out: list[str]) -> list[str]:
 
 
 def _left_out(world: World) -> list[str]:
-    typed = set(typed_values(world)) | _instruments_words()
+    typed = set(typed_values(world)) | _instruments_words() | _api_code()
     # A report starts a typed list item with a capital ("the walking routes").
     typed |= {text[:1].upper() + text[1:] for text in typed}
     # A flag the test world raised by hand, not through the service that writes a flag's words.

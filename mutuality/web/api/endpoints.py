@@ -13,6 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Body, NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError
 
@@ -38,8 +39,11 @@ from mutuality.web.relationships.case_io import export_data, series_data
 from mutuality.web.relationships.models import AssessmentRecord, Relationship
 from mutuality.web.security_log import security_event
 
-DESCRIPTION = """Mutuality's data for other systems: relationships, their assessments, case
-files, outcome scores, worries, consent and the state of messages.
+# The API's words are English in the OpenAPI document, which tools read, and marked
+# (gettext_noop) so that the documentation page shows them in its reader's language.
+DESCRIPTION = gettext_noop(
+    """Mutuality's data for other systems: relationships, their assessments,
+case files, outcome scores, worries, consent and the state of messages.
 
 Every request carries a person's token: `Authorization: Bearer mty_…`. People make, list and
 revoke their own tokens at /accounts/tokens/ (an operator can make one with `mutuality token
@@ -48,10 +52,15 @@ relationship they cannot see answers 404, as the pages do, and something they ma
 Tokens expire (90 days unless asked otherwise, a year at most), are limited in how many
 requests they make a minute (429, with Retry-After), and every request is recorded in the
 organisation's audit trail."""
+)
 
 MAX_ID = 2**63 - 1  # the largest id a database row can have
-RelationshipId = Annotated[int, Path(ge=1, le=MAX_ID, description="The relationship's id.")]
-PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Which page, from 1.")]
+RelationshipId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description=gettext_noop("The relationship's id."))
+]
+PageNumber = Annotated[
+    int, Query(ge=1, le=1_000_000, description=gettext_noop("Which page, from 1."))
+]
 
 api = NinjaAPI(
     title="Mutuality API",
@@ -197,7 +206,7 @@ FIELDS = ("id", "title", "stage", "setting", "started", "ended_on", "revision")
 @api.get(
     "/relationships",
     response={200: schemas.RelationshipPage, **ERRORS},
-    summary="The relationships you can see",
+    summary=gettext_noop("The relationships you can see"),
     tags=["relationships"],
 )
 def list_relationships(request: HttpRequest, page: PageNumber = 1) -> dict[str, Any]:
@@ -209,7 +218,7 @@ def list_relationships(request: HttpRequest, page: PageNumber = 1) -> dict[str, 
 @api.get(
     "/relationships/{relationship_id}",
     response={200: schemas.RelationshipOut, **ERRORS},
-    summary="One relationship",
+    summary=gettext_noop("One relationship"),
     tags=["relationships"],
 )
 def read_relationship(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
@@ -231,7 +240,7 @@ def _assessment(row: AssessmentRecord) -> dict[str, Any]:
 @api.get(
     "/relationships/{relationship_id}/assessment",
     response={200: schemas.AssessmentOut, **ERRORS},
-    summary="The current assessment",
+    summary=gettext_noop("The current assessment"),
     tags=["assessments"],
 )
 def current_assessment(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
@@ -245,7 +254,7 @@ def current_assessment(request: HttpRequest, relationship_id: RelationshipId) ->
 @api.get(
     "/relationships/{relationship_id}/assessments",
     response={200: schemas.AssessmentPage, **ERRORS},
-    summary="Every assessment so far, newest first",
+    summary=gettext_noop("Every assessment so far, newest first"),
     tags=["assessments"],
 )
 def assessment_history(
@@ -262,9 +271,11 @@ def assessment_history(
 @api.get(
     "/relationships/{relationship_id}/case",
     response={200: dict[str, Any], **ERRORS},
-    summary="The relationship as a case file",
-    description="The case format of `mutuality schema`, as JSON: what `mutuality assess` reads. "
-    "Worries you raised privately with the supervisor are in your copy alone.",
+    summary=gettext_noop("The relationship as a case file"),
+    description=gettext_noop(
+        "The case format of `mutuality schema`, as JSON: what `mutuality assess` reads. "
+        "Worries you raised privately with the supervisor are in your copy alone."
+    ),
     tags=["case files"],
 )
 def export_case(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
@@ -285,17 +296,19 @@ def export_case(request: HttpRequest, relationship_id: RelationshipId) -> dict[s
 @api.post(
     "/relationships/{relationship_id}/case",
     response={200: schemas.CaseImportOut, **ERRORS},
-    summary="Bring a changed case file in",
-    description="As uploading a case file on the relationship's page: what the file changes is "
-    "taken, what was recorded here and is not in the file is kept, and the notes say what was "
-    "kept. Send `revision` (from the relationship) to be refused (409) if someone changed it "
-    "since you read it.",
+    summary=gettext_noop("Bring a changed case file in"),
+    description=gettext_noop(
+        "As uploading a case file on the relationship's page: what the file changes is "
+        "taken, what was recorded here and is not in the file is kept, and the notes say what was "
+        "kept. Send `revision` (from the relationship) to be refused (409) if someone changed it "
+        "since you read it."
+    ),
     tags=["case files"],
 )
 def import_case(
     request: HttpRequest,
     relationship_id: RelationshipId,
-    case: Annotated[dict[str, Any], Body(description="A case file, as JSON.")],
+    case: Annotated[dict[str, Any], Body(description=gettext_noop("A case file, as JSON."))],
     revision: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> dict[str, Any]:
     relationship = _reached(request, relationship_id, Permission.EDIT).relationship
@@ -314,9 +327,11 @@ def import_case(
 @api.get(
     "/relationships/{relationship_id}/consent",
     response={200: list[schemas.ConsentOut], **ERRORS},
-    summary="Everyone's consent",
-    description="Each participant's consent (and the contract version it was given for) and "
-    "each affected party's. As FHIR Consent resources: /relationships/{id}/fhir.",
+    summary=gettext_noop("Everyone's consent"),
+    description=gettext_noop(
+        "Each participant's consent (and the contract version it was given for) and "
+        "each affected party's. As FHIR Consent resources: the relationship as FHIR R4, below."
+    ),
     tags=["consent"],
 )
 def consent(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
@@ -357,10 +372,12 @@ NOTHING_TO_WITHDRAW = (
 @api.post(
     "/relationships/{relationship_id}/consent/withdrawal",
     response={200: list[schemas.ConsentOut], **ERRORS},
-    summary="Withdraw your own consent",
-    description="Takes effect at once, everywhere: the assessment, the FHIR Consent (inactive), "
-    "messages waiting to go out about the relationship (cancelled), and the counts of active "
-    "work in the next reports.",
+    summary=gettext_noop("Withdraw your own consent"),
+    description=gettext_noop(
+        "Takes effect at once, everywhere: the assessment, the FHIR Consent (inactive), "
+        "messages waiting to go out about the relationship (cancelled), and the counts of active "
+        "work in the next reports."
+    ),
     tags=["consent"],
 )
 def withdraw_consent(
@@ -384,9 +401,11 @@ def withdraw_consent(
 @api.get(
     "/relationships/{relationship_id}/scores",
     response={200: list[schemas.SeriesOut], **ERRORS},
-    summary="Every outcome score",
-    description="Each questionnaire (or goal) started for someone, with its scores oldest "
-    "first; each score is its items' answers or, when only that was known, its total.",
+    summary=gettext_noop("Every outcome score"),
+    description=gettext_noop(
+        "Each questionnaire (or goal) started for someone, with its scores oldest "
+        "first; each score is its items' answers or, when only that was known, its total."
+    ),
     tags=["outcomes"],
 )
 def list_scores(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
@@ -398,17 +417,21 @@ def list_scores(request: HttpRequest, relationship_id: RelationshipId) -> list[d
 @api.post(
     "/relationships/{relationship_id}/series/{series_id}/scores",
     response={201: schemas.SeriesOut, **ERRORS},
-    summary="Add a score",
-    description="One filled-in questionnaire for a series of /scores: `items` (every item's "
-    "answer, null for one left out) or `value` (the total), not both. An answer about "
-    "self-harm, or a reliable worsening, raises a safety flag for the professional and the "
-    "supervisor, as on the website.",
+    summary=gettext_noop("Add a score"),
+    description=gettext_noop(
+        "One filled-in questionnaire for a series of /scores: `items` (every item's "
+        "answer, null for one left out) or `value` (the total), not both. An answer about "
+        "self-harm, or a reliable worsening, raises a safety flag for the professional and the "
+        "supervisor, as on the website."
+    ),
     tags=["outcomes"],
 )
 def add_score(
     request: HttpRequest,
     relationship_id: RelationshipId,
-    series_id: Annotated[str, Path(max_length=64, description="The series' id, from /scores.")],
+    series_id: Annotated[
+        str, Path(max_length=64, description=gettext_noop("The series' id, from /scores."))
+    ],
     score: schemas.ScoreIn,
 ) -> Status[dict[str, Any]]:
     relationship = _reached(request, relationship_id, Permission.SCORE).relationship
@@ -435,7 +458,11 @@ def add_score(
 CSV = "text/csv"
 DryRun = Annotated[
     bool,
-    Query(description="Only say what would change, and change nothing (the default: false)."),
+    Query(
+        description=gettext_noop(
+            "Only say what would change, and change nothing (the default: false)."
+        )
+    ),
 ]
 
 
@@ -448,13 +475,15 @@ def _imported(plan: score_import.ImportPlan, by: Any, *, dry_run: bool) -> dict[
 @api.post(
     "/relationships/{relationship_id}/scores/import",
     response={200: schemas.ImportOut, **ERRORS},
-    summary="Import scores from a CSV file",
-    description="Outcome scores as CSV, one score a row: `person,instrument,date,score` and "
-    "`goal` for goal-based outcomes, `person` being a co-producer's id in the case file (as "
-    "`mutuality outcomes` reads). Each score is added to that person's series of the "
-    "instrument (started if need be), unless the same score on the same date is already "
-    "there. With `dry_run=true`, says what would change and changes nothing. A file with any "
-    "problem changes nothing; each problem names its line and column.",
+    summary=gettext_noop("Import scores from a CSV file"),
+    description=gettext_noop(
+        "Outcome scores as CSV, one score a row: `person,instrument,date,score` and "
+        "`goal` for goal-based outcomes, `person` being a co-producer's id in the case file (as "
+        "`mutuality outcomes` reads). Each score is added to that person's series of the "
+        "instrument (started if need be), unless the same score on the same date is already "
+        "there. With `dry_run=true`, says what would change and changes nothing. A file with any "
+        "problem changes nothing; each problem names its line and column."
+    ),
     tags=["outcomes"],
     openapi_extra={
         "requestBody": {
@@ -484,10 +513,12 @@ def import_scores_csv(
 @api.post(
     "/relationships/{relationship_id}/worries",
     response={201: schemas.WorryOut, **ERRORS},
-    summary="Raise a worry",
-    description="A worry about how the relationship is going (collusion, say), on the shared "
-    "record. With `private`, the person the relationship serves raises it with the supervisor "
-    "alone: nobody else learns of it (ADR 0015).",
+    summary=gettext_noop("Raise a worry"),
+    description=gettext_noop(
+        "A worry about how the relationship is going (collusion, say), on the shared "
+        "record. With `private`, the person the relationship serves raises it with the supervisor "
+        "alone: nobody else learns of it (ADR 0015)."
+    ),
     tags=["worries"],
 )
 def raise_worry(
@@ -521,9 +552,11 @@ def raise_worry(
 @api.get(
     "/relationships/{relationship_id}/messages",
     response={200: list[schemas.MessageOut], **ERRORS},
-    summary="How messages about it were delivered",
-    description="The emails about this relationship sent to you (to an organisation's admin: "
-    "to anyone), newest first, with how their delivery stands; never their words or address.",
+    summary=gettext_noop("How messages about it were delivered"),
+    description=gettext_noop(
+        "The emails about this relationship sent to you (to an organisation's admin: "
+        "to anyone), newest first, with how their delivery stands; never their words or address."
+    ),
     tags=["messages"],
 )
 def messages(request: HttpRequest, relationship_id: RelationshipId) -> list[dict[str, Any]]:
@@ -541,14 +574,16 @@ def messages(request: HttpRequest, relationship_id: RelationshipId) -> list[dict
 @api.get(
     "/relationships/{relationship_id}/fhir",
     response={200: dict[str, Any], **ERRORS},
-    summary="The relationship as FHIR R4",
-    description="A Bundle (collection): one Consent for each person whose consent is asked "
-    "(each participant, and each affected party unless their consent is not needed), with the "
-    "person the relationship serves as `patient`, the consenting person as `performer` and the "
-    "contract version as `policy`; status proposed, active, rejected or inactive (withdrawn). "
-    "The people as Patient, Practitioner and RelatedPerson, by pseudonymous identifiers "
-    "(urn:mutuality:person), named only where the organisation has turned names on; the outcome scores as QuestionnaireResponse and Observation. "
-    "With `_history=true`, every earlier state of each Consent too, as its earlier versions.",
+    summary=gettext_noop("The relationship as FHIR R4"),
+    description=gettext_noop(
+        "A Bundle (collection): one Consent for each person whose consent is asked "
+        "(each participant, and each affected party unless their consent is not needed), with the "
+        "person the relationship serves as `patient`, the consenting person as `performer` and the "
+        "contract version as `policy`; status proposed, active, rejected or inactive (withdrawn). "
+        "The people as Patient, Practitioner and RelatedPerson, by pseudonymous identifiers "
+        "(urn:mutuality:person), named only where the organisation has turned names on; the outcome scores as QuestionnaireResponse and Observation. "
+        "With `_history=true`, every earlier state of each Consent too, as its earlier versions."
+    ),
     tags=["FHIR"],
 )
 def relationship_fhir(
@@ -569,11 +604,13 @@ NDJSON_UTF8 = f"{NDJSON}; charset=utf-8"  # text: its character set said (ASVS v
 @api.get(
     "/fhir/$export",
     response=ERRORS,
-    summary="Everything of your organisation as FHIR NDJSON (admins)",
-    description="For an organisation's admin: every relationship's current Consents, people "
-    "and outcome resources, one resource to a line, each kind of resource together (Patient, "
-    "Practitioner, RelatedPerson, Consent, QuestionnaireResponse, Observation), as FHIR bulk "
-    "data is written.",
+    summary=gettext_noop("Everything of your organisation as FHIR NDJSON (admins)"),
+    description=gettext_noop(
+        "For an organisation's admin: every relationship's current Consents, people "
+        "and outcome resources, one resource to a line, each kind of resource together (Patient, "
+        "Practitioner, RelatedPerson, Consent, QuestionnaireResponse, Observation), as FHIR bulk "
+        "data is written."
+    ),
     tags=["FHIR"],
     openapi_extra={
         "responses": {
@@ -603,16 +640,19 @@ def organisation_export(request: HttpRequest) -> HttpResponseBase:
 @api.post(
     "/fhir/import",
     response={200: schemas.ImportOut, **ERRORS},
-    summary="Import outcome scores as FHIR QuestionnaireResponses (admins)",
-    description="For an organisation's admin: a FHIR R4 Bundle whose QuestionnaireResponses "
-    "are scores, as this API's FHIR resources write them (ADR 0019): `questionnaire` a LOINC "
-    "panel (PHQ-9, GAD-7) or urn:mutuality:instrument:<id>, `subject` the person's identifier "
-    "(urn:mutuality:person), `authored` the date, item `total` the score and, for goal-based "
-    "outcomes, item `goal` the goal. Each score is added to that person's series, unless it is "
-    "already there; someone the organisation has not had gets a new relationship of their own, "
-    "to be completed. Other resources (Observations, people) are passed over. With "
-    "`dry_run=true`, says what would change and changes nothing. A bundle with any problem "
-    "changes nothing; each problem names the element's path.",
+    summary=gettext_noop("Import outcome scores as FHIR QuestionnaireResponses (admins)"),
+    description=gettext_noop(
+        "For an organisation's admin: a FHIR R4 Bundle whose QuestionnaireResponses "
+        "are scores, as this API's FHIR resources write them (ADR 0019): `questionnaire` a LOINC "
+        "panel (PHQ-9, GAD-7) or urn:mutuality:instrument: followed by the instrument's id, "
+        "`subject` the person's identifier "
+        "(urn:mutuality:person), `authored` the date, item `total` the score and, for goal-based "
+        "outcomes, item `goal` the goal. Each score is added to that person's series, unless it is "
+        "already there; someone the organisation has not had gets a new relationship of their own, "
+        "to be completed. Other resources (Observations, people) are passed over. With "
+        "`dry_run=true`, says what would change and changes nothing. A bundle with any problem "
+        "changes nothing; each problem names the element's path."
+    ),
     tags=["FHIR"],
 )
 def import_fhir(

@@ -149,15 +149,23 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                 {
                     "method": method.upper(),
                     "path": route,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
-                    "parameters": operation.get("parameters", []),
+                    "summary": _translated(operation.get("summary", "")),
+                    "description": _translated(operation.get("description", "")),
+                    "parameters": [
+                        {**parameter, "description": _translated(parameter.get("description", ""))}
+                        for parameter in operation.get("parameters", [])
+                    ],
                     "body": _schema_name(operation.get("requestBody")),
                     "answers": sorted(str(status) for status in operation.get("responses", {})),
                     "anchor": operation.get("operationId", f"{method}-{route}"),
                 }
             )
     return found
+
+
+def _translated(words: str) -> str:
+    """The document's English words in the reader's language (endpoints.py marks them)."""
+    return gettext(words) if words else ""
 
 
 def _schema_name(body: dict[str, Any] | None) -> str | None:
@@ -173,7 +181,7 @@ def documentation(request: HttpRequest) -> HttpResponse:
     OpenAPI document (/api/v1/openapi.json), which tools read."""
     document = api.get_openapi_schema()
     context = {
-        "info": document["info"],
+        "info": {**document["info"], "description": _translated(document["info"]["description"])},
         "operations": _operations(document),
         "openapi_url": reverse("api:openapi-json"),
     }

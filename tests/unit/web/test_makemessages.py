@@ -11,7 +11,7 @@ from django.test import override_settings
 
 def test_makemessages_gathers_marked_strings_from_templates_and_python(tmp_path: Path) -> None:
     """A Welsh catalogue made from the project holds strings of base.html, of a template's
-    blocktranslate with a link, of a form's label in Python, and of the cores."""
+    blocktranslate with a link, of a form's label in Python, of the cores and of the API's documentation."""
     # Arrange
     catalogue = tmp_path / "cy" / "LC_MESSAGES" / "django.po"
 
@@ -28,4 +28,6 @@ def test_makemessages_gathers_marked_strings_from_templates_and_python(tmp_path:
     assert 'msgid "Go ahead, with safeguards"' in text
     assert 'msgid "%(day)s %(month)s %(year)s"' in text
     assert 'msgid "Licence: %(licence)s"' in text
+    # The API's words, English in its OpenAPI document and marked for its documentation page.
+    assert 'msgid "The relationships you can see"' in text
     assert "node_modules" not in text
