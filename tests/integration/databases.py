@@ -7,12 +7,29 @@ modules in SAME_ON_EVERY_DATABASE check what the same Python code and templates 
 any database hands back alike, and stay on SQLite. A new module goes in one list or the
 other: tests/unit/test_database_lists.py fails until it does. Within a module that runs on
 both, a test that works on database files of its own whatever the tests run on (the SQLite
-backup drill) is marked `same_on_every_database` and left to the SQLite run.
+backup drill) is marked `same_on_every_database` and left to the SQLite run, and so is a row
+of an access matrix that expects a refusal (`refusal_on_sqlite_alone`).
 
 This module imports nothing of Django's, so that the unit test can read it.
 """
 
 from __future__ import annotations
+
+import pytest
+
+REFUSALS = frozenset({302, 401, 403, 404, 405})
+"""The answers of an access matrix that refuse: sign in first (or confirm it is you), no live
+token, not allowed, not there for you, and not a method this page takes."""
+
+
+def refusal_on_sqlite_alone(status: int) -> list[pytest.MarkDecorator]:
+    """The marks of an access matrix's row that expects `status`. A refusal is decided in
+    Python, before the page or endpoint does anything of its own, from rows read by the same
+    queries that a granted request of the same page makes (`access.reach` and its kin, or the
+    sign-in middleware). The granted rows run those queries on PostgreSQL; the refused ones are
+    left to the SQLite run (ADR 0020). What is decided in SQL, the lists, runs on both."""
+    return [pytest.mark.same_on_every_database] if status in REFUSALS else []
+
 
 # Each group: why PostgreSQL may answer differently, then the modules it covers.
 EVERY_DATABASE_GROUPS: dict[str, frozenset[str]] = {
