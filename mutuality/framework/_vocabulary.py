@@ -187,6 +187,22 @@ _ALL = (
     Words("principle", {p: _PRINCIPLE_LABELS[p] for p in PRINCIPLES}),
     Words("principle_status", STATUS_WORDS.english),
     Words("change", CHANGE_WORDS.english),
+    # The outcomes core's clinical category of a reliable change (`mutuality.outcomes.Category`),
+    # with what the two that cross the cut-off add to the change's own words.
+    Words(
+        "outcome_category",
+        {
+            "recovered": Term(
+                gettext_noop("recovered"), gettext_noop("it also crossed the cut-off")
+            ),
+            "improved": gettext_noop("improved"),
+            "unchanged": gettext_noop("unchanged"),
+            "deteriorated": gettext_noop("deteriorated"),
+            "harmed": Term(
+                gettext_noop("harmed"), gettext_noop("it also crossed the cut-off, the wrong way")
+            ),
+        },
+    ),
     Words(
         "group_proportion",
         {

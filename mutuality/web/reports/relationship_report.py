@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from mutuality.framework import (
     CHANGE_WORDS,
@@ -22,6 +21,7 @@ from mutuality.framework import (
     SEVERITY_WORDS,
     STATUS_WORDS,
     VOCABULARY,
+    Term,
     headline,
     scrutiny_reasons,
 )
@@ -38,18 +38,23 @@ from mutuality.web.relationships.views.outcomes import (
 )
 
 HORIZONS = tuple(VOCABULARY["horizon"])
-CATEGORY_WORDS = {  # only the categories that add something to the change's own words
-    "recovered": _("recovered: it also crossed the cut-off"),
-    "harmed": _("it also crossed the cut-off, the wrong way"),
-}
 
 
 # The vocabulary's words are read when a report is made, not at import, so that they come in
 # the reader's language once the framework's words are translated.
 def _scrutiny_words(level: str) -> str:
     term = VOCABULARY["scrutiny_level"].get(level)
-    if term is None:
-        return level
+    return _with_meaning(term) if term is not None else level
+
+
+def _category_words(category: str | None) -> str:
+    """A reliable change's clinical category, for the categories whose words add something to
+    the change's own ("recovered: it also crossed the cut-off"); else nothing."""
+    term = VOCABULARY["outcome_category"].get(category or "")
+    return _with_meaning(term) if term is not None and term.hint else ""
+
+
+def _with_meaning(term: Term) -> str:
     return gettext("%(level)s: %(meaning)s") % {"level": term.label, "meaning": term.hint}
 
 
@@ -238,7 +243,7 @@ def _outcome(
         "days": outcome["days"],
         "threshold": outcome.get("reliable_change_threshold"),
         "overall": overall,
-        "category": CATEGORY_WORDS.get(outcome.get("category") or "", ""),
+        "category": _category_words(outcome.get("category")),
         "horizons": [_change_words(horizons.get(key)) for key in HORIZONS],
     }
 

@@ -32,7 +32,7 @@ from mutuality.framework._model import (
     Vulnerability,
 )
 from mutuality.framework._policy import Level
-from mutuality.outcomes import HorizonName, ProportionName
+from mutuality.outcomes import Category, HorizonName, ProportionName
 
 # Each vocabulary and the codes the case format or the assessment defines for it.
 CODES: dict[str, tuple[Any, ...]] = {
@@ -41,6 +41,7 @@ CODES: dict[str, tuple[Any, ...]] = {
     "principle": PRINCIPLES,
     "principle_status": get_args(Status),
     "change": ("reliable_improvement", "no_reliable_change", "reliable_deterioration"),
+    "outcome_category": get_args(Category),
     "group_proportion": get_args(ProportionName),
     "horizon": get_args(HorizonName),
     # The web app records the day the work ended; the case format stops at `ending`.

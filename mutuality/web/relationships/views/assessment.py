@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -78,22 +78,13 @@ def _divergences(divergences: list[dict[str, Any]], called: dict[str, str]) -> l
     return shown
 
 
-CATEGORY_WORDS = {
-    "recovered": pgettext_lazy("a change in scores", "recovered"),
-    "improved": pgettext_lazy("a change in scores", "improved"),
-    "unchanged": pgettext_lazy("a change in scores", "unchanged"),
-    "deteriorated": pgettext_lazy("a change in scores", "deteriorated"),
-    "harmed": pgettext_lazy("a change in scores", "harmed"),
-}
-"""The outcomes core's clinical categories (codes) in words, beside a reliable change."""
-
-
 def _change_words(outcome: dict[str, Any]) -> str:
     """A series' change in words: reliable or not, or why it cannot say yet."""
     if outcome["change"] is not None:
         words = str(CHANGE_WORDS[outcome["change"]])
         if category := outcome.get("category"):
-            said = CATEGORY_WORDS.get(category, category.replace("_", " "))
+            categories = VOCABULARY["outcome_category"]
+            said = categories.label(category) if category in categories else category
             # Translators: a reliable change, then its clinical category, e.g. "reliable
             # improvement (recovered)".
             words = gettext("%(change)s (%(category)s)") % {"change": words, "category": said}
