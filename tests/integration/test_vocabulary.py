@@ -106,8 +106,9 @@ def test_form_choices_are_the_vocabularys(form: type, field: str, vocabulary: st
 
 
 def test_the_service_report_shows_titles_and_headlines_never_codes(world: World) -> None:
-    """The admin's service report names findings by title and recommendations by their
-    headline ("Stop and think again", never "Consult"), with no finding code in sight."""
+    """The admin's service report names findings by title, recommendations by their headline
+    ("Stop and think again", never "Consult") and the outcome horizons as the vocabulary does,
+    with no finding code in sight."""
     # Arrange
     client = Client()
     client.force_login(world.users["admin"])
@@ -126,6 +127,9 @@ def test_the_service_report_shows_titles_and_headlines_never_codes(world: World)
     assert (
         "Open finding: " + VOCABULARY["finding"].label("integrity.review_overdue").lower() in text
     )
+    # The horizons, named and spanned as the vocabulary says, in the outcomes' explanation.
+    horizons = [f"{term.label} ({term.hint})" for term in VOCABULARY["horizon"].values()]
+    assert "first score: " + ", ".join(horizons) + ", using" in text
 
 
 # The service CSV's columns whose cells name a code, and the vocabulary that names it; the

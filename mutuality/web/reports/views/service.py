@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from mutuality._csv import Cell, TextOut, write_table
+from mutuality.framework import VOCABULARY
 from mutuality.transparency import SMALLEST_SHOWN
 from mutuality.web.access import service_report_relationships
 from mutuality.web.accounts.forms import NhsFormMixin, Select
@@ -302,7 +303,17 @@ def service(request: HttpRequest) -> HttpResponse:
             "report": report,
             "tables": {table.key: table for table in tables(report)},
             "query": request.GET.urlencode(),
+            "horizon_spans": _horizon_spans(),
         },
+    )
+
+
+def _horizon_spans() -> str:
+    """Each horizon with the days it spans, from the framework's vocabulary: "short term (up
+    to 90 days), medium term (91 to 365 days), long term (more than 365 days)"."""
+    return ", ".join(
+        gettext("%(horizon)s (%(days)s)") % {"horizon": term.label, "days": term.hint}
+        for term in VOCABULARY["horizon"].values()
     )
 
 
