@@ -76,6 +76,15 @@ def _withdraw_through_the_api(world: World, relationship: Relationship) -> int:
     return answer.status_code
 
 
+def _read_through_the_api(world: World, relationship: Relationship) -> dict[str, object]:
+    """The relationship as the API's list gives it to the organisation's admin."""
+    user = world.users["admin"]
+    _, secret = make_token(user, name="reads", by=user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    listed = client.get("/api/v1/relationships").json()["results"]
+    return next(row for row in listed if row["id"] == relationship.pk)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("withdraw", "answered"),
@@ -87,12 +96,14 @@ def test_a_withdrawal_takes_the_work_out_of_the_running_counts(
 ) -> None:
     """The co-producer withdraws their consent in an active relationship: the next service
     report counts one running relationship fewer and shows it as stopped by a withdrawn
-    consent, not as active; the transparency draft's stages move it the same way."""
+    consent, not as active; the transparency draft's stages move it the same way, and the
+    API's list says the consent is withdrawn."""
     # Arrange
     relationship = _under_way(world)
     organisation = relationship.organisation
     before = _report_page(world)
     draft_before = transparency_data.gather(organisation)
+    listed_before = _read_through_the_api(world, relationship)
 
     # Act
     status = withdraw(world, relationship)
@@ -100,6 +111,9 @@ def test_a_withdrawal_takes_the_work_out_of_the_running_counts(
     # Assert
     after = _report_page(world)
     draft_after = transparency_data.gather(organisation)
+    listed_after = _read_through_the_api(world, relationship)
+    assert (listed_before["consent_withdrawn"], listed_after["consent_withdrawn"]) == (False, True)
+    assert listed_after["stage"] == "active"
     assert status == answered
     assert relationship.participants.get(role="recipient").consent == "withdrawn"
     assert Relationship.objects.get(pk=relationship.pk).stage == "active"  # its own stage stays

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -36,7 +36,7 @@ from mutuality.web.relationships import actions, fhir, score_import
 from mutuality.web.relationships.actions import Refused, StaleEdit, records
 from mutuality.web.relationships.actions import outcomes as outcome_actions
 from mutuality.web.relationships.case_io import export_data, series_data
-from mutuality.web.relationships.models import AssessmentRecord, Relationship
+from mutuality.web.relationships.models import AssessmentRecord, Participant, Relationship
 from mutuality.web.security_log import security_event
 
 # The API's words are English in the OpenAPI document, which tools read, and marked
@@ -193,14 +193,20 @@ def _latest_recommendation() -> Subquery:
 
 
 def _relationship_rows(user: Any) -> QuerySet[Relationship]:
+    withdrawn = Participant.objects.filter(relationship=OuterRef("pk"), consent="withdrawn")
     return (
         visible_relationships(user)
-        .annotate(your_standing=standing_in_sql(user), recommendation=_latest_recommendation())
+        .annotate(
+            your_standing=standing_in_sql(user),
+            recommendation=_latest_recommendation(),
+            consent_withdrawn=Exists(withdrawn),
+        )
         .order_by("pk")
     )
 
 
 FIELDS = ("id", "title", "stage", "setting", "started", "ended_on", "revision")
+ANNOTATED = ("your_standing", "recommendation", "consent_withdrawn")
 
 
 @api.get(
@@ -212,7 +218,7 @@ FIELDS = ("id", "title", "stage", "setting", "started", "ended_on", "revision")
 def list_relationships(request: HttpRequest, page: PageNumber = 1) -> dict[str, Any]:
     """Every relationship the token's person can see, oldest first, 50 to a page."""
     numbers, rows = _page_of(_relationship_rows(request.user), page)
-    return {**numbers, "results": list(rows.values(*FIELDS, "your_standing", "recommendation"))}
+    return {**numbers, "results": list(rows.values(*FIELDS, *ANNOTATED))}
 
 
 @api.get(
@@ -224,7 +230,7 @@ def list_relationships(request: HttpRequest, page: PageNumber = 1) -> dict[str, 
 def read_relationship(request: HttpRequest, relationship_id: RelationshipId) -> dict[str, Any]:
     _reached(request, relationship_id)
     row = _relationship_rows(request.user).filter(pk=relationship_id)
-    return dict(row.values(*FIELDS, "your_standing", "recommendation").get())
+    return dict(row.values(*FIELDS, *ANNOTATED).get())
 
 
 def _assessment(row: AssessmentRecord) -> dict[str, Any]:

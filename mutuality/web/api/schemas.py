@@ -73,6 +73,11 @@ class RelationshipOut(Schema):
         description="The current assessment's recommendation (the framework's code), or null "
         "before the first assessment."
     )
+    consent_withdrawn: bool = Field(
+        description="Whether someone in it has withdrawn their consent. The work has then "
+        "stopped, whatever its stage says: the service and transparency reports count it as "
+        "stopped, not as under way."
+    )
 
 
 class RelationshipPage(Page):
