@@ -122,10 +122,13 @@ def _new_people(plan: ImportPlan) -> set[str]:
 # --- planning -----------------------------------------------------------------------------------
 
 
-def _as_written(relationships: list[Relationship]) -> dict[tuple[str, str, str], Counter[Any]]:
+def _as_written(
+    relationships: list[Relationship], cases: dict[int, Case]
+) -> dict[tuple[str, str, str], Counter[Any]]:
     """Each series' scores as the FHIR bundle writes them, by (person's uid, instrument or
     item series, goal): what an incoming score is compared with. Every relationship's people
-    and scores are fetched together, three queries in all."""
+    and scores are fetched together, three queries in all; `cases` are the relationships'
+    `series_case` already made (by id), not made again."""
     prefetch_related_objects(
         relationships,
         people_with_names(),
@@ -135,7 +138,8 @@ def _as_written(relationships: list[Relationship]) -> dict[tuple[str, str, str],
     found: dict[tuple[str, str, str], Counter[Any]] = {}
     for relationship in relationships:
         uids = {p.slug: p.uid for p in relationship.participants.all()}
-        for series in person_series(series_case(relationship)):
+        case = cases.get(relationship.pk) or series_case(relationship)
+        for series in person_series(case):
             key = _series_key(uids[series.person], series.instrument.id, series.goal)
             found.setdefault(key, Counter()).update(series.scores)
     return found
@@ -151,10 +155,13 @@ def _stored_series(relationships: list[Relationship]) -> set[tuple[str, str, str
 
 
 def _plan(
-    organisation: Organisation, incoming: list[Incoming], people: dict[str, Participant]
+    organisation: Organisation,
+    incoming: list[Incoming],
+    people: dict[str, Participant],
+    cases: dict[int, Case] | None = None,
 ) -> ImportPlan:
     relationships = list({p.relationship_id: p.relationship for p in people.values()}.values())
-    written = _as_written(relationships)
+    written = _as_written(relationships, cases or {})
     stored = _stored_series(relationships)
     plan = ImportPlan(organisation)
     for score in incoming:
@@ -252,7 +259,7 @@ def plan_csv(text: str, relationship: Relationship) -> ImportPlan:
     ]
     people = {by_slug[s.person].uid: by_slug[s.person] for s in series}
     _recipients_only(incoming, people)
-    return _plan(relationship.organisation, incoming, people)
+    return _plan(relationship.organisation, incoming, people, {relationship.pk: case})
 
 
 def summary(plan: ImportPlan, *, dry_run: bool) -> dict[str, Any]:
