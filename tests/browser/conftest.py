@@ -155,6 +155,10 @@ def screenshot(request: pytest.FixtureRequest, _screenshots: Path) -> Callable[[
     return take
 
 
+AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']})"
+"""What axe checks and reports: every rule on the whole document; the violations alone."""
+
+
 @pytest.fixture(scope="session")
 def _axe() -> Axe:
     return Axe()
@@ -171,7 +175,11 @@ def axe(_axe: Axe, screenshot: Callable[[Page], Path]) -> Callable[[Page], None]
 
     def check(page: Page) -> None:
         shot = screenshot(page) if EVERY_SCREENSHOT else None
-        violations = _axe.run(page).response["violations"]
+        # axe-core is put into each document once (a page checked at two widths keeps it),
+        # then run on the whole document for its violations, as `Axe.run` does.
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(_axe.axe_script)
+        violations = page.evaluate(AXE_RUN)["violations"]
         if violations:
             shot = shot or screenshot(page)
             pytest.fail(f"axe found on {page.url} (see {shot}):\n{describe(violations)}")
