@@ -13,7 +13,7 @@ import yaml
 
 from mutuality.web.access import file_reach
 from mutuality.web.audit.models import AuditEvent
-from mutuality.web.relationships.models import PrivateWorry, Score
+from mutuality.web.relationships.models import TEXT_LENGTH, PrivateWorry, Score
 from tests.factories import World
 from tests.integration.test_access_matrix import STANDINGS
 from tests.integration.upload_world import (
@@ -216,6 +216,26 @@ def test_a_nul_character_is_a_clear_error(world: World, text: str) -> None:
 
     assert response.status_code == 200
     assert "observations[2].note: got text with a control character (U+0000)" in _page(response)
+    assert unchanged(before, everything(world)) == []
+
+
+@pytest.mark.parametrize("field", ["title", "by"])
+def test_text_longer_than_is_kept_is_a_clear_error(world: World, field: str) -> None:
+    """Text longer than its column holds (which PostgreSQL refuses and SQLite would keep) is
+    refused naming the field, and changes nothing."""
+    data = _data(world)
+    too_long = "a" * (TEXT_LENGTH + 1)
+    if field == "title":
+        data["title"] = too_long
+    else:
+        data["observations"][2]["by"] = too_long
+    before = everything(world)
+
+    response = upload(world, "professional", data)
+
+    assert response.status_code == 200
+    named = "title" if field == "title" else "observations[2].by"
+    assert re.search(rf"{re.escape(named)}: .*(long|at most)", _page(response)), _page(response)
     assert unchanged(before, everything(world)) == []
 
 
