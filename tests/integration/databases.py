@@ -15,6 +15,9 @@ This module imports nothing of Django's, so that the unit test can read it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import pytest
 
 REFUSALS = frozenset({302, 401, 403, 404, 405})
@@ -29,6 +32,25 @@ def refusal_on_sqlite_alone(status: int) -> list[pytest.MarkDecorator]:
     sign-in middleware). The granted rows run those queries on PostgreSQL; the refused ones are
     left to the SQLite run (ADR 0020). What is decided in SQL, the lists, runs on both."""
     return [pytest.mark.same_on_every_database] if status in REFUSALS else []
+
+
+def theirs_and_not(
+    names: Iterable[str], standings: Iterable[str], expected: Callable[[str, str, bool], int]
+) -> list[Any]:
+    """An access matrix's rows: each name (a page, an endpoint) for each standing, on their own
+    relationship and on another, as (name, standing, theirs), the refusals marked as above."""
+    return [
+        pytest.param(
+            name,
+            standing,
+            theirs,
+            id=f"{'theirs' if theirs else 'not-theirs'}-{standing}-{name}",
+            marks=refusal_on_sqlite_alone(expected(name, standing, theirs)),
+        )
+        for theirs in (True, False)
+        for standing in standings
+        for name in names
+    ]
 
 
 # Each group: why PostgreSQL may answer differently, then the modules it covers.

@@ -15,7 +15,7 @@ from mutuality.web.organisation import urls as organisation_urls
 from mutuality.web.relationships import urls as relationship_urls
 from mutuality.web.relationships.models import Relationship
 from tests.factories import World
-from tests.integration.databases import refusal_on_sqlite_alone
+from tests.integration.databases import refusal_on_sqlite_alone, theirs_and_not
 
 STANDINGS = [
     "professional",
@@ -151,21 +151,9 @@ def test_the_matrix_has_every_page_of_a_relationship() -> None:
     assert pages == set(MATRIX) - {"review-independent"}
 
 
-PAGE_ROWS = [
-    pytest.param(
-        page,
-        standing,
-        theirs,
-        id=f"{'theirs' if theirs else 'not-theirs'}-{standing}-{page}",
-        marks=refusal_on_sqlite_alone(_expected(page, standing, theirs)),
-    )
-    for theirs in (True, False)
-    for standing in STANDINGS
-    for page in MATRIX
-]
-
-
-@pytest.mark.parametrize(("page", "standing", "theirs"), PAGE_ROWS)
+@pytest.mark.parametrize(
+    ("page", "standing", "theirs"), theirs_and_not(MATRIX, STANDINGS, _expected)
+)
 @pytest.mark.asvs("8.2.1")
 @pytest.mark.asvs("8.2.2")
 def test_page_access(world: World, page: str, standing: str, theirs: bool) -> None:

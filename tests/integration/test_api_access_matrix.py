@@ -22,7 +22,7 @@ from mutuality.web.audit.models import AuditEvent
 from mutuality.web.relationships.case_io import export_data
 from mutuality.web.relationships.models import OutcomeSeries, Relationship
 from tests.factories import World
-from tests.integration.databases import refusal_on_sqlite_alone
+from tests.integration.databases import theirs_and_not
 from tests.integration.test_access_matrix import OWN
 
 STANDINGS = [*OWN, "other_professional", "other_admin"]
@@ -186,19 +186,7 @@ def test_the_matrix_has_every_operation_of_the_api() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "standing", "theirs"),
-    [
-        pytest.param(
-            name,
-            standing,
-            theirs,
-            id=f"{'theirs' if theirs else 'not-theirs'}-{standing}-{name}",
-            marks=refusal_on_sqlite_alone(_expected(name, standing, theirs)),
-        )
-        for theirs in (True, False)
-        for standing in STANDINGS
-        for name in ENDPOINTS
-    ],
+    ("name", "standing", "theirs"), theirs_and_not(ENDPOINTS, STANDINGS, _expected)
 )
 @pytest.mark.asvs("8.2.1")
 @pytest.mark.asvs("8.2.2")
