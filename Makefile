@@ -34,8 +34,8 @@ MESSAGES_LOCALE ?= cy
 # The two test runs: every test but the browser ones on every core, and the browser tests (a
 # Chromium and a live server for each of up to four processes). `make test` runs both, lint and
 # the browser tests beside the others (scripts/beside).
-NOT_BROWSER_TESTS := $(BIN)/pytest -q -m "not browser" -n auto
-BROWSER_TESTS := $(BIN)/pytest -q -m browser -n auto --maxprocesses 4
+NOT_BROWSER_TESTS := $(BIN)/pytest -q -m "not browser" -n auto tests/unit tests/integration
+BROWSER_TESTS := $(BIN)/pytest -q -m browser -n auto --maxprocesses 4 tests/browser
 # `make test-browser` keeps a screenshot of every page it checks (1), or only of a failing one.
 SCREENSHOTS ?= 1
 
